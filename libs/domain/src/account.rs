@@ -1,0 +1,94 @@
+//! The account (tenant): its settings and its API credentials with roles. Keys are never held
+//! in clear: callers hash them before they reach the domain.
+
+use crate::ids::{AccountId, ApiKeyId};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A tenant and its settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Account {
+    /// The account's id.
+    pub id: AccountId,
+    /// Display name.
+    pub name: String,
+    /// IANA time zone that days (daily limits) are counted in.
+    pub time_zone: String,
+    /// ISO 4217 currency that baskets are priced in.
+    pub currency: String,
+    /// Whether account-level conversion callbacks are sent.
+    pub enable_callbacks: bool,
+    /// Account-level callback url.
+    pub credential_callback_url: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Settings given when creating or updating an account; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AccountFields {
+    /// Display name.
+    pub name: Option<String>,
+    /// IANA time zone; "UTC" when created without one.
+    pub time_zone: Option<String>,
+    /// ISO 4217 currency; "USD" when created without one.
+    pub currency: Option<String>,
+    /// Turns account-level callbacks on or off.
+    pub enable_callbacks: Option<bool>,
+    /// Account-level callback url.
+    pub credential_callback_url: Option<String>,
+}
+
+/// What an API credential may do.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including API keys and account settings.
+    Admin,
+    /// Members and credentials.
+    Issuer,
+    /// Point-of-sale redemption.
+    Pos,
+    /// Read only.
+    Reporting,
+}
+
+/// An API credential: an identity, the hash of its key, and its roles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ApiKey {
+    /// Its id.
+    pub id: ApiKeyId,
+    /// The public half (`X-Auth-Identity`).
+    pub identity: String,
+    /// Hash of the current key.
+    pub key_hash: String,
+    /// What it may do.
+    pub roles: Vec<Role>,
+    /// Hash of the key replaced by the last rotation, accepted until `previous_valid_until`.
+    pub previous_key_hash: Option<String>,
+    /// End of the grace period of the previous key.
+    pub previous_valid_until: Option<DateTime<Utc>>,
+    /// When it was revoked; a revoked key accepts nothing.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+}
+
+impl ApiKey {
+    /// Whether a key with hash `key_hash` authenticates this credential at `now`.
+    pub fn accepts(&self, key_hash: &str, now: DateTime<Utc>) -> bool {
+        if self.revoked_at.is_some_and(|revoked| revoked <= now) {
+            return false;
+        }
+        if self.key_hash == key_hash {
+            return true;
+        }
+        self.previous_key_hash.as_deref() == Some(key_hash)
+            && self.previous_valid_until.is_some_and(|until| now < until)
+    }
+}

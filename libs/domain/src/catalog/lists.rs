@@ -1,0 +1,47 @@
+//! Store lists and member lists: named sets used for offer eligibility. Their memberships
+//! change by additions and removals, so events stay small for large lists.
+
+use crate::ids::{MemberId, MemberListId, MerchantId, StoreId, StoreListId};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A named set of stores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StoreList {
+    /// Its id.
+    pub id: StoreListId,
+    /// Its name.
+    pub name: String,
+    /// The merchant it belongs to, if any.
+    pub merchant_id: Option<MerchantId>,
+    /// Its stores.
+    pub store_ids: BTreeSet<StoreId>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A named set of members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MemberList {
+    /// Its id.
+    pub id: MemberListId,
+    /// Its name.
+    pub name: String,
+    /// Its members.
+    pub member_ids: BTreeSet<MemberId>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Fields of a store list or member list given on create or rename.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListFields {
+    /// Its name.
+    pub name: Option<String>,
+}

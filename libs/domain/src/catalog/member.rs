@@ -1,0 +1,30 @@
+//! Members: the shoppers an account knows, each with an identifier unique in the account.
+
+use crate::ids::MemberId;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Member {
+    /// Its id.
+    pub id: MemberId,
+    /// The account's own id for the member; unique in the account.
+    pub identifier: String,
+    /// How the member is notified ("app" by default).
+    pub notification_mode: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Member fields given on create or update; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MemberFields {
+    /// The account's own id for the member.
+    pub identifier: Option<String>,
+    /// How the member is notified.
+    pub notification_mode: Option<String>,
+}

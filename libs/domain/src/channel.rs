@@ -1,0 +1,78 @@
+//! Channels (where members come from) and their links to offers, each with a short `xid`.
+
+use crate::ids::{ChannelId, OfferId};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Longest `code_lifetime` a channel with short numeric codes may ask for, in seconds.
+pub const MAX_NUMERIC_CODE_LIFETIME: u32 = 3_600;
+
+/// How credential codes on a channel look.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CodeFormat {
+    /// Unguessable: 11 random characters (over 54 bits) and a check character.
+    #[default]
+    Secure,
+    /// Short digits, easy to key in; only with a short `code_lifetime`.
+    Numeric {
+        /// Number of digits, 4 to 8.
+        digits: u8,
+    },
+}
+
+/// A channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Channel {
+    /// Its id.
+    pub id: ChannelId,
+    /// Its name.
+    pub name: String,
+    /// Whether SMS keywords are allowed.
+    pub allow_sms_keyword: bool,
+    /// Whether conversion callbacks are signed.
+    pub allow_hmac: bool,
+    /// Url called on every redemption, with `%{...}` placeholders.
+    pub conversion_callback_url: Option<String>,
+    /// How codes issued on it look.
+    pub code_format: CodeFormat,
+    /// Seconds a code issued on it lives, if limited.
+    pub code_lifetime: Option<u32>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Channel fields given on create or update.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ChannelFields {
+    /// Its name.
+    pub name: Option<String>,
+    /// Whether SMS keywords are allowed.
+    pub allow_sms_keyword: Option<bool>,
+    /// Whether conversion callbacks are signed.
+    pub allow_hmac: Option<bool>,
+    /// Conversion callback url.
+    pub conversion_callback_url: Option<String>,
+    /// Code format.
+    pub code_format: Option<CodeFormat>,
+    /// Code lifetime in seconds.
+    pub code_lifetime: Option<u32>,
+}
+
+/// The link of an offer to a channel: the offer runs on the channel, under the link's `xid`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OfferChannel {
+    /// The offer.
+    pub offer_id: OfferId,
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// Short id of the pair, unique in the account.
+    pub xid: String,
+    /// Cap on the offer's redemptions through this channel.
+    pub max_redemptions: Option<u32>,
+    /// When the link was made.
+    pub created_at: DateTime<Utc>,
+}

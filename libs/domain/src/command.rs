@@ -1,0 +1,364 @@
+//! Commands: every change a client can ask of an account. Data a command needs from outside
+//! (a hashed key, a chosen account id) is put into it by the caller; time and randomness come
+//! with the [`Context`](crate::Context).
+
+use crate::account::{AccountFields, Role};
+use crate::catalog::{
+    ItemFields, ItemSetFields, ListFields, MemberFields, MerchantFields, StoreFields,
+};
+use crate::channel::ChannelFields;
+use crate::credential::Annotations;
+use crate::ids::{
+    AccountId, ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId,
+    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
+};
+use crate::offer::{EligibilityDimension, OfferFields};
+use crate::redemption::PosRequest;
+use serde::{Deserialize, Serialize};
+
+/// What a client asks to issue a credential.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CredentialRequest {
+    /// The member it is for (required).
+    pub member_id: Option<MemberId>,
+    /// The channel it is issued on (required).
+    pub channel_id: Option<ChannelId>,
+    /// Its offers; it gets a code once it has one.
+    pub offer_ids: Vec<OfferId>,
+    /// The store it is issued for, if any.
+    pub store_id: Option<StoreId>,
+    /// Free annotations.
+    pub annotations: Annotations,
+    /// Seconds the code lives; the channel's lifetime when absent.
+    pub code_lifetime: Option<u32>,
+}
+
+/// A change asked of an account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Create the account.
+    CreateAccount {
+        /// Its id, chosen by the caller.
+        account_id: AccountId,
+        /// Its settings.
+        fields: AccountFields,
+    },
+    /// Change account settings.
+    UpdateAccount {
+        /// The settings to change.
+        fields: AccountFields,
+    },
+    /// Issue an API credential.
+    IssueApiKey {
+        /// Its public identity, unique in the account.
+        identity: String,
+        /// Hash of its key.
+        key_hash: String,
+        /// Its roles.
+        roles: Vec<Role>,
+    },
+    /// Replace an API credential's key, keeping the old one valid for a grace period.
+    RotateApiKey {
+        /// The credential.
+        api_key_id: ApiKeyId,
+        /// Hash of the new key.
+        key_hash: String,
+        /// Seconds the old key stays valid.
+        grace_seconds: u32,
+    },
+    /// Revoke an API credential.
+    RevokeApiKey {
+        /// The credential.
+        api_key_id: ApiKeyId,
+    },
+    /// Create a member.
+    CreateMember {
+        /// Its fields.
+        fields: MemberFields,
+    },
+    /// Change a member.
+    UpdateMember {
+        /// The member.
+        member_id: MemberId,
+        /// The fields to change.
+        fields: MemberFields,
+    },
+    /// Delete a member.
+    DeleteMember {
+        /// The member.
+        member_id: MemberId,
+    },
+    /// Create a merchant.
+    CreateMerchant {
+        /// Its fields.
+        fields: MerchantFields,
+    },
+    /// Change a merchant.
+    UpdateMerchant {
+        /// The merchant.
+        merchant_id: MerchantId,
+        /// The fields to change.
+        fields: MerchantFields,
+    },
+    /// Delete a merchant that has no stores.
+    DeleteMerchant {
+        /// The merchant.
+        merchant_id: MerchantId,
+    },
+    /// Create a store of a merchant.
+    CreateStore {
+        /// The merchant.
+        merchant_id: MerchantId,
+        /// Its fields.
+        fields: StoreFields,
+    },
+    /// Change a store.
+    UpdateStore {
+        /// The store.
+        store_id: StoreId,
+        /// The fields to change.
+        fields: StoreFields,
+    },
+    /// Delete a store.
+    DeleteStore {
+        /// The store.
+        store_id: StoreId,
+    },
+    /// Create a store list.
+    CreateStoreList {
+        /// The merchant it belongs to, if any.
+        merchant_id: Option<MerchantId>,
+        /// Its fields.
+        fields: ListFields,
+    },
+    /// Rename a store list.
+    RenameStoreList {
+        /// The list.
+        store_list_id: StoreListId,
+        /// Its new fields.
+        fields: ListFields,
+    },
+    /// Add stores to a store list.
+    AddStoresToList {
+        /// The list.
+        store_list_id: StoreListId,
+        /// The stores.
+        store_ids: Vec<StoreId>,
+    },
+    /// Remove stores from a store list.
+    RemoveStoresFromList {
+        /// The list.
+        store_list_id: StoreListId,
+        /// The stores.
+        store_ids: Vec<StoreId>,
+    },
+    /// Delete a store list.
+    DeleteStoreList {
+        /// The list.
+        store_list_id: StoreListId,
+    },
+    /// Create a member list.
+    CreateMemberList {
+        /// Its fields.
+        fields: ListFields,
+    },
+    /// Rename a member list.
+    RenameMemberList {
+        /// The list.
+        member_list_id: MemberListId,
+        /// Its new fields.
+        fields: ListFields,
+    },
+    /// Add members to a member list.
+    AddMembersToList {
+        /// The list.
+        member_list_id: MemberListId,
+        /// The members.
+        member_ids: Vec<MemberId>,
+    },
+    /// Remove members from a member list.
+    RemoveMembersFromList {
+        /// The list.
+        member_list_id: MemberListId,
+        /// The members.
+        member_ids: Vec<MemberId>,
+    },
+    /// Delete a member list.
+    DeleteMemberList {
+        /// The list.
+        member_list_id: MemberListId,
+    },
+    /// Create an item.
+    CreateItem {
+        /// Its fields.
+        fields: ItemFields,
+    },
+    /// Change an item.
+    UpdateItem {
+        /// The item.
+        item_id: ItemId,
+        /// The fields to change.
+        fields: ItemFields,
+    },
+    /// Delete an item.
+    DeleteItem {
+        /// The item.
+        item_id: ItemId,
+    },
+    /// Create an item set.
+    CreateItemSet {
+        /// Its fields.
+        fields: ItemSetFields,
+    },
+    /// Change an item set.
+    UpdateItemSet {
+        /// The set.
+        item_set_id: ItemSetId,
+        /// The fields to change.
+        fields: ItemSetFields,
+    },
+    /// Delete an item set.
+    DeleteItemSet {
+        /// The set.
+        item_set_id: ItemSetId,
+    },
+    /// Create an offer (pending).
+    CreateOffer {
+        /// Its fields.
+        fields: OfferFields,
+    },
+    /// Change an offer.
+    UpdateOffer {
+        /// The offer.
+        offer_id: OfferId,
+        /// The fields to change.
+        fields: OfferFields,
+    },
+    /// Approve a pending offer.
+    ApproveOffer {
+        /// The offer.
+        offer_id: OfferId,
+    },
+    /// Stop an offer: no new credentials, no redemptions.
+    StopOffer {
+        /// The offer.
+        offer_id: OfferId,
+    },
+    /// Delete a pending offer.
+    DeleteOffer {
+        /// The offer.
+        offer_id: OfferId,
+    },
+    /// Restrict an offer to more merchants, store lists, member lists or item sets.
+    AddOfferEligibility {
+        /// The offer.
+        offer_id: OfferId,
+        /// The dimension.
+        dimension: EligibilityDimension,
+        /// Ids of that dimension.
+        ids: Vec<u64>,
+    },
+    /// Lift restrictions of an offer.
+    RemoveOfferEligibility {
+        /// The offer.
+        offer_id: OfferId,
+        /// The dimension.
+        dimension: EligibilityDimension,
+        /// Ids of that dimension.
+        ids: Vec<u64>,
+    },
+    /// Run an offer on channels (each link gets an xid).
+    LinkOfferChannels {
+        /// The offer.
+        offer_id: OfferId,
+        /// The channels.
+        channel_ids: Vec<ChannelId>,
+    },
+    /// Stop running an offer on channels.
+    UnlinkOfferChannels {
+        /// The offer.
+        offer_id: OfferId,
+        /// The channels.
+        channel_ids: Vec<ChannelId>,
+    },
+    /// Cap an offer's redemptions on one channel.
+    SetOfferChannelCap {
+        /// The offer.
+        offer_id: OfferId,
+        /// The channel.
+        channel_id: ChannelId,
+        /// The cap; none lifts it.
+        max_redemptions: Option<u32>,
+    },
+    /// Create a channel.
+    CreateChannel {
+        /// Its fields.
+        fields: ChannelFields,
+    },
+    /// Change a channel.
+    UpdateChannel {
+        /// The channel.
+        channel_id: ChannelId,
+        /// The fields to change.
+        fields: ChannelFields,
+    },
+    /// Delete a channel with no offer linked.
+    DeleteChannel {
+        /// The channel.
+        channel_id: ChannelId,
+    },
+    /// Issue a credential to a member.
+    IssueCredential {
+        /// What is asked.
+        request: CredentialRequest,
+    },
+    /// Replace a credential's offers (it gets a code with its first offer).
+    UpdateCredentialOffers {
+        /// The credential.
+        credential_id: CredentialId,
+        /// The channel named by the request (must be the credential's).
+        channel_id: Option<ChannelId>,
+        /// Its offers from now on.
+        offer_ids: Vec<OfferId>,
+    },
+    /// Void a credential.
+    VoidCredential {
+        /// The credential.
+        credential_id: CredentialId,
+    },
+    /// Redeem codes against a basket.
+    Redeem {
+        /// The terminal's request.
+        request: PosRequest,
+    },
+    /// Reserve codes against a basket, holding them and their capacity for `ttl_seconds`.
+    Reserve {
+        /// The terminal's request.
+        request: PosRequest,
+        /// Seconds the reservation holds.
+        ttl_seconds: u32,
+    },
+    /// Confirm a reservation: its codes are redeemed.
+    ConfirmReservation {
+        /// The reservation.
+        redemption_id: RedemptionId,
+    },
+    /// Cancel a reservation: its codes and capacity are released.
+    CancelReservation {
+        /// The reservation.
+        redemption_id: RedemptionId,
+    },
+    /// Void a redemption (sale cancelled): limits back, codes open again.
+    VoidRedemption {
+        /// The redemption.
+        redemption_id: RedemptionId,
+    },
+    /// Reverse a redemption (refund): limits back, codes reversed.
+    ReverseRedemption {
+        /// The redemption.
+        redemption_id: RedemptionId,
+    },
+    /// Record the expiry of every reservation and code lifetime that has passed.
+    ExpireDue,
+}

@@ -1,0 +1,128 @@
+//! Credentials: a member's redeemable code for one or more offers on one channel, and the
+//! status it moves through (open, locked by a point-of-sale reservation, redeemed, voided,
+//! expired, reversed).
+
+pub mod code;
+
+use crate::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, StoreId};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a credential is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialStatus {
+    /// Redeemable.
+    Open,
+    /// Held by a point-of-sale reservation until it is confirmed, cancelled or expires.
+    Locked,
+    /// Redeemed.
+    Redeemed,
+    /// Voided by the account: never redeemable again.
+    Voided,
+    /// Past its lifetime or its offers' end.
+    Expired,
+    /// Its redemption was reversed (refunded): limits were given back.
+    Reversed,
+}
+
+impl fmt::Display for CredentialStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Open => "open",
+            Self::Locked => "locked",
+            Self::Redeemed => "redeemed",
+            Self::Voided => "voided",
+            Self::Expired => "expired",
+            Self::Reversed => "reversed",
+        })
+    }
+}
+
+/// A value under a credential's annotations: text, or a map of text (as under `conv_ids`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AnnotationValue {
+    /// A text value.
+    Text(String),
+    /// A map of text values.
+    Map(BTreeMap<String, String>),
+}
+
+/// Free annotations of a credential; keys under `conv_ids` feed conversion callbacks.
+pub type Annotations = BTreeMap<String, AnnotationValue>;
+
+/// The hold of a point-of-sale reservation on a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CredentialLock {
+    /// The reservation holding it.
+    pub redemption_id: RedemptionId,
+    /// When the hold lapses.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A credential.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Credential {
+    /// Its id.
+    pub id: CredentialId,
+    /// The member it was issued to.
+    pub member_id: MemberId,
+    /// The channel it was issued on.
+    pub channel_id: ChannelId,
+    /// The store it was issued for, if any (informational).
+    pub store_id: Option<StoreId>,
+    /// The offers it redeems, in the order given.
+    pub offer_ids: Vec<OfferId>,
+    /// The code; none until the credential has an offer.
+    pub identifier: Option<String>,
+    /// Seconds the code lives, if limited.
+    pub code_lifetime: Option<u32>,
+    /// When the code stops being redeemable, if limited.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Free annotations.
+    pub annotations: Annotations,
+    /// Status as last recorded; see [`Credential::status_at`] for the status at a time.
+    pub status: CredentialStatus,
+    /// The reservation holding it, while locked.
+    pub lock: Option<CredentialLock>,
+    /// When it was redeemed.
+    pub redeemed_at: Option<DateTime<Utc>>,
+    /// When it was voided.
+    pub voided_at: Option<DateTime<Utc>>,
+    /// When its redemption was reversed.
+    pub reversed_at: Option<DateTime<Utc>>,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Credential {
+    /// The status at `now`: a lapsed lock reads as open, a passed lifetime as expired.
+    pub fn status_at(&self, now: DateTime<Utc>) -> CredentialStatus {
+        match self.status {
+            CredentialStatus::Open | CredentialStatus::Locked
+                if self.expires_at.is_some_and(|end| end <= now) =>
+            {
+                CredentialStatus::Expired
+            }
+            CredentialStatus::Locked if self.lock.is_none_or(|lock| lock.expires_at <= now) => {
+                CredentialStatus::Open
+            }
+            status => status,
+        }
+    }
+
+    /// Whether its code still belongs to it at `now`, so no other credential may take it: while
+    /// open, locked or redeemed (a void may reopen it) and within its lifetime.
+    pub fn holds_code_at(&self, now: DateTime<Utc>) -> bool {
+        matches!(
+            self.status,
+            CredentialStatus::Open | CredentialStatus::Locked | CredentialStatus::Redeemed
+        ) && self.expires_at.is_none_or(|end| now < end)
+    }
+}

@@ -1,0 +1,204 @@
+//! Decisions on channels and on the links of offers to channels.
+
+use crate::channel::{Channel, ChannelFields, CodeFormat, OfferChannel, MAX_NUMERIC_CODE_LIFETIME};
+use crate::context::Context;
+use crate::error::{DomainError, DomainResult};
+use crate::event::{ChannelRef, EventKind, OfferChannelCapSet, OfferChannelRef};
+use crate::ids::{ChannelId, OfferId};
+use crate::state::AccountState;
+use crate::validate::{existing, optional_url, positive, required_text, MAX_TEXT};
+use chrono::{DateTime, Utc};
+use rand_core::RngCore;
+use std::collections::HashSet;
+
+/// Characters of an xid.
+const XID_ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// Length of an xid (about 41 bits).
+const XID_LEN: usize = 7;
+/// Draws before giving up on finding an unused code or xid.
+pub(super) const MAX_DRAWS: usize = 32;
+
+pub(super) fn create(
+    state: &AccountState,
+    fields: &ChannelFields,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let channel = Channel {
+        id: ChannelId(state.peek_id(0)),
+        name: String::new(),
+        allow_sms_keyword: false,
+        allow_hmac: false,
+        conversion_callback_url: None,
+        code_format: CodeFormat::Secure,
+        code_lifetime: None,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(vec![EventKind::ChannelCreated(merge(
+        channel, fields, now,
+    )?)])
+}
+
+pub(super) fn update(
+    state: &AccountState,
+    id: ChannelId,
+    fields: &ChannelFields,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let channel = existing(&state.channels, &id, "Channel")?.clone();
+    Ok(vec![EventKind::ChannelUpdated(merge(
+        channel, fields, now,
+    )?)])
+}
+
+fn merge(
+    mut channel: Channel,
+    fields: &ChannelFields,
+    now: DateTime<Utc>,
+) -> DomainResult<Channel> {
+    channel.name = required_text(
+        "Name",
+        fields.name.as_deref().or(Some(&channel.name)),
+        MAX_TEXT,
+    )?;
+    channel.allow_sms_keyword = fields
+        .allow_sms_keyword
+        .unwrap_or(channel.allow_sms_keyword);
+    channel.allow_hmac = fields.allow_hmac.unwrap_or(channel.allow_hmac);
+    if fields.conversion_callback_url.is_some() {
+        channel.conversion_callback_url = optional_url(
+            "Conversion callback url",
+            fields.conversion_callback_url.as_deref(),
+        )?;
+    }
+    channel.code_format = fields.code_format.unwrap_or(channel.code_format);
+    channel.code_lifetime =
+        positive("Code lifetime", fields.code_lifetime)?.or(channel.code_lifetime);
+    if let CodeFormat::Numeric { digits } = channel.code_format {
+        if !(4..=8).contains(&digits) {
+            return Err(DomainError::Invalid {
+                field: "Code format",
+                reason: "numeric codes must have 4 to 8 digits".into(),
+            });
+        }
+        if channel
+            .code_lifetime
+            .is_none_or(|lifetime| lifetime > MAX_NUMERIC_CODE_LIFETIME)
+        {
+            return Err(DomainError::Invalid {
+                field: "Code lifetime",
+                reason: format!(
+                    "is required with numeric codes and must be at most {MAX_NUMERIC_CODE_LIFETIME} seconds"
+                ),
+            });
+        }
+    }
+    channel.updated_at = now;
+    Ok(channel)
+}
+
+pub(super) fn delete(state: &AccountState, id: ChannelId) -> DomainResult<Vec<EventKind>> {
+    existing(&state.channels, &id, "Channel")?;
+    if state
+        .offer_channels
+        .keys()
+        .any(|(_, channel)| *channel == id)
+    {
+        return Err(DomainError::WrongStatus {
+            resource: "Channel",
+            action: "deleted",
+            status: "offers run on it".into(),
+        });
+    }
+    Ok(vec![EventKind::ChannelDeleted(ChannelRef {
+        channel_id: id,
+    })])
+}
+
+pub(super) fn link(
+    state: &AccountState,
+    offer_id: OfferId,
+    channel_ids: &[ChannelId],
+    context: &mut Context<'_>,
+) -> DomainResult<Vec<EventKind>> {
+    existing(&state.offers, &offer_id, "Offer")?;
+    let mut events = Vec::new();
+    let mut drawn = HashSet::new();
+    let mut seen = HashSet::new();
+    for channel_id in channel_ids {
+        existing(&state.channels, channel_id, "Channel")?;
+        if state.offer_channels.contains_key(&(offer_id, *channel_id)) || !seen.insert(*channel_id)
+        {
+            continue;
+        }
+        let xid = draw_xid(state, &drawn, context.rng)?;
+        drawn.insert(xid.clone());
+        events.push(EventKind::OfferChannelLinked(OfferChannel {
+            offer_id,
+            channel_id: *channel_id,
+            xid,
+            max_redemptions: None,
+            created_at: context.now,
+        }));
+    }
+    Ok(events)
+}
+
+fn draw_xid(
+    state: &AccountState,
+    drawn: &HashSet<String>,
+    rng: &mut dyn RngCore,
+) -> DomainResult<String> {
+    for _ in 0..MAX_DRAWS {
+        let mut xid = String::with_capacity(XID_LEN);
+        while xid.len() < XID_LEN {
+            // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
+            let byte = (rng.next_u32() & 0xff) as u8;
+            if byte < 248 {
+                xid.push(char::from(XID_ALPHABET[usize::from(byte % 62)]));
+            }
+        }
+        if !state.links_by_xid.contains_key(&xid) && !drawn.contains(&xid) {
+            return Ok(xid);
+        }
+    }
+    Err(DomainError::CodeSpaceExhausted)
+}
+
+pub(super) fn unlink(
+    state: &AccountState,
+    offer_id: OfferId,
+    channel_ids: &[ChannelId],
+) -> DomainResult<Vec<EventKind>> {
+    existing(&state.offers, &offer_id, "Offer")?;
+    let mut seen = HashSet::new();
+    Ok(channel_ids
+        .iter()
+        .filter(|channel| state.offer_channels.contains_key(&(offer_id, **channel)))
+        .filter(|channel| seen.insert(**channel))
+        .map(|channel_id| {
+            EventKind::OfferChannelUnlinked(OfferChannelRef {
+                offer_id,
+                channel_id: *channel_id,
+            })
+        })
+        .collect())
+}
+
+pub(super) fn set_cap(
+    state: &AccountState,
+    offer_id: OfferId,
+    channel_id: ChannelId,
+    max_redemptions: Option<u32>,
+) -> DomainResult<Vec<EventKind>> {
+    existing(
+        &state.offer_channels,
+        &(offer_id, channel_id),
+        "Offer channel",
+    )?;
+    Ok(vec![EventKind::OfferChannelCapSet(OfferChannelCapSet {
+        offer_id,
+        channel_id,
+        max_redemptions: positive("Max redemptions", max_redemptions)?,
+    })])
+}

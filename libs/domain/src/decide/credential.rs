@@ -1,0 +1,279 @@
+//! Decisions on credentials: issuing one with the checks of the Sparkfly validation table,
+//! changing its offers, voiding it.
+
+use super::channel::MAX_DRAWS;
+use crate::channel::{Channel, CodeFormat, MAX_NUMERIC_CODE_LIFETIME};
+use crate::command::CredentialRequest;
+use crate::context::Context;
+use crate::credential::{code, Credential, CredentialStatus};
+use crate::error::{DomainError, DomainResult};
+use crate::event::{CredentialOffersChanged, CredentialRef, EventKind};
+use crate::ids::{CredentialId, MemberId, OfferId, StoreId};
+use crate::offer::OfferStatus;
+use crate::redemption::{lapsed_applications, reached, store_eligible, used, OfferApplication};
+use crate::state::AccountState;
+use crate::validate::{existing, positive};
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+
+/// Most offers one credential may carry.
+pub const MAX_OFFERS_PER_CREDENTIAL: usize = 20;
+/// Most annotation entries accepted.
+const MAX_ANNOTATION_ENTRIES: usize = 50;
+
+pub(super) fn issue(
+    state: &AccountState,
+    request: &CredentialRequest,
+    context: &mut Context<'_>,
+) -> DomainResult<Vec<EventKind>> {
+    let now = context.now;
+    let channel = request
+        .channel_id
+        .and_then(|id| state.channels.get(&id))
+        .ok_or(DomainError::ChannelRequired)?;
+    let member_id = request
+        .member_id
+        .filter(|id| state.members.contains_key(id))
+        .ok_or(DomainError::MemberRequired)?;
+    if let Some(store_id) = request.store_id {
+        existing(&state.stores, &store_id, "Store")?;
+    }
+    if request.annotations.len() > MAX_ANNOTATION_ENTRIES {
+        return Err(DomainError::Invalid {
+            field: "Annotations",
+            reason: format!("must have at most {MAX_ANNOTATION_ENTRIES} entries"),
+        });
+    }
+    let lifetime = code_lifetime(channel, request.code_lifetime)?;
+    let offer_ids = check_offers(
+        state,
+        channel,
+        member_id,
+        request.store_id,
+        &request.offer_ids,
+        now,
+    )?;
+    let identifier = if offer_ids.is_empty() {
+        None
+    } else {
+        Some(draw_code(state, channel, context)?)
+    };
+    let expires_at = identifier
+        .as_ref()
+        .and(lifetime)
+        .map(|seconds| after(now, seconds));
+    Ok(vec![EventKind::CredentialIssued(Credential {
+        id: CredentialId(state.peek_id(0)),
+        member_id,
+        channel_id: channel.id,
+        store_id: request.store_id,
+        offer_ids,
+        identifier,
+        code_lifetime: lifetime,
+        expires_at,
+        annotations: request.annotations.clone(),
+        status: CredentialStatus::Open,
+        lock: None,
+        redeemed_at: None,
+        voided_at: None,
+        reversed_at: None,
+        created_at: now,
+        updated_at: now,
+    })])
+}
+
+pub(super) fn update_offers(
+    state: &AccountState,
+    id: CredentialId,
+    channel_id: Option<crate::ids::ChannelId>,
+    offer_ids: &[OfferId],
+    context: &mut Context<'_>,
+) -> DomainResult<Vec<EventKind>> {
+    let now = context.now;
+    let credential = existing(&state.credentials, &id, "Credential")?;
+    let channel = channel_id
+        .filter(|channel| *channel == credential.channel_id)
+        .and_then(|channel| state.channels.get(&channel))
+        .ok_or(DomainError::ChannelRequired)?;
+    match credential.status_at(now) {
+        CredentialStatus::Open => {}
+        CredentialStatus::Locked => return Err(DomainError::CredentialLocked),
+        status => {
+            return Err(DomainError::WrongStatus {
+                resource: "Credential",
+                action: "updated",
+                status: status.to_string(),
+            })
+        }
+    }
+    let offer_ids = check_offers(
+        state,
+        channel,
+        credential.member_id,
+        credential.store_id,
+        offer_ids,
+        now,
+    )?;
+    let (identifier, expires_at) = match &credential.identifier {
+        Some(existing) => (Some(existing.clone()), credential.expires_at),
+        None if offer_ids.is_empty() => (None, None),
+        None => (
+            Some(draw_code(state, channel, context)?),
+            credential.code_lifetime.map(|seconds| after(now, seconds)),
+        ),
+    };
+    Ok(vec![EventKind::CredentialOffersChanged(
+        CredentialOffersChanged {
+            credential_id: id,
+            offer_ids,
+            identifier,
+            expires_at,
+        },
+    )])
+}
+
+pub(super) fn void(
+    state: &AccountState,
+    id: CredentialId,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let credential = existing(&state.credentials, &id, "Credential")?;
+    match credential.status_at(now) {
+        CredentialStatus::Open => Ok(vec![EventKind::CredentialVoided(CredentialRef {
+            credential_id: id,
+        })]),
+        CredentialStatus::Voided => Ok(Vec::new()),
+        CredentialStatus::Locked => Err(DomainError::CredentialLocked),
+        status => Err(DomainError::WrongStatus {
+            resource: "Credential",
+            action: "voided",
+            status: status.to_string(),
+        }),
+    }
+}
+
+/// The code lifetime a new credential gets: the request's, else the channel's; numeric
+/// channels never allow more than their short maximum.
+fn code_lifetime(channel: &Channel, requested: Option<u32>) -> DomainResult<Option<u32>> {
+    let lifetime = positive("Code lifetime", requested)?.or(channel.code_lifetime);
+    if matches!(channel.code_format, CodeFormat::Numeric { .. })
+        && lifetime.is_none_or(|seconds| seconds > MAX_NUMERIC_CODE_LIFETIME)
+    {
+        return Err(DomainError::Invalid {
+            field: "Code lifetime",
+            reason: format!(
+                "must be at most {MAX_NUMERIC_CODE_LIFETIME} seconds for numeric codes"
+            ),
+        });
+    }
+    Ok(lifetime)
+}
+
+/// The requested offers, de-duplicated, after every check of the Sparkfly validation table.
+fn check_offers(
+    state: &AccountState,
+    channel: &Channel,
+    member_id: MemberId,
+    store_id: Option<StoreId>,
+    requested: &[OfferId],
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<OfferId>> {
+    let mut offer_ids: Vec<OfferId> = Vec::with_capacity(requested.len());
+    for id in requested {
+        if !offer_ids.contains(id) {
+            offer_ids.push(*id);
+        }
+    }
+    if offer_ids.len() > MAX_OFFERS_PER_CREDENTIAL {
+        return Err(DomainError::Invalid {
+            field: "Offer ids",
+            reason: format!("must name at most {MAX_OFFERS_PER_CREDENTIAL} offers"),
+        });
+    }
+    let missing: Vec<String> = offer_ids
+        .iter()
+        .filter(|id| {
+            !state.offers.contains_key(id)
+                || !state.offer_channels.contains_key(&(**id, channel.id))
+        })
+        .map(ToString::to_string)
+        .collect();
+    if !missing.is_empty() {
+        return Err(DomainError::OffersNotFound {
+            ids: missing.join(","),
+        });
+    }
+    let lapsed = lapsed_applications(state, now);
+    let day = state.day_of(now);
+    for id in &offer_ids {
+        let offer = existing(&state.offers, id, "Offer")?;
+        if offer.status == OfferStatus::Pending {
+            return Err(DomainError::OfferNotApproved {
+                offer_name: offer.name.clone(),
+            });
+        }
+        if !offer.is_offering_at(now) {
+            return Err(DomainError::OfferNotActive { offer_id: offer.id });
+        }
+        let lists = &offer.eligibility.member_list_ids;
+        if !lists.is_empty() && !state.member_on_lists(member_id, lists) {
+            return Err(DomainError::MemberNotEligible {
+                offer_name: offer.name.clone(),
+            });
+        }
+        let probe = OfferApplication {
+            credential_id: CredentialId(0),
+            offer_id: offer.id,
+            member_id,
+            channel_id: channel.id,
+            day,
+            discount: Decimal::ZERO,
+            points: 0,
+        };
+        let cap = state
+            .offer_channels
+            .get(&(offer.id, channel.id))
+            .and_then(|link| link.max_redemptions);
+        if let Some(limit) = reached(offer, cap, used(state, &probe, &lapsed, &[])) {
+            return Err(DomainError::LimitReached {
+                offer_name: offer.name.clone(),
+                limit,
+            });
+        }
+        if let Some(store) = store_id.and_then(|store| state.stores.get(&store)) {
+            if !store_eligible(state, offer, store) {
+                return Err(DomainError::StoreNotEligible {
+                    offer_name: offer.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(offer_ids)
+}
+
+/// A code no live credential holds, in the channel's format.
+fn draw_code(
+    state: &AccountState,
+    channel: &Channel,
+    context: &mut Context<'_>,
+) -> DomainResult<String> {
+    for _ in 0..MAX_DRAWS {
+        let code = match channel.code_format {
+            CodeFormat::Secure => code::secure_code(context.rng),
+            CodeFormat::Numeric { digits } => code::numeric_code(context.rng, digits),
+        };
+        let taken = state
+            .credential_ids_by_code
+            .get(&code)
+            .and_then(|holder| state.credentials.get(holder))
+            .is_some_and(|holder| holder.holds_code_at(context.now));
+        if !taken {
+            return Ok(code);
+        }
+    }
+    Err(DomainError::CodeSpaceExhausted)
+}
+
+fn after(now: DateTime<Utc>, seconds: u32) -> DateTime<Utc> {
+    now + Duration::seconds(i64::from(seconds))
+}

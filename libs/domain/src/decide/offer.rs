@@ -1,0 +1,312 @@
+//! Decisions on offers: terms, lifecycle and eligibility.
+
+use crate::error::{DomainError, DomainResult};
+use crate::event::{EventKind, OfferRef};
+use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
+use crate::offer::{EligibilityDimension, Limits, Offer, OfferFields, OfferStatus, RewardTerms};
+use crate::state::AccountState;
+use crate::validate::{
+    existing, money, optional_text, percent, positive, required_text, MAX_LONG_TEXT, MAX_TEXT,
+};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
+
+pub(super) fn create(
+    state: &AccountState,
+    fields: &OfferFields,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let offer = Offer {
+        id: OfferId(state.peek_id(0)),
+        name: String::new(),
+        description: None,
+        merchant_id: None,
+        status: OfferStatus::Pending,
+        offer_type: 0,
+        category: None,
+        offer_code: None,
+        pos_offer_code: None,
+        terms_and_conditions: None,
+        reward_item_description: None,
+        activates_at: None,
+        expires_at: None,
+        stop_offering_at: None,
+        limits: Limits::default(),
+        reward: RewardTerms::default(),
+        eligibility: Default::default(),
+        approved_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(vec![EventKind::OfferCreated(merge(
+        state, offer, fields, now,
+    )?)])
+}
+
+pub(super) fn update(
+    state: &AccountState,
+    id: OfferId,
+    fields: &OfferFields,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let offer = existing(&state.offers, &id, "Offer")?.clone();
+    Ok(vec![EventKind::OfferUpdated(merge(
+        state, offer, fields, now,
+    )?)])
+}
+
+fn merge(
+    state: &AccountState,
+    mut offer: Offer,
+    fields: &OfferFields,
+    now: DateTime<Utc>,
+) -> DomainResult<Offer> {
+    offer.name = required_text(
+        "Name",
+        fields.name.as_deref().or(Some(&offer.name)),
+        MAX_TEXT,
+    )?;
+    let text = |field, value: &Option<String>, current: &Option<String>, max| match value {
+        Some(value) => optional_text(field, Some(value), max),
+        None => Ok(current.clone()),
+    };
+    offer.description = text(
+        "Description",
+        &fields.description,
+        &offer.description,
+        MAX_LONG_TEXT,
+    )?;
+    offer.category = text("Category", &fields.category, &offer.category, MAX_TEXT)?;
+    offer.offer_code = text(
+        "Offer code",
+        &fields.offer_code,
+        &offer.offer_code,
+        MAX_TEXT,
+    )?;
+    offer.pos_offer_code = text(
+        "Pos offer code",
+        &fields.pos_offer_code,
+        &offer.pos_offer_code,
+        MAX_TEXT,
+    )?;
+    offer.terms_and_conditions = text(
+        "Terms and conditions",
+        &fields.terms_and_conditions,
+        &offer.terms_and_conditions,
+        MAX_LONG_TEXT,
+    )?;
+    offer.reward_item_description = text(
+        "Reward item description",
+        &fields.reward_item_description,
+        &offer.reward_item_description,
+        MAX_TEXT,
+    )?;
+    if let Some(merchant_id) = fields.merchant_id {
+        existing(&state.merchants, &merchant_id, "Merchant")?;
+        offer.merchant_id = Some(merchant_id);
+    }
+    offer.offer_type = fields.offer_type.unwrap_or(offer.offer_type);
+    merge_window(&mut offer, fields)?;
+    merge_limits(&mut offer.limits, fields)?;
+    merge_reward(state, &mut offer.reward, fields)?;
+    offer.updated_at = now;
+    Ok(offer)
+}
+
+fn merge_window(offer: &mut Offer, fields: &OfferFields) -> DomainResult<()> {
+    offer.activates_at = fields.activates_at.or(offer.activates_at);
+    offer.expires_at = fields.expires_at.or(offer.expires_at);
+    offer.stop_offering_at = fields.stop_offering_at.or(offer.stop_offering_at);
+    let invalid = |field, reason: &str| DomainError::Invalid {
+        field,
+        reason: reason.into(),
+    };
+    if let (Some(start), Some(end)) = (offer.activates_at, offer.expires_at) {
+        if end <= start {
+            return Err(invalid("Expires at", "must be after activates at"));
+        }
+    }
+    if let (Some(stop), Some(end)) = (offer.stop_offering_at, offer.expires_at) {
+        if stop > end {
+            return Err(invalid("Stop offering at", "must not be after expires at"));
+        }
+    }
+    Ok(())
+}
+
+fn merge_limits(limits: &mut Limits, fields: &OfferFields) -> DomainResult<()> {
+    if let Some(max) = positive("Max redemptions", fields.max_redemptions)? {
+        limits.max_redemptions = Some(max);
+    }
+    if let Some(max) = positive(
+        "Max redemptions per member",
+        fields.max_redemptions_per_member,
+    )? {
+        limits.max_redemptions_per_member = Some(max);
+    }
+    let per_day = fields.max_redemptions_per_member_per_day;
+    if let Some(max) = positive("Max redemptions per member per day", per_day)? {
+        limits.max_redemptions_per_member_per_day = Some(max);
+    }
+    Ok(())
+}
+
+fn merge_reward(
+    state: &AccountState,
+    reward: &mut RewardTerms,
+    fields: &OfferFields,
+) -> DomainResult<()> {
+    let currency = state.settings.currency;
+    reward.kind = fields.reward_kind.unwrap_or(reward.kind);
+    reward.value = fields.reward_value.or(reward.value);
+    reward.min_spend_amount = fields.min_spend_amount.or(reward.min_spend_amount);
+    reward.max_amount = fields.max_amount.or(reward.max_amount);
+    reward.required_item_set_id = fields.required_item_set_id.or(reward.required_item_set_id);
+    reward.redemption_item_set_id = fields
+        .redemption_item_set_id
+        .or(reward.redemption_item_set_id);
+    reward.required_item_count = fields.required_item_count.or(reward.required_item_count);
+    reward.redemption_item_count = fields
+        .redemption_item_count
+        .or(reward.redemption_item_count);
+    reward.points_earning_value = fields.points_earning_value.or(reward.points_earning_value);
+    reward.points_required_value = fields
+        .points_required_value
+        .or(reward.points_required_value);
+
+    money("Min spend amount", reward.min_spend_amount, currency)?;
+    money("Max amount", reward.max_amount, currency)?;
+    positive("Required item count", reward.required_item_count)?;
+    positive("Redemption item count", reward.redemption_item_count)?;
+    let kind = reward.kind;
+    match reward.value {
+        None if kind.needs_value() => {
+            return Err(DomainError::Blank {
+                field: "Reward value",
+            })
+        }
+        Some(value) if kind.is_percent() => percent("Reward value", value)?,
+        value => money("Reward value", value, currency)?,
+    }
+    if kind.is_item_level() {
+        let set = reward.redemption_item_set_id.ok_or(DomainError::Blank {
+            field: "Redemption item set",
+        })?;
+        existing(&state.item_sets, &set, "Redemption item set")?;
+        if let Some(required) = reward.required_item_set_id {
+            existing(&state.item_sets, &required, "Required item set")?;
+        }
+    } else if reward.required_item_set_id.is_some() {
+        return Err(DomainError::Invalid {
+            field: "Required item set",
+            reason: "needs an item-level reward kind".into(),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn approve(state: &AccountState, id: OfferId) -> DomainResult<Vec<EventKind>> {
+    let offer = existing(&state.offers, &id, "Offer")?;
+    match offer.status {
+        OfferStatus::Pending => Ok(vec![EventKind::OfferApproved(OfferRef { offer_id: id })]),
+        OfferStatus::Approved => Ok(Vec::new()),
+        OfferStatus::Stopped => Err(DomainError::WrongStatus {
+            resource: "Offer",
+            action: "approved",
+            status: "stopped".into(),
+        }),
+    }
+}
+
+pub(super) fn stop(state: &AccountState, id: OfferId) -> DomainResult<Vec<EventKind>> {
+    let offer = existing(&state.offers, &id, "Offer")?;
+    if offer.status == OfferStatus::Stopped {
+        return Ok(Vec::new());
+    }
+    Ok(vec![EventKind::OfferStopped(OfferRef { offer_id: id })])
+}
+
+pub(super) fn delete(state: &AccountState, id: OfferId) -> DomainResult<Vec<EventKind>> {
+    let offer = existing(&state.offers, &id, "Offer")?;
+    if offer.status != OfferStatus::Pending {
+        return Err(DomainError::WrongStatus {
+            resource: "Offer",
+            action: "deleted",
+            status: offer.status_at(offer.updated_at).into(),
+        });
+    }
+    Ok(vec![EventKind::OfferDeleted(OfferRef { offer_id: id })])
+}
+
+pub(super) fn change_eligibility(
+    state: &AccountState,
+    id: OfferId,
+    dimension: EligibilityDimension,
+    ids: &[u64],
+    add: bool,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let mut offer = existing(&state.offers, &id, "Offer")?.clone();
+    let eligibility = &mut offer.eligibility;
+    let changed = match dimension {
+        EligibilityDimension::Merchants => apply(
+            &mut eligibility.merchant_ids,
+            ids,
+            MerchantId,
+            add,
+            &state.merchants,
+            "Merchant",
+        )?,
+        EligibilityDimension::StoreLists => apply(
+            &mut eligibility.store_list_ids,
+            ids,
+            StoreListId,
+            add,
+            &state.store_lists,
+            "Store list",
+        )?,
+        EligibilityDimension::MemberLists => apply(
+            &mut eligibility.member_list_ids,
+            ids,
+            MemberListId,
+            add,
+            &state.member_lists,
+            "Member list",
+        )?,
+        EligibilityDimension::ItemSets => apply(
+            &mut eligibility.item_set_ids,
+            ids,
+            ItemSetId,
+            add,
+            &state.item_sets,
+            "Item set",
+        )?,
+    };
+    if !changed {
+        return Ok(Vec::new());
+    }
+    offer.updated_at = now;
+    Ok(vec![EventKind::OfferUpdated(offer)])
+}
+
+/// Adds (checking each exists) or removes `ids` in `set`; whether anything changed.
+fn apply<Id: Copy + Ord + Hash, V>(
+    set: &mut BTreeSet<Id>,
+    ids: &[u64],
+    wrap: fn(u64) -> Id,
+    add: bool,
+    known: &HashMap<Id, V>,
+    resource: &'static str,
+) -> DomainResult<bool> {
+    let mut changed = false;
+    for id in ids.iter().copied().map(wrap) {
+        if add {
+            existing(known, &id, resource)?;
+            changed |= set.insert(id);
+        } else {
+            changed |= set.remove(&id);
+        }
+    }
+    Ok(changed)
+}

@@ -1,0 +1,202 @@
+//! The list of event types: one line each, naming the payload, the stored type name and the
+//! current schema version. Everything per type (codec dispatch, schemas) is generated here.
+
+use super::payloads::*;
+use crate::account::{Account, ApiKey};
+use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
+use crate::channel::{Channel, OfferChannel};
+use crate::credential::Credential;
+use crate::offer::Offer;
+use crate::redemption::Redemption;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::{DeserializeOwned, Error as _, MapAccess};
+use serde::ser::SerializeMap;
+use serde::Deserialize;
+
+macro_rules! event_kinds {
+    ($($(#[$doc:meta])* $variant:ident($payload:ty) = $name:literal @ $version:literal,)*) => {
+        /// What happened.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum EventKind {
+            $($(#[$doc])* $variant($payload),)*
+        }
+
+        /// The type of an event, without its payload.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+        pub enum EventType {
+            $($(#[$doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl EventType {
+            /// Every event type.
+            pub const ALL: &'static [EventType] = &[$(EventType::$variant,)*];
+
+            /// The stored type name.
+            pub fn name(self) -> &'static str {
+                match self { $(Self::$variant => $name,)* }
+            }
+
+            /// The schema version events of this type are written with.
+            pub fn current_version(self) -> u16 {
+                match self { $(Self::$variant => $version,)* }
+            }
+
+            /// The payload schema of this type, registered in `generator`.
+            pub(super) fn payload_schema(self, generator: &mut SchemaGenerator) -> Schema {
+                match self { $(Self::$variant => generator.subschema_for::<$payload>(),)* }
+            }
+
+            /// Reads the payload of an event of this type and `version` from `map`.
+            pub(super) fn read_payload<'de, A: MapAccess<'de>>(
+                self,
+                version: u16,
+                map: &mut A,
+            ) -> Result<EventKind, A::Error> {
+                if version != self.current_version() {
+                    let stored: serde_json::Value = map.next_value()?;
+                    return self.parse_stored(version, stored).map_err(A::Error::custom);
+                }
+                match self { $(Self::$variant => map.next_value().map(EventKind::$variant),)* }
+            }
+
+            /// Builds the payload of an event of this type and `version` from a JSON value.
+            pub(super) fn parse_stored(
+                self,
+                version: u16,
+                stored: serde_json::Value,
+            ) -> Result<EventKind, String> {
+                let current = super::upcast::upgrade(self.name(), version, self.current_version(), stored)?;
+                match self { $(Self::$variant => parse(current).map(EventKind::$variant),)* }
+            }
+        }
+
+        impl EventKind {
+            /// The type of this event.
+            pub fn event_type(&self) -> EventType {
+                match self { $(Self::$variant(_) => EventType::$variant,)* }
+            }
+
+            /// Writes the payload as the `data` entry of `map`.
+            pub(super) fn write_payload<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                match self { $(Self::$variant(payload) => map.serialize_entry("data", payload),)* }
+            }
+        }
+
+        #[allow(dead_code)]
+        fn assert_payloads_have_schemas() {
+            fn has_schema<T: JsonSchema>() {}
+            $(has_schema::<$payload>();)*
+        }
+    };
+}
+
+fn parse<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|error| error.to_string())
+}
+
+event_kinds! {
+    /// An account was created.
+    AccountCreated(Account) = "account_created" @ 1,
+    /// An account's settings changed.
+    AccountUpdated(Account) = "account_updated" @ 1,
+    /// An API credential was issued.
+    ApiKeyIssued(ApiKey) = "api_key_issued" @ 1,
+    /// An API credential's key was rotated.
+    ApiKeyRotated(ApiKeyRotated) = "api_key_rotated" @ 1,
+    /// An API credential was revoked.
+    ApiKeyRevoked(ApiKeyRef) = "api_key_revoked" @ 1,
+    /// A member was created.
+    MemberCreated(Member) = "member_created" @ 1,
+    /// A member changed.
+    MemberUpdated(Member) = "member_updated" @ 1,
+    /// A member was deleted.
+    MemberDeleted(MemberRef) = "member_deleted" @ 1,
+    /// A merchant was created.
+    MerchantCreated(Merchant) = "merchant_created" @ 1,
+    /// A merchant changed.
+    MerchantUpdated(Merchant) = "merchant_updated" @ 1,
+    /// A merchant was deleted.
+    MerchantDeleted(MerchantRef) = "merchant_deleted" @ 1,
+    /// A store was created.
+    StoreCreated(Store) = "store_created" @ 1,
+    /// A store changed.
+    StoreUpdated(Store) = "store_updated" @ 1,
+    /// A store was deleted.
+    StoreDeleted(StoreRef) = "store_deleted" @ 1,
+    /// A store list was created.
+    StoreListCreated(StoreList) = "store_list_created" @ 1,
+    /// A store list was renamed.
+    StoreListRenamed(ListRenamed) = "store_list_renamed" @ 1,
+    /// Stores joined a store list.
+    StoresAddedToList(StoreListStores) = "stores_added_to_list" @ 1,
+    /// Stores left a store list.
+    StoresRemovedFromList(StoreListStores) = "stores_removed_from_list" @ 1,
+    /// A store list was deleted.
+    StoreListDeleted(StoreListRef) = "store_list_deleted" @ 1,
+    /// A member list was created.
+    MemberListCreated(MemberList) = "member_list_created" @ 1,
+    /// A member list was renamed.
+    MemberListRenamed(ListRenamed) = "member_list_renamed" @ 1,
+    /// Members joined a member list.
+    MembersAddedToList(MemberListMembers) = "members_added_to_list" @ 1,
+    /// Members left a member list.
+    MembersRemovedFromList(MemberListMembers) = "members_removed_from_list" @ 1,
+    /// A member list was deleted.
+    MemberListDeleted(MemberListRef) = "member_list_deleted" @ 1,
+    /// An item was created.
+    ItemCreated(Item) = "item_created" @ 1,
+    /// An item changed.
+    ItemUpdated(Item) = "item_updated" @ 1,
+    /// An item was deleted.
+    ItemDeleted(ItemRef) = "item_deleted" @ 1,
+    /// An item set was created.
+    ItemSetCreated(ItemSet) = "item_set_created" @ 1,
+    /// An item set changed.
+    ItemSetUpdated(ItemSet) = "item_set_updated" @ 1,
+    /// An item set was deleted.
+    ItemSetDeleted(ItemSetRef) = "item_set_deleted" @ 1,
+    /// An offer was created.
+    OfferCreated(Offer) = "offer_created" @ 1,
+    /// An offer's terms or eligibility changed.
+    OfferUpdated(Offer) = "offer_updated" @ 1,
+    /// An offer was approved.
+    OfferApproved(OfferRef) = "offer_approved" @ 1,
+    /// An offer was stopped.
+    OfferStopped(OfferRef) = "offer_stopped" @ 1,
+    /// A pending offer was deleted.
+    OfferDeleted(OfferRef) = "offer_deleted" @ 1,
+    /// An offer was linked to a channel.
+    OfferChannelLinked(OfferChannel) = "offer_channel_linked" @ 1,
+    /// An offer was unlinked from a channel.
+    OfferChannelUnlinked(OfferChannelRef) = "offer_channel_unlinked" @ 1,
+    /// The cap of an offer on a channel changed.
+    OfferChannelCapSet(OfferChannelCapSet) = "offer_channel_cap_set" @ 1,
+    /// A channel was created.
+    ChannelCreated(Channel) = "channel_created" @ 1,
+    /// A channel changed.
+    ChannelUpdated(Channel) = "channel_updated" @ 1,
+    /// A channel was deleted.
+    ChannelDeleted(ChannelRef) = "channel_deleted" @ 1,
+    /// A credential was issued.
+    CredentialIssued(Credential) = "credential_issued" @ 1,
+    /// A credential's offers changed.
+    CredentialOffersChanged(CredentialOffersChanged) = "credential_offers_changed" @ 1,
+    /// A credential was voided.
+    CredentialVoided(CredentialRef) = "credential_voided" @ 1,
+    /// A credential's code lifetime ended.
+    CredentialExpired(CredentialRef) = "credential_expired" @ 1,
+    /// Codes were redeemed at a point of sale.
+    RedemptionCommitted(Redemption) = "redemption_committed" @ 1,
+    /// Codes were reserved at a point of sale.
+    RedemptionReserved(Redemption) = "redemption_reserved" @ 1,
+    /// A reservation was confirmed.
+    ReservationConfirmed(RedemptionRef) = "reservation_confirmed" @ 1,
+    /// A reservation was cancelled.
+    ReservationCancelled(RedemptionRef) = "reservation_cancelled" @ 1,
+    /// A reservation lapsed.
+    ReservationExpired(RedemptionRef) = "reservation_expired" @ 1,
+    /// A redemption was voided.
+    RedemptionVoided(RedemptionRef) = "redemption_voided" @ 1,
+    /// A redemption was reversed.
+    RedemptionReversed(RedemptionRef) = "redemption_reversed" @ 1,
+}

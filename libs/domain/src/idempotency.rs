@@ -1,0 +1,112 @@
+//! Idempotency: a command may carry a client key. The events it emits are stamped with the key
+//! and a fingerprint of the request; the account remembers them (rebuilt from events, kept for
+//! [`RETENTION`] and at most [`CAPACITY`] keys), so a repeat with the same key gets the first
+//! outcome and emits nothing, and the same key with another request is refused. A rejected
+//! command emits nothing, so it is not remembered: its retry is decided afresh.
+
+use crate::event::Event;
+use chrono::{DateTime, Duration, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use siphasher::sip::SipHasher13;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
+
+/// How long a key is remembered after its first event.
+pub const RETENTION: Duration = Duration::hours(24);
+/// Most keys remembered per account; the oldest are forgotten first.
+pub const CAPACITY: usize = 100_000;
+
+/// The key and request fingerprint stamped on each event of a keyed command.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct IdempotencyStamp {
+    /// The client's key.
+    pub key: String,
+    /// Fingerprint of the request the key was first used with.
+    pub fingerprint: u64,
+}
+
+/// A stable 64-bit fingerprint of a request (SipHash-1-3 with fixed keys).
+pub fn fingerprint<T: Hash>(request: &T) -> u64 {
+    let mut hasher = SipHasher13::new_with_keys(0, 0);
+    request.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What is remembered of one key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Remembered {
+    /// Fingerprint of the first request.
+    pub fingerprint: u64,
+    /// The events the first request emitted.
+    pub events: Vec<Event>,
+    /// When the first of them occurred.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The keys an account remembers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IdempotencyMemory {
+    entries: HashMap<String, Remembered>,
+    order: VecDeque<(DateTime<Utc>, String)>,
+}
+
+impl IdempotencyMemory {
+    /// What is remembered of `key`, if anything.
+    pub fn recall(&self, key: &str) -> Option<&Remembered> {
+        self.entries.get(key)
+    }
+
+    /// Number of keys remembered.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no key is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Remembers a stamped event; any event moves time on, forgetting keys past retention
+    /// or capacity.
+    pub fn record(&mut self, event: &Event) {
+        self.forget_before(event.occurred_at - RETENTION);
+        let Some(stamp) = &event.idempotency else {
+            return;
+        };
+        match self.entries.get_mut(&stamp.key) {
+            Some(entry) if entry.fingerprint == stamp.fingerprint => {
+                entry.events.push(event.clone());
+            }
+            _ => {
+                self.entries.insert(
+                    stamp.key.clone(),
+                    Remembered {
+                        fingerprint: stamp.fingerprint,
+                        events: vec![event.clone()],
+                        recorded_at: event.occurred_at,
+                    },
+                );
+                self.order.push_back((event.occurred_at, stamp.key.clone()));
+                self.forget_before(event.occurred_at - RETENTION);
+            }
+        }
+    }
+
+    fn forget_before(&mut self, horizon: DateTime<Utc>) {
+        while let Some((recorded_at, _)) = self.order.front() {
+            if *recorded_at > horizon && self.order.len() <= CAPACITY {
+                break;
+            }
+            if let Some((recorded_at, key)) = self.order.pop_front() {
+                if self
+                    .entries
+                    .get(&key)
+                    .is_some_and(|entry| entry.recorded_at == recorded_at)
+                {
+                    self.entries.remove(&key);
+                }
+            }
+        }
+    }
+}

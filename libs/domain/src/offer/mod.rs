@@ -1,0 +1,189 @@
+//! Offers: their lifecycle (pending, approved, stopped; expired by time), their window, their
+//! redemption limits, their reward terms and who is eligible.
+
+mod reward;
+
+pub use reward::{RewardKind, RewardTerms};
+
+use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Where an offer is in its lifecycle. `expired` is not stored: it follows from `expires_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferStatus {
+    /// Created, not yet approved: no credentials, no redemptions.
+    Pending,
+    /// Approved: runs within its window.
+    Approved,
+    /// Stopped by the account: no new credentials and no redemptions.
+    Stopped,
+}
+
+/// The redemption limits of an offer (absent = unlimited). The per-channel cap lives on the
+/// offer's link to each channel.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Limits {
+    /// Redemptions in total.
+    pub max_redemptions: Option<u32>,
+    /// Redemptions per member.
+    pub max_redemptions_per_member: Option<u32>,
+    /// Redemptions per member per day, the day in the account's time zone.
+    pub max_redemptions_per_member_per_day: Option<u32>,
+}
+
+/// Who an offer is for (empty = no restriction on that dimension). Channels are the offer's
+/// channel links.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Eligibility {
+    /// Merchants whose stores may redeem.
+    pub merchant_ids: BTreeSet<MerchantId>,
+    /// Store lists whose stores may redeem.
+    pub store_list_ids: BTreeSet<StoreListId>,
+    /// Member lists whose members may receive and redeem.
+    pub member_list_ids: BTreeSet<MemberListId>,
+    /// Item sets of which a basket must contain at least one item.
+    pub item_set_ids: BTreeSet<ItemSetId>,
+}
+
+/// An offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Offer {
+    /// Its id.
+    pub id: OfferId,
+    /// Its name (used in error messages).
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// The merchant running it, if any.
+    pub merchant_id: Option<MerchantId>,
+    /// Lifecycle status.
+    pub status: OfferStatus,
+    /// Sparkfly's offer type code.
+    pub offer_type: u32,
+    /// Category label.
+    pub category: Option<String>,
+    /// Offer code shown to members.
+    pub offer_code: Option<String>,
+    /// Code the point of sale knows the offer by.
+    pub pos_offer_code: Option<String>,
+    /// Terms and conditions.
+    pub terms_and_conditions: Option<String>,
+    /// Description of the reward item.
+    pub reward_item_description: Option<String>,
+    /// Start of the window (inclusive); none = already active.
+    pub activates_at: Option<DateTime<Utc>>,
+    /// End of the window (exclusive); none = never expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// No new credentials from then on; issued ones stay redeemable until `expires_at`.
+    pub stop_offering_at: Option<DateTime<Utc>>,
+    /// Redemption limits.
+    pub limits: Limits,
+    /// What a redemption gives.
+    pub reward: RewardTerms,
+    /// Who may receive and redeem it.
+    pub eligibility: Eligibility,
+    /// When it was approved.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Offer {
+    /// Whether a credential for it may be redeemed at `now`: approved and inside its window.
+    pub fn is_redeemable_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == OfferStatus::Approved
+            && self.activates_at.is_none_or(|start| start <= now)
+            && self.expires_at.is_none_or(|end| now < end)
+    }
+
+    /// Whether a new credential for it may be issued at `now`.
+    pub fn is_offering_at(&self, now: DateTime<Utc>) -> bool {
+        self.is_redeemable_at(now) && self.stop_offering_at.is_none_or(|stop| now < stop)
+    }
+
+    /// The status a client sees at `now`, with `expired` derived from the window.
+    pub fn status_at(&self, now: DateTime<Utc>) -> &'static str {
+        match self.status {
+            OfferStatus::Pending => "pending",
+            OfferStatus::Stopped => "stopped",
+            OfferStatus::Approved if self.expires_at.is_some_and(|end| end <= now) => "expired",
+            OfferStatus::Approved => "approved",
+        }
+    }
+}
+
+/// Offer fields given on create or update; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OfferFields {
+    /// Name (required on create).
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Merchant running it.
+    pub merchant_id: Option<MerchantId>,
+    /// Sparkfly's offer type code.
+    pub offer_type: Option<u32>,
+    /// Category label.
+    pub category: Option<String>,
+    /// Offer code.
+    pub offer_code: Option<String>,
+    /// Point-of-sale offer code.
+    pub pos_offer_code: Option<String>,
+    /// Terms and conditions.
+    pub terms_and_conditions: Option<String>,
+    /// Description of the reward item.
+    pub reward_item_description: Option<String>,
+    /// Start of the window.
+    pub activates_at: Option<DateTime<Utc>>,
+    /// End of the window.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// End of issuing.
+    pub stop_offering_at: Option<DateTime<Utc>>,
+    /// Total redemptions.
+    pub max_redemptions: Option<u32>,
+    /// Redemptions per member.
+    pub max_redemptions_per_member: Option<u32>,
+    /// Redemptions per member per day.
+    pub max_redemptions_per_member_per_day: Option<u32>,
+    /// Kind of reward.
+    pub reward_kind: Option<RewardKind>,
+    /// Amount, percent or price of the reward, by kind.
+    pub reward_value: Option<Decimal>,
+    /// Minimum basket subtotal.
+    pub min_spend_amount: Option<Decimal>,
+    /// Cap on the discount of one redemption.
+    pub max_amount: Option<Decimal>,
+    /// Item set to buy from (buy N get M).
+    pub required_item_set_id: Option<ItemSetId>,
+    /// N of buy N get M.
+    pub required_item_count: Option<u32>,
+    /// Item set whose units are rewarded.
+    pub redemption_item_set_id: Option<ItemSetId>,
+    /// M of buy N get M, or the most units rewarded without a requirement.
+    pub redemption_item_count: Option<u32>,
+    /// Points earned per redemption.
+    pub points_earning_value: Option<u64>,
+    /// Points a member spends to get it.
+    pub points_required_value: Option<u64>,
+}
+
+/// One of the eligibility dimensions an offer can be restricted on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EligibilityDimension {
+    /// Merchants.
+    Merchants,
+    /// Store lists.
+    StoreLists,
+    /// Member lists.
+    MemberLists,
+    /// Item sets.
+    ItemSets,
+}

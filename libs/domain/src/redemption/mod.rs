@@ -1,0 +1,122 @@
+//! Point-of-sale redemptions: the request a terminal sends, the record of what was redeemed
+//! (as a committed redemption or a reservation that holds capacity until confirmed, cancelled
+//! or expired), and the usage counters redemption limits are checked against.
+
+mod limits;
+mod plan;
+mod usage;
+
+pub use limits::{lapsed_applications, reached, used};
+pub use plan::{plan, store_eligible, Plan};
+pub use usage::{Counts, Usage};
+
+use crate::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, StoreId};
+use chrono::{DateTime, NaiveDate, Utc};
+use discount::{Basket, Evaluation};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Most codes one point-of-sale request may present.
+pub const MAX_CODES: usize = 10;
+/// Longest reservation a terminal may ask for, in seconds.
+pub const MAX_RESERVATION_SECONDS: u32 = 3_600;
+
+/// What a terminal sends to evaluate, reserve or redeem codes against a basket.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PosRequest {
+    /// Where the sale happens.
+    pub store_id: StoreId,
+    /// The codes presented, one per credential.
+    pub codes: Vec<String>,
+    /// The basket.
+    pub basket: Basket,
+}
+
+/// Where a redemption is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionStatus {
+    /// A reservation holding its credentials and capacity until `expires_at`.
+    Reserved,
+    /// Redeemed (directly, or a confirmed reservation).
+    Committed,
+    /// A reservation cancelled by the terminal.
+    Cancelled,
+    /// A reservation that was neither confirmed nor cancelled in time.
+    Expired,
+    /// Voided (sale cancelled): limits given back, credentials open again.
+    Voided,
+    /// Reversed (refund): limits given back, credentials reversed.
+    Reversed,
+}
+
+impl RedemptionStatus {
+    /// Whether the redemption holds capacity against limits (when not past its expiry).
+    pub fn holds_capacity(self) -> bool {
+        matches!(self, Self::Reserved | Self::Committed)
+    }
+}
+
+impl fmt::Display for RedemptionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Reserved => "reserved",
+            Self::Committed => "committed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+            Self::Voided => "voided",
+            Self::Reversed => "reversed",
+        })
+    }
+}
+
+/// One offer of one credential redeemed by a redemption: the unit redemption limits count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OfferApplication {
+    /// The credential.
+    pub credential_id: CredentialId,
+    /// The offer.
+    pub offer_id: OfferId,
+    /// The credential's member.
+    pub member_id: MemberId,
+    /// The credential's channel.
+    pub channel_id: ChannelId,
+    /// The day it counts on, in the account's time zone.
+    pub day: NaiveDate,
+    /// The discount it gave.
+    pub discount: Decimal,
+    /// The points it earned.
+    pub points: u64,
+}
+
+/// A redemption or reservation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Redemption {
+    /// Its id.
+    pub id: RedemptionId,
+    /// Where it happened.
+    pub store_id: StoreId,
+    /// Status.
+    pub status: RedemptionStatus,
+    /// Credentials it redeemed (those with at least one applied offer).
+    pub credential_ids: Vec<CredentialId>,
+    /// Offers it redeemed.
+    pub applications: Vec<OfferApplication>,
+    /// The discount engine's answer for the basket.
+    pub evaluation: Evaluation,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When a reservation lapses.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it reached its current status.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Redemption {
+    /// Whether it is a reservation past its expiry at `now` (holding nothing any more).
+    pub fn is_lapsed_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == RedemptionStatus::Reserved && self.expires_at.is_some_and(|end| end <= now)
+    }
+}

@@ -1,0 +1,146 @@
+//! The state of one account: everything `decide` needs to check a command, rebuilt by folding
+//! `evolve` over the account's events.
+
+use crate::account::{Account, ApiKey};
+use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
+use crate::channel::{Channel, OfferChannel};
+use crate::credential::Credential;
+use crate::idempotency::IdempotencyMemory;
+use crate::ids::{
+    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId, MerchantId,
+    OfferId, RedemptionId, StoreId, StoreListId,
+};
+use crate::offer::Offer;
+use crate::redemption::{Redemption, Usage};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use discount::Currency;
+use std::collections::{BTreeSet, HashMap};
+
+/// Settings derived from the account, parsed once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The account's currency.
+    pub currency: Currency,
+    /// The account's time zone.
+    pub time_zone: Tz,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            currency: Currency::USD,
+            time_zone: Tz::UTC,
+        }
+    }
+}
+
+/// One account's state. `Default` is the state before the account exists.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AccountState {
+    /// The account, once created.
+    pub account: Option<Account>,
+    /// Parsed settings.
+    pub settings: Settings,
+    /// Last id allocated in the account.
+    pub last_id: u64,
+    /// API credentials.
+    pub api_keys: HashMap<ApiKeyId, ApiKey>,
+    /// Members.
+    pub members: HashMap<MemberId, Member>,
+    /// Member ids by identifier.
+    pub member_ids_by_identifier: HashMap<String, MemberId>,
+    /// Merchants.
+    pub merchants: HashMap<MerchantId, Merchant>,
+    /// Stores.
+    pub stores: HashMap<StoreId, Store>,
+    /// Store lists.
+    pub store_lists: HashMap<StoreListId, StoreList>,
+    /// Member lists.
+    pub member_lists: HashMap<MemberListId, MemberList>,
+    /// Items.
+    pub items: HashMap<ItemId, Item>,
+    /// Item sets.
+    pub item_sets: HashMap<ItemSetId, ItemSet>,
+    /// The item codes of each item set, as the discount engine reads them.
+    pub item_set_codes: HashMap<ItemSetId, discount::ItemSet>,
+    /// Offers.
+    pub offers: HashMap<OfferId, Offer>,
+    /// Channels.
+    pub channels: HashMap<ChannelId, Channel>,
+    /// Links of offers to channels.
+    pub offer_channels: HashMap<(OfferId, ChannelId), OfferChannel>,
+    /// Links by xid.
+    pub links_by_xid: HashMap<String, (OfferId, ChannelId)>,
+    /// Credentials.
+    pub credentials: HashMap<CredentialId, Credential>,
+    /// The credential that last took each code.
+    pub credential_ids_by_code: HashMap<String, CredentialId>,
+    /// Credentials whose code lifetime ends, by end.
+    pub credential_expiry: BTreeSet<(DateTime<Utc>, CredentialId)>,
+    /// Redemptions and reservations.
+    pub redemptions: HashMap<RedemptionId, Redemption>,
+    /// Live reservations by expiry.
+    pub reservation_expiry: BTreeSet<(DateTime<Utc>, RedemptionId)>,
+    /// Capacity held against redemption limits.
+    pub usage: Usage,
+    /// Remembered idempotency keys.
+    pub idempotency: IdempotencyMemory,
+    empty_item_set: discount::ItemSet,
+}
+
+impl AccountState {
+    /// The next id the account will allocate after `already` ids taken by the same command.
+    pub fn peek_id(&self, already: u64) -> u64 {
+        self.last_id + 1 + already
+    }
+
+    /// The item codes of `item_set`; empty when it does not exist.
+    pub fn item_set_codes(&self, item_set: ItemSetId) -> &discount::ItemSet {
+        self.item_set_codes
+            .get(&item_set)
+            .unwrap_or(&self.empty_item_set)
+    }
+
+    /// The day `at` falls on in the account's time zone.
+    pub fn day_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.settings.time_zone).date_naive()
+    }
+
+    /// Reservations past their expiry at `now` that no event has expired yet.
+    pub fn lapsed_reservations(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Redemption> {
+        self.reservation_expiry
+            .iter()
+            .take_while(move |(expires_at, _)| *expires_at <= now)
+            .filter_map(|(_, id)| self.redemptions.get(id))
+    }
+
+    /// Credentials past their code lifetime at `now` that no event has expired yet.
+    pub fn lapsed_credentials(
+        &self,
+        now: DateTime<Utc>,
+    ) -> impl Iterator<Item = CredentialId> + '_ {
+        self.credential_expiry
+            .iter()
+            .take_while(move |(expires_at, _)| *expires_at <= now)
+            .map(|(_, id)| *id)
+    }
+
+    /// Whether `member` is on one of `lists`.
+    pub fn member_on_lists(&self, member: MemberId, lists: &BTreeSet<MemberListId>) -> bool {
+        lists.iter().any(|list| {
+            self.member_lists
+                .get(list)
+                .is_some_and(|list| list.member_ids.contains(&member))
+        })
+    }
+
+    /// Whether `store` is on one of `lists`.
+    pub fn store_on_lists(&self, store: StoreId, lists: &BTreeSet<StoreListId>) -> bool {
+        lists.iter().any(|list| {
+            self.store_lists
+                .get(list)
+                .is_some_and(|list| list.store_ids.contains(&store))
+        })
+    }
+}

@@ -1,0 +1,128 @@
+//! Field rules shared by every resource: required text, lengths, positive counts.
+
+use crate::error::{DomainError, DomainResult};
+use discount::Currency;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Longest name or identifier accepted.
+pub const MAX_TEXT: usize = 255;
+/// Longest free text (descriptions, terms) accepted.
+pub const MAX_LONG_TEXT: usize = 10_000;
+
+/// `value` trimmed, required to be present and non-empty, at most `max` characters.
+pub fn required_text(field: &'static str, value: Option<&str>, max: usize) -> DomainResult<String> {
+    let trimmed = value.map(str::trim).unwrap_or_default();
+    if trimmed.is_empty() {
+        return Err(DomainError::Blank { field });
+    }
+    bounded_text(field, trimmed, max)
+}
+
+/// `value` trimmed, when present; empty becomes absent.
+pub fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> DomainResult<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => bounded_text(field, text, max).map(Some),
+    }
+}
+
+fn bounded_text(field: &'static str, text: &str, max: usize) -> DomainResult<String> {
+    if text.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    Ok(text.to_owned())
+}
+
+/// An error for a count that must be at least one.
+pub fn positive(field: &'static str, value: Option<u32>) -> DomainResult<Option<u32>> {
+    match value {
+        Some(0) => Err(DomainError::Invalid {
+            field,
+            reason: "must be greater than 0".into(),
+        }),
+        other => Ok(other),
+    }
+}
+
+/// An optional url, which must be http or https.
+pub fn optional_url(field: &'static str, value: Option<&str>) -> DomainResult<Option<String>> {
+    let url = optional_text(field, value, 2_048)?;
+    if let Some(url) = &url {
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(DomainError::Invalid {
+                field,
+                reason: "must be an http or https url".into(),
+            });
+        }
+    }
+    Ok(url)
+}
+
+/// An amount of money: not negative, no finer than the currency's minor unit.
+pub fn money(field: &'static str, value: Option<Decimal>, currency: Currency) -> DomainResult<()> {
+    let Some(value) = value else { return Ok(()) };
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(DomainError::Invalid {
+            field,
+            reason: "must be greater than or equal to 0".into(),
+        });
+    }
+    if value.normalize().scale() > currency.minor_units {
+        return Err(DomainError::Invalid {
+            field,
+            reason: format!("must have at most {} decimal places", currency.minor_units),
+        });
+    }
+    Ok(())
+}
+
+/// A percentage: above 0, at most 100.
+pub fn percent(field: &'static str, value: Decimal) -> DomainResult<()> {
+    if value <= Decimal::ZERO || value > Decimal::ONE_HUNDRED {
+        return Err(DomainError::Invalid {
+            field,
+            reason: "must be greater than 0 and at most 100".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The value stored under `id` in `map`, or a not-found error naming `resource`.
+pub fn existing<'a, K: Eq + Hash, V>(
+    map: &'a HashMap<K, V>,
+    id: &K,
+    resource: &'static str,
+) -> DomainResult<&'a V> {
+    map.get(id).ok_or(DomainError::NotFound { resource })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(required_text("Name", Some("  a "), 3), Ok("a".into()));
+        assert_eq!(
+            required_text("Name", Some("   "), 3),
+            Err(DomainError::Blank { field: "Name" })
+        );
+        assert_eq!(
+            required_text("Name", Some("abcd"), 3),
+            Err(DomainError::TooLong {
+                field: "Name",
+                max: 3
+            })
+        );
+        assert_eq!(optional_text("Name", Some(""), 3), Ok(None));
+        assert!(positive("Count", Some(0)).is_err());
+        assert_eq!(positive("Count", Some(2)), Ok(Some(2)));
+    }
+}

@@ -1,0 +1,54 @@
+//! The checked-in JSON Schemas under `schemas/events/` must equal the ones generated from the
+//! Rust event types: a change to an event type without a new schema (and version) fails here.
+//! Regenerate with `UPDATE_SCHEMAS=1 cargo test -p domain --test schemas`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use domain::event::event_schemas;
+use domain::EventType;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn schema_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemas/events")
+}
+
+#[test]
+fn checked_in_schemas_match_the_event_types() {
+    let dir = schema_dir();
+    let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    let generated = event_schemas();
+    assert_eq!(generated.len(), EventType::ALL.len());
+    let mut mismatched = Vec::new();
+    for (file, schema) in &generated {
+        let path = dir.join(file);
+        let text = serde_json::to_string_pretty(schema).unwrap() + "\n";
+        if update {
+            std::fs::write(&path, &text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            mismatched.push(file.clone());
+        }
+    }
+    assert!(
+        mismatched.is_empty(),
+        "schemas differ from the event types (add a new version, or regenerate): {mismatched:?}"
+    );
+    let expected: BTreeSet<String> = generated.into_iter().map(|(file, _)| file).collect();
+    let present: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(present, expected, "stale or missing schema files");
+}
+
+#[test]
+fn every_schema_names_its_type_and_version() {
+    for (file, schema) in event_schemas() {
+        let name = schema["properties"]["type"]["const"].as_str().unwrap();
+        let version = schema["properties"]["version"]["const"].as_u64().unwrap();
+        assert_eq!(file, format!("{name}.v{version}.json"));
+        assert!(schema["properties"]["data"].is_object(), "{file}");
+    }
+}

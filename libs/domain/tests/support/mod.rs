@@ -1,0 +1,303 @@
+//! Test harness: an account driven through `decide` and `evolve`, given(events) / when(command)
+//! / then(events or error), with a controllable clock and a seeded random source.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use discount::{Basket, BasketLine};
+use domain::account::AccountFields;
+use domain::catalog::{
+    ItemFields, ItemSetFields, ListFields, MemberFields, MerchantFields, StoreFields,
+};
+use domain::channel::ChannelFields;
+use domain::command::CredentialRequest;
+use domain::ids::*;
+use domain::offer::{OfferFields, RewardKind};
+use domain::redemption::PosRequest;
+use domain::{
+    decide, evolve, AccountState, Command, Context, Decision, DomainError, Event, EventKind,
+};
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// An account under test.
+pub struct Account {
+    pub state: AccountState,
+    pub events: Vec<Event>,
+    pub now: DateTime<Utc>,
+    pub rng: ChaCha8Rng,
+}
+
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap()
+}
+
+pub fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+impl Account {
+    /// A fresh account (id 1, USD, UTC).
+    pub fn new() -> Self {
+        Self::with_fields(AccountFields {
+            name: Some("Q Burger".into()),
+            ..Default::default()
+        })
+    }
+
+    pub fn with_fields(fields: AccountFields) -> Self {
+        Self::seeded(fields, 42)
+    }
+
+    /// A fresh account whose random source starts from `seed`.
+    pub fn seeded(fields: AccountFields, seed: u64) -> Self {
+        let mut account = Self {
+            state: AccountState::default(),
+            events: Vec::new(),
+            now: start(),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        };
+        account
+            .run(Command::CreateAccount {
+                account_id: AccountId(1),
+                fields,
+            })
+            .unwrap();
+        account
+    }
+
+    pub fn advance(&mut self, by: Duration) {
+        self.now += by;
+    }
+
+    /// Decides `command` (optionally keyed) and applies what it records.
+    pub fn decide(&mut self, command: Command, key: Option<&str>) -> Result<Decision, DomainError> {
+        let mut context = Context::new(self.now, &mut self.rng);
+        let decision = decide(&self.state, &command, key, &mut context)?;
+        for event in decision.new_events() {
+            evolve(&mut self.state, event);
+            self.events.push(event.clone());
+        }
+        Ok(decision)
+    }
+
+    pub fn run(&mut self, command: Command) -> Result<Vec<Event>, DomainError> {
+        self.decide(command, None)
+            .map(|decision| decision.outcome().to_vec())
+    }
+
+    pub fn ok(&mut self, command: Command) -> Vec<Event> {
+        let described = format!("{command:?}");
+        self.run(command)
+            .unwrap_or_else(|error| panic!("{described} refused: {error}"))
+    }
+
+    pub fn error(&mut self, command: Command) -> DomainError {
+        let before = self.events.len();
+        let error = self.run(command).expect_err("expected a refusal");
+        assert_eq!(
+            self.events.len(),
+            before,
+            "a refused command recorded events"
+        );
+        error
+    }
+
+    /// The id of the first entity the last command created.
+    pub fn created(events: &[Event]) -> u64 {
+        events
+            .iter()
+            .find_map(|event| match &event.kind {
+                EventKind::MemberCreated(m) => Some(m.id.0),
+                EventKind::MerchantCreated(m) => Some(m.id.0),
+                EventKind::StoreCreated(s) => Some(s.id.0),
+                EventKind::StoreListCreated(l) => Some(l.id.0),
+                EventKind::MemberListCreated(l) => Some(l.id.0),
+                EventKind::ItemCreated(i) => Some(i.id.0),
+                EventKind::ItemSetCreated(s) => Some(s.id.0),
+                EventKind::OfferCreated(o) => Some(o.id.0),
+                EventKind::ChannelCreated(c) => Some(c.id.0),
+                EventKind::CredentialIssued(c) => Some(c.id.0),
+                EventKind::RedemptionCommitted(r) | EventKind::RedemptionReserved(r) => {
+                    Some(r.id.0)
+                }
+                EventKind::ApiKeyIssued(k) => Some(k.id.0),
+                _ => None,
+            })
+            .expect("no entity created")
+    }
+
+    pub fn member(&mut self, identifier: &str) -> MemberId {
+        let events = self.ok(Command::CreateMember {
+            fields: MemberFields {
+                identifier: Some(identifier.into()),
+                notification_mode: None,
+            },
+        });
+        MemberId(Self::created(&events))
+    }
+
+    pub fn merchant(&mut self, name: &str) -> MerchantId {
+        let events = self.ok(Command::CreateMerchant {
+            fields: MerchantFields {
+                name: Some(name.into()),
+                is_active: None,
+            },
+        });
+        MerchantId(Self::created(&events))
+    }
+
+    pub fn store(&mut self, merchant_id: MerchantId, name: &str) -> StoreId {
+        let events = self.ok(Command::CreateStore {
+            merchant_id,
+            fields: StoreFields {
+                name: Some(name.into()),
+                ..Default::default()
+            },
+        });
+        StoreId(Self::created(&events))
+    }
+
+    pub fn channel(&mut self, fields: ChannelFields) -> ChannelId {
+        let events = self.ok(Command::CreateChannel { fields });
+        ChannelId(Self::created(&events))
+    }
+
+    pub fn named_channel(&mut self, name: &str) -> ChannelId {
+        self.channel(ChannelFields {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+    }
+
+    pub fn item(&mut self, code: &str) -> ItemId {
+        let events = self.ok(Command::CreateItem {
+            fields: ItemFields {
+                name: Some(code.into()),
+                code: Some(code.into()),
+                ..Default::default()
+            },
+        });
+        ItemId(Self::created(&events))
+    }
+
+    pub fn item_set(&mut self, name: &str, items: &[ItemId]) -> ItemSetId {
+        let events = self.ok(Command::CreateItemSet {
+            fields: ItemSetFields {
+                name: Some(name.into()),
+                item_ids: Some(items.to_vec()),
+                ..Default::default()
+            },
+        });
+        ItemSetId(Self::created(&events))
+    }
+
+    pub fn member_list(&mut self, name: &str, members: &[MemberId]) -> MemberListId {
+        let events = self.ok(Command::CreateMemberList {
+            fields: ListFields {
+                name: Some(name.into()),
+            },
+        });
+        let list = MemberListId(Self::created(&events));
+        self.ok(Command::AddMembersToList {
+            member_list_id: list,
+            member_ids: members.to_vec(),
+        });
+        list
+    }
+
+    pub fn store_list(&mut self, name: &str, stores: &[StoreId]) -> StoreListId {
+        let events = self.ok(Command::CreateStoreList {
+            merchant_id: None,
+            fields: ListFields {
+                name: Some(name.into()),
+            },
+        });
+        let list = StoreListId(Self::created(&events));
+        self.ok(Command::AddStoresToList {
+            store_list_id: list,
+            store_ids: stores.to_vec(),
+        });
+        list
+    }
+
+    /// A pending offer with `fields` (the name defaults to "Offer").
+    pub fn pending_offer(&mut self, mut fields: OfferFields) -> OfferId {
+        fields.name.get_or_insert_with(|| "Offer".into());
+        let events = self.ok(Command::CreateOffer { fields });
+        OfferId(Self::created(&events))
+    }
+
+    /// An approved offer linked to `channel`.
+    pub fn offer(&mut self, fields: OfferFields, channel: ChannelId) -> OfferId {
+        let offer = self.pending_offer(fields);
+        self.ok(Command::ApproveOffer { offer_id: offer });
+        self.ok(Command::LinkOfferChannels {
+            offer_id: offer,
+            channel_ids: vec![channel],
+        });
+        offer
+    }
+
+    /// An approved "$1 off the order" offer with `limits` applied, on `channel`.
+    pub fn dollar_off(&mut self, name: &str, channel: ChannelId, limits: OfferFields) -> OfferId {
+        self.offer(
+            OfferFields {
+                name: Some(name.into()),
+                reward_kind: Some(RewardKind::OrderAmountOff),
+                reward_value: Some(dec("1.00")),
+                ..limits
+            },
+            channel,
+        )
+    }
+
+    pub fn issue(
+        &mut self,
+        member: MemberId,
+        channel: ChannelId,
+        offers: &[OfferId],
+    ) -> Result<domain::credential::Credential, DomainError> {
+        let events = self.run(Command::IssueCredential {
+            request: CredentialRequest {
+                member_id: Some(member),
+                channel_id: Some(channel),
+                offer_ids: offers.to_vec(),
+                ..Default::default()
+            },
+        })?;
+        Ok(self.state.credentials[&CredentialId(Self::created(&events))].clone())
+    }
+
+    pub fn code(&mut self, member: MemberId, channel: ChannelId, offers: &[OfferId]) -> String {
+        self.issue(member, channel, offers)
+            .unwrap()
+            .identifier
+            .unwrap()
+    }
+}
+
+/// A basket line.
+pub fn line(id: &str, item: &str, quantity: u32, price: &str) -> BasketLine {
+    BasketLine {
+        line_id: id.into(),
+        item_code: item.into(),
+        quantity,
+        unit_price: dec(price),
+    }
+}
+
+/// A point-of-sale request at `store` with `codes` and one $10 line of item "X" unless lines given.
+pub fn pos(store: StoreId, codes: &[&str], lines: Vec<BasketLine>) -> PosRequest {
+    let lines = if lines.is_empty() {
+        vec![line("1", "X", 1, "10.00")]
+    } else {
+        lines
+    };
+    PosRequest {
+        store_id: store,
+        codes: codes.iter().map(|c| c.to_string()).collect(),
+        basket: Basket { lines },
+    }
+}
