@@ -20,10 +20,15 @@ pub struct Account {
     /// Whether account-level conversion callbacks are sent.
     pub enable_callbacks: bool,
     /// Account-level callback url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_callback_url: Option<String>,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -70,12 +75,27 @@ pub struct ApiKey {
     /// What it may do.
     pub roles: Vec<Role>,
     /// Hash of the key replaced by the last rotation, accepted until `previous_valid_until`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_key_hash: Option<String>,
     /// End of the grace period of the previous key.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub previous_valid_until: Option<DateTime<Utc>>,
     /// When it was revoked; a revoked key accepts nothing.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub revoked_at: Option<DateTime<Utc>>,
     /// When it was issued.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
 }
 

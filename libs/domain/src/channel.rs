@@ -34,14 +34,20 @@ pub struct Channel {
     /// Whether conversion callbacks are signed.
     pub allow_hmac: bool,
     /// Url called on every redemption, with `%{...}` placeholders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_callback_url: Option<String>,
     /// How codes issued on it look.
     pub code_format: CodeFormat,
     /// Seconds a code issued on it lives, if limited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_lifetime: Option<u32>,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -72,7 +78,10 @@ pub struct OfferChannel {
     /// Short id of the pair, unique in the account.
     pub xid: String,
     /// Cap on the offer's redemptions through this channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<u32>,
     /// When the link was made.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
 }

@@ -22,6 +22,7 @@ pub mod money;
 pub mod offer;
 pub mod redemption;
 pub mod state;
+pub mod time;
 pub mod validate;
 
 pub use command::Command;

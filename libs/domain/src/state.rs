@@ -15,7 +15,12 @@ use crate::redemption::{Redemption, Usage};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use discount::Currency;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
+
+/// A map keyed by server-allocated ids or codes: FxHash, fast, with no attacker-chosen keys
+/// inserted. Maps keyed by client-chosen text keep the default, DoS-resistant hasher.
+pub type IdMap<K, V> = FxHashMap<K, V>;
 
 /// Settings derived from the account, parsed once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,41 +50,41 @@ pub struct AccountState {
     /// Last id allocated in the account.
     pub last_id: u64,
     /// API credentials.
-    pub api_keys: HashMap<ApiKeyId, ApiKey>,
+    pub api_keys: IdMap<ApiKeyId, ApiKey>,
     /// Members.
-    pub members: HashMap<MemberId, Member>,
+    pub members: IdMap<MemberId, Member>,
     /// Member ids by identifier.
     pub member_ids_by_identifier: HashMap<String, MemberId>,
     /// Merchants.
-    pub merchants: HashMap<MerchantId, Merchant>,
+    pub merchants: IdMap<MerchantId, Merchant>,
     /// Stores.
-    pub stores: HashMap<StoreId, Store>,
+    pub stores: IdMap<StoreId, Store>,
     /// Store lists.
-    pub store_lists: HashMap<StoreListId, StoreList>,
+    pub store_lists: IdMap<StoreListId, StoreList>,
     /// Member lists.
-    pub member_lists: HashMap<MemberListId, MemberList>,
+    pub member_lists: IdMap<MemberListId, MemberList>,
     /// Items.
-    pub items: HashMap<ItemId, Item>,
+    pub items: IdMap<ItemId, Item>,
     /// Item sets.
-    pub item_sets: HashMap<ItemSetId, ItemSet>,
+    pub item_sets: IdMap<ItemSetId, ItemSet>,
     /// The item codes of each item set, as the discount engine reads them.
-    pub item_set_codes: HashMap<ItemSetId, discount::ItemSet>,
+    pub item_set_codes: IdMap<ItemSetId, discount::ItemSet>,
     /// Offers.
-    pub offers: HashMap<OfferId, Offer>,
+    pub offers: IdMap<OfferId, Offer>,
     /// Channels.
-    pub channels: HashMap<ChannelId, Channel>,
+    pub channels: IdMap<ChannelId, Channel>,
     /// Links of offers to channels.
-    pub offer_channels: HashMap<(OfferId, ChannelId), OfferChannel>,
+    pub offer_channels: IdMap<(OfferId, ChannelId), OfferChannel>,
     /// Links by xid.
-    pub links_by_xid: HashMap<String, (OfferId, ChannelId)>,
+    pub links_by_xid: IdMap<String, (OfferId, ChannelId)>,
     /// Credentials.
-    pub credentials: HashMap<CredentialId, Credential>,
+    pub credentials: IdMap<CredentialId, Credential>,
     /// The credential that last took each code.
-    pub credential_ids_by_code: HashMap<String, CredentialId>,
+    pub credential_ids_by_code: IdMap<String, CredentialId>,
     /// Credentials whose code lifetime ends, by end.
     pub credential_expiry: BTreeSet<(DateTime<Utc>, CredentialId)>,
     /// Redemptions and reservations.
-    pub redemptions: HashMap<RedemptionId, Redemption>,
+    pub redemptions: IdMap<RedemptionId, Redemption>,
     /// Live reservations by expiry.
     pub reservation_expiry: BTreeSet<(DateTime<Utc>, RedemptionId)>,
     /// Capacity held against redemption limits.

@@ -4,7 +4,7 @@ use crate::error::{DomainError, DomainResult};
 use discount::Currency;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 /// Longest name or identifier accepted.
 pub const MAX_TEXT: usize = 255;
@@ -95,8 +95,8 @@ pub fn percent(field: &'static str, value: Decimal) -> DomainResult<()> {
 }
 
 /// The value stored under `id` in `map`, or a not-found error naming `resource`.
-pub fn existing<'a, K: Eq + Hash, V>(
-    map: &'a HashMap<K, V>,
+pub fn existing<'a, K: Eq + Hash, V, S: BuildHasher>(
+    map: &'a HashMap<K, V, S>,
     id: &K,
     resource: &'static str,
 ) -> DomainResult<&'a V> {

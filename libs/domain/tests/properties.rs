@@ -191,10 +191,12 @@ impl World {
                     for event in &events {
                         match &event.kind {
                             EventKind::CredentialIssued(credential) => {
-                                self.credentials.push(credential.id)
+                                self.credentials.push(credential.credential_id)
                             }
                             EventKind::RedemptionCommitted(r)
-                            | EventKind::RedemptionReserved(r) => self.redemptions.push(r.id),
+                            | EventKind::RedemptionReserved(r) => {
+                                self.redemptions.push(r.redemption_id)
+                            }
                             _ => {}
                         }
                     }
@@ -321,7 +323,7 @@ proptest! {
             .map(|event| serde_json::from_str(&serde_json::to_string(event).unwrap()).unwrap())
             .collect();
         prop_assert_eq!(&decoded, &world.account.events);
-        prop_assert!(replay(&decoded) == world.account.state, "replayed state differs from the live one");
+        prop_assert!(replay(decoded.clone()) == world.account.state, "replayed state differs from the live one");
     }
 
     #[test]

@@ -17,12 +17,18 @@ pub struct Item {
     /// The code a basket line carries; unique per owner (merchant or manufacturer).
     pub code: String,
     /// The merchant that sells it, if it is a merchant item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
     /// The manufacturer that makes it, if it is a manufacturer item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_id: Option<u64>,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -47,14 +53,19 @@ pub struct ItemSet {
     /// Its name.
     pub name: String,
     /// The merchant it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
     /// Its items.
     pub item_ids: BTreeSet<ItemId>,
     /// Sparkfly's set type (0 merchant, 1 manufacturer).
     pub set_type: u32,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -15,12 +15,17 @@ pub struct StoreList {
     /// Its name.
     pub name: String,
     /// The merchant it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
     /// Its stores.
     pub store_ids: BTreeSet<StoreId>,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -34,8 +39,12 @@ pub struct MemberList {
     /// Its members.
     pub member_ids: BTreeSet<MemberId>,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -61,6 +61,8 @@ pub struct CredentialLock {
     /// The reservation holding it.
     pub redemption_id: RedemptionId,
     /// When the hold lapses.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub expires_at: DateTime<Utc>,
 }
 
@@ -74,30 +76,63 @@ pub struct Credential {
     /// The channel it was issued on.
     pub channel_id: ChannelId,
     /// The store it was issued for, if any (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_id: Option<StoreId>,
     /// The offers it redeems, in the order given.
     pub offer_ids: Vec<OfferId>,
     /// The code; none until the credential has an offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// Seconds the code lives, if limited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_lifetime: Option<u32>,
     /// When the code stops being redeemable, if limited.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Free annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: Annotations,
     /// Status as last recorded; see [`Credential::status_at`] for the status at a time.
     pub status: CredentialStatus,
     /// The reservation holding it, while locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock: Option<CredentialLock>,
     /// When it was redeemed.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub redeemed_at: Option<DateTime<Utc>>,
     /// When it was voided.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub voided_at: Option<DateTime<Utc>>,
     /// When its redemption was reversed.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub reversed_at: Option<DateTime<Utc>>,
     /// When it was issued.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -5,16 +5,15 @@ use super::channel::MAX_DRAWS;
 use crate::channel::{Channel, CodeFormat, MAX_NUMERIC_CODE_LIFETIME};
 use crate::command::CredentialRequest;
 use crate::context::Context;
-use crate::credential::{code, Credential, CredentialStatus};
+use crate::credential::{code, CredentialStatus};
 use crate::error::{DomainError, DomainResult};
-use crate::event::{CredentialOffersChanged, CredentialRef, EventKind};
+use crate::event::{CredentialOffersChanged, CredentialRef, EventKind, IssuedCredential};
 use crate::ids::{CredentialId, MemberId, OfferId, StoreId};
 use crate::offer::OfferStatus;
 use crate::redemption::{lapsed_applications, reached, store_eligible, used, OfferApplication};
 use crate::state::AccountState;
 use crate::validate::{existing, positive};
 use chrono::{DateTime, Duration, Utc};
-use rust_decimal::Decimal;
 
 /// Most offers one credential may carry.
 pub const MAX_OFFERS_PER_CREDENTIAL: usize = 20;
@@ -62,8 +61,8 @@ pub(super) fn issue(
         .as_ref()
         .and(lifetime)
         .map(|seconds| after(now, seconds));
-    Ok(vec![EventKind::CredentialIssued(Credential {
-        id: CredentialId(state.peek_id(0)),
+    Ok(vec![EventKind::CredentialIssued(IssuedCredential {
+        credential_id: CredentialId(state.peek_id(0)),
         member_id,
         channel_id: channel.id,
         store_id: request.store_id,
@@ -72,13 +71,6 @@ pub(super) fn issue(
         code_lifetime: lifetime,
         expires_at,
         annotations: request.annotations.clone(),
-        status: CredentialStatus::Open,
-        lock: None,
-        redeemed_at: None,
-        voided_at: None,
-        reversed_at: None,
-        created_at: now,
-        updated_at: now,
     })])
 }
 
@@ -227,8 +219,6 @@ fn check_offers(
             member_id,
             channel_id: channel.id,
             day,
-            discount: Decimal::ZERO,
-            points: 0,
         };
         let cap = state
             .offer_channels

@@ -10,7 +10,7 @@ use crate::validate::{
 };
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap};
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 pub(super) fn create(
     state: &AccountState,
@@ -39,9 +39,9 @@ pub(super) fn create(
         created_at: now,
         updated_at: now,
     };
-    Ok(vec![EventKind::OfferCreated(merge(
+    Ok(vec![EventKind::OfferCreated(Box::new(merge(
         state, offer, fields, now,
-    )?)])
+    )?))])
 }
 
 pub(super) fn update(
@@ -51,9 +51,9 @@ pub(super) fn update(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let offer = existing(&state.offers, &id, "Offer")?.clone();
-    Ok(vec![EventKind::OfferUpdated(merge(
+    Ok(vec![EventKind::OfferUpdated(Box::new(merge(
         state, offer, fields, now,
-    )?)])
+    )?))])
 }
 
 fn merge(
@@ -287,16 +287,16 @@ pub(super) fn change_eligibility(
         return Ok(Vec::new());
     }
     offer.updated_at = now;
-    Ok(vec![EventKind::OfferUpdated(offer)])
+    Ok(vec![EventKind::OfferUpdated(Box::new(offer))])
 }
 
 /// Adds (checking each exists) or removes `ids` in `set`; whether anything changed.
-fn apply<Id: Copy + Ord + Hash, V>(
+fn apply<Id: Copy + Ord + Hash, V, S: BuildHasher>(
     set: &mut BTreeSet<Id>,
     ids: &[u64],
     wrap: fn(u64) -> Id,
     add: bool,
-    known: &HashMap<Id, V>,
+    known: &HashMap<Id, V, S>,
     resource: &'static str,
 ) -> DomainResult<bool> {
     let mut changed = false;

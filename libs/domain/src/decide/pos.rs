@@ -29,12 +29,9 @@ pub(super) fn redeem(
 ) -> DomainResult<Vec<EventKind>> {
     let plan = plan(state, request, now)?;
     let id = RedemptionId(state.peek_id(0));
-    Ok(vec![EventKind::RedemptionCommitted(plan.into_redemption(
-        id,
-        RedemptionStatus::Committed,
-        now,
-        None,
-    ))])
+    Ok(vec![EventKind::RedemptionCommitted(
+        plan.into_recorded(id, None),
+    )])
 }
 
 pub(super) fn reserve(
@@ -52,12 +49,9 @@ pub(super) fn reserve(
     let plan = plan(state, request, now)?;
     let id = RedemptionId(state.peek_id(0));
     let expires_at = now + Duration::seconds(i64::from(ttl_seconds));
-    Ok(vec![EventKind::RedemptionReserved(plan.into_redemption(
-        id,
-        RedemptionStatus::Reserved,
-        now,
-        Some(expires_at),
-    ))])
+    Ok(vec![EventKind::RedemptionReserved(
+        plan.into_recorded(id, Some(expires_at)),
+    )])
 }
 
 pub(super) fn confirm(

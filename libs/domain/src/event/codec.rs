@@ -4,6 +4,7 @@
 
 use super::{Event, EventType};
 use crate::idempotency::IdempotencyStamp;
+use crate::time::format_timestamp;
 use chrono::{DateTime, Utc};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -17,7 +18,7 @@ impl Serialize for Event {
         let event_type = self.kind.event_type();
         map.serialize_entry("type", event_type.name())?;
         map.serialize_entry("version", &event_type.current_version())?;
-        map.serialize_entry("occurred_at", &self.occurred_at)?;
+        map.serialize_entry("occurred_at", &format_timestamp(&self.occurred_at))?;
         if let Some(stamp) = &self.idempotency {
             map.serialize_entry("idempotency", stamp)?;
         }
@@ -37,6 +38,9 @@ enum Field {
     #[serde(other)]
     Unknown,
 }
+
+#[derive(Deserialize)]
+struct Timestamp(#[serde(with = "crate::time::rfc3339")] DateTime<Utc>);
 
 struct EventVisitor;
 
@@ -58,7 +62,7 @@ impl<'de> Visitor<'de> for EventVisitor {
             match field {
                 Field::Type => event_type = Some(map.next_value()?),
                 Field::Version => version = Some(map.next_value()?),
-                Field::OccurredAt => occurred_at = Some(map.next_value()?),
+                Field::OccurredAt => occurred_at = Some(map.next_value::<Timestamp>()?.0),
                 Field::Idempotency => idempotency = map.next_value()?,
                 Field::Data => match (event_type, version) {
                     (Some(event_type), Some(version)) => {

@@ -5,9 +5,7 @@ use super::payloads::*;
 use crate::account::{Account, ApiKey};
 use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
 use crate::channel::{Channel, OfferChannel};
-use crate::credential::Credential;
 use crate::offer::Offer;
-use crate::redemption::Redemption;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{DeserializeOwned, Error as _, MapAccess};
 use serde::ser::SerializeMap;
@@ -90,8 +88,10 @@ macro_rules! event_kinds {
     };
 }
 
+/// Parses a buffered payload. Through its text, not `from_value`: a [`super::Lazy`] part keeps
+/// its JSON text, which only a text deserializer can give.
 fn parse<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|error| error.to_string())
+    serde_json::from_str(&value.to_string()).map_err(|error| error.to_string())
 }
 
 event_kinds! {
@@ -156,9 +156,9 @@ event_kinds! {
     /// An item set was deleted.
     ItemSetDeleted(ItemSetRef) = "item_set_deleted" @ 1,
     /// An offer was created.
-    OfferCreated(Offer) = "offer_created" @ 1,
+    OfferCreated(Box<Offer>) = "offer_created" @ 1,
     /// An offer's terms or eligibility changed.
-    OfferUpdated(Offer) = "offer_updated" @ 1,
+    OfferUpdated(Box<Offer>) = "offer_updated" @ 1,
     /// An offer was approved.
     OfferApproved(OfferRef) = "offer_approved" @ 1,
     /// An offer was stopped.
@@ -178,7 +178,7 @@ event_kinds! {
     /// A channel was deleted.
     ChannelDeleted(ChannelRef) = "channel_deleted" @ 1,
     /// A credential was issued.
-    CredentialIssued(Credential) = "credential_issued" @ 1,
+    CredentialIssued(IssuedCredential) = "credential_issued" @ 1,
     /// A credential's offers changed.
     CredentialOffersChanged(CredentialOffersChanged) = "credential_offers_changed" @ 1,
     /// A credential was voided.
@@ -186,9 +186,9 @@ event_kinds! {
     /// A credential's code lifetime ended.
     CredentialExpired(CredentialRef) = "credential_expired" @ 1,
     /// Codes were redeemed at a point of sale.
-    RedemptionCommitted(Redemption) = "redemption_committed" @ 1,
+    RedemptionCommitted(RecordedRedemption) = "redemption_committed" @ 1,
     /// Codes were reserved at a point of sale.
-    RedemptionReserved(Redemption) = "redemption_reserved" @ 1,
+    RedemptionReserved(RecordedRedemption) = "redemption_reserved" @ 1,
     /// A reservation was confirmed.
     ReservationConfirmed(RedemptionRef) = "reservation_confirmed" @ 1,
     /// A reservation was cancelled.

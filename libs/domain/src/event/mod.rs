@@ -4,11 +4,13 @@
 
 mod codec;
 mod kinds;
+mod lazy;
 mod payloads;
 mod schema;
 mod upcast;
 
 pub use kinds::{EventKind, EventType};
+pub use lazy::Lazy;
 pub use payloads::*;
 pub use schema::event_schemas;
 

@@ -1,12 +1,16 @@
 //! Payloads of the events that do not carry a whole entity: references and small changes.
 
+use super::Lazy;
+use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
     ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId, MerchantId,
     OfferId, RedemptionId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
+use discount::Evaluation;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 macro_rules! reference {
     ($($(#[$doc:meta])* $name:ident { $field:ident: $id:ty }),* $(,)?) => {$(
@@ -56,6 +60,8 @@ pub struct ApiKeyRotated {
     /// Hash of the replaced key.
     pub previous_key_hash: String,
     /// End of the replaced key's grace period.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub previous_valid_until: DateTime<Utc>,
 }
 
@@ -103,6 +109,7 @@ pub struct OfferChannelCapSet {
     /// The channel.
     pub channel_id: ChannelId,
     /// The new cap; none = no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<u32>,
 }
 
@@ -114,7 +121,104 @@ pub struct CredentialOffersChanged {
     /// Its offers now.
     pub offer_ids: Vec<OfferId>,
     /// Its code now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// When its code stops being redeemable.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A credential was issued. Only what the decision chose is stored; the rest of the credential
+/// follows (status open, created and updated when the event occurred).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IssuedCredential {
+    /// The credential.
+    pub credential_id: CredentialId,
+    /// Its member.
+    pub member_id: MemberId,
+    /// Its channel.
+    pub channel_id: ChannelId,
+    /// The store it was issued for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<StoreId>,
+    /// Its offers.
+    pub offer_ids: Vec<OfferId>,
+    /// Its code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Seconds its code lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_lifetime: Option<u32>,
+    /// When its code stops being redeemable.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Its annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: Annotations,
+}
+
+impl IssuedCredential {
+    /// The credential as issued at `at`.
+    pub fn into_credential(self, at: DateTime<Utc>) -> Credential {
+        Credential {
+            id: self.credential_id,
+            member_id: self.member_id,
+            channel_id: self.channel_id,
+            store_id: self.store_id,
+            offer_ids: self.offer_ids,
+            identifier: self.identifier,
+            code_lifetime: self.code_lifetime,
+            expires_at: self.expires_at,
+            annotations: self.annotations,
+            status: CredentialStatus::Open,
+            lock: None,
+            redeemed_at: None,
+            voided_at: None,
+            reversed_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
+/// One offer of one credential that a redemption redeemed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RedeemedOffer {
+    /// The credential.
+    pub credential_id: CredentialId,
+    /// The offer.
+    pub offer_id: OfferId,
+}
+
+/// A redemption or reservation was recorded. Only the facts are stored: members and channels
+/// follow from the credentials, the day from when it occurred (in the account's time zone),
+/// each offer's discount and points from the evaluation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecordedRedemption {
+    /// The redemption.
+    pub redemption_id: RedemptionId,
+    /// Where.
+    pub store_id: StoreId,
+    /// When a reservation lapses.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The offers redeemed.
+    pub offers: Vec<RedeemedOffer>,
+    /// The discount engine's answer for the basket (read back lazily: replay skips it).
+    pub evaluation: Lazy<Evaluation>,
 }

@@ -5,16 +5,15 @@ use crate::ids::ItemSetId;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn members(state: &mut AccountState, kind: &EventKind) {
+pub(super) fn members(state: &mut AccountState, kind: EventKind) {
     match kind {
         EventKind::MemberCreated(member) | EventKind::MemberUpdated(member) => {
-            state.last_id = state.last_id.max(member.id.0);
-            if let Some(previous) = state.members.insert(member.id, member.clone()) {
+            let (id, identifier) = (member.id, member.identifier.clone());
+            state.last_id = state.last_id.max(id.0);
+            if let Some(previous) = state.members.insert(id, member) {
                 state.member_ids_by_identifier.remove(&previous.identifier);
             }
-            state
-                .member_ids_by_identifier
-                .insert(member.identifier.clone(), member.id);
+            state.member_ids_by_identifier.insert(identifier, id);
         }
         EventKind::MemberDeleted(deleted) => {
             if let Some(member) = state.members.remove(&deleted.member_id) {
@@ -28,18 +27,18 @@ pub(super) fn members(state: &mut AccountState, kind: &EventKind) {
     }
 }
 
-pub(super) fn merchants(state: &mut AccountState, kind: &EventKind) {
+pub(super) fn merchants(state: &mut AccountState, kind: EventKind) {
     match kind {
         EventKind::MerchantCreated(merchant) | EventKind::MerchantUpdated(merchant) => {
             state.last_id = state.last_id.max(merchant.id.0);
-            state.merchants.insert(merchant.id, merchant.clone());
+            state.merchants.insert(merchant.id, merchant);
         }
         EventKind::MerchantDeleted(deleted) => {
             state.merchants.remove(&deleted.merchant_id);
         }
         EventKind::StoreCreated(store) | EventKind::StoreUpdated(store) => {
             state.last_id = state.last_id.max(store.id.0);
-            state.stores.insert(store.id, store.clone());
+            state.stores.insert(store.id, store);
         }
         EventKind::StoreDeleted(deleted) => {
             state.stores.remove(&deleted.store_id);
@@ -51,22 +50,22 @@ pub(super) fn merchants(state: &mut AccountState, kind: &EventKind) {
     }
 }
 
-pub(super) fn lists(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc>) {
+pub(super) fn lists(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
     match kind {
         EventKind::StoreListCreated(list) => {
             state.last_id = state.last_id.max(list.id.0);
-            state.store_lists.insert(list.id, list.clone());
+            state.store_lists.insert(list.id, list);
         }
         EventKind::MemberListCreated(list) => {
             state.last_id = state.last_id.max(list.id.0);
-            state.member_lists.insert(list.id, list.clone());
+            state.member_lists.insert(list.id, list);
         }
         EventKind::StoreListRenamed(renamed) => {
             let list = state
                 .store_lists
                 .get_mut(&crate::ids::StoreListId(renamed.list_id));
             if let Some(list) = list {
-                list.name = renamed.name.clone();
+                list.name = renamed.name;
                 list.updated_at = at;
             }
         }
@@ -75,32 +74,34 @@ pub(super) fn lists(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
                 .member_lists
                 .get_mut(&crate::ids::MemberListId(renamed.list_id));
             if let Some(list) = list {
-                list.name = renamed.name.clone();
+                list.name = renamed.name;
                 list.updated_at = at;
             }
         }
-        EventKind::StoresAddedToList(change) | EventKind::StoresRemovedFromList(change) => {
-            let adding = matches!(kind, EventKind::StoresAddedToList(_));
+        EventKind::StoresAddedToList(change) => {
+            if let Some(list) = state.store_lists.get_mut(&change.store_list_id) {
+                list.store_ids.extend(change.store_ids);
+                list.updated_at = at;
+            }
+        }
+        EventKind::StoresRemovedFromList(change) => {
             if let Some(list) = state.store_lists.get_mut(&change.store_list_id) {
                 for store in &change.store_ids {
-                    if adding {
-                        list.store_ids.insert(*store);
-                    } else {
-                        list.store_ids.remove(store);
-                    }
+                    list.store_ids.remove(store);
                 }
                 list.updated_at = at;
             }
         }
-        EventKind::MembersAddedToList(change) | EventKind::MembersRemovedFromList(change) => {
-            let adding = matches!(kind, EventKind::MembersAddedToList(_));
+        EventKind::MembersAddedToList(change) => {
+            if let Some(list) = state.member_lists.get_mut(&change.member_list_id) {
+                list.member_ids.extend(change.member_ids);
+                list.updated_at = at;
+            }
+        }
+        EventKind::MembersRemovedFromList(change) => {
             if let Some(list) = state.member_lists.get_mut(&change.member_list_id) {
                 for member in &change.member_ids {
-                    if adding {
-                        list.member_ids.insert(*member);
-                    } else {
-                        list.member_ids.remove(member);
-                    }
+                    list.member_ids.remove(member);
                 }
                 list.updated_at = at;
             }
@@ -115,12 +116,13 @@ pub(super) fn lists(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
     }
 }
 
-pub(super) fn items(state: &mut AccountState, kind: &EventKind) {
+pub(super) fn items(state: &mut AccountState, kind: EventKind) {
     match kind {
         EventKind::ItemCreated(item) | EventKind::ItemUpdated(item) => {
-            state.last_id = state.last_id.max(item.id.0);
-            state.items.insert(item.id, item.clone());
-            refresh_sets_with(state, item.id);
+            let id = item.id;
+            state.last_id = state.last_id.max(id.0);
+            state.items.insert(id, item);
+            refresh_sets_with(state, id);
         }
         EventKind::ItemDeleted(deleted) => {
             state.items.remove(&deleted.item_id);
@@ -130,9 +132,10 @@ pub(super) fn items(state: &mut AccountState, kind: &EventKind) {
             refresh_all(state);
         }
         EventKind::ItemSetCreated(set) | EventKind::ItemSetUpdated(set) => {
-            state.last_id = state.last_id.max(set.id.0);
-            state.item_sets.insert(set.id, set.clone());
-            refresh(state, set.id);
+            let id = set.id;
+            state.last_id = state.last_id.max(id.0);
+            state.item_sets.insert(id, set);
+            refresh(state, id);
         }
         EventKind::ItemSetDeleted(deleted) => {
             state.item_sets.remove(&deleted.item_set_id);

@@ -2,26 +2,32 @@
 
 use crate::credential::{Credential, CredentialStatus};
 use crate::event::EventKind;
+use crate::ids::CredentialId;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc>) {
+pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
     match kind {
-        EventKind::CredentialIssued(credential) => {
+        EventKind::CredentialIssued(issued) => {
+            let credential = issued.into_credential(at);
             state.last_id = state.last_id.max(credential.id.0);
-            index_code(state, credential);
-            state.credentials.insert(credential.id, credential.clone());
+            index_code(state, &credential);
+            state.credentials.insert(credential.id, credential);
         }
         EventKind::CredentialOffersChanged(change) => {
             let Some(credential) = state.credentials.get_mut(&change.credential_id) else {
                 return;
             };
-            credential.offer_ids = change.offer_ids.clone();
-            credential.identifier = change.identifier.clone();
+            credential.offer_ids = change.offer_ids;
+            credential.identifier = change.identifier;
             credential.expires_at = change.expires_at;
             credential.updated_at = at;
-            let credential = credential.clone();
-            index_code(state, &credential);
+            let (id, code, expires_at) = (
+                credential.id,
+                credential.identifier.clone(),
+                credential.expires_at,
+            );
+            index(state, id, code, expires_at);
         }
         EventKind::CredentialVoided(voided) => {
             settle(state, voided.credential_id, at, |credential| {
@@ -40,20 +46,32 @@ pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
 
 /// Makes `credential` the holder of its code and tracks its code lifetime.
 fn index_code(state: &mut AccountState, credential: &Credential) {
-    if let Some(code) = &credential.identifier {
-        state
-            .credential_ids_by_code
-            .insert(code.clone(), credential.id);
+    index(
+        state,
+        credential.id,
+        credential.identifier.clone(),
+        credential.expires_at,
+    );
+}
+
+fn index(
+    state: &mut AccountState,
+    id: CredentialId,
+    code: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+) {
+    if let Some(code) = code {
+        state.credential_ids_by_code.insert(code, id);
     }
-    if let Some(expires_at) = credential.expires_at {
-        state.credential_expiry.insert((expires_at, credential.id));
+    if let Some(expires_at) = expires_at {
+        state.credential_expiry.insert((expires_at, id));
     }
 }
 
 /// Moves a credential to a final status with `change`; it no longer waits for its expiry.
 pub(super) fn settle(
     state: &mut AccountState,
-    id: crate::ids::CredentialId,
+    id: CredentialId,
     at: DateTime<Utc>,
     change: impl FnOnce(&mut Credential),
 ) {

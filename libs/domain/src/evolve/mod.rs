@@ -11,25 +11,27 @@ use crate::money::currency;
 use crate::state::AccountState;
 use chrono_tz::Tz;
 
-/// Applies `event` to `state`.
-pub fn evolve(state: &mut AccountState, event: &Event) {
+/// Applies `event` to `state`, moving its payload into the state.
+pub fn evolve(state: &mut AccountState, event: Event) {
+    state.idempotency.record(&event);
     let at = event.occurred_at;
     use EventKind as E;
-    match &event.kind {
+    let kind = event.kind;
+    match kind {
         E::AccountCreated(account) | E::AccountUpdated(account) => {
             state.settings.currency =
                 currency(&account.currency).unwrap_or(state.settings.currency);
             state.settings.time_zone = account.time_zone.parse::<Tz>().unwrap_or(Tz::UTC);
-            state.account = Some(account.clone());
+            state.account = Some(account);
         }
         E::ApiKeyIssued(key) => {
             state.last_id = state.last_id.max(key.id.0);
-            state.api_keys.insert(key.id, key.clone());
+            state.api_keys.insert(key.id, key);
         }
         E::ApiKeyRotated(rotation) => {
             if let Some(key) = state.api_keys.get_mut(&rotation.api_key_id) {
-                key.key_hash = rotation.key_hash.clone();
-                key.previous_key_hash = Some(rotation.previous_key_hash.clone());
+                key.key_hash = rotation.key_hash;
+                key.previous_key_hash = Some(rotation.previous_key_hash);
                 key.previous_valid_until = Some(rotation.previous_valid_until);
             }
         }
@@ -39,14 +41,14 @@ pub fn evolve(state: &mut AccountState, event: &Event) {
             }
         }
         E::MemberCreated(_) | E::MemberUpdated(_) | E::MemberDeleted(_) => {
-            catalog::members(state, &event.kind)
+            catalog::members(state, kind)
         }
         E::MerchantCreated(_)
         | E::MerchantUpdated(_)
         | E::MerchantDeleted(_)
         | E::StoreCreated(_)
         | E::StoreUpdated(_)
-        | E::StoreDeleted(_) => catalog::merchants(state, &event.kind),
+        | E::StoreDeleted(_) => catalog::merchants(state, kind),
         E::StoreListCreated(_)
         | E::StoreListRenamed(_)
         | E::StoresAddedToList(_)
@@ -56,13 +58,13 @@ pub fn evolve(state: &mut AccountState, event: &Event) {
         | E::MemberListRenamed(_)
         | E::MembersAddedToList(_)
         | E::MembersRemovedFromList(_)
-        | E::MemberListDeleted(_) => catalog::lists(state, &event.kind, at),
+        | E::MemberListDeleted(_) => catalog::lists(state, kind, at),
         E::ItemCreated(_)
         | E::ItemUpdated(_)
         | E::ItemDeleted(_)
         | E::ItemSetCreated(_)
         | E::ItemSetUpdated(_)
-        | E::ItemSetDeleted(_) => catalog::items(state, &event.kind),
+        | E::ItemSetDeleted(_) => catalog::items(state, kind),
         E::OfferCreated(_)
         | E::OfferUpdated(_)
         | E::OfferApproved(_)
@@ -73,24 +75,23 @@ pub fn evolve(state: &mut AccountState, event: &Event) {
         | E::OfferChannelCapSet(_)
         | E::ChannelCreated(_)
         | E::ChannelUpdated(_)
-        | E::ChannelDeleted(_) => offers::apply(state, &event.kind, at),
+        | E::ChannelDeleted(_) => offers::apply(state, kind, at),
         E::CredentialIssued(_)
         | E::CredentialOffersChanged(_)
         | E::CredentialVoided(_)
-        | E::CredentialExpired(_) => credentials::apply(state, &event.kind, at),
+        | E::CredentialExpired(_) => credentials::apply(state, kind, at),
         E::RedemptionCommitted(_)
         | E::RedemptionReserved(_)
         | E::ReservationConfirmed(_)
         | E::ReservationCancelled(_)
         | E::ReservationExpired(_)
         | E::RedemptionVoided(_)
-        | E::RedemptionReversed(_) => redemptions::apply(state, &event.kind, at),
+        | E::RedemptionReversed(_) => redemptions::apply(state, kind, at),
     }
-    state.idempotency.record(event);
 }
 
 /// The state rebuilt from an account's events, in order.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> AccountState {
+pub fn replay(events: impl IntoIterator<Item = Event>) -> AccountState {
     let mut state = AccountState::default();
     for event in events {
         evolve(&mut state, event);

@@ -5,11 +5,11 @@ use crate::offer::OfferStatus;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc>) {
+pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
     match kind {
         EventKind::OfferCreated(offer) | EventKind::OfferUpdated(offer) => {
             state.last_id = state.last_id.max(offer.id.0);
-            state.offers.insert(offer.id, offer.clone());
+            state.offers.insert(offer.id, *offer);
         }
         EventKind::OfferApproved(approved) => {
             if let Some(offer) = state.offers.get_mut(&approved.offer_id) {
@@ -37,12 +37,9 @@ pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
             }
         }
         EventKind::OfferChannelLinked(link) => {
-            state
-                .links_by_xid
-                .insert(link.xid.clone(), (link.offer_id, link.channel_id));
-            state
-                .offer_channels
-                .insert((link.offer_id, link.channel_id), link.clone());
+            let key = (link.offer_id, link.channel_id);
+            state.links_by_xid.insert(link.xid.clone(), key);
+            state.offer_channels.insert(key, link);
         }
         EventKind::OfferChannelUnlinked(link) => unlink(state, (link.offer_id, link.channel_id)),
         EventKind::OfferChannelCapSet(cap) => {
@@ -55,7 +52,7 @@ pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
         }
         EventKind::ChannelCreated(channel) | EventKind::ChannelUpdated(channel) => {
             state.last_id = state.last_id.max(channel.id.0);
-            state.channels.insert(channel.id, channel.clone());
+            state.channels.insert(channel.id, channel);
         }
         EventKind::ChannelDeleted(deleted) => {
             state.channels.remove(&deleted.channel_id);

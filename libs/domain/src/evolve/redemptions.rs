@@ -4,24 +4,27 @@
 use super::credentials::settle;
 use crate::credential::{CredentialLock, CredentialStatus};
 use crate::event::EventKind;
+use crate::event::RecordedRedemption;
 use crate::ids::RedemptionId;
-use crate::redemption::{Redemption, RedemptionStatus};
+use crate::ids::{ChannelId, CredentialId, MemberId};
+use crate::redemption::{OfferApplication, Redemption, RedemptionStatus};
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc>) {
+pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
     match kind {
-        EventKind::RedemptionCommitted(redemption) => {
-            record(state, redemption);
+        EventKind::RedemptionCommitted(recorded) => {
+            let redemption = derive(state, recorded, RedemptionStatus::Committed, at);
             for id in &redemption.credential_ids {
                 settle(state, *id, at, |credential| {
                     credential.status = CredentialStatus::Redeemed;
                     credential.redeemed_at = Some(at);
                 });
             }
+            record(state, redemption);
         }
-        EventKind::RedemptionReserved(reservation) => {
-            record(state, reservation);
+        EventKind::RedemptionReserved(recorded) => {
+            let reservation = derive(state, recorded, RedemptionStatus::Reserved, at);
             let expires_at = reservation.expires_at.unwrap_or(at);
             state
                 .reservation_expiry
@@ -37,6 +40,7 @@ pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
                     credential.updated_at = at;
                 }
             }
+            record(state, reservation);
         }
         EventKind::ReservationConfirmed(confirmed) => {
             let Some(credential_ids) = close(
@@ -55,25 +59,14 @@ pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
                 });
             }
         }
-        EventKind::ReservationCancelled(released) | EventKind::ReservationExpired(released) => {
-            let status = if matches!(kind, EventKind::ReservationCancelled(_)) {
-                RedemptionStatus::Cancelled
-            } else {
-                RedemptionStatus::Expired
-            };
-            let id = released.redemption_id;
-            let Some(credential_ids) = close(state, id, status, at, true) else {
-                return;
-            };
-            for credential_id in credential_ids {
-                if let Some(credential) = state.credentials.get_mut(&credential_id) {
-                    if credential.lock.is_some_and(|lock| lock.redemption_id == id) {
-                        credential.status = CredentialStatus::Open;
-                        credential.lock = None;
-                        credential.updated_at = at;
-                    }
-                }
-            }
+        EventKind::ReservationCancelled(released) => release(
+            state,
+            released.redemption_id,
+            RedemptionStatus::Cancelled,
+            at,
+        ),
+        EventKind::ReservationExpired(released) => {
+            release(state, released.redemption_id, RedemptionStatus::Expired, at)
         }
         EventKind::RedemptionVoided(voided) => {
             let Some(credential_ids) = close(
@@ -117,12 +110,78 @@ pub(super) fn apply(state: &mut AccountState, kind: &EventKind, at: DateTime<Utc
     }
 }
 
-fn record(state: &mut AccountState, redemption: &Redemption) {
+/// The redemption a recorded one stands for: members and channels from the credentials, the
+/// day from when it occurred. The evaluation stays in the event.
+fn derive(
+    state: &AccountState,
+    recorded: RecordedRedemption,
+    status: RedemptionStatus,
+    at: DateTime<Utc>,
+) -> Redemption {
+    let day = state.day_of(at);
+    let mut credential_ids: Vec<CredentialId> = Vec::with_capacity(recorded.offers.len());
+    let applications = recorded
+        .offers
+        .iter()
+        .map(|redeemed| {
+            if !credential_ids.contains(&redeemed.credential_id) {
+                credential_ids.push(redeemed.credential_id);
+            }
+            let (member_id, channel_id) = state
+                .credentials
+                .get(&redeemed.credential_id)
+                .map_or((MemberId(0), ChannelId(0)), |credential| {
+                    (credential.member_id, credential.channel_id)
+                });
+            OfferApplication {
+                credential_id: redeemed.credential_id,
+                offer_id: redeemed.offer_id,
+                member_id,
+                channel_id,
+                day,
+            }
+        })
+        .collect();
+    Redemption {
+        id: recorded.redemption_id,
+        store_id: recorded.store_id,
+        status,
+        credential_ids,
+        applications,
+        created_at: at,
+        expires_at: recorded.expires_at,
+        updated_at: at,
+    }
+}
+
+fn record(state: &mut AccountState, redemption: Redemption) {
     state.last_id = state.last_id.max(redemption.id.0);
     for application in &redemption.applications {
         state.usage.add(application);
     }
-    state.redemptions.insert(redemption.id, redemption.clone());
+    state.redemptions.insert(redemption.id, redemption);
+}
+
+/// Ends a reservation without redeeming: capacity back, its credentials open again unless
+/// something else has taken them since.
+fn release(
+    state: &mut AccountState,
+    id: RedemptionId,
+    status: RedemptionStatus,
+    at: DateTime<Utc>,
+) {
+    let Some(credential_ids) = close(state, id, status, at, true) else {
+        return;
+    };
+    for credential_id in credential_ids {
+        if let Some(credential) = state.credentials.get_mut(&credential_id) {
+            if credential.lock.is_some_and(|lock| lock.redemption_id == id) {
+                credential.status = CredentialStatus::Open;
+                credential.lock = None;
+                credential.updated_at = at;
+            }
+        }
+    }
 }
 
 /// Moves a redemption to `status`, giving its capacity back when `release`; its credentials.

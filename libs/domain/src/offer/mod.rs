@@ -29,10 +29,13 @@ pub enum OfferStatus {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Limits {
     /// Redemptions in total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<u32>,
     /// Redemptions per member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions_per_member: Option<u32>,
     /// Redemptions per member per day, the day in the account's time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions_per_member_per_day: Option<u32>,
 }
 
@@ -58,28 +61,53 @@ pub struct Offer {
     /// Its name (used in error messages).
     pub name: String,
     /// Its description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The merchant running it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
     /// Lifecycle status.
     pub status: OfferStatus,
     /// Sparkfly's offer type code.
     pub offer_type: u32,
     /// Category label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Offer code shown to members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_code: Option<String>,
     /// Code the point of sale knows the offer by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pos_offer_code: Option<String>,
     /// Terms and conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_and_conditions: Option<String>,
     /// Description of the reward item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward_item_description: Option<String>,
     /// Start of the window (inclusive); none = already active.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub activates_at: Option<DateTime<Utc>>,
     /// End of the window (exclusive); none = never expires.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub expires_at: Option<DateTime<Utc>>,
     /// No new credentials from then on; issued ones stay redeemable until `expires_at`.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub stop_offering_at: Option<DateTime<Utc>>,
     /// Redemption limits.
     pub limits: Limits,
@@ -88,10 +116,20 @@ pub struct Offer {
     /// Who may receive and redeem it.
     pub eligibility: Eligibility,
     /// When it was approved.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub approved_at: Option<DateTime<Utc>>,
     /// When it was created.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -141,10 +179,25 @@ pub struct OfferFields {
     /// Description of the reward item.
     pub reward_item_description: Option<String>,
     /// Start of the window.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub activates_at: Option<DateTime<Utc>>,
     /// End of the window.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires_at: Option<DateTime<Utc>>,
     /// End of issuing.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stop_offering_at: Option<DateTime<Utc>>,
     /// Total redemptions.
     pub max_redemptions: Option<u32>,

@@ -53,22 +53,31 @@ pub struct RewardTerms {
     /// Kind of reward.
     pub kind: RewardKind,
     /// Amount, percent or price, by kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Decimal>,
     /// Minimum basket subtotal for the offer to apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_spend_amount: Option<Decimal>,
     /// Cap on the discount of one redemption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_amount: Option<Decimal>,
     /// Item set to buy from (buy N get M).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_item_set_id: Option<ItemSetId>,
     /// N of buy N get M (1 when a required set is given without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_item_count: Option<u32>,
     /// Item set whose units are rewarded (item-level kinds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redemption_item_set_id: Option<ItemSetId>,
     /// M of buy N get M (1 by default), or the most units rewarded without a requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redemption_item_count: Option<u32>,
     /// Points earned per redemption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points_earning_value: Option<u64>,
     /// Points a member spends to get the offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points_required_value: Option<u64>,
 }
 

@@ -12,8 +12,7 @@ pub use usage::{Counts, Usage};
 
 use crate::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, StoreId};
 use chrono::{DateTime, NaiveDate, Utc};
-use discount::{Basket, Evaluation};
-use rust_decimal::Decimal;
+use discount::Basket;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -73,6 +72,7 @@ impl fmt::Display for RedemptionStatus {
 }
 
 /// One offer of one credential redeemed by a redemption: the unit redemption limits count.
+/// What it gave is in the redemption's evaluation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OfferApplication {
     /// The credential.
@@ -84,14 +84,13 @@ pub struct OfferApplication {
     /// The credential's channel.
     pub channel_id: ChannelId,
     /// The day it counts on, in the account's time zone.
+    #[serde(with = "crate::time::date")]
+    #[schemars(with = "NaiveDate")]
     pub day: NaiveDate,
-    /// The discount it gave.
-    pub discount: Decimal,
-    /// The points it earned.
-    pub points: u64,
 }
 
-/// A redemption or reservation.
+/// A redemption or reservation, as decisions need it. What it gave (the discount engine's
+/// evaluation) is in its event, for replies and read models, not in the state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Redemption {
     /// Its id.
@@ -104,13 +103,21 @@ pub struct Redemption {
     pub credential_ids: Vec<CredentialId>,
     /// Offers it redeemed.
     pub applications: Vec<OfferApplication>,
-    /// The discount engine's answer for the basket.
-    pub evaluation: Evaluation,
     /// When it was made.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// When a reservation lapses.
+    #[serde(
+        default,
+        with = "crate::time::rfc3339_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub expires_at: Option<DateTime<Utc>>,
     /// When it reached its current status.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
 }
 

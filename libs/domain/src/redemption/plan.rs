@@ -7,11 +7,11 @@
 //! to give for (minimum spend not met, no qualifying item) are left unredeemed and their
 //! credentials stay open; when no offer gives anything the request is refused.
 
-use super::{lapsed_applications, reached, used, OfferApplication, PosRequest, Redemption};
-use super::{RedemptionStatus, MAX_CODES};
+use super::{lapsed_applications, reached, used, OfferApplication, PosRequest, MAX_CODES};
 use crate::catalog::Store;
 use crate::credential::{code, Credential, CredentialStatus};
 use crate::error::{DomainError, DomainResult};
+use crate::event::{Lazy, RecordedRedemption, RedeemedOffer};
 use crate::ids::{CredentialId, OfferId, RedemptionId, StoreId};
 use crate::offer::Offer;
 use crate::state::AccountState;
@@ -33,24 +33,25 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The redemption record of this plan.
-    pub fn into_redemption(
+    /// The event payload recording this plan as redemption `id`.
+    pub fn into_recorded(
         self,
         id: RedemptionId,
-        status: RedemptionStatus,
-        now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
-    ) -> Redemption {
-        Redemption {
-            id,
+    ) -> RecordedRedemption {
+        RecordedRedemption {
+            redemption_id: id,
             store_id: self.store_id,
-            status,
-            credential_ids: self.credential_ids,
-            applications: self.applications,
-            evaluation: self.evaluation,
-            created_at: now,
             expires_at,
-            updated_at: now,
+            offers: self
+                .applications
+                .iter()
+                .map(|application| RedeemedOffer {
+                    credential_id: application.credential_id,
+                    offer_id: application.offer_id,
+                })
+                .collect(),
+            evaluation: Lazy::new(self.evaluation),
         }
     }
 }
@@ -115,13 +116,17 @@ fn resolve_codes<'s>(
     }
     let mut credentials: Vec<&Credential> = Vec::with_capacity(codes.len());
     for raw in codes {
-        let credential = state
-            .credential_ids_by_code
-            .get(&code::normalize(raw))
-            .and_then(|id| state.credentials.get(id))
-            .ok_or_else(|| DomainError::CodeNotValid {
-                code: raw.trim().chars().take(64).collect(),
-            })?;
+        let trimmed = raw.trim();
+        let id = if trimmed.bytes().any(|byte| byte.is_ascii_lowercase()) {
+            state.credential_ids_by_code.get(&code::normalize(trimmed))
+        } else {
+            state.credential_ids_by_code.get(trimmed)
+        };
+        let credential = id.and_then(|id| state.credentials.get(id)).ok_or_else(|| {
+            DomainError::CodeNotValid {
+                code: trimmed.chars().take(64).collect(),
+            }
+        })?;
         if credentials.iter().any(|seen| seen.id == credential.id) {
             return Err(DomainError::Invalid {
                 field: "Codes",
@@ -229,8 +234,6 @@ fn applications(
             member_id: credential.member_id,
             channel_id: credential.channel_id,
             day,
-            discount: result.discount,
-            points: result.points,
         };
         let cap = state
             .offer_channels

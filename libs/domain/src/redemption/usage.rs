@@ -4,18 +4,18 @@
 
 use super::OfferApplication;
 use crate::ids::{ChannelId, MemberId, OfferId};
+use crate::state::IdMap;
 use chrono::NaiveDate;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::hash::Hash;
 
 /// Counts of applications holding capacity.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
-    total: HashMap<OfferId, u32>,
-    per_member: HashMap<(OfferId, MemberId), u32>,
-    per_member_day: HashMap<(OfferId, MemberId, NaiveDate), u32>,
-    per_channel: HashMap<(OfferId, ChannelId), u32>,
+    total: IdMap<OfferId, u32>,
+    per_member: IdMap<(OfferId, MemberId), u32>,
+    per_member_day: IdMap<(OfferId, MemberId, NaiveDate), u32>,
+    per_channel: IdMap<(OfferId, ChannelId), u32>,
 }
 
 /// The four counts one application is checked against.
@@ -112,7 +112,7 @@ impl Usage {
     }
 }
 
-fn decrement<K: Hash + Eq>(counts: &mut HashMap<K, u32>, key: K) {
+fn decrement<K: Hash + Eq>(counts: &mut IdMap<K, u32>, key: K) {
     if let Entry::Occupied(mut entry) = counts.entry(key) {
         if *entry.get() <= 1 {
             entry.remove();

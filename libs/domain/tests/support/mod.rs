@@ -76,7 +76,7 @@ impl Account {
         let mut context = Context::new(self.now, &mut self.rng);
         let decision = decide(&self.state, &command, key, &mut context)?;
         for event in decision.new_events() {
-            evolve(&mut self.state, event);
+            evolve(&mut self.state, event.clone());
             self.events.push(event.clone());
         }
         Ok(decision)
@@ -118,9 +118,9 @@ impl Account {
                 EventKind::ItemSetCreated(s) => Some(s.id.0),
                 EventKind::OfferCreated(o) => Some(o.id.0),
                 EventKind::ChannelCreated(c) => Some(c.id.0),
-                EventKind::CredentialIssued(c) => Some(c.id.0),
+                EventKind::CredentialIssued(c) => Some(c.credential_id.0),
                 EventKind::RedemptionCommitted(r) | EventKind::RedemptionReserved(r) => {
-                    Some(r.id.0)
+                    Some(r.redemption_id.0)
                 }
                 EventKind::ApiKeyIssued(k) => Some(k.id.0),
                 _ => None,

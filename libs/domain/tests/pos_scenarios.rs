@@ -1,0 +1,325 @@
+//! Point-of-sale scenarios: refusals that leave no trace, the dry run, reservations, voids
+//! and reversals, short numeric codes, idempotency keys.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use chrono::Duration;
+use domain::channel::{ChannelFields, CodeFormat};
+use domain::credential::CredentialStatus;
+use domain::ids::RedemptionId;
+use domain::offer::{OfferFields, RewardKind};
+use domain::redemption::RedemptionStatus;
+use domain::{evaluate, Command, Decision, DomainError, EventKind, LimitKind};
+use support::{dec, line, pos, Account};
+
+fn redemption_id(events: &[domain::Event]) -> RedemptionId {
+    RedemptionId(Account::created(events))
+}
+
+#[test]
+fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
+    let mut account = Account::new();
+    let member = account.member("m");
+    let channel = account.named_channel("App");
+    let merchant = account.merchant("M");
+    let store = account.store(merchant, "S");
+    let offer = account.dollar_off(
+        "Spend 20",
+        channel,
+        OfferFields {
+            min_spend_amount: Some(dec("20.00")),
+            ..Default::default()
+        },
+    );
+    let error = account.error(Command::Redeem {
+        request: pos(store, &["NOPE"], vec![]),
+    });
+    assert_eq!(error.to_string(), "Code NOPE is not valid");
+    let credential = account.issue(member, channel, &[offer]).unwrap();
+    let code = credential.identifier.clone().unwrap();
+    let error = account.error(Command::Redeem {
+        request: pos(store, &[&code], vec![]),
+    });
+    assert_eq!(error, DomainError::NothingApplies);
+    assert_eq!(
+        account.state.credentials[&credential.id].status,
+        CredentialStatus::Open
+    );
+    let big = vec![line("1", "X", 2, "10.00")];
+    account.ok(Command::Redeem {
+        request: pos(store, &[&code], big),
+    });
+}
+
+#[test]
+fn evaluate_is_a_dry_run() {
+    let mut account = Account::new();
+    let member = account.member("m");
+    let channel = account.named_channel("App");
+    let merchant = account.merchant("M");
+    let store = account.store(merchant, "S");
+    let offer = account.offer(
+        OfferFields {
+            name: Some("Ten percent".into()),
+            reward_kind: Some(RewardKind::OrderPercentOff),
+            reward_value: Some(dec("10")),
+            ..Default::default()
+        },
+        channel,
+    );
+    let code = account.code(member, channel, &[offer]);
+    let before = account.state.clone();
+    let plan = evaluate(
+        &account.state,
+        &pos(store, &[&code], vec![line("a", "X", 3, "3.33")]),
+        account.now,
+    )
+    .unwrap();
+    assert_eq!(plan.evaluation.total_discount, dec("1.00"));
+    assert_eq!(plan.applications.len(), 1);
+    assert_eq!(account.state, before);
+}
+
+#[test]
+fn reservations_hold_then_confirm_cancel_or_lapse() {
+    let mut account = Account::new();
+    let member = account.member("m");
+    let channel = account.named_channel("App");
+    let merchant = account.merchant("M");
+    let store = account.store(merchant, "S");
+    let offer = account.dollar_off(
+        "One",
+        channel,
+        OfferFields {
+            max_redemptions: Some(1),
+            ..Default::default()
+        },
+    );
+    let first = account.issue(member, channel, &[offer]).unwrap();
+    let second_member = account.member("m2");
+    let second = account.issue(second_member, channel, &[offer]).unwrap();
+    let first_code = first.identifier.clone().unwrap();
+    let second_code = second.identifier.clone().unwrap();
+
+    // A reservation holds the only redemption.
+    let held = account.ok(Command::Reserve {
+        request: pos(store, &[&first_code], vec![]),
+        ttl_seconds: 30,
+    });
+    let held = redemption_id(&held);
+    assert_eq!(
+        account.state.credentials[&first.id].status,
+        CredentialStatus::Locked
+    );
+    let error = account.error(Command::Redeem {
+        request: pos(store, &[&second_code], vec![]),
+    });
+    assert!(
+        matches!(
+            error,
+            DomainError::LimitReached {
+                limit: LimitKind::Total,
+                ..
+            }
+        ),
+        "{error}"
+    );
+
+    // Cancelled: the capacity and the code come back.
+    account.ok(Command::CancelReservation {
+        redemption_id: held,
+    });
+    assert_eq!(
+        account.state.credentials[&first.id].status,
+        CredentialStatus::Open
+    );
+    assert_eq!(
+        account.state.redemptions[&held].status,
+        RedemptionStatus::Cancelled
+    );
+
+    // Lapsed: capacity is free at once, even before the expiry is recorded.
+    let lapsing = account.ok(Command::Reserve {
+        request: pos(store, &[&first_code], vec![]),
+        ttl_seconds: 30,
+    });
+    let lapsing = redemption_id(&lapsing);
+    account.advance(Duration::seconds(31));
+    let error = account.error(Command::ConfirmReservation {
+        redemption_id: lapsing,
+    });
+    assert_eq!(
+        error,
+        DomainError::ReservationExpired {
+            redemption_id: lapsing
+        }
+    );
+    let expired = account.ok(Command::ExpireDue);
+    assert!(matches!(expired[0].kind, EventKind::ReservationExpired(_)));
+    assert_eq!(
+        account.state.credentials[&first.id].status,
+        CredentialStatus::Open
+    );
+
+    // Confirmed: the code is redeemed and the capacity stays taken.
+    let confirmed = account.ok(Command::Reserve {
+        request: pos(store, &[&first_code], vec![]),
+        ttl_seconds: 30,
+    });
+    let confirmed = redemption_id(&confirmed);
+    account.ok(Command::ConfirmReservation {
+        redemption_id: confirmed,
+    });
+    assert_eq!(
+        account.state.credentials[&first.id].status,
+        CredentialStatus::Redeemed
+    );
+    let error = account.error(Command::Redeem {
+        request: pos(store, &[&second_code], vec![]),
+    });
+    assert!(matches!(error, DomainError::LimitReached { .. }));
+    let error = account.error(Command::ConfirmReservation {
+        redemption_id: confirmed,
+    });
+    assert!(matches!(error, DomainError::WrongStatus { .. }));
+}
+
+#[test]
+fn void_reopens_and_reverse_closes_both_giving_limits_back() {
+    let mut account = Account::new();
+    let member = account.member("m");
+    let channel = account.named_channel("App");
+    let merchant = account.merchant("M");
+    let store = account.store(merchant, "S");
+    let offer = account.dollar_off(
+        "One",
+        channel,
+        OfferFields {
+            max_redemptions_per_member: Some(1),
+            ..Default::default()
+        },
+    );
+    let credential = account.issue(member, channel, &[offer]).unwrap();
+    let code = credential.identifier.clone().unwrap();
+
+    let redeemed = redemption_id(&account.ok(Command::Redeem {
+        request: pos(store, &[&code], vec![]),
+    }));
+    account.ok(Command::VoidRedemption {
+        redemption_id: redeemed,
+    });
+    assert_eq!(
+        account.state.credentials[&credential.id].status,
+        CredentialStatus::Open
+    );
+
+    let again = redemption_id(&account.ok(Command::Redeem {
+        request: pos(store, &[&code], vec![]),
+    }));
+    account.ok(Command::ReverseRedemption {
+        redemption_id: again,
+    });
+    assert_eq!(
+        account.state.credentials[&credential.id].status,
+        CredentialStatus::Reversed
+    );
+    let error = account.error(Command::Redeem {
+        request: pos(store, &[&code], vec![]),
+    });
+    assert!(matches!(error, DomainError::CredentialNotRedeemable { .. }));
+    let error = account.error(Command::ReverseRedemption {
+        redemption_id: again,
+    });
+    assert!(matches!(error, DomainError::WrongStatus { .. }));
+
+    // The member's limit was given back: a new credential can be issued and redeemed.
+    let fresh = account.code(member, channel, &[offer]);
+    account.ok(Command::Redeem {
+        request: pos(store, &[&fresh], vec![]),
+    });
+}
+
+#[test]
+fn short_numeric_codes_need_a_lifetime_and_expire() {
+    let mut account = Account::new();
+    let member = account.member("m");
+    let numeric = CodeFormat::Numeric { digits: 4 };
+    let error = account.error(Command::CreateChannel {
+        fields: ChannelFields {
+            name: Some("Kiosk".into()),
+            code_format: Some(numeric),
+            ..Default::default()
+        },
+    });
+    assert!(
+        error
+            .to_string()
+            .starts_with("Code lifetime is required with numeric codes"),
+        "{error}"
+    );
+    let channel = account.channel(ChannelFields {
+        name: Some("Kiosk".into()),
+        code_format: Some(numeric),
+        code_lifetime: Some(300),
+        ..Default::default()
+    });
+    let offer = account.dollar_off("Kiosk Dollar", channel, OfferFields::default());
+    let credential = account.issue(member, channel, &[offer]).unwrap();
+    let code = credential.identifier.clone().unwrap();
+    assert_eq!(code.len(), 4);
+    assert!(code.bytes().all(|byte| byte.is_ascii_digit()));
+    assert_eq!(
+        credential.expires_at,
+        Some(account.now + Duration::seconds(300))
+    );
+    account.advance(Duration::seconds(301));
+    let merchant = account.merchant("M");
+    let store = account.store(merchant, "S");
+    let error = account.error(Command::Redeem {
+        request: pos(store, &[&code], vec![]),
+    });
+    assert_eq!(
+        error,
+        DomainError::CredentialNotRedeemable {
+            credential_id: credential.id,
+            status: "expired".into()
+        }
+    );
+    let expired = account.ok(Command::ExpireDue);
+    assert!(matches!(expired[0].kind, EventKind::CredentialExpired(_)));
+    assert!(account.ok(Command::ExpireDue).is_empty());
+}
+
+#[test]
+fn idempotency_keys_answer_repeats_and_refuse_other_requests() {
+    let mut account = Account::new();
+    let member = account.member("m");
+    let channel = account.named_channel("App");
+    let merchant = account.merchant("M");
+    let store = account.store(merchant, "S");
+    let offer = account.dollar_off("Dollar", channel, OfferFields::default());
+    let code = account.code(member, channel, &[offer]);
+    let request = Command::Redeem {
+        request: pos(store, &[&code], vec![]),
+    };
+    let first = account.decide(request.clone(), Some("txn-1")).unwrap();
+    let Decision::Accepted(events) = &first else {
+        panic!("{first:?}")
+    };
+    let recorded = account.events.len();
+    let repeat = account.decide(request, Some("txn-1")).unwrap();
+    assert_eq!(repeat, Decision::Repeated(events.clone()));
+    assert_eq!(account.events.len(), recorded);
+    let other = Command::Redeem {
+        request: pos(store, &[&code], vec![line("1", "X", 2, "1.00")]),
+    };
+    assert_eq!(
+        account.decide(other, Some("txn-1")),
+        Err(DomainError::IdempotencyKeyReused)
+    );
+    // Forgotten after the retention window: the key is decided afresh.
+    account.advance(Duration::hours(25));
+    account.member("later");
+    assert!(account.state.idempotency.recall("txn-1").is_none());
+}
