@@ -215,19 +215,21 @@ fn line(id: &str, item: &str, quantity: u32, unit_price: Decimal) -> BasketLine 
     }
 }
 
-/// The recorded events of an account where `redemptions` credentials were issued and redeemed
-/// (half with both offers), as JSON lines.
-pub fn redemption_stream(redemptions: usize) -> Vec<String> {
+/// The recorded events of an account where `credentials` credentials were issued and one in
+/// `redeem_every` of them redeemed (half with both offers), as JSON lines.
+pub fn redemption_stream(credentials: usize, redeem_every: usize) -> Vec<String> {
     let mut fixture = Fixture::new(100);
-    for n in 0..redemptions {
+    for n in 0..credentials {
         let offers = if n % 2 == 0 {
             fixture.offers.clone()
         } else {
             vec![fixture.offers[0]]
         };
         let code = fixture.issue(n, &offers);
-        let redeem = fixture.redeem(&code);
-        fixture.run(redeem);
+        if n % redeem_every.max(1) == 0 {
+            let redeem = fixture.redeem(&code);
+            fixture.run(redeem);
+        }
         fixture.advance(Duration::seconds(1));
     }
     fixture

@@ -70,7 +70,9 @@ impl IdempotencyMemory {
     /// Remembers a stamped event; any event moves time on, forgetting keys past retention
     /// or capacity.
     pub fn record(&mut self, event: &Event) {
-        self.forget_before(event.occurred_at - RETENTION);
+        if !self.order.is_empty() {
+            self.forget_before(event.occurred_at - RETENTION);
+        }
         let Some(stamp) = &event.idempotency else {
             return;
         };

@@ -323,3 +323,35 @@ fn idempotency_keys_answer_repeats_and_refuse_other_requests() {
     account.member("later");
     assert!(account.state.idempotency.recall("txn-1").is_none());
 }
+
+#[test]
+fn oversized_annotations_are_refused() {
+    use domain::command::CredentialRequest;
+    use domain::credential::AnnotationValue;
+    let mut account = Account::new();
+    let member = account.member("m");
+    let channel = account.named_channel("App");
+    let mut request = CredentialRequest {
+        member_id: Some(member),
+        channel_id: Some(channel),
+        ..Default::default()
+    };
+    request.annotations.insert(
+        "conv_ids".into(),
+        AnnotationValue::Map([("click".to_string(), "x".repeat(1_001))].into()),
+    );
+    let error = account.error(Command::IssueCredential {
+        request: request.clone(),
+    });
+    assert!(
+        error
+            .to_string()
+            .starts_with("Annotations must have at most 50 entries"),
+        "{error}"
+    );
+    request.annotations.insert(
+        "conv_ids".into(),
+        AnnotationValue::Map([("click".to_string(), "abc".to_string())].into()),
+    );
+    account.ok(Command::IssueCredential { request });
+}

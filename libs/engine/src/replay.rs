@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 /// Events per batch handed to a decoder.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
 /// Why a replay stopped.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +72,15 @@ pub fn replay_json<L: AsRef<[u8]> + Sync>(
     }
 }
 
+/// One event from its stored bytes. Valid UTF-8 is checked once up front so the JSON parser can
+/// skip checking every string again; invalid text gets the parser's own error.
+fn decode(stored: &[u8]) -> Result<Event, serde_json::Error> {
+    match std::str::from_utf8(stored) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(stored),
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -96,7 +105,7 @@ impl<L: AsRef<[u8]>> Replay<'_, L> {
         let end = (start + BATCH).min(self.events.len());
         (start..end)
             .map(|position| {
-                serde_json::from_slice(self.events[position].as_ref())
+                decode(self.events[position].as_ref())
                     .map_err(|source| ReplayError { position, source })
             })
             .collect()

@@ -34,8 +34,12 @@ pub fn secure_code(rng: &mut dyn RngCore) -> String {
     code
 }
 
-/// A fresh numeric code of `digits` digits (leading zeros kept).
+/// Fewest and most digits of a numeric code.
+pub const NUMERIC_DIGITS: std::ops::RangeInclusive<u8> = 4..=8;
+
+/// A fresh numeric code of `digits` digits (leading zeros kept; clamped to [`NUMERIC_DIGITS`]).
 pub fn numeric_code(rng: &mut dyn RngCore, digits: u8) -> String {
+    let digits = digits.clamp(*NUMERIC_DIGITS.start(), *NUMERIC_DIGITS.end());
     let space = 10u64.pow(u32::from(digits));
     let zone = u64::MAX - u64::MAX % space;
     loop {

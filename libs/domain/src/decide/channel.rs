@@ -2,6 +2,7 @@
 
 use crate::channel::{Channel, ChannelFields, CodeFormat, OfferChannel, MAX_NUMERIC_CODE_LIFETIME};
 use crate::context::Context;
+use crate::credential::code;
 use crate::error::{DomainError, DomainResult};
 use crate::event::{ChannelRef, EventKind, OfferChannelCapSet, OfferChannelRef};
 use crate::ids::{ChannelId, OfferId};
@@ -75,7 +76,7 @@ fn merge(
     channel.code_lifetime =
         positive("Code lifetime", fields.code_lifetime)?.or(channel.code_lifetime);
     if let CodeFormat::Numeric { digits } = channel.code_format {
-        if !(4..=8).contains(&digits) {
+        if !code::NUMERIC_DIGITS.contains(&digits) {
             return Err(DomainError::Invalid {
                 field: "Code format",
                 reason: "numeric codes must have 4 to 8 digits".into(),

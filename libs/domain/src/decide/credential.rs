@@ -5,7 +5,7 @@ use super::channel::MAX_DRAWS;
 use crate::channel::{Channel, CodeFormat, MAX_NUMERIC_CODE_LIFETIME};
 use crate::command::CredentialRequest;
 use crate::context::Context;
-use crate::credential::{code, CredentialStatus};
+use crate::credential::{code, AnnotationValue, Annotations, CredentialStatus};
 use crate::error::{DomainError, DomainResult};
 use crate::event::{CredentialOffersChanged, CredentialRef, EventKind, IssuedCredential};
 use crate::ids::{CredentialId, MemberId, OfferId, StoreId};
@@ -17,8 +17,10 @@ use chrono::{DateTime, Duration, Utc};
 
 /// Most offers one credential may carry.
 pub const MAX_OFFERS_PER_CREDENTIAL: usize = 20;
-/// Most annotation entries accepted.
+/// Most annotation entries accepted, at the top level and in a nested map.
 const MAX_ANNOTATION_ENTRIES: usize = 50;
+/// Longest annotation key or text value accepted.
+const MAX_ANNOTATION_TEXT: usize = 1_000;
 
 pub(super) fn issue(
     state: &AccountState,
@@ -37,12 +39,7 @@ pub(super) fn issue(
     if let Some(store_id) = request.store_id {
         existing(&state.stores, &store_id, "Store")?;
     }
-    if request.annotations.len() > MAX_ANNOTATION_ENTRIES {
-        return Err(DomainError::Invalid {
-            field: "Annotations",
-            reason: format!("must have at most {MAX_ANNOTATION_ENTRIES} entries"),
-        });
-    }
+    check_annotations(&request.annotations)?;
     let lifetime = code_lifetime(channel, request.code_lifetime)?;
     let offer_ids = check_offers(
         state,
@@ -142,6 +139,34 @@ pub(super) fn void(
             status: status.to_string(),
         }),
     }
+}
+
+/// Annotations within bounds: a few entries, short keys and values.
+fn check_annotations(annotations: &Annotations) -> DomainResult<()> {
+    let too_long = |text: &String| text.chars().count() > MAX_ANNOTATION_TEXT;
+    let entries_ok = |count: usize| count <= MAX_ANNOTATION_ENTRIES;
+    let valid = entries_ok(annotations.len())
+        && annotations.iter().all(|(key, value)| {
+            !too_long(key)
+                && match value {
+                    AnnotationValue::Text(text) => !too_long(text),
+                    AnnotationValue::Map(map) => {
+                        entries_ok(map.len())
+                            && map
+                                .iter()
+                                .all(|(key, text)| !too_long(key) && !too_long(text))
+                    }
+                }
+        });
+    if valid {
+        return Ok(());
+    }
+    Err(DomainError::Invalid {
+        field: "Annotations",
+        reason: format!(
+            "must have at most {MAX_ANNOTATION_ENTRIES} entries per level and keys and values of at most {MAX_ANNOTATION_TEXT} characters"
+        ),
+    })
 }
 
 /// The code lifetime a new credential gets: the request's, else the channel's; numeric
