@@ -95,9 +95,9 @@ pub struct AccountState {
 }
 
 impl AccountState {
-    /// The next id the account will allocate after `already` ids taken by the same command.
-    pub fn peek_id(&self, already: u64) -> u64 {
-        self.last_id + 1 + already
+    /// The id the next created resource gets (ids are shared by every kind of resource).
+    pub fn next_id(&self) -> u64 {
+        self.last_id + 1
     }
 
     /// The item codes of `item_set`; empty when it does not exist.

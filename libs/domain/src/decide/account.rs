@@ -104,7 +104,7 @@ pub(super) fn issue_key(
     roles.sort();
     roles.dedup();
     Ok(vec![EventKind::ApiKeyIssued(ApiKey {
-        id: ApiKeyId(state.peek_id(0)),
+        id: ApiKeyId(state.next_id()),
         identity,
         key_hash,
         roles,

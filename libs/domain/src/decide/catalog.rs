@@ -14,7 +14,7 @@ pub(super) fn create_member(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let member = Member {
-        id: MemberId(state.peek_id(0)),
+        id: MemberId(state.next_id()),
         identifier: String::new(),
         notification_mode: "app".into(),
         created_at: now,
@@ -76,7 +76,7 @@ pub(super) fn create_merchant(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let merchant = Merchant {
-        id: MerchantId(state.peek_id(0)),
+        id: MerchantId(state.next_id()),
         name: String::new(),
         is_active: true,
         created_at: now,
@@ -141,7 +141,7 @@ pub(super) fn create_store(
 ) -> DomainResult<Vec<EventKind>> {
     existing(&state.merchants, &merchant_id, "Merchant")?;
     let store = Store {
-        id: StoreId(state.peek_id(0)),
+        id: StoreId(state.next_id()),
         merchant_id,
         name: String::new(),
         store_code: None,

@@ -25,7 +25,7 @@ pub(super) fn create(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let channel = Channel {
-        id: ChannelId(state.peek_id(0)),
+        id: ChannelId(state.next_id()),
         name: String::new(),
         allow_sms_keyword: false,
         allow_hmac: false,

@@ -59,7 +59,7 @@ pub(super) fn issue(
         .and(lifetime)
         .map(|seconds| after(now, seconds));
     Ok(vec![EventKind::CredentialIssued(IssuedCredential {
-        credential_id: CredentialId(state.peek_id(0)),
+        credential_id: CredentialId(state.next_id()),
         member_id,
         channel_id: channel.id,
         store_id: request.store_id,

@@ -21,7 +21,7 @@ pub(super) fn create_item(
         existing(&state.merchants, &merchant_id, "Merchant")?;
     }
     let item = Item {
-        id: ItemId(state.peek_id(0)),
+        id: ItemId(state.next_id()),
         name: String::new(),
         code: String::new(),
         merchant_id: fields.merchant_id,
@@ -89,7 +89,7 @@ pub(super) fn create_item_set(
         existing(&state.merchants, &merchant_id, "Merchant")?;
     }
     let set = ItemSet {
-        id: ItemSetId(state.peek_id(0)),
+        id: ItemSetId(state.next_id()),
         name: String::new(),
         merchant_id: fields.merchant_id,
         item_ids: BTreeSet::new(),

@@ -22,7 +22,7 @@ pub(super) fn create_store_list(
         existing(&state.merchants, &merchant_id, "Merchant")?;
     }
     Ok(vec![EventKind::StoreListCreated(StoreList {
-        id: StoreListId(state.peek_id(0)),
+        id: StoreListId(state.next_id()),
         name: required_text("Name", fields.name.as_deref(), MAX_TEXT)?,
         merchant_id,
         store_ids: BTreeSet::new(),
@@ -92,7 +92,7 @@ pub(super) fn create_member_list(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     Ok(vec![EventKind::MemberListCreated(MemberList {
-        id: MemberListId(state.peek_id(0)),
+        id: MemberListId(state.next_id()),
         name: required_text("Name", fields.name.as_deref(), MAX_TEXT)?,
         member_ids: BTreeSet::new(),
         created_at: now,

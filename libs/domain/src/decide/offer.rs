@@ -18,7 +18,7 @@ pub(super) fn create(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let offer = Offer {
-        id: OfferId(state.peek_id(0)),
+        id: OfferId(state.next_id()),
         name: String::new(),
         description: None,
         merchant_id: None,

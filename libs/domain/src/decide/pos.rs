@@ -28,7 +28,7 @@ pub(super) fn redeem(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let plan = plan(state, request, now)?;
-    let id = RedemptionId(state.peek_id(0));
+    let id = RedemptionId(state.next_id());
     Ok(vec![EventKind::RedemptionCommitted(
         plan.into_recorded(id, None),
     )])
@@ -47,7 +47,7 @@ pub(super) fn reserve(
         });
     }
     let plan = plan(state, request, now)?;
-    let id = RedemptionId(state.peek_id(0));
+    let id = RedemptionId(state.next_id());
     let expires_at = now + Duration::seconds(i64::from(ttl_seconds));
     Ok(vec![EventKind::RedemptionReserved(
         plan.into_recorded(id, Some(expires_at)),
