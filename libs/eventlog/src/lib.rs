@@ -1,0 +1,26 @@
+//! The event log: an append-only store of opaque records split into a fixed number of
+//! partitions, each written by exactly one fenced writer at a time.
+//!
+//! What it owns:
+//! - [`EventLog`] and [`PartitionWriter`], the contract every backend keeps: per-partition
+//!   offsets that start at 0 and are contiguous, claims that fence older writers with a higher
+//!   epoch, atomic and durable batch appends (one call = one group-commit batch), reads in
+//!   offset order and waiting on the tail.
+//! - [`partition_for`], which maps a partition key (the account id) to its partition.
+//! - [`SqliteLog`], the embedded backend: one SQLite file. The Kafka backend comes later and
+//!   runs the same contract tests (`tests/contract/`).
+//!
+//! Records are opaque: the log knows nothing of HTTP or of the domain's event types. The
+//! engine puts its JSON envelope in [`AppendRecord::payload`].
+
+mod error;
+mod log;
+mod partition;
+mod record;
+pub mod sqlite;
+
+pub use error::LogError;
+pub use log::{EventLog, PartitionWriter};
+pub use partition::partition_for;
+pub use record::{AppendRecord, LogRecord};
+pub use sqlite::{SqliteLog, SqliteWriter};

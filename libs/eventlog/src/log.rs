@@ -1,0 +1,68 @@
+//! The backend-neutral contract: [`EventLog`] (claims, reads, tailing) and
+//! [`PartitionWriter`] (fenced, atomic, durable batch appends).
+
+use std::future::Future;
+use std::ops::Range;
+use std::time::Duration;
+
+use crate::{AppendRecord, LogError, LogRecord};
+
+/// A partitioned, append-only log of opaque records.
+///
+/// Each partition has offsets 0, 1, 2, ... with no gaps. Exactly one writer may append to a
+/// partition at a time: [`EventLog::claim`] hands out a writer with a higher epoch than any
+/// before and fences all older writers of that partition.
+pub trait EventLog: Send + Sync + 'static {
+    /// The writer handle a claim returns.
+    type Writer: PartitionWriter;
+
+    /// Number of partitions (fixed when the log is created).
+    fn partitions(&self) -> u32;
+
+    /// Takes ownership of `partition` for writing with a new epoch, higher than any before;
+    /// any older writer of that partition is fenced from then on: its next append fails with
+    /// [`LogError::Fenced`] and writes nothing.
+    fn claim(&self, partition: u32) -> impl Future<Output = Result<Self::Writer, LogError>> + Send;
+
+    /// Up to `max` records of `partition` from offset `from` on, in offset order. Empty when
+    /// `from` is at or past the end.
+    fn read(
+        &self,
+        partition: u32,
+        from: u64,
+        max: usize,
+    ) -> impl Future<Output = Result<Vec<LogRecord>, LogError>> + Send;
+
+    /// The offset the next appended record of `partition` will get (= number of records,
+    /// offsets start at 0 and are contiguous).
+    fn end_offset(&self, partition: u32) -> impl Future<Output = Result<u64, LogError>> + Send;
+
+    /// Waits until `partition` holds a record at `offset` (end offset > `offset`) or `timeout`
+    /// passes; returns whether it does. For following the tail.
+    fn wait_for(
+        &self,
+        partition: u32,
+        offset: u64,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<bool, LogError>> + Send;
+}
+
+/// The single writer of one partition, valid until a newer claim fences it.
+///
+/// `'static` so that a partition's actor task can own it.
+pub trait PartitionWriter: Send + 'static {
+    /// The partition it writes.
+    fn partition(&self) -> u32;
+
+    /// Its epoch.
+    fn epoch(&self) -> u64;
+
+    /// Appends a batch atomically (all or nothing) and durably: when this returns `Ok` the
+    /// records are on disk. Returns the offsets given, a contiguous range. One call = one
+    /// group-commit batch = one transaction. An empty batch returns an empty range at the end
+    /// offset and writes nothing.
+    fn append(
+        &mut self,
+        records: &[AppendRecord],
+    ) -> impl Future<Output = Result<Range<u64>, LogError>> + Send;
+}

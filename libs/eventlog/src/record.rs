@@ -1,0 +1,35 @@
+//! The records the log stores: what a writer hands in and what a reader gets back.
+
+/// A record to append: the partition key (the account id, as text) and the payload bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendRecord {
+    /// The partition key; [`crate::partition_for`] maps it to its partition.
+    pub key: String,
+    /// The opaque payload (for the engine, an event envelope in JSON).
+    pub payload: Vec<u8>,
+}
+
+impl AppendRecord {
+    /// A record with this key and payload.
+    pub fn new(key: impl Into<String>, payload: impl Into<Vec<u8>>) -> Self {
+        Self {
+            key: key.into(),
+            payload: payload.into(),
+        }
+    }
+}
+
+/// A stored record with the position the log gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRecord {
+    /// The partition it is stored in.
+    pub partition: u32,
+    /// Its offset in that partition (0, 1, 2, ... with no gaps).
+    pub offset: u64,
+    /// The partition key it was appended with.
+    pub key: String,
+    /// The payload bytes, exactly as appended.
+    pub payload: Vec<u8>,
+    /// The epoch of the writer that appended it.
+    pub epoch: u64,
+}

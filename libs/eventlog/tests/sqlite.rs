@@ -1,0 +1,209 @@
+//! The SQLite backend against a real file in a temporary directory: the whole backend
+//! contract (`contract/`), then what only a file can show: durability across reopening, the
+//! stored partition count, two handles on one file, concurrent writers, damaged files.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod contract;
+mod sqlite_support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter, SqliteLog};
+
+use contract::{append, batch, claim, payloads, read_all};
+use sqlite_support::{fresh, log_path, raw_connection};
+
+macro_rules! contract_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let (_dir, log) = fresh(4).await;
+                contract::$name(&log).await;
+            }
+        )*
+    };
+}
+
+contract_tests!(
+    offsets_start_at_zero_and_are_contiguous,
+    partitions_are_independent,
+    read_respects_from_and_max,
+    keys_and_payloads_round_trip,
+    empty_batch_writes_nothing,
+    large_batch_is_contiguous,
+    unknown_partition_is_refused,
+    epochs_increase,
+    stale_writer_is_fenced,
+    failed_batch_writes_nothing,
+    fencing_is_per_partition,
+    takeover_continues_offsets,
+    wait_for_present_offset_is_immediate,
+    wait_for_wakes_on_append,
+    wait_for_wakes_every_waiter,
+    wait_for_times_out,
+);
+
+#[tokio::test]
+async fn everything_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    let (old_epoch, sent) = {
+        let log = SqliteLog::open(&path, 3).await.unwrap();
+        let mut zero = claim(&log, 0).await;
+        let mut two = claim(&log, 2).await;
+        let sent = vec![
+            AppendRecord::new("a", vec![0xff, 0x01]),
+            AppendRecord::new("b", b"second".to_vec()),
+        ];
+        append(&mut zero, &sent).await;
+        append(&mut zero, &batch("a", "z", 3)).await;
+        append(&mut two, &batch("c", "t", 300)).await;
+        (zero.epoch(), sent)
+    };
+
+    let log = SqliteLog::open(&path, 3).await.unwrap();
+    assert_eq!(log.partitions(), 3);
+    assert_eq!(log.end_offset(0).await.unwrap(), 5);
+    assert_eq!(log.end_offset(1).await.unwrap(), 0);
+    assert_eq!(log.end_offset(2).await.unwrap(), 300);
+    let zero = read_all(&log, 0).await;
+    assert_eq!(zero[0].payload, sent[0].payload);
+    assert_eq!(zero[1].key, "b");
+    assert_eq!(payloads(&zero[2..]), ["z-0", "z-1", "z-2"]);
+    assert!(zero.iter().all(|r| r.epoch == old_epoch));
+    assert_eq!(payloads(&read_all(&log, 2).await)[299], "t-299");
+
+    let mut writer = claim(&log, 0).await;
+    assert!(writer.epoch() > old_epoch);
+    assert_eq!(append(&mut writer, &batch("a", "after", 2)).await, 5..7);
+}
+
+#[tokio::test]
+async fn reopening_with_another_partition_count_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    drop(SqliteLog::open(&path, 4).await.unwrap());
+    let error = SqliteLog::open(&path, 8).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            LogError::PartitionCountMismatch {
+                stored: 4,
+                requested: 8
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(SqliteLog::open(&path, 4).await.unwrap().partitions(), 4);
+}
+
+#[tokio::test]
+async fn zero_partitions_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = SqliteLog::open(log_path(&dir), 0).await.unwrap_err();
+    assert!(matches!(error, LogError::ZeroPartitions), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_of_different_partitions_all_land() {
+    let (_dir, log) = fresh(6).await;
+    let log = Arc::new(log);
+    let tasks: Vec<_> = (0..6u32)
+        .map(|partition| {
+            let log = Arc::clone(&log);
+            tokio::spawn(async move {
+                let mut writer = claim(&*log, partition).await;
+                let mut ranges = Vec::new();
+                for round in 0..15 {
+                    let records = batch(&partition.to_string(), &format!("r{round}"), 4);
+                    ranges.push(append(&mut writer, &records).await);
+                }
+                ranges
+            })
+        })
+        .collect();
+    for (partition, task) in (0..6u32).zip(tasks) {
+        let ranges = task.await.unwrap();
+        let expected: Vec<_> = (0..15u64).map(|i| i * 4..i * 4 + 4).collect();
+        assert_eq!(ranges, expected);
+        let stored = read_all(&*log, partition).await;
+        assert_eq!(stored.len(), 60);
+        assert!(stored.iter().all(|r| r.key == partition.to_string()));
+        assert_eq!(
+            payloads(&stored[56..]),
+            ["r14-0", "r14-1", "r14-2", "r14-3"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_second_handle_on_the_file_fences_and_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    let here = SqliteLog::open(&path, 2).await.unwrap();
+    let there = SqliteLog::open(&path, 2).await.unwrap();
+    let mut writer = claim(&here, 1).await;
+    let (seen, ()) = tokio::join!(there.wait_for(1, 0, Duration::from_secs(10)), async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        append(&mut writer, &batch("k", "here", 1)).await;
+    });
+    assert!(seen.unwrap());
+
+    let mut takeover = claim(&there, 1).await;
+    let error = writer.append(&batch("k", "stale", 2)).await.unwrap_err();
+    assert!(
+        matches!(error, LogError::Fenced { partition: 1, .. }),
+        "{error}"
+    );
+    assert_eq!(append(&mut takeover, &batch("k", "there", 1)).await, 1..2);
+    assert!(here.wait_for(1, 1, Duration::from_secs(10)).await.unwrap());
+    assert_eq!(payloads(&read_all(&here, 1).await), ["here-0", "there-0"]);
+}
+
+#[tokio::test]
+async fn a_file_of_a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    drop(SqliteLog::open(&path, 2).await.unwrap());
+    let mut raw = raw_connection(&path).await;
+    sqlx::raw_sql("PRAGMA user_version = 9")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    let error = SqliteLog::open(&path, 2).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            LogError::UnsupportedSchema {
+                found: 9,
+                supported: 1
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_is_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+    let error = SqliteLog::open(&path, 2).await.unwrap_err();
+    assert!(matches!(error, LogError::Corrupt(_)), "{error}");
+}
+
+#[tokio::test]
+async fn an_unreadable_record_is_corrupt() {
+    let (dir, log) = fresh(2).await;
+    let mut raw = raw_connection(&log_path(&dir)).await;
+    sqlx::raw_sql(
+        "INSERT INTO events (part, off, key, payload, epoch) VALUES (0, 0, 'k', x'00', -1)",
+    )
+    .execute(&mut raw)
+    .await
+    .unwrap();
+    let error = log.read(0, 0, 10).await.unwrap_err();
+    assert!(matches!(error, LogError::Corrupt(_)), "{error}");
+}
