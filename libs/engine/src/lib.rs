@@ -1,7 +1,27 @@
-//! The command-handler runtime around the pure domain. For now: replay, rebuilding an
-//! account's state from its stored events; the single-writer partition actors, group commit,
-//! idempotent replies and snapshots build on it.
+//! The command-handler runtime around the pure domain.
+//!
+//! What it owns:
+//! - [`PartitionActor`]: the single writer of one event-log partition. It claims the
+//!   partition, rebuilds the state of every account in it from the log, then decides commands
+//!   in arrival order, appends each group of decided commands in one durable batch (group
+//!   commit) and answers only once that batch is on disk. Reached through a
+//!   [`PartitionHandle`].
+//! - [`Envelope`]: the stored form of one event (id, account, writer epoch, correlation).
+//! - [`Clock`]: where time comes from, so tests can drive it.
+//! - [`replay_json`]: an account's state rebuilt from its events as stored, decoded on worker
+//!   threads.
+//!
+//! Time and randomness enter the domain here: the actor reads its [`Clock`] and owns an
+//! OS-seeded random source, and hands both to `decide` in a `Context`.
 
+pub mod clock;
+pub mod envelope;
+pub mod error;
+pub mod partition;
 pub mod replay;
 
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use envelope::{partition_of, record_key, Envelope};
+pub use error::EngineError;
+pub use partition::{ActorConfig, ActorStats, PartitionActor, PartitionHandle};
 pub use replay::{replay_json, ReplayError};

@@ -1,0 +1,218 @@
+//! The actor's loop: take the first waiting request and every one already queued behind it
+//! (up to the batch limit), decide them in order against the in-memory state (each accepted
+//! command's events applied before the next is decided), append all their events in one
+//! durable write, and only then answer every request of the batch.
+//!
+//! A failed append answers the whole batch with the failure and rebuilds the state from the
+//! log, since it was evolved ahead of the write; a fenced append stops the actor for good.
+//!
+//! A state read or a stop request in the queue first commits the commands decided before it,
+//! so it never sees (or leaves behind) events that are not yet durable.
+
+use super::{bump, load, Message, PartitionActor, Reply, Request};
+use crate::envelope::{record_key, Envelope};
+use crate::error::EngineError;
+use domain::{decide, evolve, Context, Decision};
+use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
+use rand_core::RngCore;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+use ulid::Ulid;
+
+/// The requests decided since the last append, with their records and answers.
+#[derive(Default)]
+struct Batch {
+    records: Vec<AppendRecord>,
+    answers: Vec<(Reply, Result<Decision, EngineError>)>,
+}
+
+impl<L: EventLog> PartitionActor<L> {
+    pub(super) async fn run(mut self, mut inbox: mpsc::Receiver<Message>) {
+        let mut messages = Vec::with_capacity(self.max_batch);
+        let mut stop_acks = Vec::new();
+        let mut batch = Batch::default();
+        while !self.halted && inbox.recv_many(&mut messages, self.max_batch).await > 0 {
+            for message in messages.drain(..) {
+                if self.halted {
+                    self.refuse(message, &mut stop_acks);
+                    continue;
+                }
+                match message {
+                    Message::Execute(request) => self.decide(request, &mut batch),
+                    Message::State { account_id, reply } => {
+                        self.commit(&mut batch).await;
+                        if !self.halted {
+                            let _receiver_gone =
+                                reply.send(self.accounts.get(&account_id).cloned());
+                        }
+                    }
+                    Message::Stop(ack) => {
+                        self.commit(&mut batch).await;
+                        self.halted = true;
+                        stop_acks.push(ack);
+                    }
+                }
+            }
+            self.commit(&mut batch).await;
+        }
+        inbox.close();
+        while let Ok(message) = inbox.try_recv() {
+            self.refuse(message, &mut stop_acks);
+        }
+        drop(self);
+        for ack in stop_acks {
+            let _receiver_gone = ack.send(());
+        }
+    }
+
+    /// Answers a message the halted actor will not serve.
+    fn refuse(&self, message: Message, stop_acks: &mut Vec<oneshot::Sender<()>>) {
+        match message {
+            Message::Execute(request) => {
+                let _receiver_gone = request.reply.send(Err(self.shared.gone()));
+            }
+            Message::State { .. } => {}
+            Message::Stop(ack) => stop_acks.push(ack),
+        }
+    }
+
+    /// Decides one request against its account's state; an accepted command's events are
+    /// applied at once and queued for the batch's append.
+    fn decide(&mut self, request: Box<Request>, batch: &mut Batch) {
+        bump(&self.shared.counters.commands_decided, 1);
+        let now = self.clock.now();
+        let state = self
+            .accounts
+            .get(&request.account_id)
+            .unwrap_or(&self.empty);
+        let mut context = Context::new(now, &mut self.rng);
+        let decided = decide(
+            state,
+            &request.command,
+            request.idempotency_key.as_deref(),
+            &mut context,
+        );
+        let answer = match decided {
+            Err(error) => Err(EngineError::Rejected(error)),
+            Ok(decision) => self.stage(&request, decision, now.timestamp_millis(), batch),
+        };
+        batch.answers.push((request.reply, answer));
+    }
+
+    /// Encodes an accepted decision's events into the batch and applies them to the state.
+    /// Nothing is applied when an event cannot be encoded.
+    fn stage(
+        &mut self,
+        request: &Request,
+        decision: Decision,
+        now_ms: i64,
+        batch: &mut Batch,
+    ) -> Result<Decision, EngineError> {
+        let events = decision.new_events();
+        if events.is_empty() {
+            return Ok(decision);
+        }
+        let key = record_key(request.account_id);
+        let mut records = Vec::with_capacity(events.len());
+        for event in events {
+            let envelope = Envelope {
+                event_id: self.event_id(now_ms),
+                account_id: request.account_id,
+                epoch: self.shared.epoch,
+                correlation_id: request.correlation_id.clone(),
+                causation_id: None,
+                event,
+            };
+            let payload = envelope.encode().map_err(EngineError::Encode)?;
+            records.push(AppendRecord::new(key.clone(), payload));
+        }
+        batch.records.append(&mut records);
+        let state = self.accounts.entry(request.account_id).or_default();
+        for event in events {
+            evolve(state, event.clone());
+        }
+        Ok(decision)
+    }
+
+    fn event_id(&mut self, now_ms: i64) -> Ulid {
+        let random = (u128::from(self.rng.next_u64()) << 64) | u128::from(self.rng.next_u64());
+        Ulid::from_parts(u64::try_from(now_ms).unwrap_or_default(), random)
+    }
+
+    /// Appends the batch's events in one write, then answers its requests: with their
+    /// decisions when the write succeeded, with the failure otherwise (after the state is
+    /// rebuilt from the log, so a retry is decided against what is durable).
+    async fn commit(&mut self, batch: &mut Batch) {
+        if batch.answers.is_empty() {
+            return;
+        }
+        let outcome = if batch.records.is_empty() {
+            Ok(())
+        } else {
+            self.append(&batch.records).await
+        };
+        batch.records.clear();
+        if let Err(Failure::Append(_)) = outcome {
+            self.recover().await;
+        }
+        for (reply, answer) in batch.answers.drain(..) {
+            let answer = match &outcome {
+                Ok(()) => answer,
+                Err(failure) => Err(failure.for_request()),
+            };
+            let _receiver_gone = reply.send(answer);
+        }
+    }
+
+    async fn append(&mut self, records: &[AppendRecord]) -> Result<(), Failure> {
+        let counters = &self.shared.counters;
+        match self.writer.append(records).await {
+            Ok(_offsets) => {
+                bump(&counters.batches_appended, 1);
+                bump(&counters.events_appended, records.len() as u64);
+                Ok(())
+            }
+            Err(LogError::Fenced { partition, epoch }) => {
+                bump(&counters.failed_appends, 1);
+                self.shared.fenced.store(true, Ordering::Release);
+                self.halted = true;
+                Err(Failure::Fenced { partition, epoch })
+            }
+            Err(error) => {
+                bump(&counters.failed_appends, 1);
+                Err(Failure::Append(Arc::new(error)))
+            }
+        }
+    }
+
+    /// Replaces the optimistically evolved state with the log's; stops the actor if the log
+    /// cannot be read.
+    async fn recover(&mut self) {
+        match load::rebuild(&self.log, self.shared.partition).await {
+            Ok(accounts) => {
+                self.accounts = accounts;
+                bump(&self.shared.counters.rebuilds, 1);
+            }
+            Err(_) => self.halted = true,
+        }
+    }
+}
+
+/// Why a batch was not appended.
+enum Failure {
+    Fenced { partition: u32, epoch: u64 },
+    Append(Arc<LogError>),
+}
+
+impl Failure {
+    fn for_request(&self) -> EngineError {
+        match self {
+            Self::Fenced { partition, epoch } => EngineError::Fenced {
+                partition: *partition,
+                epoch: *epoch,
+            },
+            Self::Append(error) => EngineError::AppendFailed(Arc::clone(error)),
+        }
+    }
+}

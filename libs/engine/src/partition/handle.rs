@@ -1,0 +1,124 @@
+//! [`PartitionHandle`]: how the rest of the program sends commands to a partition's actor and
+//! gets durable answers back.
+
+use super::{ActorStats, Message, Request, Shared};
+use crate::envelope::partition_of;
+use crate::error::EngineError;
+use domain::ids::AccountId;
+use domain::{AccountState, Command, Decision};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// A cloneable way to reach one partition's actor.
+#[derive(Clone)]
+pub struct PartitionHandle {
+    sender: mpsc::Sender<Message>,
+    shared: Arc<Shared>,
+}
+
+impl PartitionHandle {
+    pub(super) fn new(sender: mpsc::Sender<Message>, shared: Arc<Shared>) -> Self {
+        Self { sender, shared }
+    }
+
+    /// The partition the actor writes.
+    pub fn partition(&self) -> u32 {
+        self.shared.partition
+    }
+
+    /// The epoch of the actor's claim.
+    pub fn epoch(&self) -> u64 {
+        self.shared.epoch
+    }
+
+    /// What the actor has done so far.
+    pub fn stats(&self) -> ActorStats {
+        self.shared.counters.snapshot()
+    }
+
+    /// Decides `command` for `account_id` and answers once its events are durably in the log
+    /// (or, for a refusal or a repeat, once the batch it was decided in is). A refusal comes
+    /// back as [`EngineError::Rejected`] and records nothing.
+    pub async fn execute(
+        &self,
+        account_id: AccountId,
+        command: Command,
+        idempotency_key: Option<String>,
+        correlation_id: Option<String>,
+    ) -> Result<Decision, EngineError> {
+        self.check_account(account_id, &command)?;
+        let (reply, answer) = oneshot::channel();
+        let request = Request {
+            account_id,
+            command,
+            idempotency_key,
+            correlation_id,
+            reply,
+        };
+        self.send(Message::Execute(Box::new(request))).await?;
+        answer.await.map_err(|_| self.shared.gone())?
+    }
+
+    /// A copy of an account's current (durable) state, `None` when the partition holds no
+    /// such account. Ordered after every command sent before it. Copies the whole state: for
+    /// tests and diagnostics, not for serving reads.
+    pub async fn account_state(
+        &self,
+        account_id: AccountId,
+    ) -> Result<Option<AccountState>, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Message::State { account_id, reply }).await?;
+        answer.await.map_err(|_| self.shared.gone())
+    }
+
+    /// Stops the actor once every command sent before is answered, and waits until it has
+    /// stopped (its claim is released with it). Later requests get [`EngineError::Stopped`].
+    pub async fn shutdown(&self) {
+        let (ack, stopped) = oneshot::channel();
+        if self.sender.send(Message::Stop(ack)).await.is_ok() {
+            let _stopped = stopped.await;
+        } else {
+            self.sender.closed().await;
+        }
+    }
+
+    async fn send(&self, message: Message) -> Result<(), EngineError> {
+        self.sender
+            .send(message)
+            .await
+            .map_err(|_| self.shared.gone())
+    }
+
+    fn check_account(&self, account_id: AccountId, command: &Command) -> Result<(), EngineError> {
+        let expected = partition_of(account_id, self.shared.partitions);
+        if expected != self.shared.partition {
+            return Err(EngineError::WrongPartition {
+                account_id,
+                partition: self.shared.partition,
+                expected,
+            });
+        }
+        if let Command::CreateAccount {
+            account_id: in_command,
+            ..
+        } = command
+        {
+            if *in_command != account_id {
+                return Err(EngineError::AccountMismatch {
+                    account_id,
+                    in_command: *in_command,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for PartitionHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartitionHandle")
+            .field("partition", &self.shared.partition)
+            .field("epoch", &self.shared.epoch)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,156 @@
+//! What the actor does when its append fails: fenced by a newer writer, it stops for good
+//! with nothing of its own in the log; on any other failure it answers the batch with the
+//! error, rebuilds its state from the log and goes on.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use domain::ids::MemberId;
+use engine::{ActorConfig, EngineError, PartitionActor};
+use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter, SqliteLog};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use support::*;
+
+#[tokio::test]
+async fn a_fenced_actor_stops_and_writes_nothing() {
+    let setup = Setup::new().await;
+    let first = setup.actor(0).await;
+    shop(&first, None).await;
+    let end = setup.log.end_offset(0).await.unwrap();
+    let before = first.state().await;
+
+    let second = setup.actor(0).await;
+    let fenced = first
+        .handle
+        .execute(ACCOUNT, create_member("zombie"), None, None)
+        .await;
+    assert!(
+        matches!(fenced, Err(EngineError::Fenced { epoch, .. }) if epoch == first.handle.epoch()),
+        "{fenced:?}"
+    );
+    let later = first
+        .handle
+        .execute(ACCOUNT, create_member("zombie-2"), None, None)
+        .await;
+    assert!(
+        matches!(later, Err(EngineError::Fenced { .. })),
+        "{later:?}"
+    );
+    assert!(first.handle.account_state(ACCOUNT).await.is_err());
+    assert_eq!(setup.log.end_offset(0).await.unwrap(), end);
+    assert_eq!(first.handle.stats().failed_appends, 1);
+
+    assert!(second.state().await == before);
+    let member = second.member("zombie").await;
+    assert_eq!(member.0, before.next_id());
+}
+
+#[tokio::test]
+async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
+    let setup = Setup::new().await;
+    let fail = Arc::new(AtomicBool::new(false));
+    let log = FlakyLog {
+        inner: setup.log.clone(),
+        fail: fail.clone(),
+    };
+    let config = ActorConfig {
+        clock: setup.clock.clone(),
+        seed: Some(3),
+        ..ActorConfig::default()
+    };
+    let actor = Actor {
+        handle: PartitionActor::start(log, 0, config).await.unwrap(),
+    };
+    actor.account().await;
+    let before = actor.state().await;
+
+    fail.store(true, Ordering::SeqCst);
+    let failed = actor
+        .handle
+        .execute(ACCOUNT, create_member("x"), None, None)
+        .await;
+    assert!(
+        matches!(failed, Err(EngineError::AppendFailed(_))),
+        "{failed:?}"
+    );
+    let stats = actor.handle.stats();
+    assert_eq!((stats.failed_appends, stats.rebuilds), (1, 1));
+    assert!(
+        actor.state().await == before,
+        "the failed batch left state behind"
+    );
+    assert_eq!(setup.log.end_offset(0).await.unwrap(), 1);
+
+    let member = actor.member("x").await;
+    assert_eq!(member, MemberId(before.next_id()));
+    assert_eq!(setup.log.end_offset(0).await.unwrap(), 2);
+}
+
+/// A SQLite log whose writers fail their next append, once, when told to.
+#[derive(Clone)]
+struct FlakyLog {
+    inner: SqliteLog,
+    fail: Arc<AtomicBool>,
+}
+
+struct FlakyWriter {
+    inner: <SqliteLog as EventLog>::Writer,
+    fail: Arc<AtomicBool>,
+}
+
+impl EventLog for FlakyLog {
+    type Writer = FlakyWriter;
+
+    fn partitions(&self) -> u32 {
+        self.inner.partitions()
+    }
+
+    async fn claim(&self, partition: u32) -> Result<FlakyWriter, LogError> {
+        Ok(FlakyWriter {
+            inner: self.inner.claim(partition).await?,
+            fail: self.fail.clone(),
+        })
+    }
+
+    async fn read(
+        &self,
+        partition: u32,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<LogRecord>, LogError> {
+        self.inner.read(partition, from, max).await
+    }
+
+    async fn end_offset(&self, partition: u32) -> Result<u64, LogError> {
+        self.inner.end_offset(partition).await
+    }
+
+    async fn wait_for(
+        &self,
+        partition: u32,
+        offset: u64,
+        timeout: Duration,
+    ) -> Result<bool, LogError> {
+        self.inner.wait_for(partition, offset, timeout).await
+    }
+}
+
+impl PartitionWriter for FlakyWriter {
+    fn partition(&self) -> u32 {
+        self.inner.partition()
+    }
+
+    fn epoch(&self) -> u64 {
+        self.inner.epoch()
+    }
+
+    async fn append(&mut self, records: &[AppendRecord]) -> Result<Range<u64>, LogError> {
+        if self.fail.swap(false, Ordering::SeqCst) {
+            return Err(LogError::Storage("injected failure".into()));
+        }
+        self.inner.append(records).await
+    }
+}
