@@ -11,7 +11,7 @@ use domain::ids::RedemptionId;
 use domain::offer::{OfferFields, RewardKind};
 use domain::redemption::RedemptionStatus;
 use domain::{evaluate, Command, Decision, DomainError, EventKind, LimitKind};
-use support::{dec, line, pos, Account};
+use support::{dec, line, pos, Account, Shop};
 
 fn redemption_id(events: &[domain::Event]) -> RedemptionId {
     RedemptionId(Account::created(events))
@@ -19,11 +19,14 @@ fn redemption_id(events: &[domain::Event]) -> RedemptionId {
 
 #[test]
 fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
-    let mut account = Account::new();
-    let member = account.member("m");
-    let channel = account.named_channel("App");
-    let merchant = account.merchant("M");
-    let store = account.store(merchant, "S");
+    let (
+        mut account,
+        Shop {
+            member,
+            channel,
+            store,
+        },
+    ) = Account::shop();
     let offer = account.dollar_off(
         "Spend 20",
         channel,
@@ -54,11 +57,14 @@ fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
 
 #[test]
 fn evaluate_is_a_dry_run() {
-    let mut account = Account::new();
-    let member = account.member("m");
-    let channel = account.named_channel("App");
-    let merchant = account.merchant("M");
-    let store = account.store(merchant, "S");
+    let (
+        mut account,
+        Shop {
+            member,
+            channel,
+            store,
+        },
+    ) = Account::shop();
     let offer = account.offer(
         OfferFields {
             name: Some("Ten percent".into()),
@@ -83,11 +89,14 @@ fn evaluate_is_a_dry_run() {
 
 #[test]
 fn reservations_hold_then_confirm_cancel_or_lapse() {
-    let mut account = Account::new();
-    let member = account.member("m");
-    let channel = account.named_channel("App");
-    let merchant = account.merchant("M");
-    let store = account.store(merchant, "S");
+    let (
+        mut account,
+        Shop {
+            member,
+            channel,
+            store,
+        },
+    ) = Account::shop();
     let offer = account.dollar_off(
         "One",
         channel,
@@ -187,11 +196,14 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
 
 #[test]
 fn void_reopens_and_reverse_closes_both_giving_limits_back() {
-    let mut account = Account::new();
-    let member = account.member("m");
-    let channel = account.named_channel("App");
-    let merchant = account.merchant("M");
-    let store = account.store(merchant, "S");
+    let (
+        mut account,
+        Shop {
+            member,
+            channel,
+            store,
+        },
+    ) = Account::shop();
     let offer = account.dollar_off(
         "One",
         channel,
@@ -293,11 +305,14 @@ fn short_numeric_codes_need_a_lifetime_and_expire() {
 
 #[test]
 fn idempotency_keys_answer_repeats_and_refuse_other_requests() {
-    let mut account = Account::new();
-    let member = account.member("m");
-    let channel = account.named_channel("App");
-    let merchant = account.merchant("M");
-    let store = account.store(merchant, "S");
+    let (
+        mut account,
+        Shop {
+            member,
+            channel,
+            store,
+        },
+    ) = Account::shop();
     let offer = account.dollar_off("Dollar", channel, OfferFields::default());
     let code = account.code(member, channel, &[offer]);
     let request = Command::Redeem {

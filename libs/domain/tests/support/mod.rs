@@ -21,6 +21,13 @@ use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+/// The ids of a ready shop: a member, a channel and a store of a merchant.
+pub struct Shop {
+    pub member: MemberId,
+    pub channel: ChannelId,
+    pub store: StoreId,
+}
+
 /// An account under test.
 pub struct Account {
     pub state: AccountState,
@@ -65,6 +72,23 @@ impl Account {
             })
             .unwrap();
         account
+    }
+
+    /// A fresh account with a member "m", a channel "App" and a store "S" of merchant "M".
+    pub fn shop() -> (Self, Shop) {
+        let mut account = Self::new();
+        let member = account.member("m");
+        let channel = account.named_channel("App");
+        let merchant = account.merchant("M");
+        let store = account.store(merchant, "S");
+        (
+            account,
+            Shop {
+                member,
+                channel,
+                store,
+            },
+        )
     }
 
     pub fn advance(&mut self, by: Duration) {
