@@ -1,0 +1,146 @@
+//! Offers (replaced whole on create and update, status changes applied to the stored body) and
+//! their links to channels.
+
+use super::{json, Target};
+use crate::error::{int, ProjectionError};
+use domain::channel::OfferChannel;
+use domain::offer::{Offer, OfferStatus};
+use domain::EventKind;
+use sqlx::SqliteConnection;
+
+pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+    let Target { tx, account, at } = target;
+    match kind {
+        EventKind::OfferCreated(offer) | EventKind::OfferUpdated(offer) => {
+            save(tx, account, &offer).await?;
+        }
+        EventKind::OfferApproved(approved) => {
+            if let Some(mut offer) = load(tx, account, int(approved.offer_id.0)?).await? {
+                offer.status = OfferStatus::Approved;
+                offer.approved_at = Some(at);
+                offer.updated_at = at;
+                save(tx, account, &offer).await?;
+            }
+        }
+        EventKind::OfferStopped(stopped) => {
+            if let Some(mut offer) = load(tx, account, int(stopped.offer_id.0)?).await? {
+                offer.status = OfferStatus::Stopped;
+                offer.updated_at = at;
+                save(tx, account, &offer).await?;
+            }
+        }
+        EventKind::OfferDeleted(deleted) => {
+            let id = int(deleted.offer_id.0)?;
+            sqlx::query("DELETE FROM offers WHERE account_id = $1 AND id = $2")
+                .bind(account)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM offer_channels WHERE account_id = $1 AND offer_id = $2")
+                .bind(account)
+                .bind(id)
+                .execute(tx)
+                .await?;
+        }
+        EventKind::OfferChannelLinked(link) => save_link(tx, account, &link).await?,
+        EventKind::OfferChannelUnlinked(unlinked) => {
+            sqlx::query(
+                "DELETE FROM offer_channels
+                 WHERE account_id = $1 AND offer_id = $2 AND channel_id = $3",
+            )
+            .bind(account)
+            .bind(int(unlinked.offer_id.0)?)
+            .bind(int(unlinked.channel_id.0)?)
+            .execute(tx)
+            .await?;
+        }
+        EventKind::OfferChannelCapSet(cap) => {
+            let body: Option<String> = sqlx::query_scalar(
+                "SELECT body FROM offer_channels
+                 WHERE account_id = $1 AND offer_id = $2 AND channel_id = $3",
+            )
+            .bind(account)
+            .bind(int(cap.offer_id.0)?)
+            .bind(int(cap.channel_id.0)?)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(body) = body {
+                let mut link: OfferChannel = serde_json::from_str(&body)
+                    .map_err(ProjectionError::decode("offer channel row"))?;
+                link.max_redemptions = cap.max_redemptions;
+                save_link(tx, account, &link).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn load(
+    tx: &mut SqliteConnection,
+    account: i64,
+    id: i64,
+) -> Result<Option<Offer>, ProjectionError> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM offers WHERE account_id = $1 AND id = $2")
+            .bind(account)
+            .bind(id)
+            .fetch_optional(tx)
+            .await?;
+    body.map(|body| serde_json::from_str(&body).map_err(ProjectionError::decode("offer row")))
+        .transpose()
+}
+
+async fn save(
+    tx: &mut SqliteConnection,
+    account: i64,
+    offer: &Offer,
+) -> Result<(), ProjectionError> {
+    sqlx::query(
+        "INSERT INTO offers (account_id, id, name, status, merchant_id, expires_at, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (account_id, id) DO UPDATE
+         SET name = excluded.name, status = excluded.status, merchant_id = excluded.merchant_id,
+             expires_at = excluded.expires_at, body = excluded.body",
+    )
+    .bind(account)
+    .bind(int(offer.id.0)?)
+    .bind(&offer.name)
+    .bind(status_text(offer.status))
+    .bind(offer.merchant_id.map(|id| int(id.0)).transpose()?)
+    .bind(offer.expires_at.map(|at| at.to_rfc3339()))
+    .bind(json(offer)?)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+async fn save_link(
+    tx: &mut SqliteConnection,
+    account: i64,
+    link: &OfferChannel,
+) -> Result<(), ProjectionError> {
+    sqlx::query(
+        "INSERT INTO offer_channels (account_id, offer_id, channel_id, xid, body)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (account_id, offer_id, channel_id) DO UPDATE
+         SET xid = excluded.xid, body = excluded.body",
+    )
+    .bind(account)
+    .bind(int(link.offer_id.0)?)
+    .bind(int(link.channel_id.0)?)
+    .bind(&link.xid)
+    .bind(json(link)?)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The stored text of an offer status, as the API spells it.
+pub(crate) fn status_text(status: OfferStatus) -> &'static str {
+    match status {
+        OfferStatus::Pending => "pending",
+        OfferStatus::Approved => "approved",
+        OfferStatus::Stopped => "stopped",
+    }
+}

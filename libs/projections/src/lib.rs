@@ -1,0 +1,28 @@
+//! Read models in SQL, fed from the event log.
+//!
+//! What it owns:
+//! - [`ReadStore`]: the read database (SQLite for the embedded default) with one table per
+//!   resource, each row keyed by `(account_id, id)`, and the offset consumed per partition,
+//!   written in the same transaction as the rows ([`ReadStore::apply_batch`]). Lists and lookups
+//!   read it; [`ReadStore::wait_until`] lets a client that just wrote wait for its own write.
+//! - [`Projector`]: the loop that follows one partition of an [`eventlog::EventLog`] and
+//!   applies what it reads.
+//!
+//! Projections know nothing of HTTP and have no side effects beyond their own tables.
+
+mod apply;
+mod dump;
+mod error;
+mod migrate;
+mod page;
+mod projector;
+mod query;
+mod rows;
+mod store;
+
+pub use error::ProjectionError;
+pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use projector::{Projector, ProjectorConfig};
+pub use query::CredentialFilter;
+pub use rows::{OfferChannelRow, OfferRow, RedemptionRow};
+pub use store::{ReadStore, CROSS_PROCESS_POLL};

@@ -1,0 +1,263 @@
+//! Lookups and paginated lists over the read tables, ordered by id.
+
+use crate::error::{int, uint, ProjectionError};
+use crate::page::{Page, PageRequest};
+use crate::rows::{OfferChannelRow, OfferRow, RedemptionRow};
+use crate::store::ReadStore;
+use domain::catalog::{Member, Merchant, Store};
+use domain::channel::Channel;
+use domain::credential::{Credential, CredentialStatus};
+use domain::ids::{
+    AccountId, ChannelId, CredentialId, MemberId, MerchantId, OfferId, RedemptionId, StoreId,
+};
+use domain::offer::Offer;
+use serde::de::DeserializeOwned;
+
+/// Which credentials a credential list holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CredentialFilter {
+    /// Only this member's.
+    pub member_id: Option<MemberId>,
+    /// Only those in this status.
+    pub status: Option<CredentialStatus>,
+}
+
+fn parse<T: DeserializeOwned>(body: &str, what: &'static str) -> Result<T, ProjectionError> {
+    serde_json::from_str(body).map_err(ProjectionError::decode(what))
+}
+
+/// Generates a lookup by id and a paginated list for a table whose rows are `body` JSON.
+macro_rules! get_and_list {
+    ($($(#[$get_doc:meta])* $get:ident, $(#[$list_doc:meta])* $list:ident:
+        $id:ty => $row:ty, $table:literal;)*) => {
+        impl ReadStore {$(
+            $(#[$get_doc])*
+            pub async fn $get(
+                &self,
+                account: AccountId,
+                id: $id,
+            ) -> Result<Option<$row>, ProjectionError> {
+                let body: Option<String> = sqlx::query_scalar(concat!(
+                    "SELECT body FROM ", $table, " WHERE account_id = $1 AND id = $2"
+                ))
+                .bind(int(account.0)?)
+                .bind(int(id.0)?)
+                .fetch_optional(&self.pool)
+                .await?;
+                body.map(|body| parse(&body, $table)).transpose()
+            }
+
+            $(#[$list_doc])*
+            pub async fn $list(
+                &self,
+                account: AccountId,
+                page: PageRequest,
+            ) -> Result<Page<$row>, ProjectionError> {
+                let account = int(account.0)?;
+                let total: i64 = sqlx::query_scalar(concat!(
+                    "SELECT COUNT(*) FROM ", $table, " WHERE account_id = $1"
+                ))
+                .bind(account)
+                .fetch_one(&self.pool)
+                .await?;
+                let bodies: Vec<String> = sqlx::query_scalar(concat!(
+                    "SELECT body FROM ", $table,
+                    " WHERE account_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
+                ))
+                .bind(account)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(&self.pool)
+                .await?;
+                let items = bodies
+                    .iter()
+                    .map(|body| parse(body, $table))
+                    .collect::<Result<_, _>>()?;
+                Ok(Page::new(page, uint(total), items))
+            }
+        )*}
+    };
+}
+
+get_and_list! {
+    /// A member by id.
+    member,
+    /// A page of an account's members.
+    members: MemberId => Member, "members";
+    /// A merchant by id.
+    merchant,
+    /// A page of an account's merchants.
+    merchants: MerchantId => Merchant, "merchants";
+    /// A store by id.
+    store,
+    /// A page of an account's stores.
+    stores: StoreId => Store, "stores";
+    /// A channel by id.
+    channel,
+    /// A page of an account's channels.
+    channels: ChannelId => Channel, "channels";
+    /// An offer by id, without its channel links (see [`ReadStore::offer`]).
+    offer_only,
+    /// A page of an account's offers, without their channel links (see [`ReadStore::offers`]).
+    offers_only: OfferId => Offer, "offers";
+    /// A credential by id.
+    credential,
+    /// A page of an account's credentials, unfiltered.
+    all_credentials: CredentialId => Credential, "credentials";
+}
+
+impl ReadStore {
+    /// A member by identifier.
+    pub async fn member_by_identifier(
+        &self,
+        account: AccountId,
+        identifier: &str,
+    ) -> Result<Option<Member>, ProjectionError> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM members WHERE account_id = $1 AND identifier = $2",
+        )
+        .bind(int(account.0)?)
+        .bind(identifier)
+        .fetch_optional(&self.pool)
+        .await?;
+        body.map(|body| parse(&body, "members")).transpose()
+    }
+
+    /// An offer by id, with its channel links.
+    pub async fn offer(
+        &self,
+        account: AccountId,
+        id: OfferId,
+    ) -> Result<Option<OfferRow>, ProjectionError> {
+        let Some(offer) = self.offer_only(account, id).await? else {
+            return Ok(None);
+        };
+        let channels = self.offer_channels(account, id).await?;
+        Ok(Some(OfferRow { offer, channels }))
+    }
+
+    /// A page of an account's offers, each with its channel links.
+    pub async fn offers(
+        &self,
+        account: AccountId,
+        page: PageRequest,
+    ) -> Result<Page<OfferRow>, ProjectionError> {
+        let offers = self.offers_only(account, page).await?;
+        let mut items = Vec::with_capacity(offers.items.len());
+        for offer in offers.items {
+            let channels = self.offer_channels(account, offer.id).await?;
+            items.push(OfferRow { offer, channels });
+        }
+        Ok(Page::new(page, offers.total_entries, items))
+    }
+
+    /// The channel links of an offer, by channel id.
+    pub async fn offer_channels(
+        &self,
+        account: AccountId,
+        offer: OfferId,
+    ) -> Result<Vec<OfferChannelRow>, ProjectionError> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM offer_channels WHERE account_id = $1 AND offer_id = $2
+             ORDER BY channel_id",
+        )
+        .bind(int(account.0)?)
+        .bind(int(offer.0)?)
+        .fetch_all(&self.pool)
+        .await?;
+        bodies
+            .iter()
+            .map(|body| parse(body, "offer_channels"))
+            .collect()
+    }
+
+    /// A page of an account's credentials that pass `filter`.
+    pub async fn credentials(
+        &self,
+        account: AccountId,
+        filter: CredentialFilter,
+        page: PageRequest,
+    ) -> Result<Page<Credential>, ProjectionError> {
+        let account = int(account.0)?;
+        let member = filter.member_id.map(|id| int(id.0)).transpose()?;
+        let status = filter.status.map(|status| status.to_string());
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM credentials WHERE account_id = $1
+             AND ($2 IS NULL OR member_id = $2) AND ($3 IS NULL OR status = $3)",
+        )
+        .bind(account)
+        .bind(member)
+        .bind(status.as_deref())
+        .fetch_one(&self.pool)
+        .await?;
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM credentials WHERE account_id = $1
+             AND ($2 IS NULL OR member_id = $2) AND ($3 IS NULL OR status = $3)
+             ORDER BY id LIMIT $4 OFFSET $5",
+        )
+        .bind(account)
+        .bind(member)
+        .bind(status.as_deref())
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = bodies
+            .iter()
+            .map(|body| parse(body, "credentials"))
+            .collect::<Result<_, _>>()?;
+        Ok(Page::new(page, uint(total), items))
+    }
+
+    /// A redemption by id, with its evaluation.
+    pub async fn redemption(
+        &self,
+        account: AccountId,
+        id: RedemptionId,
+    ) -> Result<Option<RedemptionRow>, ProjectionError> {
+        let stored: Option<(String, String)> = sqlx::query_as(
+            "SELECT body, evaluation FROM redemptions WHERE account_id = $1 AND id = $2",
+        )
+        .bind(int(account.0)?)
+        .bind(int(id.0)?)
+        .fetch_optional(&self.pool)
+        .await?;
+        stored
+            .map(|(body, evaluation)| redemption_row(&body, &evaluation))
+            .transpose()
+    }
+
+    /// A page of an account's redemptions, with their evaluations.
+    pub async fn redemptions(
+        &self,
+        account: AccountId,
+        page: PageRequest,
+    ) -> Result<Page<RedemptionRow>, ProjectionError> {
+        let account = int(account.0)?;
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM redemptions WHERE account_id = $1")
+                .bind(account)
+                .fetch_one(&self.pool)
+                .await?;
+        let stored: Vec<(String, String)> = sqlx::query_as(
+            "SELECT body, evaluation FROM redemptions WHERE account_id = $1
+             ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(account)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = stored
+            .iter()
+            .map(|(body, evaluation)| redemption_row(body, evaluation))
+            .collect::<Result<_, _>>()?;
+        Ok(Page::new(page, uint(total), items))
+    }
+}
+
+fn redemption_row(body: &str, evaluation: &str) -> Result<RedemptionRow, ProjectionError> {
+    let mut row: RedemptionRow = parse(body, "redemptions")?;
+    row.evaluation = parse(evaluation, "redemption evaluation")?;
+    Ok(row)
+}

@@ -1,0 +1,153 @@
+//! Every status move a read needs, checked against the engine's own state: after reserving,
+//! confirming, cancelling, voiding, reversing, updating and deleting, each projected row equals
+//! the entity the engine holds.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use domain::catalog::MemberFields;
+use domain::ids::{CredentialId, RedemptionId};
+use domain::Command;
+use projections::PageRequest;
+use support::{created, redeem, seed, Setup, ACCOUNT};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projected_rows_match_the_engine_state() {
+    let setup = Setup::new().await;
+    let seeded = seed(&setup).await;
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        codes.push(
+            setup
+                .credential(seeded.member, seeded.channel, seeded.offer)
+                .await,
+        );
+    }
+    let reserve = |code: &str| Command::Reserve {
+        request: match redeem(seeded.store, code) {
+            Command::Redeem { request } => request,
+            _ => unreachable!(),
+        },
+        ttl_seconds: 300,
+    };
+    let confirmed = RedemptionId(created(&setup.ok(reserve(&codes[0].1)).await));
+    setup
+        .ok(Command::ConfirmReservation {
+            redemption_id: confirmed,
+        })
+        .await;
+    let cancelled = RedemptionId(created(&setup.ok(reserve(&codes[1].1)).await));
+    setup
+        .ok(Command::CancelReservation {
+            redemption_id: cancelled,
+        })
+        .await;
+    let voided = RedemptionId(setup.redeem(seeded.store, &codes[2].1).await);
+    setup
+        .ok(Command::VoidRedemption {
+            redemption_id: voided,
+        })
+        .await;
+    let reversed = RedemptionId(setup.redeem(seeded.store, &codes[3].1).await);
+    setup
+        .ok(Command::ReverseRedemption {
+            redemption_id: reversed,
+        })
+        .await;
+    setup
+        .ok(Command::VoidCredential {
+            credential_id: CredentialId(codes[4].0),
+        })
+        .await;
+    setup
+        .ok(Command::UpdateMember {
+            member_id: seeded.member,
+            fields: MemberFields {
+                identifier: Some("alice-2".into()),
+                notification_mode: None,
+            },
+        })
+        .await;
+    let gone = setup.member("bob").await;
+    setup.ok(Command::DeleteMember { member_id: gone }).await;
+    setup
+        .ok(Command::StopOffer {
+            offer_id: seeded.offer,
+        })
+        .await;
+
+    let store = setup.store("read.db").await;
+    setup.projector(&store).catch_up().await.unwrap();
+    let state = setup.actor.account_state(ACCOUNT).await.unwrap().unwrap();
+
+    let members = store
+        .members(ACCOUNT, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(members.total_entries, state.members.len() as u64);
+    for member in state.members.values() {
+        assert_eq!(
+            store.member(ACCOUNT, member.id).await.unwrap().as_ref(),
+            Some(member)
+        );
+    }
+    assert!(store.member(ACCOUNT, gone).await.unwrap().is_none());
+    assert!(store
+        .member_by_identifier(ACCOUNT, "alice-2")
+        .await
+        .unwrap()
+        .is_some());
+
+    for offer in state.offers.values() {
+        let row = store.offer(ACCOUNT, offer.id).await.unwrap().unwrap();
+        assert_eq!(&row.offer, offer);
+        let links: Vec<_> = state
+            .offer_channels
+            .values()
+            .filter(|link| link.offer_id == offer.id)
+            .cloned()
+            .collect();
+        assert_eq!(row.channels, links);
+    }
+
+    let credentials = store
+        .credentials(ACCOUNT, Default::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(credentials.total_entries, state.credentials.len() as u64);
+    for credential in state.credentials.values() {
+        assert_eq!(
+            store
+                .credential(ACCOUNT, credential.id)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(credential),
+            "credential {}",
+            credential.id.0
+        );
+    }
+
+    let redemptions = store
+        .redemptions(ACCOUNT, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(redemptions.total_entries, state.redemptions.len() as u64);
+    for redemption in state.redemptions.values() {
+        let row = store
+            .redemption(ACCOUNT, redemption.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.status, redemption.status,
+            "redemption {}",
+            redemption.id.0
+        );
+        assert_eq!(row.store_id, redemption.store_id);
+        assert_eq!(row.credential_ids, redemption.credential_ids);
+        assert_eq!(row.expires_at, redemption.expires_at);
+        assert_eq!(row.created_at, redemption.created_at);
+        assert_eq!(row.updated_at, redemption.updated_at);
+    }
+}
