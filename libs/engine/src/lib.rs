@@ -23,5 +23,5 @@ pub mod replay;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{partition_of, record_key, Envelope};
 pub use error::EngineError;
-pub use partition::{ActorConfig, ActorStats, PartitionActor, PartitionHandle};
+pub use partition::{ActorConfig, ActorStats, PartitionActor, PartitionHandle, EXPIRY_CORRELATION};
 pub use replay::{replay_json, ReplayError};

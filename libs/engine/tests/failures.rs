@@ -6,6 +6,7 @@
 mod support;
 
 use domain::ids::MemberId;
+use domain::Command;
 use engine::{ActorConfig, EngineError, PartitionActor};
 use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter, SqliteLog};
 use std::ops::Range;
@@ -87,6 +88,50 @@ async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
     let member = actor.member("x").await;
     assert_eq!(member, MemberId(before.next_id()));
     assert_eq!(setup.log.end_offset(0).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
+    let setup = Setup::new().await;
+    let fail = Arc::new(AtomicBool::new(false));
+    let log = FlakyLog {
+        inner: setup.log.clone(),
+        fail: fail.clone(),
+    };
+    let config = ActorConfig {
+        clock: setup.clock.clone(),
+        seed: Some(3),
+        expiry_tick: Duration::from_millis(20),
+        ..ActorConfig::default()
+    };
+    let actor = Actor {
+        handle: PartitionActor::start(log, 0, config).await.unwrap(),
+    };
+    let shop = shop(&actor, None).await;
+    let code = actor.code(shop.member, shop.channel, shop.offer).await;
+    let Command::Redeem { request } = redeem(shop.store, &code) else {
+        unreachable!()
+    };
+    actor
+        .ok(Command::Reserve {
+            request,
+            ttl_seconds: 30,
+        })
+        .await;
+    let end = setup.log.end_offset(0).await.unwrap();
+
+    fail.store(true, Ordering::SeqCst);
+    setup.clock.advance(chrono::Duration::seconds(31));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while actor.handle.stats().expiries_recorded == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "never retried");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stats = actor.handle.stats();
+    assert_eq!((stats.failed_appends, stats.rebuilds), (1, 1));
+    assert_eq!(stats.expiry_checks, 2);
+    assert_eq!(setup.log.end_offset(0).await.unwrap(), end + 1);
+    assert!(actor.state().await.reservation_expiry.is_empty());
 }
 
 /// A SQLite log whose writers fail their next append, once, when told to.

@@ -1,7 +1,11 @@
 //! The actor's loop: take the first waiting request and every one already queued behind it
 //! (up to the batch limit), decide them in order against the in-memory state (each accepted
-//! command's events applied before the next is decided), append all their events in one
-//! durable write, and only then answer every request of the batch.
+//! command's events applied before the next is decided), add the expiries the clock has made
+//! due (see `expiry`), append all their events in one durable write, and only then answer
+//! every request of the batch.
+//!
+//! While an expiry is pending the wait for requests is bounded by the expiry tick, so lapsed
+//! reservations and codes are recorded even when no request comes.
 //!
 //! A failed append answers the whole batch with the failure and rebuilds the state from the
 //! log, since it was evolved ahead of the write; a fenced append stops the actor for good.
@@ -12,6 +16,7 @@
 use super::{bump, load, Message, PartitionActor, Reply, Request};
 use crate::envelope::{record_key, Envelope};
 use crate::error::EngineError;
+use domain::ids::AccountId;
 use domain::{decide, evolve, Context, Decision};
 use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
 use rand_core::RngCore;
@@ -20,11 +25,19 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use ulid::Ulid;
 
-/// The requests decided since the last append, with their records and answers.
+/// The requests (and expiries) decided since the last append, with their records and answers.
 #[derive(Default)]
-struct Batch {
+pub(super) struct Batch {
     records: Vec<AppendRecord>,
     answers: Vec<(Reply, Result<Decision, EngineError>)>,
+    /// `ExpireDue` decisions with events in `records`.
+    pub(super) expiries: u64,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.answers.is_empty() && self.records.is_empty()
+    }
 }
 
 impl<L: EventLog> PartitionActor<L> {
@@ -32,27 +45,20 @@ impl<L: EventLog> PartitionActor<L> {
         let mut messages = Vec::with_capacity(self.max_batch);
         let mut stop_acks = Vec::new();
         let mut batch = Batch::default();
-        while !self.halted && inbox.recv_many(&mut messages, self.max_batch).await > 0 {
+        while !self.halted {
+            let receive = inbox.recv_many(&mut messages, self.max_batch);
+            let closed = match self.expiry.wait(self.clock.now()) {
+                None => receive.await == 0,
+                Some(wait) => matches!(tokio::time::timeout(wait, receive).await, Ok(0)),
+            };
+            if closed {
+                break;
+            }
             for message in messages.drain(..) {
-                if self.halted {
-                    self.refuse(message, &mut stop_acks);
-                    continue;
-                }
-                match message {
-                    Message::Execute(request) => self.decide(request, &mut batch),
-                    Message::State { account_id, reply } => {
-                        self.commit(&mut batch).await;
-                        if !self.halted {
-                            let _receiver_gone =
-                                reply.send(self.accounts.get(&account_id).cloned());
-                        }
-                    }
-                    Message::Stop(ack) => {
-                        self.commit(&mut batch).await;
-                        self.halted = true;
-                        stop_acks.push(ack);
-                    }
-                }
+                self.serve(message, &mut batch, &mut stop_acks).await;
+            }
+            if !self.halted {
+                self.expire_due(&mut batch);
             }
             self.commit(&mut batch).await;
         }
@@ -63,6 +69,33 @@ impl<L: EventLog> PartitionActor<L> {
         drop(self);
         for ack in stop_acks {
             let _receiver_gone = ack.send(());
+        }
+    }
+
+    /// Decides, answers or queues one message.
+    async fn serve(
+        &mut self,
+        message: Message,
+        batch: &mut Batch,
+        stop_acks: &mut Vec<oneshot::Sender<()>>,
+    ) {
+        if self.halted {
+            self.refuse(message, stop_acks);
+            return;
+        }
+        match message {
+            Message::Execute(request) => self.decide(request, batch),
+            Message::State { account_id, reply } => {
+                self.commit(batch).await;
+                if !self.halted {
+                    let _receiver_gone = reply.send(self.accounts.get(&account_id).cloned());
+                }
+            }
+            Message::Stop(ack) => {
+                self.commit(batch).await;
+                self.halted = true;
+                stop_acks.push(ack);
+            }
         }
     }
 
@@ -95,16 +128,23 @@ impl<L: EventLog> PartitionActor<L> {
         );
         let answer = match decided {
             Err(error) => Err(EngineError::Rejected(error)),
-            Ok(decision) => self.stage(&request, decision, now.timestamp_millis(), batch),
+            Ok(decision) => self.stage(
+                request.account_id,
+                request.correlation_id.as_deref(),
+                decision,
+                now.timestamp_millis(),
+                batch,
+            ),
         };
         batch.answers.push((request.reply, answer));
     }
 
-    /// Encodes an accepted decision's events into the batch and applies them to the state.
-    /// Nothing is applied when an event cannot be encoded.
-    fn stage(
+    /// Encodes an accepted decision's events into the batch, applies them to the state and
+    /// reschedules the account's expiries. Nothing is applied when an event cannot be encoded.
+    pub(super) fn stage(
         &mut self,
-        request: &Request,
+        account_id: AccountId,
+        correlation_id: Option<&str>,
         decision: Decision,
         now_ms: i64,
         batch: &mut Batch,
@@ -113,14 +153,14 @@ impl<L: EventLog> PartitionActor<L> {
         if events.is_empty() {
             return Ok(decision);
         }
-        let key = record_key(request.account_id);
+        let key = record_key(account_id);
         let mut records = Vec::with_capacity(events.len());
         for event in events {
             let envelope = Envelope {
                 event_id: self.event_id(now_ms),
-                account_id: request.account_id,
+                account_id,
                 epoch: self.shared.epoch,
-                correlation_id: request.correlation_id.clone(),
+                correlation_id: correlation_id.map(str::to_owned),
                 causation_id: None,
                 event,
             };
@@ -128,10 +168,11 @@ impl<L: EventLog> PartitionActor<L> {
             records.push(AppendRecord::new(key.clone(), payload));
         }
         batch.records.append(&mut records);
-        let state = self.accounts.entry(request.account_id).or_default();
+        let state = self.accounts.entry(account_id).or_default();
         for event in events {
             evolve(state, event.clone());
         }
+        self.expiry.changed(account_id, state);
         Ok(decision)
     }
 
@@ -144,7 +185,7 @@ impl<L: EventLog> PartitionActor<L> {
     /// decisions when the write succeeded, with the failure otherwise (after the state is
     /// rebuilt from the log, so a retry is decided against what is durable).
     async fn commit(&mut self, batch: &mut Batch) {
-        if batch.answers.is_empty() {
+        if batch.is_empty() {
             return;
         }
         let outcome = if batch.records.is_empty() {
@@ -153,8 +194,11 @@ impl<L: EventLog> PartitionActor<L> {
             self.append(&batch.records).await
         };
         batch.records.clear();
-        if let Err(Failure::Append(_)) = outcome {
-            self.recover().await;
+        let expiries = std::mem::take(&mut batch.expiries);
+        match &outcome {
+            Ok(()) => bump(&self.shared.counters.expiries_recorded, expiries),
+            Err(Failure::Append(_)) => self.recover().await,
+            Err(Failure::Fenced { .. }) => {}
         }
         for (reply, answer) in batch.answers.drain(..) {
             let answer = match &outcome {
@@ -192,6 +236,8 @@ impl<L: EventLog> PartitionActor<L> {
         match load::rebuild(&self.log, self.shared.partition).await {
             Ok(accounts) => {
                 self.accounts = accounts;
+                self.expiry.rebuild(&self.accounts);
+                self.expiry.pause();
                 bump(&self.shared.counters.rebuilds, 1);
             }
             Err(_) => self.halted = true,

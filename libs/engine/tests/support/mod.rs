@@ -52,9 +52,17 @@ impl Setup {
 
     /// A new actor for `partition`, claiming it from any earlier one.
     pub async fn actor(&self, partition: u32) -> Actor {
+        self.actor_with_tick(partition, ActorConfig::default().expiry_tick)
+            .await
+    }
+
+    /// A new actor for `partition` that looks at the clock every `tick` while an expiry is
+    /// pending.
+    pub async fn actor_with_tick(&self, partition: u32, tick: std::time::Duration) -> Actor {
         let config = ActorConfig {
             clock: self.clock.clone(),
             seed: Some(7),
+            expiry_tick: tick,
             ..ActorConfig::default()
         };
         let handle = PartitionActor::start(self.log.clone(), partition, config)
