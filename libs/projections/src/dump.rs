@@ -51,6 +51,13 @@ const TABLES: &[(&str, &str)] = &[
          FROM redemptions ORDER BY account_id, id",
     ),
     (
+        "api_keys",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), identity, key_hash,
+                previous_key_hash, previous_valid_until, revoked_at,
+                roles
+         FROM api_keys ORDER BY account_id, id",
+    ),
+    (
         "projection_offsets",
         r#"SELECT CAST("partition" AS TEXT), CAST(next_offset AS TEXT)
            FROM projection_offsets ORDER BY "partition""#,

@@ -8,8 +8,11 @@
 //! - [`Projector`]: the loop that follows one partition of an [`eventlog::EventLog`] and
 //!   applies what it reads.
 //!
+//! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
+//!
 //! Projections know nothing of HTTP and have no side effects beyond their own tables.
 
+mod api_keys;
 mod apply;
 mod dump;
 mod error;
@@ -20,6 +23,7 @@ mod query;
 mod rows;
 mod store;
 
+pub use api_keys::ApiKeyRow;
 pub use error::ProjectionError;
 pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use projector::{Projector, ProjectorConfig};

@@ -5,10 +5,16 @@ use crate::error::ProjectionError;
 use sqlx::SqlitePool;
 
 /// The migrations, by version, oldest first.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../../migrations/sqlite/0001_read_models.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/sqlite/0001_read_models.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/sqlite/0002_api_keys.sql"),
+    ),
+];
 
 /// Brings the schema of `pool`'s database up to date.
 pub(crate) async fn run(pool: &SqlitePool) -> Result<(), ProjectionError> {

@@ -105,6 +105,7 @@ impl ReadStore {
             "DELETE FROM offer_channels",
             "DELETE FROM credentials",
             "DELETE FROM redemptions",
+            "DELETE FROM api_keys",
             "DELETE FROM projection_offsets",
         ] {
             sqlx::query(statement).execute(&mut *tx).await?;

@@ -4,8 +4,10 @@
 //! - `catalog`: members, merchants, stores, channels.
 //! - `offers`: offers and their channel links.
 //! - `credentials`: credentials issued, changed, voided and expired.
+//! - `api_keys`: API credentials (hashes, roles, rotation and revocation), for auth.
 //! - `redemptions`: redemptions and reservations, with the credential statuses they imply.
 
+mod api_keys;
 mod catalog;
 mod credentials;
 mod offers;
@@ -74,7 +76,7 @@ impl ReadStore {
     }
 }
 
-/// Applies one event; events no read needs (accounts, API keys, lists, items) change nothing.
+/// Applies one event; events no read needs (accounts, lists, items) change nothing.
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind {
         EventKind::MemberCreated(_)
@@ -108,6 +110,9 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         | EventKind::ReservationExpired(_)
         | EventKind::RedemptionVoided(_)
         | EventKind::RedemptionReversed(_) => redemptions::apply(target, kind).await,
+        EventKind::ApiKeyIssued(_) | EventKind::ApiKeyRotated(_) | EventKind::ApiKeyRevoked(_) => {
+            api_keys::apply(target, kind).await
+        }
         _ => Ok(()),
     }
 }

@@ -1,0 +1,109 @@
+//! [`ApiError`]: every way a request can fail, mapped to a status and a Sparkfly-style body
+//! `{"error": "..."}` here and nowhere else. Internal failures answer an opaque 500 and log
+//! their cause.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use domain::{DomainError, ErrorKind};
+use serde_json::json;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid token, or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// The credential's roles do not allow the request.
+    #[error("Forbidden")]
+    Forbidden,
+    /// Nothing at this path, or no such resource in the account.
+    #[error("Not found")]
+    NotFound,
+    /// The path exists, not with this method.
+    #[error("Method not allowed")]
+    MethodNotAllowed,
+    /// The body is neither JSON nor form-urlencoded.
+    #[error("Content-Type must be application/json or application/x-www-form-urlencoded")]
+    UnsupportedMediaType,
+    /// The domain refused the command; its message is the client's.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Something failed inside; the cause is logged, never sent.
+    #[error("Internal server error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// An internal failure with its cause (kept for the logs).
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Domain(DomainError::Taken { .. }) => StatusCode::BAD_REQUEST,
+            Self::Domain(error) => match error.kind() {
+                ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+                ErrorKind::NotFound => StatusCode::NOT_FOUND,
+                ErrorKind::Conflict => StatusCode::CONFLICT,
+            },
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(cause = %cause, "request failed");
+        }
+        HttpResponse::build(self.status_code()).json(json!({ "error": self.to_string() }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    async fn body(error: ApiError) -> (u16, String) {
+        let response = error.error_response();
+        let status = response.status().as_u16();
+        let bytes = to_bytes(response.into_body()).await.unwrap_or_default();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[actix_web::test]
+    async fn internal_failures_are_opaque() {
+        let (status, text) = body(ApiError::internal("disk /var/db is full")).await;
+        assert_eq!(status, 500);
+        assert_eq!(text, r#"{"error":"Internal server error"}"#);
+    }
+
+    #[actix_web::test]
+    async fn domain_errors_keep_their_message_and_kind() {
+        let taken = ApiError::Domain(DomainError::Taken {
+            field: "Identifier",
+        });
+        assert_eq!(
+            body(taken).await,
+            (
+                400,
+                r#"{"error":"Identifier has already been taken"}"#.into()
+            )
+        );
+        let (status, _) = body(ApiError::Domain(DomainError::AccountExists)).await;
+        assert_eq!(status, 409);
+        let (status, _) = body(ApiError::Domain(DomainError::AccountNotFound)).await;
+        assert_eq!(status, 404);
+    }
+}

@@ -1,0 +1,22 @@
+//! Cross-cutting HTTP behaviour shared by every route.
+//!
+//! - `error`: [`ApiError`], the one place errors become responses.
+//! - `observe`: request ids, `X-Runtime`, request logs and metrics.
+//! - `suffix`: every path also answers with a `.json` suffix.
+//! - `body`: [`Body`], a JSON or form-urlencoded request body.
+//! - `metrics`: [`Metrics`], the Prometheus registry.
+
+mod body;
+mod error;
+mod metrics;
+mod observe;
+mod suffix;
+
+pub use body::Body;
+pub use error::ApiError;
+pub use metrics::Metrics;
+
+/// The header a client names a write's idempotency key in.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub use observe::{observe, RequestId, REQUEST_ID};
+pub use suffix::strip_json_suffix;

@@ -1,0 +1,34 @@
+//! The Sparkfly-compatible HTTP API on actix-web.
+//!
+//! What it owns:
+//! - [`AppState`]: what every handler reaches: the partition actors (writes), the read store
+//!   (reads), the token secret and the metrics.
+//! - [`serve`] and [`configure`]: the server with its middleware, and the routes.
+//! - `http`: cross-cutting behaviour: request ids and timing, metrics, the `.json` suffix,
+//!   request bodies, and the one mapping of errors to responses ([`ApiError`]).
+//! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
+//! - `routes`: one module per resource family.
+//!
+//! Choices where Sparkfly is silent:
+//! - A duplicate (`... has already been taken`) answers 400, as Sparkfly's validation errors
+//!   do; other domain refusals answer by kind: invalid 400, not found 404, conflict 409.
+//! - A body without a Content-Type, or labelled form-urlencoded but holding JSON text (what
+//!   `curl -d` sends), is read as JSON; `member[identifier]=x` forms are read as nested
+//!   objects.
+//! - `DELETE` answers 200 with an empty body.
+//! - Read-your-writes: a read first waits (bounded) until the read model holds every record
+//!   its account's partition had when the read started, so it holds the caller's writes.
+//! - Tokens are `account.key_id.expires_at.hmac`, not Sparkfly's 64 hex characters; they
+//!   stop working when their key is revoked.
+
+pub mod auth;
+pub mod http;
+pub mod routes;
+mod server;
+mod state;
+
+pub use auth::{hash_key, Principal, TokenSecret};
+pub use http::{ApiError, Metrics};
+pub use routes::configure;
+pub use server::serve;
+pub use state::{AppState, LogEnd};

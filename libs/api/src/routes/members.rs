@@ -1,0 +1,221 @@
+//! Members: `GET/POST /v1.0/members`, `GET/PUT/DELETE /v1.0/members/{id}` and
+//! `GET /v1.0/members/search?identifier=`. Writes go through the engine and answer with the
+//! member their events recorded; reads come from the read model once it holds the caller's
+//! writes. Issuers (and admins) may do everything, reporting may read. A write with an
+//! `Idempotency-Key` header answers a repeat with the first outcome and records nothing.
+
+use super::method_not_allowed;
+use crate::auth::Principal;
+use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::account::Role;
+use domain::catalog::{Member, MemberFields};
+use domain::ids::MemberId;
+use domain::{Command, Event, EventKind};
+use projections::PageRequest;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+const READ: &[Role] = &[Role::Issuer, Role::Reporting];
+const WRITE: &[Role] = &[Role::Issuer];
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/members")
+            .get(list)
+            .post(create)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/members/search")
+            .get(search)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/members/{id}")
+            .get(get)
+            .put(update)
+            .delete(delete)
+            .default_service(web::to(method_not_allowed)),
+    );
+}
+
+/// `{"member": {...}}`, the body of a create or update.
+#[derive(Debug, Deserialize)]
+struct MemberInput {
+    member: FieldsInput,
+}
+
+#[derive(Debug, Deserialize)]
+struct FieldsInput {
+    identifier: Option<String>,
+    notification_mode: Option<String>,
+}
+
+impl From<MemberInput> for MemberFields {
+    fn from(input: MemberInput) -> Self {
+        Self {
+            identifier: input.member.identifier,
+            notification_mode: input.member.notification_mode,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    identifier: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Wrapped<'a> {
+    member: &'a Member,
+}
+
+fn one(status: actix_web::http::StatusCode, member: &Member) -> HttpResponse {
+    HttpResponse::build(status).json(Wrapped { member })
+}
+
+fn recorded(events: &[Event]) -> Result<&Member, ApiError> {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::MemberCreated(member) | EventKind::MemberUpdated(member) => Some(member),
+            _ => None,
+        })
+        .ok_or_else(|| ApiError::internal("the command recorded no member"))
+}
+
+async fn write(
+    state: &AppState,
+    principal: &Principal,
+    request: &HttpRequest,
+    command: Command,
+) -> Result<Vec<Event>, ApiError> {
+    principal.require(WRITE)?;
+    let key = request
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .map(|value| {
+            value
+                .to_str()
+                .map(str::to_owned)
+                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))
+        })
+        .transpose()?;
+    state
+        .execute(principal.account_id, command, key, RequestId::of(request))
+        .await
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    state.read_barrier(principal.account_id).await?;
+    let page = state
+        .store()
+        .members(
+            principal.account_id,
+            PageRequest::new(query.page, query.per_page),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+    let members: Vec<Wrapped<'_>> = page.items.iter().map(|member| Wrapped { member }).collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "page": page.page,
+        "per_page": page.per_page,
+        "total_entries": page.total_entries,
+        "total_pages": page.total_pages,
+        "members": members,
+    })))
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    Body(input): Body<MemberInput>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::CreateMember {
+        fields: input.into(),
+    };
+    let events = write(&state, &principal, &request, command).await?;
+    Ok(one(
+        actix_web::http::StatusCode::CREATED,
+        recorded(&events)?,
+    ))
+}
+
+async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    state.read_barrier(principal.account_id).await?;
+    let member = state
+        .store()
+        .member(principal.account_id, MemberId(id.into_inner()))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(one(actix_web::http::StatusCode::OK, &member))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+    Body(input): Body<MemberInput>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::UpdateMember {
+        member_id: MemberId(id.into_inner()),
+        fields: input.into(),
+    };
+    let events = write(&state, &principal, &request, command).await?;
+    Ok(one(actix_web::http::StatusCode::OK, recorded(&events)?))
+}
+
+async fn delete(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::DeleteMember {
+        member_id: MemberId(id.into_inner()),
+    };
+    write(&state, &principal, &request, command).await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+async fn search(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let identifier = query
+        .identifier
+        .as_deref()
+        .filter(|identifier| !identifier.is_empty())
+        .ok_or_else(|| ApiError::BadRequest("identifier is required".into()))?;
+    state.read_barrier(principal.account_id).await?;
+    let member = state
+        .store()
+        .member_by_identifier(principal.account_id, identifier)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(one(actix_web::http::StatusCode::OK, &member))
+}

@@ -1,0 +1,157 @@
+//! [`AppState`]: the handles every request works through, and how writes and reads reach
+//! the right partition.
+
+use crate::auth::TokenSecret;
+use crate::http::{ApiError, Metrics};
+use chrono::{DateTime, Utc};
+use domain::ids::AccountId;
+use domain::{Command, Event};
+use engine::{partition_of, Clock, EngineError, PartitionHandle, SystemClock};
+use eventlog::{EventLog, LogError};
+use futures_util::future::BoxFuture;
+use projections::ReadStore;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a read waits for the read model to catch up with the writes before it.
+pub const READ_WAIT: Duration = Duration::from_secs(2);
+
+/// The end offset of a partition of the event log, whatever its backend.
+pub trait LogEnd: Send + Sync + 'static {
+    /// The offset the next record of `partition` will get.
+    fn end_offset(&self, partition: u32) -> BoxFuture<'_, Result<u64, LogError>>;
+}
+
+impl<L: EventLog> LogEnd for L {
+    fn end_offset(&self, partition: u32) -> BoxFuture<'_, Result<u64, LogError>> {
+        Box::pin(EventLog::end_offset(self, partition))
+    }
+}
+
+/// Shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    partitions: Arc<[PartitionHandle]>,
+    store: ReadStore,
+    log: Arc<dyn LogEnd>,
+    secret: TokenSecret,
+    metrics: Metrics,
+    clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// State over `partitions` (one handle per partition, in partition order), the read store
+    /// fed from `log`, and the token signing secret, on the system clock.
+    pub fn new(
+        partitions: Vec<PartitionHandle>,
+        store: ReadStore,
+        log: Arc<dyn LogEnd>,
+        secret: TokenSecret,
+    ) -> Result<Self, prometheus::Error> {
+        Ok(Self {
+            partitions: partitions.into(),
+            store,
+            log,
+            secret,
+            metrics: Metrics::new()?,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// The same state reading time (token expiry) from `clock`.
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The read store.
+    pub fn store(&self) -> &ReadStore {
+        &self.store
+    }
+
+    /// The token signing secret.
+    pub fn secret(&self) -> &TokenSecret {
+        &self.secret
+    }
+
+    /// The request metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    fn partition(&self, account: AccountId) -> Result<(u32, &PartitionHandle), ApiError> {
+        let count = u32::try_from(self.partitions.len())
+            .map_err(|_| ApiError::internal("too many partitions"))?;
+        let partition = partition_of(account, count);
+        let handle = usize::try_from(partition)
+            .ok()
+            .and_then(|index| self.partitions.get(index))
+            .ok_or_else(|| ApiError::internal(format!("no actor for partition {partition}")))?;
+        Ok((partition, handle))
+    }
+
+    /// Executes `command` for `account` and answers with the events it recorded (or, for a
+    /// repeat, those the first one did).
+    pub async fn execute(
+        &self,
+        account: AccountId,
+        command: Command,
+        idempotency_key: Option<String>,
+        correlation_id: Option<String>,
+    ) -> Result<Vec<Event>, ApiError> {
+        let (_, handle) = self.partition(account)?;
+        match handle
+            .execute(account, command, idempotency_key, correlation_id)
+            .await
+        {
+            Ok(decision) => Ok(decision.outcome().to_vec()),
+            Err(EngineError::Rejected(error)) => Err(ApiError::Domain(error)),
+            Err(error) => Err(ApiError::internal(error)),
+        }
+    }
+
+    /// Waits (at most [`READ_WAIT`]) until the read model of `account`'s partition holds
+    /// every record the log held when the call started, so a client reads its own writes.
+    /// A read model still behind after that is read as it is, with a warning.
+    pub async fn read_barrier(&self, account: AccountId) -> Result<(), ApiError> {
+        let (partition, _) = self.partition(account)?;
+        self.wait_for_partition(partition).await
+    }
+
+    /// [`AppState::read_barrier`] for every partition, for reads not confined to an account
+    /// (finding an API key by identity).
+    pub async fn read_barrier_all(&self) -> Result<(), ApiError> {
+        for handle in self.partitions.iter() {
+            self.wait_for_partition(handle.partition()).await?;
+        }
+        Ok(())
+    }
+
+    async fn wait_for_partition(&self, partition: u32) -> Result<(), ApiError> {
+        let end = self
+            .log
+            .end_offset(partition)
+            .await
+            .map_err(ApiError::internal)?;
+        let Some(last) = end.checked_sub(1) else {
+            return Ok(());
+        };
+        let caught_up = self
+            .store
+            .wait_until(partition, last, READ_WAIT)
+            .await
+            .map_err(ApiError::internal)?;
+        if !caught_up {
+            tracing::warn!(
+                partition,
+                offset = last,
+                "read model behind the log; reading stale"
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,219 @@
+//! Cross-cutting behaviour over real HTTP: auth, tokens, request ids and timing, errors,
+//! content types, health and metrics.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use api::auth::Token;
+use chrono::Duration;
+use domain::account::Role;
+use domain::ids::{AccountId, ApiKeyId};
+use domain::Command;
+use serde_json::json;
+use support::{read, spawn_app};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_trades_identity_and_key_for_a_token() {
+    let app = spawn_app().await;
+    app.bootstrap(1, "app", "s3cret", vec![Role::Issuer]).await;
+    let token = app.token("app", "s3cret").await;
+    assert_eq!(app.get(&token, "/v1.0/members").await.status(), 200);
+
+    for (identity, key) in [("app", "wrong"), ("nobody", "s3cret")] {
+        let response = app
+            .client
+            .get(app.url("/auth"))
+            .header("X-Auth-Identity", identity)
+            .header("X-Auth-Key", key)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = read(response).await;
+        assert_eq!(status, 401);
+        assert!(body["error"].is_string());
+        assert!(body.get("x-auth-token").is_none());
+    }
+    let (status, _) = read(app.client.get(app.url("/auth")).send().await.unwrap()).await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_without_a_valid_token_are_refused() {
+    let app = spawn_app().await;
+    let token = app.login(1).await;
+
+    let (status, body) = read(
+        app.client
+            .get(app.url("/v1.0/members"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(body["error"].is_string());
+
+    let mut forged = token.clone();
+    forged.pop();
+    forged.push(if token.ends_with('0') { '1' } else { '0' });
+    for bad in ["garbage", forged.as_str()] {
+        let (status, body) = read(app.get(bad, "/v1.0/members").await).await;
+        assert_eq!(status, 401, "{bad}");
+        assert!(body["error"].is_string());
+    }
+
+    let expired = app.state.secret().sign(Token {
+        account_id: AccountId(1),
+        key_id: ApiKeyId(2),
+        expires_at: app.state.now() - Duration::seconds(1),
+    });
+    assert_eq!(app.get(&expired, "/v1.0/members").await.status(), 401);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_key_s_tokens_stop_working() {
+    let app = spawn_app().await;
+    let token = app.login(1).await;
+    assert_eq!(app.get(&token, "/v1.0/members").await.status(), 200);
+    let key = app
+        .state
+        .store()
+        .api_keys_by_identity("account-1")
+        .await
+        .unwrap()
+        .remove(0);
+    app.state
+        .execute(
+            AccountId(1),
+            Command::RevokeApiKey { api_key_id: key.id },
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    app.state.read_barrier(AccountId(1)).await.unwrap();
+    assert_eq!(app.get(&token, "/v1.0/members").await.status(), 401);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_a_request_id_and_runtime() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/health")).send().await.unwrap();
+    let headers = response.headers();
+    let id = headers["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 26, "a ULID: {id}");
+    let runtime: f64 = headers["x-runtime"].to_str().unwrap().parse().unwrap();
+    assert!((0.0..10.0).contains(&runtime));
+
+    let response = app
+        .client
+        .get(app.url("/nowhere"))
+        .header("X-Request-Id", "client-id-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "client-id-42");
+    assert!(response.headers().contains_key("x-runtime"));
+
+    let response = app
+        .client
+        .get(app.url("/health"))
+        .header("X-Request-Id", "not sane!")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.headers()["x-request-id"], "not sane!");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_paths_answer_a_json_404() {
+    let app = spawn_app().await;
+    let token = app.login(1).await;
+    for path in ["/nowhere", "/v1.0/widgets.json", "/v1.0/members/abc"] {
+        let (status, body) = read(app.get(&token, path).await).await;
+        assert_eq!(
+            (status, body),
+            (404, json!({"error": "Not found"})),
+            "{path}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_must_be_json_or_forms() {
+    let app = spawn_app().await;
+    let token = app.login(1).await;
+    let response = app
+        .client
+        .post(app.url("/v1.0/members"))
+        .header("X-Auth-Token", &token)
+        .header("Content-Type", "text/plain")
+        .body("identifier=x")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(response).await;
+    assert_eq!(status, 415);
+    assert!(body["error"].is_string());
+
+    let response = app
+        .client
+        .post(app.url("/v1.0/members"))
+        .header("X-Auth-Token", &token)
+        .header("Content-Type", "application/json")
+        .body("{\"member\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(response).await;
+    assert_eq!(status, 400);
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("Malformed JSON"));
+
+    let (status, body) = read(app.post(&token, "/v1.0/members", &json!({})).await).await;
+    assert_eq!(status, 400);
+    assert!(body["error"].is_string());
+    let (_, list) = read(app.get(&token, "/v1.0/members").await).await;
+    assert_eq!(list["total_entries"], 0);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_metrics_need_no_auth() {
+    let app = spawn_app().await;
+    let (status, body) = read(app.client.get(app.url("/health")).send().await.unwrap()).await;
+    assert_eq!((status, body), (200, json!({"status": "ok"})));
+    assert_eq!(
+        app.client
+            .get(app.url("/nowhere"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(r#"http_requests_total{status="2xx"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"http_requests_total{status="4xx"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,190 @@
+//! Test harness: the real server on 127.0.0.1:0 over a real SQLite event log, partition
+//! actors, a read store and running projectors in a temporary folder, plus the bootstrap path
+//! (an account and an API key created directly through the engine).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use api::{hash_key, AppState, TokenSecret};
+use domain::account::{AccountFields, Role};
+use domain::ids::AccountId;
+use domain::Command;
+use engine::{ActorConfig, PartitionActor};
+use eventlog::SqliteLog;
+use projections::{Projector, ProjectorConfig, ReadStore};
+use serde_json::Value;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tokio::sync::watch;
+
+pub const PARTITIONS: u32 = 2;
+
+/// A running server and what it runs on.
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    server: actix_web::dev::ServerHandle,
+    stop_projectors: watch::Sender<bool>,
+    _dir: TempDir,
+}
+
+/// Starts the whole stack in a fresh temporary folder.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let log = SqliteLog::open(dir.path().join("events.db"), PARTITIONS)
+        .await
+        .unwrap();
+    let store = ReadStore::open(dir.path().join("read.db")).await.unwrap();
+    let mut partitions = Vec::new();
+    for partition in 0..PARTITIONS {
+        let handle = PartitionActor::start(log.clone(), partition, ActorConfig::default())
+            .await
+            .unwrap();
+        partitions.push(handle);
+    }
+    let (stop_projectors, stopped) = watch::channel(false);
+    for partition in 0..PARTITIONS {
+        let projector = Projector::new(
+            log.clone(),
+            store.clone(),
+            partition,
+            ProjectorConfig::default(),
+        );
+        let stopped = stopped.clone();
+        tokio::spawn(async move { projector.run(stopped).await });
+    }
+    let state = AppState::new(
+        partitions,
+        store,
+        Arc::new(log),
+        TokenSecret::new(b"test secret".to_vec()),
+    )
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = api::serve(listener, state.clone(), 1).unwrap();
+    let handle = server.handle();
+    tokio::spawn(server);
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        state,
+        client: reqwest::Client::new(),
+        server: handle,
+        stop_projectors,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Creates account `id` with an API key through the engine (the server binary's bootstrap
+    /// path) and waits until the read model holds it.
+    pub async fn bootstrap(&self, id: u64, identity: &str, key: &str, roles: Vec<Role>) {
+        let account = AccountId(id);
+        let fields = AccountFields {
+            name: Some(format!("Account {id}")),
+            ..AccountFields::default()
+        };
+        let _created = self
+            .state
+            .execute(
+                account,
+                Command::CreateAccount {
+                    account_id: account,
+                    fields,
+                },
+                None,
+                None,
+            )
+            .await;
+        self.state
+            .execute(
+                account,
+                Command::IssueApiKey {
+                    identity: identity.into(),
+                    key_hash: hash_key(key),
+                    roles,
+                },
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+        self.state.read_barrier(account).await.unwrap();
+    }
+
+    /// `GET /auth` with the credentials; answers the token.
+    pub async fn token(&self, identity: &str, key: &str) -> String {
+        let response = self
+            .client
+            .get(self.url("/auth"))
+            .header("X-Auth-Identity", identity)
+            .header("X-Auth-Key", key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204);
+        response.headers()["x-auth-token"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A fresh account `id` with an admin key; answers its token.
+    pub async fn login(&self, id: u64) -> String {
+        let identity = format!("account-{id}");
+        let key = format!("key-{id}");
+        self.bootstrap(id, &identity, &key, vec![Role::Admin]).await;
+        self.token(&identity, &key).await
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("X-Auth-Token", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .header("X-Auth-Token", token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.send_json(reqwest::Method::POST, token, path, body)
+            .await
+    }
+
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        let _ = self.stop_projectors.send(true);
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn read(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    (status, body)
+}
