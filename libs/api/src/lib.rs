@@ -4,6 +4,8 @@
 //! - [`AppState`]: what every handler reaches: the partition actors (writes), the read store
 //!   (reads), the token secret and the metrics.
 //! - [`serve`] and [`configure`]: the server with its middleware, and the routes.
+//! - [`Stack`]: the embedded wiring (SQLite log, partition actors, read store, projectors)
+//!   shared by the server binary and the tests.
 //! - `http`: cross-cutting behaviour: request ids and timing, metrics, the `.json` suffix,
 //!   request bodies, and the one mapping of errors to responses ([`ApiError`]).
 //! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
@@ -25,10 +27,12 @@ pub mod auth;
 pub mod http;
 pub mod routes;
 mod server;
+mod stack;
 mod state;
 
 pub use auth::{hash_key, Principal, TokenSecret};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
+pub use stack::{Stack, StackError};
 pub use state::{AppState, LogEnd};

@@ -1,20 +1,15 @@
-//! Test harness: the real server on 127.0.0.1:0 over a real SQLite event log, partition
-//! actors, a read store and running projectors in a temporary folder, plus the bootstrap path
-//! (an account and an API key created directly through the engine).
+//! Test harness: the real server on 127.0.0.1:0 over the embedded [`Stack`] (a real SQLite
+//! event log, partition actors, a read store and running projectors) in a temporary folder,
+//! plus the bootstrap path (an account and an API key created directly through the engine).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use api::{hash_key, AppState, TokenSecret};
+use api::{hash_key, AppState, Stack, TokenSecret};
 use domain::account::{AccountFields, Role};
 use domain::ids::AccountId;
 use domain::Command;
-use engine::{ActorConfig, PartitionActor};
-use eventlog::SqliteLog;
-use projections::{Projector, ProjectorConfig, ReadStore};
 use serde_json::Value;
 use std::net::TcpListener;
-use std::sync::Arc;
 use tempfile::TempDir;
-use tokio::sync::watch;
 
 pub const PARTITIONS: u32 = 2;
 
@@ -24,42 +19,22 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     server: actix_web::dev::ServerHandle,
-    stop_projectors: watch::Sender<bool>,
+    stack: Stack,
     _dir: TempDir,
 }
 
 /// Starts the whole stack in a fresh temporary folder.
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let log = SqliteLog::open(dir.path().join("events.db"), PARTITIONS)
-        .await
-        .unwrap();
-    let store = ReadStore::open(dir.path().join("read.db")).await.unwrap();
-    let mut partitions = Vec::new();
-    for partition in 0..PARTITIONS {
-        let handle = PartitionActor::start(log.clone(), partition, ActorConfig::default())
-            .await
-            .unwrap();
-        partitions.push(handle);
-    }
-    let (stop_projectors, stopped) = watch::channel(false);
-    for partition in 0..PARTITIONS {
-        let projector = Projector::new(
-            log.clone(),
-            store.clone(),
-            partition,
-            ProjectorConfig::default(),
-        );
-        let stopped = stopped.clone();
-        tokio::spawn(async move { projector.run(stopped).await });
-    }
-    let state = AppState::new(
-        partitions,
-        store,
-        Arc::new(log),
+    let stack = Stack::start(
+        &dir.path().join("events.db"),
+        &dir.path().join("read.db"),
+        PARTITIONS,
         TokenSecret::new(b"test secret".to_vec()),
     )
+    .await
     .unwrap();
+    let state = stack.state().clone();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = api::serve(listener, state.clone(), 1).unwrap();
@@ -70,7 +45,7 @@ pub async fn spawn_app() -> TestApp {
         state,
         client: reqwest::Client::new(),
         server: handle,
-        stop_projectors,
+        stack,
         _dir: dir,
     }
 }
@@ -173,7 +148,7 @@ impl TestApp {
 
     pub async fn stop(self) {
         self.server.stop(true).await;
-        let _ = self.stop_projectors.send(true);
+        self.stack.shutdown().await;
     }
 }
 
