@@ -123,6 +123,39 @@ impl ReadStore {
         body.map(|body| parse(&body, "members")).transpose()
     }
 
+    /// A page of one merchant's stores.
+    pub async fn merchant_stores(
+        &self,
+        account: AccountId,
+        merchant: MerchantId,
+        page: PageRequest,
+    ) -> Result<Page<Store>, ProjectionError> {
+        let account = int(account.0)?;
+        let merchant = int(merchant.0)?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM stores WHERE account_id = $1 AND merchant_id = $2",
+        )
+        .bind(account)
+        .bind(merchant)
+        .fetch_one(&self.pool)
+        .await?;
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM stores WHERE account_id = $1 AND merchant_id = $2 \
+             ORDER BY id LIMIT $3 OFFSET $4",
+        )
+        .bind(account)
+        .bind(merchant)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = bodies
+            .iter()
+            .map(|body| parse(body, "stores"))
+            .collect::<Result<_, _>>()?;
+        Ok(Page::new(page, uint(total), items))
+    }
+
     /// An offer by id, with its channel links.
     pub async fn offer(
         &self,

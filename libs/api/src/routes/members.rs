@@ -4,21 +4,18 @@
 //! writes. Issuers (and admins) may do everything, reporting may read. A write with an
 //! `Idempotency-Key` header answers a repeat with the first outcome and records nothing.
 
+use super::common::{write, READ};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::account::Role;
 use domain::catalog::{Member, MemberFields};
 use domain::ids::MemberId;
 use domain::{Command, Event, EventKind};
 use projections::PageRequest;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-
-const READ: &[Role] = &[Role::Issuer, Role::Reporting];
-const WRITE: &[Role] = &[Role::Issuer];
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -90,28 +87,6 @@ fn recorded(events: &[Event]) -> Result<&Member, ApiError> {
             _ => None,
         })
         .ok_or_else(|| ApiError::internal("the command recorded no member"))
-}
-
-async fn write(
-    state: &AppState,
-    principal: &Principal,
-    request: &HttpRequest,
-    command: Command,
-) -> Result<Vec<Event>, ApiError> {
-    principal.require(WRITE)?;
-    let key = request
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .map(|value| {
-            value
-                .to_str()
-                .map(str::to_owned)
-                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))
-        })
-        .transpose()?;
-    state
-        .execute(principal.account_id, command, key, RequestId::of(request))
-        .await
 }
 
 async fn list(

@@ -3,10 +3,18 @@
 //! - `health`: `GET /health` and `GET /metrics` (no auth).
 //! - `auth`: `GET /auth`.
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
+//! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
+//! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
+//! - `channels`: `/v1.0/channels` and `/v1.0/channels/{id}`.
+//! - `common`: what the catalog routes share (roles, writes, the read guard, page bodies).
 
 mod auth;
+mod channels;
+mod common;
 mod health;
 mod members;
+mod merchants;
+mod stores;
 
 use crate::http::ApiError;
 use actix_web::web;
@@ -20,7 +28,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
     .configure(health::configure)
     .configure(auth::configure)
-    .service(web::scope("/v1.0").configure(members::configure))
+    .service(
+        web::scope("/v1.0")
+            .configure(members::configure)
+            .configure(merchants::configure)
+            .configure(stores::configure)
+            .configure(channels::configure),
+    )
     .default_service(web::to(not_found));
 }
 

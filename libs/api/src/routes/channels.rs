@@ -1,0 +1,153 @@
+//! Channels: `GET/POST /v1.0/channels` and `GET/PUT/DELETE /v1.0/channels/{id}`. Writes go
+//! through the engine and answer with the channel their events recorded (`code_format` and
+//! `code_lifetime` beside Sparkfly's fields); reads come from the read model once it holds the
+//! caller's writes. Issuers (and admins) write, reporting reads.
+
+use super::common::{page_body, read_guard, write, ListQuery};
+use super::method_not_allowed;
+use crate::auth::Principal;
+use crate::http::{ApiError, Body};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::channel::{Channel, ChannelFields, CodeFormat};
+use domain::ids::ChannelId;
+use domain::{Command, Event, EventKind};
+use serde::{Deserialize, Serialize};
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/channels")
+            .get(list)
+            .post(create)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/channels/{id}")
+            .get(get)
+            .put(update)
+            .delete(delete)
+            .default_service(web::to(method_not_allowed)),
+    );
+}
+
+/// `{"channel": {...}}`, the body of a create or update.
+#[derive(Debug, Deserialize)]
+struct ChannelInput {
+    channel: FieldsInput,
+}
+
+#[derive(Debug, Deserialize)]
+struct FieldsInput {
+    name: Option<String>,
+    allow_sms_keyword: Option<bool>,
+    allow_hmac: Option<bool>,
+    conversion_callback_url: Option<String>,
+    code_format: Option<CodeFormat>,
+    code_lifetime: Option<u32>,
+}
+
+impl From<ChannelInput> for ChannelFields {
+    fn from(input: ChannelInput) -> Self {
+        let fields = input.channel;
+        Self {
+            name: fields.name,
+            allow_sms_keyword: fields.allow_sms_keyword,
+            allow_hmac: fields.allow_hmac,
+            conversion_callback_url: fields.conversion_callback_url,
+            code_format: fields.code_format,
+            code_lifetime: fields.code_lifetime,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Wrapped<'a> {
+    channel: &'a Channel,
+}
+
+fn one(status: StatusCode, channel: &Channel) -> HttpResponse {
+    HttpResponse::build(status).json(Wrapped { channel })
+}
+
+fn recorded(events: &[Event]) -> Result<&Channel, ApiError> {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::ChannelCreated(channel) | EventKind::ChannelUpdated(channel) => {
+                Some(channel)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| ApiError::internal("the command recorded no channel"))
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    read_guard(&state, &principal).await?;
+    let page = state
+        .store()
+        .channels(principal.account_id, query.request())
+        .await
+        .map_err(ApiError::internal)?;
+    page_body(&page, "channels", "channel", &page.items)
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    Body(input): Body<ChannelInput>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::CreateChannel {
+        fields: input.into(),
+    };
+    let events = write(&state, &principal, &request, command).await?;
+    Ok(one(StatusCode::CREATED, recorded(&events)?))
+}
+
+async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    read_guard(&state, &principal).await?;
+    let channel = state
+        .store()
+        .channel(principal.account_id, ChannelId(id.into_inner()))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(one(StatusCode::OK, &channel))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+    Body(input): Body<ChannelInput>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::UpdateChannel {
+        channel_id: ChannelId(id.into_inner()),
+        fields: input.into(),
+    };
+    let events = write(&state, &principal, &request, command).await?;
+    Ok(one(StatusCode::OK, recorded(&events)?))
+}
+
+async fn delete(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::DeleteChannel {
+        channel_id: ChannelId(id.into_inner()),
+    };
+    write(&state, &principal, &request, command).await?;
+    Ok(HttpResponse::Ok().finish())
+}

@@ -1,0 +1,36 @@
+//! `ReadStore::merchant_stores`: one merchant's stores, paged, and none for another merchant.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use domain::ids::MerchantId;
+use projections::PageRequest;
+use support::{seed, Setup, ACCOUNT};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merchant_lists_only_its_own_stores() {
+    let setup = Setup::new().await;
+    let seeded = seed(&setup).await;
+    let store = setup.store("read.db").await;
+    setup.projector(&store).catch_up().await.unwrap();
+    let shop = store.store(ACCOUNT, seeded.store).await.unwrap().unwrap();
+
+    let page = store
+        .merchant_stores(ACCOUNT, shop.merchant_id, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!((page.total_entries, page.items), (1, vec![shop.clone()]));
+
+    let beyond = store
+        .merchant_stores(ACCOUNT, shop.merchant_id, PageRequest::new(Some(2), None))
+        .await
+        .unwrap();
+    assert_eq!((beyond.total_entries, beyond.items.len()), (1, 0));
+
+    let other = MerchantId(shop.merchant_id.0 + 1_000);
+    let none = store
+        .merchant_stores(ACCOUNT, other, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!((none.total_entries, none.items.len()), (0, 0));
+}
