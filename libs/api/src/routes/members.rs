@@ -4,7 +4,7 @@
 //! writes. Issuers (and admins) may do everything, reporting may read. A write with an
 //! `Idempotency-Key` header answers a repeat with the first outcome and records nothing.
 
-use super::common::{write, READ};
+use super::common::{page_body, read_guard, write, ListQuery, READ};
 use super::method_not_allowed;
 use crate::auth::Principal;
 use crate::http::{ApiError, Body};
@@ -13,9 +13,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::{Member, MemberFields};
 use domain::ids::MemberId;
 use domain::{Command, Event, EventKind};
-use projections::PageRequest;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -60,12 +58,6 @@ impl From<MemberInput> for MemberFields {
 }
 
 #[derive(Debug, Deserialize)]
-struct ListQuery {
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
-#[derive(Debug, Deserialize)]
 struct SearchQuery {
     identifier: Option<String>,
 }
@@ -94,24 +86,13 @@ async fn list(
     principal: Principal,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(READ)?;
-    state.read_barrier(principal.account_id).await?;
+    read_guard(&state, &principal).await?;
     let page = state
         .store()
-        .members(
-            principal.account_id,
-            PageRequest::new(query.page, query.per_page),
-        )
+        .members(principal.account_id, query.request())
         .await
         .map_err(ApiError::internal)?;
-    let members: Vec<Wrapped<'_>> = page.items.iter().map(|member| Wrapped { member }).collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "page": page.page,
-        "per_page": page.per_page,
-        "total_entries": page.total_entries,
-        "total_pages": page.total_pages,
-        "members": members,
-    })))
+    page_body(&page, "members", "member", &page.items)
 }
 
 async fn create(
@@ -135,8 +116,7 @@ async fn get(
     principal: Principal,
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(READ)?;
-    state.read_barrier(principal.account_id).await?;
+    read_guard(&state, &principal).await?;
     let member = state
         .store()
         .member(principal.account_id, MemberId(id.into_inner()))
