@@ -114,6 +114,21 @@ impl AppState {
         }
     }
 
+    /// Runs `query` on `account`'s live state in its partition's actor, in order with the
+    /// commands before it (see [`PartitionHandle::read`]): for dry runs and eligibility checks
+    /// that must agree with the next write.
+    pub async fn read<R, F>(&self, account: AccountId, query: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&domain::AccountState, DateTime<Utc>) -> R + Send + 'static,
+    {
+        let (_, handle) = self.partition(account)?;
+        handle
+            .read(account, query)
+            .await
+            .map_err(ApiError::internal)
+    }
+
     /// Waits (at most [`READ_WAIT`]) until the read model of `account`'s partition holds
     /// every record the log held when the call started, so a client reads its own writes.
     /// A read model still behind after that is read as it is, with a warning.

@@ -6,14 +6,25 @@
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
 //! - `channels`: `/v1.0/channels` and `/v1.0/channels/{id}`.
+//! - `offers`: `/v1.0/offers`, approval, channel links (xid) and eligibility.
+//! - `credentials`: `/v1.0/credentials`, offer updates, redeem, void, `credentials/eligible`.
+//! - `pos`: `/v1.0/pos/...`, the point-of-sale API (evaluate, redeem, reserve, confirm,
+//!   cancel, void, reverse).
+//! - `lists`: store lists and member lists, with their stores and members.
+//! - `items`: items and item sets.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, page bodies).
 
 mod auth;
 mod channels;
 mod common;
+mod credentials;
 mod health;
+mod items;
+mod lists;
 mod members;
 mod merchants;
+mod offers;
+mod pos;
 mod stores;
 
 use crate::http::ApiError;
@@ -33,7 +44,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(members::configure)
             .configure(merchants::configure)
             .configure(stores::configure)
-            .configure(channels::configure),
+            .configure(channels::configure)
+            .configure(offers::configure)
+            .configure(credentials::configure)
+            .configure(pos::configure)
+            .configure(lists::configure)
+            .configure(items::configure),
     )
     .default_service(web::to(not_found));
 }

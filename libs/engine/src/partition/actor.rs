@@ -10,10 +10,14 @@
 //! A failed append answers the whole batch with the failure and rebuilds the state from the
 //! log, since it was evolved ahead of the write; a fenced append stops the actor for good.
 //!
-//! A state read or a stop request in the queue first commits the commands decided before it,
+//! A read ([`PartitionHandle::read`](super::PartitionHandle::read)) is computed in order with
+//! the commands, against the state they left, and answered with the batch: never before the
+//! events it saw are durable, and not at all when their append fails.
+//!
+//! A state copy or a stop request in the queue first commits the commands decided before it,
 //! so it never sees (or leaves behind) events that are not yet durable.
 
-use super::{bump, load, Message, PartitionActor, Reply, Request};
+use super::{bump, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
 use crate::envelope::{record_key, Envelope};
 use crate::error::EngineError;
 use domain::ids::AccountId;
@@ -30,13 +34,14 @@ use ulid::Ulid;
 pub(super) struct Batch {
     records: Vec<AppendRecord>,
     answers: Vec<(Reply, Result<Decision, EngineError>)>,
+    reads: Vec<Deferred>,
     /// `ExpireDue` decisions with events in `records`.
     pub(super) expiries: u64,
 }
 
 impl Batch {
     fn is_empty(&self) -> bool {
-        self.answers.is_empty() && self.records.is_empty()
+        self.answers.is_empty() && self.records.is_empty() && self.reads.is_empty()
     }
 }
 
@@ -85,6 +90,7 @@ impl<L: EventLog> PartitionActor<L> {
         }
         match message {
             Message::Execute(request) => self.decide(request, batch),
+            Message::Read(read) => self.read(*read, batch),
             Message::State { account_id, reply } => {
                 self.commit(batch).await;
                 if !self.halted {
@@ -105,7 +111,7 @@ impl<L: EventLog> PartitionActor<L> {
             Message::Execute(request) => {
                 let _receiver_gone = request.reply.send(Err(self.shared.gone()));
             }
-            Message::State { .. } => {}
+            Message::Read(_) | Message::State { .. } => {}
             Message::Stop(ack) => stop_acks.push(ack),
         }
     }
@@ -137,6 +143,12 @@ impl<L: EventLog> PartitionActor<L> {
             ),
         };
         batch.answers.push((request.reply, answer));
+    }
+
+    /// Computes a read against its account's state now; its answer waits for the batch.
+    fn read(&mut self, read: ReadRequest, batch: &mut Batch) {
+        let state = self.accounts.get(&read.account_id).unwrap_or(&self.empty);
+        batch.reads.push((read.run)(state, self.clock.now()));
     }
 
     /// Encodes an accepted decision's events into the batch, applies them to the state and
@@ -206,6 +218,10 @@ impl<L: EventLog> PartitionActor<L> {
                 Err(failure) => Err(failure.for_request()),
             };
             let _receiver_gone = reply.send(answer);
+        }
+        let reads = std::mem::take(&mut batch.reads);
+        if outcome.is_ok() {
+            reads.into_iter().for_each(|answer| answer());
         }
     }
 

@@ -1,9 +1,10 @@
 //! [`PartitionHandle`]: how the rest of the program sends commands to a partition's actor and
 //! gets durable answers back.
 
-use super::{ActorStats, Message, Request, Shared};
+use super::{ActorStats, Deferred, Message, ReadRequest, Request, Shared};
 use crate::envelope::partition_of;
 use crate::error::EngineError;
+use chrono::{DateTime, Utc};
 use domain::ids::AccountId;
 use domain::{AccountState, Command, Decision};
 use std::sync::Arc;
@@ -57,6 +58,26 @@ impl PartitionHandle {
         };
         self.send(Message::Execute(Box::new(request))).await?;
         answer.await.map_err(|_| self.shared.gone())?
+    }
+
+    /// Runs `query` on `account_id`'s state (empty for an unknown account) at the actor's
+    /// time, in order with the commands sent before it, and answers once what it saw is
+    /// durable. For dry runs and checks that must agree with the next decision.
+    pub async fn read<R, F>(&self, account_id: AccountId, query: F) -> Result<R, EngineError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&AccountState, DateTime<Utc>) -> R + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let run = Box::new(move |state: &AccountState, now: DateTime<Utc>| {
+            let result = query(state, now);
+            Box::new(move || {
+                let _receiver_gone = reply.send(result);
+            }) as Deferred
+        });
+        self.send(Message::Read(Box::new(ReadRequest { account_id, run })))
+            .await?;
+        answer.await.map_err(|_| self.shared.gone())
     }
 
     /// A copy of an account's current (durable) state, `None` when the partition holds no

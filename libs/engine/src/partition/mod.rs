@@ -199,9 +199,19 @@ struct Request {
     reply: Reply,
 }
 
+/// An answer computed from the state, sent only once everything decided before it is durable.
+type Deferred = Box<dyn FnOnce() + Send>;
+
+/// A read of one account's state at the actor's time, answered in order with the commands.
+struct ReadRequest {
+    account_id: AccountId,
+    run: Box<dyn FnOnce(&AccountState, chrono::DateTime<chrono::Utc>) -> Deferred + Send>,
+}
+
 /// What a handle sends the actor.
 enum Message {
     Execute(Box<Request>),
+    Read(Box<ReadRequest>),
     State {
         account_id: AccountId,
         reply: oneshot::Sender<Option<AccountState>>,
