@@ -1,7 +1,9 @@
 //! Fixtures shared by the benches: an account driven through the real `decide` and `evolve`
 //! into a realistic shape (members, a store, offers on a channel, issued credentials), and a
-//! stream of recorded events to replay.
+//! stream of recorded events to replay; and `load`, the HTTP load generator's parts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod load;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use discount::{Basket, BasketLine};

@@ -1,12 +1,13 @@
 //! [`Stack`]: the embedded wiring behind the API, written once for the server binary and the
-//! tests: a SQLite event log, one partition actor per partition, the SQLite read store, one
-//! projector per partition, and the [`AppState`] over them.
+//! tests: a SQLite event log, its snapshot file beside it (`events.snapshots.db` next to
+//! `events.db`), one partition actor per partition, the SQLite read store, one projector per
+//! partition, and the [`AppState`] over them.
 
 use crate::auth::TokenSecret;
 use crate::state::AppState;
 use domain::ids::AccountId;
 use engine::{partition_of, ActorConfig, EngineError, PartitionActor, PartitionHandle};
-use eventlog::{LogError, SqliteLog};
+use eventlog::{LogError, SnapshotStore, SqliteLog, SqliteSnapshots};
 use projections::{ProjectionError, Projector, ProjectorConfig, ReadStore};
 use std::path::Path;
 use std::sync::Arc;
@@ -51,11 +52,16 @@ impl Stack {
     ) -> Result<Self, StackError> {
         let partitions = partitions.max(1);
         let log = SqliteLog::open(events, partitions).await?;
+        let snapshots: Arc<dyn SnapshotStore> =
+            Arc::new(SqliteSnapshots::open(snapshot_path(events)).await?);
         let store = ReadStore::open(read).await?;
+        let config = ActorConfig {
+            snapshots: Some(snapshots),
+            ..ActorConfig::default()
+        };
         let mut handles = Vec::new();
         for partition in 0..partitions {
-            let handle =
-                PartitionActor::start(log.clone(), partition, ActorConfig::default()).await?;
+            let handle = PartitionActor::start(log.clone(), partition, config.clone()).await?;
             handles.push(handle);
         }
         let (stop_projectors, stopped) = watch::channel(false);
@@ -122,4 +128,9 @@ impl Stack {
         }
         self.store.close().await;
     }
+}
+
+/// The snapshot file beside the event log: `events.db` -> `events.snapshots.db`.
+fn snapshot_path(events: &Path) -> std::path::PathBuf {
+    events.with_extension("snapshots.db")
 }

@@ -34,21 +34,52 @@ pub fn fingerprint<T: Hash>(request: &T) -> u64 {
 }
 
 /// What is remembered of one key.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
     /// Fingerprint of the first request.
     pub fingerprint: u64,
-    /// The events the first request emitted.
+    /// The events the first request emitted (serialised as their stored JSON texts, so any
+    /// format carries them exactly as the log does).
+    #[serde(with = "events_as_json")]
     pub events: Vec<Event>,
     /// When the first of them occurred.
     pub recorded_at: DateTime<Utc>,
 }
 
 /// The keys an account remembers.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdempotencyMemory {
     entries: HashMap<String, Remembered>,
     order: VecDeque<(DateTime<Utc>, String)>,
+}
+
+/// Events as a sequence of their JSON texts: events are written for JSON (payload parts kept
+/// as raw JSON), so other formats carry them as text.
+mod events_as_json {
+    use crate::event::Event;
+    use serde::ser::{Error as _, SerializeSeq};
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        events: &[Event],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(events.len()))?;
+        for event in events {
+            let text = serde_json::to_string(event).map_err(S::Error::custom)?;
+            seq.serialize_element(&text)?;
+        }
+        seq.end()
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Event>, D::Error> {
+        Vec::<String>::deserialize(deserializer)?
+            .iter()
+            .map(|text| serde_json::from_str(text).map_err(de::Error::custom))
+            .collect()
+    }
 }
 
 impl IdempotencyMemory {

@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use discount::Currency;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 /// A map keyed by server-allocated ids or codes: FxHash, fast, with no attacker-chosen keys
@@ -23,11 +24,12 @@ use std::collections::{BTreeSet, HashMap};
 pub type IdMap<K, V> = FxHashMap<K, V>;
 
 /// Settings derived from the account, parsed once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The account's currency.
     pub currency: Currency,
     /// The account's time zone.
+    #[serde(with = "tz_name")]
     pub time_zone: Tz,
 }
 
@@ -41,7 +43,10 @@ impl Default for Settings {
 }
 
 /// One account's state. `Default` is the state before the account exists.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Serialises whole (for partition snapshots): reading it back gives a state equal to the one
+/// written, so decisions after a snapshot are the decisions after a full replay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountState {
     /// The account, once created.
     pub account: Option<Account>,
@@ -91,6 +96,7 @@ pub struct AccountState {
     pub usage: Usage,
     /// Remembered idempotency keys.
     pub idempotency: IdempotencyMemory,
+    #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }
 
@@ -147,5 +153,21 @@ impl AccountState {
                 .get(list)
                 .is_some_and(|list| list.store_ids.contains(&store))
         })
+    }
+}
+
+/// A time zone as its IANA name.
+mod tz_name {
+    use chrono_tz::Tz;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(zone: &Tz, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(zone.name())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Tz, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        name.parse::<Tz>()
+            .map_err(|_| de::Error::custom(format!("unknown time zone: {name}")))
     }
 }

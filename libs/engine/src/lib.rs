@@ -10,6 +10,8 @@
 //! - [`Clock`]: where time comes from, so tests can drive it.
 //! - [`replay_json`]: an account's state rebuilt from its events as stored, decoded on worker
 //!   threads.
+//! - [`snapshot`]: snapshots of a partition's state (format and when they are written), so a
+//!   restart replays only the log after the newest one.
 //!
 //! Time and randomness enter the domain here: the actor reads its [`Clock`] and owns an
 //! OS-seeded random source, and hands both to `decide` in a `Context`.
@@ -19,6 +21,7 @@ pub mod envelope;
 pub mod error;
 pub mod partition;
 pub mod replay;
+pub mod snapshot;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{partition_of, record_key, Envelope};

@@ -9,6 +9,8 @@
 //! - [`partition_for`], which maps a partition key (the account id) to its partition.
 //! - [`SqliteLog`], the embedded backend: one SQLite file. The Kafka backend comes later and
 //!   runs the same contract tests (`tests/contract/`).
+//! - [`SnapshotStore`], where snapshots of partition state are kept (with the offset each
+//!   covers), and [`SqliteSnapshots`], its embedded backend.
 //!
 //! Records are opaque: the log knows nothing of HTTP or of the domain's event types. The
 //! engine puts its JSON envelope in [`AppendRecord::payload`].
@@ -17,10 +19,12 @@ mod error;
 mod log;
 mod partition;
 mod record;
+pub mod snapshot;
 pub mod sqlite;
 
 pub use error::LogError;
 pub use log::{EventLog, PartitionWriter};
 pub use partition::partition_for;
 pub use record::{AppendRecord, LogRecord};
-pub use sqlite::{SqliteLog, SqliteWriter};
+pub use snapshot::{Snapshot, SnapshotStore};
+pub use sqlite::{SqliteLog, SqliteSnapshots, SqliteWriter};

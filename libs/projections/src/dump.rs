@@ -58,6 +58,42 @@ const TABLES: &[(&str, &str)] = &[
          FROM api_keys ORDER BY account_id, id",
     ),
     (
+        "store_lists",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(merchant_id AS TEXT), name, body
+         FROM store_lists ORDER BY account_id, id",
+    ),
+    (
+        "store_list_stores",
+        "SELECT CAST(account_id AS TEXT), CAST(store_list_id AS TEXT), CAST(store_id AS TEXT)
+         FROM store_list_stores ORDER BY account_id, store_list_id, store_id",
+    ),
+    (
+        "member_lists",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), name, body
+         FROM member_lists ORDER BY account_id, id",
+    ),
+    (
+        "member_list_members",
+        "SELECT CAST(account_id AS TEXT), CAST(member_list_id AS TEXT), CAST(member_id AS TEXT)
+         FROM member_list_members ORDER BY account_id, member_list_id, member_id",
+    ),
+    (
+        "items",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(merchant_id AS TEXT),
+                CAST(manufacturer_id AS TEXT), name, code, body
+         FROM items ORDER BY account_id, id",
+    ),
+    (
+        "item_sets",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(merchant_id AS TEXT), name, body
+         FROM item_sets ORDER BY account_id, id",
+    ),
+    (
+        "item_set_items",
+        "SELECT CAST(account_id AS TEXT), CAST(item_set_id AS TEXT), CAST(item_id AS TEXT)
+         FROM item_set_items ORDER BY account_id, item_set_id, item_id",
+    ),
+    (
         "projection_offsets",
         r#"SELECT CAST("partition" AS TEXT), CAST(next_offset AS TEXT)
            FROM projection_offsets ORDER BY "partition""#,

@@ -9,6 +9,8 @@
 //!   applies what it reads.
 //!
 //! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
+//! - Store lists, member lists (`lists`), items and item sets (`items`): each list or set
+//!   with its ids, and pages of a list's stores, members or items ([`ItemFilter`]).
 //!
 //! Projections know nothing of HTTP and have no side effects beyond their own tables.
 
@@ -16,6 +18,8 @@ mod api_keys;
 mod apply;
 mod dump;
 mod error;
+mod items;
+mod lists;
 mod migrate;
 mod page;
 mod projector;
@@ -25,6 +29,7 @@ mod store;
 
 pub use api_keys::ApiKeyRow;
 pub use error::ProjectionError;
+pub use items::ItemFilter;
 pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use projector::{Projector, ProjectorConfig};
 pub use query::CredentialFilter;

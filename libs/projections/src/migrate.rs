@@ -14,6 +14,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../../migrations/sqlite/0002_api_keys.sql"),
     ),
+    (
+        3,
+        include_str!("../../../migrations/sqlite/0003_lists_and_items.sql"),
+    ),
 ];
 
 /// Brings the schema of `pool`'s database up to date.

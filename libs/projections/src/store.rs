@@ -106,6 +106,13 @@ impl ReadStore {
             "DELETE FROM credentials",
             "DELETE FROM redemptions",
             "DELETE FROM api_keys",
+            "DELETE FROM store_lists",
+            "DELETE FROM store_list_stores",
+            "DELETE FROM member_lists",
+            "DELETE FROM member_list_members",
+            "DELETE FROM items",
+            "DELETE FROM item_sets",
+            "DELETE FROM item_set_items",
             "DELETE FROM projection_offsets",
         ] {
             sqlx::query(statement).execute(&mut *tx).await?;

@@ -2,186 +2,57 @@
 //! SIGTERM stop and a restart on the same data folder, and `create-account`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use benches::load::{Api, Printed, ServerProcess};
+use reqwest::Method;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_server");
-
-/// A running server process and the lines it prints on stdout.
-struct Server {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-    stopped: bool,
-    base: String,
-    client: reqwest::Client,
-}
-
-/// Credentials as printed.
-#[derive(Debug, Clone, PartialEq)]
-struct Printed {
-    account: String,
-    identity: String,
-    key: String,
-}
+const ENV: &[(&str, &str)] = &[("PROMO_PARTITIONS", "2"), ("PROMO_WORKERS", "1")];
 
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
 
+/// The binary on `data` with a subcommand to come.
 fn command(data: &Path, port: u16) -> Command {
     let mut command = Command::new(BIN);
     command
         .env("PROMO_DATA_DIR", data)
         .env("PROMO_BIND", format!("127.0.0.1:{port}"))
-        .env("PROMO_PARTITIONS", "2")
-        .env("PROMO_WORKERS", "1")
+        .envs(ENV.iter().copied())
         .env_remove("PROMO_TOKEN_SECRET")
         .env("RUST_LOG", "warn");
     command
 }
 
-fn parse(lines: &[String]) -> Option<Printed> {
-    let field = |name: &str| {
-        lines
-            .iter()
-            .find_map(|line| line.strip_prefix(name).map(|rest| rest.trim().to_owned()))
-    };
-    Some(Printed {
-        account: field("account:")?,
-        identity: field("identity:")?,
-        key: field("key:")?,
-    })
+async fn start(data: &Path) -> ServerProcess {
+    ServerProcess::start(Path::new(BIN), data, ENV)
+        .await
+        .unwrap()
 }
 
-impl Server {
-    /// Starts the binary on `data` and waits until `GET /health` answers 200.
-    async fn start(data: &Path) -> Self {
-        let port = free_port();
-        let mut child = command(data, port)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let out = child.stdout.take().unwrap();
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let server = Self {
-            child,
-            lines,
-            seen: Vec::new(),
-            stopped: false,
-            base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(response) = server.client.get(server.url("/health")).send().await {
-                assert_eq!(response.status(), 200);
-                break;
-            }
-            assert!(Instant::now() < deadline, "the server did not come up");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        server
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// The credentials printed on the first start (printed before the server listens).
-    fn credentials(&mut self) -> Printed {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(printed) = parse(&self.seen) {
-                return printed;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                    panic!("no credentials printed: {:?}", self.seen)
-                }
-            }
-        }
-    }
-
-    /// Sends SIGTERM, waits for a clean exit and answers everything it printed on stdout.
-    fn stop(mut self) -> Vec<String> {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(15);
-        let exit = loop {
-            if let Some(exit) = self.child.try_wait().unwrap() {
-                break exit;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the server did not stop on SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        self.stopped = true;
-        assert!(exit.success(), "exit status {exit}");
-        let mut seen = std::mem::take(&mut self.seen);
-        seen.extend(self.lines.iter());
-        seen
-    }
-
-    async fn token(&self, credentials: &Printed) -> String {
-        let response = self
-            .client
-            .get(self.url("/auth"))
-            .header("X-Auth-Identity", &credentials.identity)
-            .header("X-Auth-Key", &credentials.key)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 204);
-        response.headers()["x-auth-token"]
-            .to_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    async fn members(&self, token: &str) -> (u16, Value) {
-        let response = self
-            .client
-            .get(self.url("/v1.0/members.json"))
-            .header("X-Auth-Token", token)
-            .send()
-            .await
-            .unwrap();
-        (response.status().as_u16(), response.json().await.unwrap())
-    }
+/// Stops `server` with SIGTERM, insists on a clean exit and answers what it printed.
+fn stop(mut server: ServerProcess) -> Vec<String> {
+    let exit = server.terminate().unwrap();
+    assert!(exit.success(), "exit status {exit}");
+    server.printed_lines()
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        if !self.stopped {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+async fn login(server: &ServerProcess, credentials: &Printed) -> Api {
+    Api::login(&server.base, &credentials.identity, &credentials.key)
+        .await
+        .unwrap()
 }
 
-fn identifiers(body: &Value) -> Vec<String> {
+async fn member_identifiers(api: &Api) -> Vec<String> {
+    let body = api
+        .expect(Method::GET, "/v1.0/members.json", None, 200)
+        .await
+        .unwrap();
     body["members"]
         .as_array()
         .unwrap()
@@ -195,25 +66,17 @@ async fn first_start_prints_credentials_that_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
 
-    let mut server = Server::start(&data).await;
-    let first = server.credentials();
+    let server = start(&data).await;
+    let first = server.printed.clone().unwrap();
     assert_eq!(first.account, "1");
-    let token = server.token(&first).await;
-    let response = server
-        .client
-        .post(server.url("/v1.0/members.json"))
-        .header("X-Auth-Token", &token)
-        .json(&json!({"member": {"identifier": "m-1001"}}))
-        .send()
+    let api = login(&server, &first).await;
+    let member: Value = json!({"member": {"identifier": "m-1001"}});
+    api.expect(Method::POST, "/v1.0/members.json", Some(&member), 201)
         .await
         .unwrap();
-    assert_eq!(response.status(), 201);
-    let (status, body) = server.members(&token).await;
-    assert_eq!(status, 200);
-    assert_eq!(identifiers(&body), ["m-1001"]);
-    let printed = server.stop();
-    let credentials = parse(&printed).expect("credentials printed on the first start");
-    assert_eq!(credentials, first);
+    assert_eq!(member_identifiers(&api).await, ["m-1001"]);
+    let printed = stop(server);
+    assert_eq!(Printed::parse(&printed), Some(first.clone()));
     assert_eq!(printed.iter().filter(|l| l.starts_with("key:")).count(), 1);
 
     #[cfg(unix)]
@@ -226,19 +89,22 @@ async fn first_start_prints_credentials_that_survive_a_restart() {
         assert_eq!(mode & 0o777, 0o600);
     }
 
-    let server = Server::start(&data).await;
-    let (status, body) = server.members(&token).await;
-    assert_eq!(status, 200, "a token from before the restart still works");
-    assert_eq!(identifiers(&body), ["m-1001"]);
-    let fresh = server.token(&credentials).await;
-    let (status, body) = server.members(&fresh).await;
-    assert_eq!(status, 200);
-    assert_eq!(identifiers(&body), ["m-1001"]);
-    let printed = server.stop();
+    let server = start(&data).await;
+    let old_token = Api::new(&server.base, api.token()).unwrap();
     assert_eq!(
-        parse(&printed),
+        member_identifiers(&old_token).await,
+        ["m-1001"],
+        "a token from before the restart still works"
+    );
+    assert_eq!(
+        member_identifiers(&login(&server, &first).await).await,
+        ["m-1001"]
+    );
+    let printed = stop(server);
+    assert_eq!(
+        Printed::parse(&printed),
         None,
-        "no new credentials on a restart: {printed:?}"
+        "no new credentials on a restart"
     );
 }
 
@@ -246,8 +112,8 @@ async fn first_start_prints_credentials_that_survive_a_restart() {
 async fn create_account_adds_the_next_account_with_an_admin_key() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut server = Server::start(&data).await;
-    let first = server.credentials();
+    let server = start(&data).await;
+    let first = server.printed.clone().unwrap();
     let refused = command(&data, free_port())
         .args(["create-account", "--name", "While running"])
         .stderr(Stdio::null())
@@ -257,7 +123,7 @@ async fn create_account_adds_the_next_account_with_an_admin_key() {
         !refused.status.success(),
         "the data folder is locked while the server runs"
     );
-    server.stop();
+    stop(server);
 
     let output = command(&data, free_port())
         .args(["create-account", "--name", "Second shop"])
@@ -270,19 +136,21 @@ async fn create_account_adds_the_next_account_with_an_admin_key() {
         .lines()
         .map(str::to_owned)
         .collect();
-    let second = parse(&lines).expect("credentials printed");
+    let second = Printed::parse(&lines).expect("credentials printed");
     assert_eq!(second.account, "2");
     assert_ne!(second.identity, first.identity);
 
-    let server = Server::start(&data).await;
-    let token = server.token(&second).await;
-    let (status, body) = server.members(&token).await;
-    assert_eq!(status, 200);
+    let server = start(&data).await;
+    let api = login(&server, &second).await;
+    let body = api
+        .expect(Method::GET, "/v1.0/members.json", None, 200)
+        .await
+        .unwrap();
     assert_eq!(body["total_entries"], 0);
-    let first_token = server.token(&first).await;
-    assert_ne!(token, first_token);
-    let printed = server.stop();
-    assert_eq!(parse(&printed), None);
+    let first_api = login(&server, &first).await;
+    assert_ne!(api.token(), first_api.token());
+    let printed = stop(server);
+    assert_eq!(Printed::parse(&printed), None);
 }
 
 #[test]

@@ -6,11 +6,12 @@ use super::OfferApplication;
 use crate::ids::{ChannelId, MemberId, OfferId};
 use crate::state::IdMap;
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
 
 /// Counts of applications holding capacity.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
     total: IdMap<OfferId, u32>,
     per_member: IdMap<(OfferId, MemberId), u32>,

@@ -16,6 +16,10 @@
 //!
 //! A state copy or a stop request in the queue first commits the commands decided before it,
 //! so it never sees (or leaves behind) events that are not yet durable.
+//!
+//! Snapshots (see `crate::snapshot`): once a batch is durable and answered, a copy of the state
+//! (which then matches the log end exactly) goes to a background snapshot write when one is
+//! due; a clean stop writes one more before it acknowledges.
 
 use super::{bump, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
 use crate::envelope::{record_key, Envelope};
@@ -71,6 +75,7 @@ impl<L: EventLog> PartitionActor<L> {
         while let Ok(message) = inbox.try_recv() {
             self.refuse(message, &mut stop_acks);
         }
+        self.snapshots.finish(&self.accounts).await;
         drop(self);
         for ack in stop_acks {
             let _receiver_gone = ack.send(());
@@ -223,12 +228,16 @@ impl<L: EventLog> PartitionActor<L> {
         if outcome.is_ok() {
             reads.into_iter().for_each(|answer| answer());
         }
+        if self.snapshots.due() {
+            self.snapshots.start(self.accounts.clone());
+        }
     }
 
     async fn append(&mut self, records: &[AppendRecord]) -> Result<(), Failure> {
         let counters = &self.shared.counters;
         match self.writer.append(records).await {
-            Ok(_offsets) => {
+            Ok(offsets) => {
+                self.snapshots.appended(offsets.end, self.shared.epoch);
                 bump(&counters.batches_appended, 1);
                 bump(&counters.events_appended, records.len() as u64);
                 Ok(())
@@ -237,6 +246,7 @@ impl<L: EventLog> PartitionActor<L> {
                 bump(&counters.failed_appends, 1);
                 self.shared.fenced.store(true, Ordering::Release);
                 self.halted = true;
+                self.snapshots.diverged();
                 Err(Failure::Fenced { partition, epoch })
             }
             Err(error) => {
@@ -249,14 +259,21 @@ impl<L: EventLog> PartitionActor<L> {
     /// Replaces the optimistically evolved state with the log's; stops the actor if the log
     /// cannot be read.
     async fn recover(&mut self) {
-        match load::rebuild(&self.log, self.shared.partition).await {
-            Ok(accounts) => {
-                self.accounts = accounts;
+        let partition = self.shared.partition;
+        match load::rebuild(&self.log, partition, self.snapshots.store()).await {
+            Ok(loaded) => {
+                self.shared.counters.loaded(&loaded);
+                self.snapshots
+                    .loaded(loaded.covered, loaded.end, loaded.epoch);
+                self.accounts = loaded.accounts;
                 self.expiry.rebuild(&self.accounts);
                 self.expiry.pause();
                 bump(&self.shared.counters.rebuilds, 1);
             }
-            Err(_) => self.halted = true,
+            Err(_) => {
+                self.halted = true;
+                self.snapshots.diverged();
+            }
         }
     }
 }

@@ -1,20 +1,24 @@
-//! The state of a partition's accounts rebuilt from the log: every record from offset 0 to the
-//! end, envelopes decoded here, each account's events replayed with [`crate::replay_json`] on
-//! blocking threads.
+//! The state of a partition's accounts rebuilt from the newest usable snapshot plus the log
+//! after it: the records from the snapshot's offset (0 without one) to the end, envelopes
+//! decoded here, each account's events applied on blocking threads (replayed with
+//! [`crate::replay_json`] for an account the snapshot does not hold).
 //!
 //! Records whose writer epoch is older than one already seen are a fenced writer's and are
 //! skipped (the log's own fencing already keeps them out of SQLite; this is defence in depth
-//! for backends that may show them).
+//! for backends that may show them). The snapshot carries the newest epoch it saw, so the rule
+//! holds across its boundary.
 //!
-//! Snapshots plug in here: start from the newest snapshot's state and offset instead of the
-//! empty map and offset 0.
+//! A snapshot that cannot be used (unreadable store, another format, bytes that do not
+//! decode, an offset past the log's end) is skipped with a warning and the state rebuilt from
+//! offset 0: never a failure to start.
 
 use crate::envelope::Envelope;
 use crate::error::EngineError;
-use crate::replay::replay_json;
+use crate::replay::{replay_json, ReplayError};
+use crate::snapshot::{self, PartitionState};
 use domain::ids::AccountId;
-use domain::AccountState;
-use eventlog::EventLog;
+use domain::{evolve, AccountState, Event};
+use eventlog::{EventLog, SnapshotStore};
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -34,25 +38,110 @@ impl AsRef<[u8]> for RawEvent {
     }
 }
 
-/// The state of every account of `partition`, rebuilt from its records up to the current end.
+/// A rebuilt state and where it stands against the log.
+pub(super) struct Loaded {
+    /// Every account of the partition.
+    pub(super) accounts: PartitionState,
+    /// The offset of the snapshot it started from (0 without one).
+    pub(super) covered: u64,
+    /// The log end it was rebuilt up to.
+    pub(super) end: u64,
+    /// The newest writer epoch among the records it holds.
+    pub(super) epoch: u64,
+    /// Records read from the log (the tail after the snapshot).
+    pub(super) records: u64,
+}
+
+/// Where the replay starts: a snapshot's state, offset and epoch, or nothing.
+#[derive(Default)]
+struct Base {
+    accounts: PartitionState,
+    offset: u64,
+    epoch: u64,
+}
+
+/// The state of every account of `partition`, rebuilt from the newest usable snapshot in
+/// `snapshots` (if any) and the records after it up to the current end.
 pub(super) async fn rebuild<L: EventLog>(
     log: &L,
     partition: u32,
-) -> Result<HashMap<AccountId, AccountState>, EngineError> {
-    let events = read_all(log, partition).await?;
-    tokio::task::spawn_blocking(move || fold(events))
+    snapshots: Option<&dyn SnapshotStore>,
+) -> Result<Loaded, EngineError> {
+    let end = log.end_offset(partition).await?;
+    let base = match snapshots {
+        Some(store) => newest_snapshot(store, partition, end).await,
+        None => Base::default(),
+    };
+    let covered = base.offset;
+    let tail = read_tail(log, partition, base.offset, base.epoch, end).await?;
+    let (epoch, records) = (tail.epoch, tail.records);
+    let accounts = tokio::task::spawn_blocking(move || fold(base.accounts, tail.events))
         .await
-        .map_err(|_| EngineError::Stopped { partition })?
+        .map_err(|_| EngineError::Stopped { partition })??;
+    Ok(Loaded {
+        accounts,
+        covered,
+        end,
+        epoch,
+        records,
+    })
 }
 
-async fn read_all<L: EventLog>(
+/// The newest snapshot of `partition` in this build's format, decoded; the empty base when
+/// there is none or it cannot be used.
+async fn newest_snapshot(store: &dyn SnapshotStore, partition: u32, end: u64) -> Base {
+    let stored = match store.latest(partition, snapshot::FORMAT).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Base::default(),
+        Err(error) => {
+            tracing::warn!(partition, %error, "snapshot store unreadable; replaying the whole log");
+            return Base::default();
+        }
+    };
+    if stored.offset > end {
+        tracing::warn!(
+            partition,
+            offset = stored.offset,
+            end,
+            "snapshot is past the log's end; replaying the whole log"
+        );
+        return Base::default();
+    }
+    let (offset, epoch) = (stored.offset, stored.epoch);
+    let decoded = tokio::task::spawn_blocking(move || snapshot::decode(&stored.state)).await;
+    match decoded {
+        Ok(Ok(accounts)) => Base {
+            accounts,
+            offset,
+            epoch,
+        },
+        Ok(Err(error)) => {
+            tracing::warn!(partition, offset, %error, "snapshot unreadable; replaying the whole log");
+            Base::default()
+        }
+        Err(error) => {
+            tracing::warn!(partition, offset, %error, "snapshot decoding stopped; replaying the whole log");
+            Base::default()
+        }
+    }
+}
+
+/// The records after a base, by account.
+struct Tail {
+    events: HashMap<AccountId, Vec<RawEvent>>,
+    epoch: u64,
+    records: u64,
+}
+
+async fn read_tail<L: EventLog>(
     log: &L,
     partition: u32,
-) -> Result<HashMap<AccountId, Vec<RawEvent>>, EngineError> {
-    let end = log.end_offset(partition).await?;
-    let mut accounts: HashMap<AccountId, Vec<RawEvent>> = HashMap::new();
-    let mut newest_epoch = 0;
-    let mut from = 0;
+    mut from: u64,
+    mut newest_epoch: u64,
+    end: u64,
+) -> Result<Tail, EngineError> {
+    let mut events: HashMap<AccountId, Vec<RawEvent>> = HashMap::new();
+    let mut read = 0;
     while from < end {
         let want = usize::try_from(end - from)
             .unwrap_or(READ_CHUNK)
@@ -62,6 +151,7 @@ async fn read_all<L: EventLog>(
             break;
         };
         from = last.offset + 1;
+        read += records.len() as u64;
         for record in records {
             let envelope =
                 Envelope::<Box<RawValue>>::decode(&record.payload).map_err(|source| {
@@ -75,30 +165,48 @@ async fn read_all<L: EventLog>(
                 continue;
             }
             newest_epoch = envelope.epoch;
-            accounts
+            events
                 .entry(envelope.account_id)
                 .or_default()
                 .push(RawEvent(envelope.event));
         }
     }
-    Ok(accounts)
+    Ok(Tail {
+        events,
+        epoch: newest_epoch,
+        records: read,
+    })
 }
 
 fn fold(
+    mut accounts: PartitionState,
     events: HashMap<AccountId, Vec<RawEvent>>,
-) -> Result<HashMap<AccountId, AccountState>, EngineError> {
+) -> Result<PartitionState, EngineError> {
     let threads = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    events
-        .into_iter()
-        .map(|(account_id, events)| {
-            let workers = if events.len() >= PARALLEL_REPLAY {
-                threads
-            } else {
-                1
-            };
-            replay_json(&events, workers)
-                .map(|state| (account_id, state))
-                .map_err(|source| EngineError::Replay { account_id, source })
-        })
-        .collect()
+    for (account_id, events) in events {
+        let replayed = match accounts.remove(&account_id) {
+            Some(state) => apply(state, &events),
+            None => {
+                let workers = if events.len() >= PARALLEL_REPLAY {
+                    threads
+                } else {
+                    1
+                };
+                replay_json(&events, workers)
+            }
+        };
+        let state = replayed.map_err(|source| EngineError::Replay { account_id, source })?;
+        accounts.insert(account_id, state);
+    }
+    Ok(accounts)
+}
+
+/// `state` with `events` (JSON, in log order) applied one by one.
+fn apply(mut state: AccountState, events: &[RawEvent]) -> Result<AccountState, ReplayError> {
+    for (position, event) in events.iter().enumerate() {
+        let event: Event = serde_json::from_str(event.0.get())
+            .map_err(|source| ReplayError { position, source })?;
+        evolve(&mut state, event);
+    }
+    Ok(state)
 }

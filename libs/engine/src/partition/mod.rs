@@ -2,7 +2,8 @@
 //! partition's claim and the in-memory state of every account in it, reached through a
 //! cloneable [`PartitionHandle`].
 //!
-//! - `load`: the state rebuilt from the log (at start, and after a failed append).
+//! - `load`: the state rebuilt from the newest snapshot and the log after it (at start, and
+//!   after a failed append).
 //! - `actor`: the loop that decides commands and group-commits their events.
 //! - `expiry`: the schedule of lapsed reservations and codes the actor records by itself.
 //! - `handle`: the client side: requests in, durable answers out.
@@ -14,9 +15,11 @@ mod load;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::EngineError;
+use crate::snapshot::policy::{SnapshotCounters, Snapshotter};
+use crate::snapshot::DEFAULT_EVERY;
 use domain::ids::AccountId;
 use domain::{AccountState, Command, Decision};
-use eventlog::{EventLog, PartitionWriter};
+use eventlog::{EventLog, PartitionWriter, SnapshotStore};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use std::collections::HashMap;
@@ -42,6 +45,13 @@ pub struct ActorConfig {
     /// Longest time between two looks at the clock while a reservation or code lifetime is
     /// pending (at least 10 ms). With nothing pending the actor only wakes for requests.
     pub expiry_tick: Duration,
+    /// Where snapshots of the partition's state are read at start and written; `None`: no
+    /// snapshots, every start replays the whole log.
+    pub snapshots: Option<Arc<dyn SnapshotStore>>,
+    /// Records between two snapshots (counted from the offset the newest one covers, so the
+    /// log a restart replays stays about this long); one more is written at a clean
+    /// shutdown. `None` writes none (a stored one is still read at start).
+    pub snapshot_every: Option<u64>,
 }
 
 impl Default for ActorConfig {
@@ -52,6 +62,8 @@ impl Default for ActorConfig {
             clock: Arc::new(SystemClock),
             seed: None,
             expiry_tick: Duration::from_secs(1),
+            snapshots: None,
+            snapshot_every: Some(DEFAULT_EVERY),
         }
     }
 }
@@ -74,6 +86,15 @@ pub struct ActorStats {
     pub expiries_recorded: u64,
     /// `ExpireDue` decisions the actor took, including those that found nothing to record.
     pub expiry_checks: u64,
+    /// Log records read to rebuild the state (at start and at every rebuild): only the tail
+    /// after the snapshot the state started from.
+    pub records_replayed: u64,
+    /// The offset covered by the snapshot the state was last rebuilt from (0 without one).
+    pub snapshot_loaded_at: u64,
+    /// Snapshots written.
+    pub snapshots_written: u64,
+    /// Snapshot writes that failed (the actor carries on; the next one is tried later).
+    pub snapshot_failures: u64,
 }
 
 /// The single writer of one partition. Created and run by [`PartitionActor::start`]; the
@@ -87,6 +108,7 @@ pub struct PartitionActor<L: EventLog> {
     rng: ChaCha20Rng,
     max_batch: usize,
     expiry: expiry::Schedule,
+    snapshots: Snapshotter,
     shared: Arc<Shared>,
     halted: bool,
 }
@@ -102,7 +124,7 @@ impl<L: EventLog> PartitionActor<L> {
         config: ActorConfig,
     ) -> Result<PartitionHandle, EngineError> {
         let writer = log.claim(partition).await?;
-        let accounts = load::rebuild(&log, partition).await?;
+        let loaded = load::rebuild(&log, partition, config.snapshots.as_deref()).await?;
         let rng = match config.seed {
             Some(seed) => ChaCha20Rng::seed_from_u64(seed),
             None => ChaCha20Rng::try_from_os_rng()
@@ -115,6 +137,15 @@ impl<L: EventLog> PartitionActor<L> {
             fenced: AtomicBool::new(false),
             counters: Counters::default(),
         });
+        shared.counters.loaded(&loaded);
+        let mut snapshots = Snapshotter::new(
+            config.snapshots,
+            config.snapshot_every,
+            partition,
+            Arc::clone(&shared.counters.snapshots),
+        );
+        snapshots.loaded(loaded.covered, loaded.end, loaded.epoch);
+        let accounts = loaded.accounts;
         let (sender, inbox) = mpsc::channel(config.queue.max(1));
         let expiry = expiry::Schedule::new(&accounts, config.expiry_tick);
         let actor = Self {
@@ -126,6 +157,7 @@ impl<L: EventLog> PartitionActor<L> {
             rng,
             max_batch: config.max_batch.max(1),
             expiry,
+            snapshots,
             shared: Arc::clone(&shared),
             halted: false,
         };
@@ -168,6 +200,9 @@ struct Counters {
     rebuilds: AtomicU64,
     expiries_recorded: AtomicU64,
     expiry_checks: AtomicU64,
+    records_replayed: AtomicU64,
+    snapshot_loaded_at: AtomicU64,
+    snapshots: Arc<SnapshotCounters>,
 }
 
 impl Counters {
@@ -180,7 +215,18 @@ impl Counters {
             rebuilds: self.rebuilds.load(Ordering::Relaxed),
             expiries_recorded: self.expiries_recorded.load(Ordering::Relaxed),
             expiry_checks: self.expiry_checks.load(Ordering::Relaxed),
+            records_replayed: self.records_replayed.load(Ordering::Relaxed),
+            snapshot_loaded_at: self.snapshot_loaded_at.load(Ordering::Relaxed),
+            snapshots_written: self.snapshots.written.load(Ordering::Relaxed),
+            snapshot_failures: self.snapshots.failed.load(Ordering::Relaxed),
         }
+    }
+
+    /// Counts a rebuild of the state from the log.
+    fn loaded(&self, loaded: &load::Loaded) {
+        bump(&self.records_replayed, loaded.records);
+        self.snapshot_loaded_at
+            .store(loaded.covered, Ordering::Relaxed);
     }
 }
 
@@ -202,10 +248,13 @@ struct Request {
 /// An answer computed from the state, sent only once everything decided before it is durable.
 type Deferred = Box<dyn FnOnce() + Send>;
 
+/// The computation of a read: it sees the state and the time, and leaves the answer to send.
+type ReadFn = Box<dyn FnOnce(&AccountState, chrono::DateTime<chrono::Utc>) -> Deferred + Send>;
+
 /// A read of one account's state at the actor's time, answered in order with the commands.
 struct ReadRequest {
     account_id: AccountId,
-    run: Box<dyn FnOnce(&AccountState, chrono::DateTime<chrono::Utc>) -> Deferred + Send>,
+    run: ReadFn,
 }
 
 /// What a handle sends the actor.

@@ -20,6 +20,7 @@
 
 mod convert;
 mod schema;
+mod snapshots;
 mod tail;
 mod writer;
 
@@ -34,6 +35,7 @@ use tokio::sync::{watch, Mutex};
 use self::convert::{db_error, from_sql, to_sql};
 use crate::{EventLog, LogError, LogRecord};
 
+pub use self::snapshots::SqliteSnapshots;
 pub use self::tail::CROSS_PROCESS_POLL;
 pub use self::writer::SqliteWriter;
 

@@ -6,10 +6,16 @@
 //! - `credentials`: credentials issued, changed, voided and expired.
 //! - `api_keys`: API credentials (hashes, roles, rotation and revocation), for auth.
 //! - `redemptions`: redemptions and reservations, with the credential statuses they imply.
+//! - `lists`: store lists and member lists, with their memberships.
+//! - `items`: items and item sets, with the sets' memberships.
+//! - `memberships`: the membership rows lists and sets share.
 
 mod api_keys;
 mod catalog;
 mod credentials;
+mod items;
+mod lists;
+mod memberships;
 mod offers;
 mod redemptions;
 
@@ -76,18 +82,20 @@ impl ReadStore {
     }
 }
 
-/// Applies one event; events no read needs (accounts, lists, items) change nothing.
+/// Applies one event; events no read needs (accounts) change nothing.
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind {
+        EventKind::MemberDeleted(_) | EventKind::StoreDeleted(_) => {
+            lists::forget(&mut *target.tx, target.account, &kind).await?;
+            catalog::apply(target, kind).await
+        }
         EventKind::MemberCreated(_)
         | EventKind::MemberUpdated(_)
-        | EventKind::MemberDeleted(_)
         | EventKind::MerchantCreated(_)
         | EventKind::MerchantUpdated(_)
         | EventKind::MerchantDeleted(_)
         | EventKind::StoreCreated(_)
         | EventKind::StoreUpdated(_)
-        | EventKind::StoreDeleted(_)
         | EventKind::ChannelCreated(_)
         | EventKind::ChannelUpdated(_)
         | EventKind::ChannelDeleted(_) => catalog::apply(target, kind).await,
@@ -110,6 +118,22 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         | EventKind::ReservationExpired(_)
         | EventKind::RedemptionVoided(_)
         | EventKind::RedemptionReversed(_) => redemptions::apply(target, kind).await,
+        EventKind::StoreListCreated(_)
+        | EventKind::StoreListRenamed(_)
+        | EventKind::StoresAddedToList(_)
+        | EventKind::StoresRemovedFromList(_)
+        | EventKind::StoreListDeleted(_)
+        | EventKind::MemberListCreated(_)
+        | EventKind::MemberListRenamed(_)
+        | EventKind::MembersAddedToList(_)
+        | EventKind::MembersRemovedFromList(_)
+        | EventKind::MemberListDeleted(_) => lists::apply(target, kind).await,
+        EventKind::ItemCreated(_)
+        | EventKind::ItemUpdated(_)
+        | EventKind::ItemDeleted(_)
+        | EventKind::ItemSetCreated(_)
+        | EventKind::ItemSetUpdated(_)
+        | EventKind::ItemSetDeleted(_) => items::apply(target, kind).await,
         EventKind::ApiKeyIssued(_) | EventKind::ApiKeyRotated(_) | EventKind::ApiKeyRevoked(_) => {
             api_keys::apply(target, kind).await
         }

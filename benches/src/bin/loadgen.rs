@@ -1,0 +1,131 @@
+//! The POS load generator: sets up an account over HTTP (store, approved offer on a channel,
+//! members, one credential per redemption) and sends redeem requests, at saturation or at a
+//! fixed rate, then prints throughput and latency percentiles.
+//!
+//! Without `--url` it starts the `server` binary built beside it on a fresh temporary data
+//! folder (durable SQLite writes, as in production):
+//!
+//! ```text
+//! cargo build --release -p server -p benches
+//! target/release/loadgen --mode saturate --seconds 10 --concurrency 64
+//! target/release/loadgen --mode rate --rate 1000 --seconds 10
+//! ```
+//!
+//! Against a running server: `--url http://127.0.0.1:8080 --identity <id> --key <key>`.
+
+use anyhow::{bail, Context as _};
+use benches::load::{run, Api, Mode, PosFixture, RunConfig, ServerProcess};
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The command line.
+struct Options {
+    url: Option<String>,
+    identity: Option<String>,
+    key: Option<String>,
+    server: Option<PathBuf>,
+    mode: Mode,
+    seconds: u64,
+    concurrency: usize,
+    credentials: Option<usize>,
+    partitions: u32,
+}
+
+fn options() -> anyhow::Result<Options> {
+    let mut options = Options {
+        url: None,
+        identity: None,
+        key: None,
+        server: None,
+        mode: Mode::Saturate,
+        seconds: 10,
+        concurrency: 64,
+        credentials: None,
+        partitions: 4,
+    };
+    let mut rate = 1_000;
+    let mut saturate = true;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--url" => options.url = Some(value()?),
+            "--identity" => options.identity = Some(value()?),
+            "--key" => options.key = Some(value()?),
+            "--server" => options.server = Some(PathBuf::from(value()?)),
+            "--mode" => saturate = value()? == "saturate",
+            "--rate" => rate = value()?.parse().context("--rate")?,
+            "--seconds" => options.seconds = value()?.parse().context("--seconds")?,
+            "--concurrency" => options.concurrency = value()?.parse().context("--concurrency")?,
+            "--credentials" => {
+                options.credentials = Some(value()?.parse().context("--credentials")?)
+            }
+            "--partitions" => options.partitions = value()?.parse().context("--partitions")?,
+            other => bail!("unknown option {other} (see the doc at the top of loadgen.rs)"),
+        }
+    }
+    if !saturate {
+        options.mode = Mode::Rate(rate);
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let options = options()?;
+    let _data = tempfile::tempdir()?;
+    let mut process = None;
+    let (base, identity, key) = match &options.url {
+        Some(url) => (
+            url.clone(),
+            options
+                .identity
+                .clone()
+                .context("--identity is needed with --url")?,
+            options.key.clone().context("--key is needed with --url")?,
+        ),
+        None => {
+            let binary = match &options.server {
+                Some(path) => path.clone(),
+                None => std::env::current_exe()?.with_file_name("server"),
+            };
+            let partitions = options.partitions.to_string();
+            let server = ServerProcess::start(
+                &binary,
+                &_data.path().join("data"),
+                &[("PROMO_PARTITIONS", partitions.as_str())],
+            )
+            .await
+            .with_context(|| format!("starting {}", binary.display()))?;
+            let printed = server.printed.clone().context("no credentials printed")?;
+            let base = server.base.clone();
+            process = Some(server);
+            (base, printed.identity, printed.key)
+        }
+    };
+    let api = Api::login(&base, &identity, &key).await?;
+    let needed = options.credentials.unwrap_or(match options.mode {
+        Mode::Saturate => 15_000 * usize::try_from(options.seconds)?,
+        Mode::Rate(rate) => usize::try_from(u64::from(rate) * options.seconds)? + 1_000,
+    });
+    let setup = Instant::now();
+    let fixture = PosFixture::create(&api, needed, 32, json!({})).await?;
+    println!(
+        "setup: {} credentials in {:.1} s",
+        fixture.codes.len(),
+        setup.elapsed().as_secs_f64()
+    );
+    let config = RunConfig {
+        mode: options.mode,
+        duration: Duration::from_secs(options.seconds),
+        concurrency: options.concurrency,
+    };
+    println!("run: {config:?}");
+    let report = run(&api, &fixture, config).await?;
+    println!("{report}");
+    if let Some(mut server) = process {
+        server.terminate()?;
+    }
+    Ok(())
+}

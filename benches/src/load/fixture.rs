@@ -1,0 +1,130 @@
+//! [`PosFixture`]: an account set up over HTTP for point-of-sale load: a merchant with a
+//! store, a channel, an approved 10%-off offer linked to it, members, and one credential
+//! (code) per redemption to come.
+
+use super::{Api, LoadError};
+use futures_util::{stream, StreamExt, TryStreamExt};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Members the credentials are spread over.
+const MEMBERS: usize = 1_000;
+
+/// What a POS load redeems against.
+#[derive(Clone, Debug)]
+pub struct PosFixture {
+    /// The store the terminals are in.
+    pub store_id: u64,
+    /// The offer every credential carries.
+    pub offer_id: u64,
+    /// The channel the credentials are issued on.
+    pub channel_id: u64,
+    /// The members, by id.
+    pub member_ids: Vec<u64>,
+    /// One code per redemption.
+    pub codes: Vec<String>,
+}
+
+impl PosFixture {
+    /// Creates the catalog and `credentials` codes, `concurrency` requests at a time. `offer`
+    /// holds extra offer fields (limits, say) merged into the 10%-off offer.
+    pub async fn create(
+        api: &Api,
+        credentials: usize,
+        concurrency: usize,
+        offer: Value,
+    ) -> Result<Self, LoadError> {
+        let mut fixture = Self::catalog(api, offer).await?;
+        let members = MEMBERS.min(credentials.max(1));
+        fixture.member_ids = stream::iter(0..members)
+            .map(|index| {
+                let body = json!({"member": {"identifier": format!("load-member-{index}")}});
+                async move { api.create("/v1.0/members", "member", &body).await }
+            })
+            .buffered(concurrency.max(1))
+            .try_collect()
+            .await?;
+        fixture.codes = fixture.issue(api, credentials, concurrency).await?;
+        Ok(fixture)
+    }
+
+    async fn catalog(api: &Api, offer: Value) -> Result<Self, LoadError> {
+        let merchant = json!({"merchant": {"name": "Load merchant"}});
+        let merchant_id = api.create("/v1.0/merchants", "merchant", &merchant).await?;
+        let store = json!({"store": {"name": "Lane store", "number": "1"}});
+        let stores = format!("/v1.0/merchants/{merchant_id}/stores");
+        let store_id = api.create(&stores, "store", &store).await?;
+        let channel = json!({"channel": {"name": "POS load"}});
+        let channel_id = api.create("/v1.0/channels", "channel", &channel).await?;
+        let mut fields = json!({
+            "name": "Ten percent off",
+            "merchant_id": merchant_id,
+            "reward_kind": "order_percent_off",
+            "reward_value": "10",
+        });
+        if let (Some(fields), Value::Object(extra)) = (fields.as_object_mut(), offer) {
+            fields.extend(extra);
+        }
+        let offer_id = api
+            .create("/v1.0/offers", "offer", &json!({ "offer": fields }))
+            .await?;
+        let approve = format!("/v1.0/offers/{offer_id}/actions/approve");
+        api.expect(Method::PUT, &approve, None, 200).await?;
+        let link = json!({"offer": {"channel_ids": [channel_id]}});
+        let channels = format!("/v1.0/offers/{offer_id}/channels");
+        api.expect(Method::POST, &channels, Some(&link), 201)
+            .await?;
+        Ok(Self {
+            store_id,
+            offer_id,
+            channel_id,
+            member_ids: Vec::new(),
+            codes: Vec::new(),
+        })
+    }
+
+    /// Issues `count` credentials round-robin over the members and answers their codes.
+    pub async fn issue(
+        &self,
+        api: &Api,
+        count: usize,
+        concurrency: usize,
+    ) -> Result<Vec<String>, LoadError> {
+        stream::iter(0..count)
+            .map(|index| {
+                let member = self.member_ids[index % self.member_ids.len()];
+                let path = format!(
+                    "/v1.0/credentials?member_id={member}&offer_id={}&channel_id={}",
+                    self.offer_id, self.channel_id
+                );
+                async move {
+                    let body = api.expect(Method::POST, &path, None, 201).await?;
+                    body["credential"]["identifier"]
+                        .as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| LoadError::Unexpected {
+                            what: format!("POST {path}: no identifier"),
+                            status: 201,
+                            body: body.to_string(),
+                        })
+                }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .try_collect()
+            .await
+    }
+
+    /// The redeem request body for `code` with the standard basket.
+    pub fn redeem_body(&self, code: &str) -> Value {
+        json!({"store_id": self.store_id, "codes": [code], "basket": basket()})
+    }
+}
+
+/// A three-line basket: 2 burgers at 5.99, fries at 2.49, 2 sodas at 1.99 (subtotal 18.45).
+pub fn basket() -> Value {
+    json!({"lines": [
+        {"line_id": "1", "item_code": "BURGER", "quantity": 2, "unit_price": "5.99"},
+        {"line_id": "2", "item_code": "FRIES", "quantity": 1, "unit_price": "2.49"},
+        {"line_id": "3", "item_code": "SODA", "quantity": 2, "unit_price": "1.99"},
+    ]})
+}

@@ -1,0 +1,44 @@
+//! The HTTP load generator's parts, shared with the server's process-level tests:
+//!
+//! - `server`: the real `server` binary started as a child process on a data folder.
+//! - `client`: a small API client (login, JSON requests, answers as status and JSON).
+//! - `fixture`: what a POS load needs, created over HTTP: a store, an approved offer on a
+//!   channel, members and one credential per redemption.
+//! - `run`: the redemption load itself, at saturation or at a fixed rate.
+//! - `report`: throughput and latency percentiles.
+
+mod client;
+mod fixture;
+mod report;
+mod run;
+mod server;
+
+pub use client::Api;
+pub use fixture::{basket, PosFixture};
+pub use report::Report;
+pub use run::{run, Mode, RunConfig};
+pub use server::{Printed, ServerProcess};
+
+/// Why a load step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The HTTP request itself failed.
+    #[error("http: {0}")]
+    Http(#[from] reqwest::Error),
+    /// The server answered something else than the step expects.
+    #[error("{what}: unexpected {status}: {body}")]
+    Unexpected {
+        /// The step.
+        what: String,
+        /// The status it got.
+        status: u16,
+        /// The body it got.
+        body: String,
+    },
+    /// The server process could not be started or did not come up.
+    #[error("server process: {0}")]
+    Server(String),
+    /// Starting or signalling the process failed.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,165 @@
+//! [`ServerProcess`]: the real `server` binary as a child process on a data folder, on a
+//! free loopback port, with the credentials it prints on a first start; stopped gracefully
+//! (SIGTERM) or hard (SIGKILL).
+
+use super::LoadError;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+/// How long a start may take before it counts as failed.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The credentials a first start prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Printed {
+    /// The account id.
+    pub account: String,
+    /// The API key's identity.
+    pub identity: String,
+    /// The API key.
+    pub key: String,
+}
+
+/// A running server process.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The credentials printed at start, when this was the data folder's first start.
+    pub printed: Option<Printed>,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl ServerProcess {
+    /// Starts `binary` on `data` with `env` added, and waits until `/health` answers 200 (and,
+    /// on a first start, until the credentials are printed).
+    pub async fn start(
+        binary: &Path,
+        data: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self, LoadError> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let fresh = !data.join("events.db").exists();
+        let mut command = Command::new(binary);
+        command
+            .env("PROMO_DATA_DIR", data)
+            .env("PROMO_BIND", format!("127.0.0.1:{port}"))
+            .env_remove("PROMO_TOKEN_SECRET")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = command.spawn()?;
+        let out = child
+            .stdout
+            .take()
+            .ok_or_else(|| LoadError::Server("no stdout".into()))?;
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            printed: None,
+            lines,
+            seen: Vec::new(),
+        };
+        server.wait_healthy().await?;
+        if fresh {
+            server.printed = Some(server.read_credentials()?);
+        }
+        Ok(server)
+    }
+
+    async fn wait_healthy(&mut self) -> Result<(), LoadError> {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(response) = client.get(format!("{}/health", self.base)).send().await {
+                if response.status().is_success() {
+                    return Ok(());
+                }
+            }
+            if let Some(status) = self.child.try_wait()? {
+                return Err(LoadError::Server(format!("exited at start: {status}")));
+            }
+            if Instant::now() > deadline {
+                return Err(LoadError::Server("did not become healthy".into()));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn read_credentials(&mut self) -> Result<Printed, LoadError> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(printed) = Printed::parse(&self.seen) {
+                return Ok(printed);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => {
+                    let seen = &self.seen;
+                    return Err(LoadError::Server(format!("no credentials in {seen:?}")));
+                }
+            }
+        }
+    }
+
+    /// Every line it printed on stdout since the start (what [`ServerProcess::start`] read
+    /// aside); after an exit, all of them.
+    pub fn printed_lines(&mut self) -> Vec<String> {
+        let mut lines = std::mem::take(&mut self.seen);
+        lines.extend(self.lines.try_iter());
+        lines
+    }
+
+    /// Stops it hard (SIGKILL) and reaps it.
+    pub fn kill(&mut self) -> Result<ExitStatus, LoadError> {
+        self.child.kill()?;
+        Ok(self.child.wait()?)
+    }
+
+    /// Asks it to stop (SIGTERM) and waits for its exit.
+    pub fn terminate(&mut self) -> Result<ExitStatus, LoadError> {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status()?;
+        Ok(self.child.wait()?)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _killed = self.child.kill();
+            let _reaped = self.child.wait();
+        }
+    }
+}
+
+impl Printed {
+    /// The credentials in printed `lines` (`account:`, `identity:`, `key:`), if all are there.
+    pub fn parse(lines: &[String]) -> Option<Self> {
+        let field = |name: &str| {
+            lines
+                .iter()
+                .find_map(|line| line.strip_prefix(name).map(|rest| rest.trim().to_owned()))
+        };
+        Some(Self {
+            account: field("account:")?,
+            identity: field("identity:")?,
+            key: field("key:")?,
+        })
+    }
+}

@@ -1,0 +1,250 @@
+//! What a credential request names. Sparkfly clients send the fields as query parameters
+//! (`?member_id=1009&offer_id=1701&channel_id=456`), others as a JSON or form body
+//! (`{"credential": {...}}`); [`Input`] merges the query, the body's top level and its
+//! `credential` object, in that order, so the body wins. Values are read leniently: numbers as
+//! JSON numbers or text, id lists as arrays, single ids or comma-separated text (`1011,1116`),
+//! an empty value as absent. Query keys nest as form keys do
+//! (`annotations[conv_ids][click]=abc`).
+
+use crate::http::ApiError;
+use domain::command::CredentialRequest;
+use domain::credential::Annotations;
+use domain::ids::{ChannelId, MemberId, OfferId, StoreId};
+use serde_json::{Map, Value};
+
+/// The merged fields of one request.
+#[derive(Debug, Default)]
+pub(super) struct Input(Map<String, Value>);
+
+impl Input {
+    /// The fields of `query` (the raw query string) overlaid by those of `body`.
+    pub(super) fn merge(query: &str, body: Value) -> Result<Self, ApiError> {
+        let mut fields = from_query(query)?;
+        let Value::Object(mut body) = body else {
+            return Err(ApiError::BadRequest(
+                "The body must be a JSON object".into(),
+            ));
+        };
+        let nested = body.remove("credential");
+        fields.extend(body);
+        match nested {
+            Some(Value::Object(inner)) => fields.extend(inner),
+            Some(Value::Null) | None => {}
+            Some(_) => return Err(ApiError::BadRequest("credential must be an object".into())),
+        }
+        Ok(Self(fields))
+    }
+
+    /// An id field; `None` when absent, null or empty.
+    pub(super) fn id(&self, name: &str) -> Result<Option<u64>, ApiError> {
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(value) => id_value(value).map_err(|()| integer_error(name)),
+        }
+    }
+
+    /// The offers named by `offer_id` and `offer_ids` (in that order); `None` when neither is
+    /// given.
+    pub(super) fn offer_ids(&self) -> Result<Option<Vec<OfferId>>, ApiError> {
+        let single = self.id("offer_id")?;
+        let list = self.id_list("offer_ids")?;
+        if single.is_none() && list.is_none() {
+            return Ok(None);
+        }
+        let ids = single.into_iter().chain(list.unwrap_or_default());
+        Ok(Some(ids.map(OfferId).collect()))
+    }
+
+    /// Seconds a code lives, if given.
+    pub(super) fn code_lifetime(&self) -> Result<Option<u32>, ApiError> {
+        self.id("code_lifetime")?
+            .map(|seconds| u32::try_from(seconds).map_err(|_| integer_error("code_lifetime")))
+            .transpose()
+    }
+
+    /// The annotations (an object of text or maps of text); empty when absent.
+    pub(super) fn annotations(&self) -> Result<Annotations, ApiError> {
+        match self.0.get("annotations") {
+            None | Some(Value::Null) => Ok(Annotations::new()),
+            Some(value) => serde_json::from_value(value.clone()).map_err(|_| {
+                ApiError::BadRequest(
+                    "annotations must be an object of text values or objects of text values".into(),
+                )
+            }),
+        }
+    }
+
+    /// The raw `basket` field, if given.
+    pub(super) fn basket(&self) -> Option<&Value> {
+        self.0.get("basket").filter(|basket| !basket.is_null())
+    }
+
+    /// The request to issue a credential.
+    pub(super) fn credential_request(&self) -> Result<CredentialRequest, ApiError> {
+        Ok(CredentialRequest {
+            member_id: self.id("member_id")?.map(MemberId),
+            channel_id: self.id("channel_id")?.map(ChannelId),
+            offer_ids: self.offer_ids()?.unwrap_or_default(),
+            store_id: self.id("store_id")?.map(StoreId),
+            annotations: self.annotations()?,
+            code_lifetime: self.code_lifetime()?,
+        })
+    }
+
+    fn id_list(&self, name: &str) -> Result<Option<Vec<u64>>, ApiError> {
+        let error = || {
+            ApiError::BadRequest(format!(
+                "{name} must be a list of integers (an array or comma-separated)"
+            ))
+        };
+        let ids = match self.0.get(name) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(id_value)
+                .filter_map(Result::transpose)
+                .collect::<Result<Vec<u64>, ()>>(),
+            Some(Value::String(text)) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(|part| part.parse::<u64>().map_err(|_| ()))
+                .collect(),
+            Some(value) => id_value(value).map(|id| id.into_iter().collect()),
+        };
+        ids.map(Some).map_err(|()| error())
+    }
+}
+
+fn integer_error(name: &str) -> ApiError {
+    ApiError::BadRequest(format!("{name} must be a non-negative integer"))
+}
+
+/// A JSON number or digits as text; `None` for null or empty text.
+fn id_value(value: &Value) -> Result<Option<u64>, ()> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Number(number) => number.as_u64().map(Some).ok_or(()),
+        Value::String(text) if text.trim().is_empty() => Ok(None),
+        Value::String(text) => text.trim().parse().map(Some).map_err(|_| ()),
+        _ => Err(()),
+    }
+}
+
+/// Deepest `a[b][c]` nesting a query key may have.
+const MAX_QUERY_DEPTH: usize = 4;
+
+/// The query string as fields: `a[b]=x` nests (`annotations[conv_ids][click]=abc`),
+/// `credential[x]` reads as `x`, and `x[]` or a repeated key collects into an array.
+fn from_query(query: &str) -> Result<Map<String, Value>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|error| ApiError::BadRequest(format!("Malformed query: {error}")))?;
+    let mut fields = Map::new();
+    for (key, value) in pairs {
+        let mut path: Vec<&str> = key
+            .split('[')
+            .map(|part| part.trim_end_matches(']'))
+            .collect();
+        if path.len() > 1 && path.first() == Some(&"credential") {
+            path.remove(0);
+        }
+        if path.len() > MAX_QUERY_DEPTH {
+            return Err(ApiError::BadRequest(format!("Malformed query key: {key}")));
+        }
+        insert(&mut fields, &path, Value::String(value))
+            .map_err(|()| ApiError::BadRequest(format!("Malformed query key: {key}")))?;
+    }
+    Ok(fields)
+}
+
+fn insert(fields: &mut Map<String, Value>, path: &[&str], value: Value) -> Result<(), ()> {
+    match path {
+        [] | [""] | ["", ..] => Err(()),
+        [name] => {
+            add(fields, name, value, false);
+            Ok(())
+        }
+        [name, ""] => {
+            add(fields, name, value, true);
+            Ok(())
+        }
+        [name, rest @ ..] => {
+            let entry = fields
+                .entry(*name)
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(inner) = entry else {
+                return Err(());
+            };
+            insert(inner, rest, value)
+        }
+    }
+}
+
+/// Sets `name`, or appends to it when it is already given or `many` asks for an array.
+fn add(fields: &mut Map<String, Value>, name: &str, value: Value, many: bool) {
+    match fields.get_mut(name) {
+        Some(Value::Array(items)) => items.push(value),
+        Some(existing) => *existing = Value::Array(vec![existing.take(), value]),
+        None if many => {
+            fields.insert(name.to_owned(), Value::Array(vec![value]));
+        }
+        None => {
+            fields.insert(name.to_owned(), value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_and_body_merge_with_the_body_winning() {
+        let body = json!({"credential": {"channel_id": 7, "store_id": "3"}});
+        let input = Input::merge("member_id=1009&channel_id=456&offer_ids=1011,1116", body);
+        let request = input.unwrap().credential_request().unwrap();
+        assert_eq!(request.member_id, Some(MemberId(1009)));
+        assert_eq!(request.channel_id, Some(ChannelId(7)));
+        assert_eq!(request.store_id, Some(StoreId(3)));
+        assert_eq!(request.offer_ids, vec![OfferId(1011), OfferId(1116)]);
+    }
+
+    #[test]
+    fn offer_ids_come_in_every_shape() {
+        let ids = |query: &str, body: Value| Input::merge(query, body).unwrap().offer_ids();
+        let expect = Some(vec![OfferId(1), OfferId(2)]);
+        assert_eq!(
+            ids("offer_ids[]=1&offer_ids[]=2", json!({})).unwrap(),
+            expect
+        );
+        assert_eq!(ids("offer_id=1&offer_ids=2", json!({})).unwrap(), expect);
+        assert_eq!(ids("", json!({"offer_ids": [1, "2"]})).unwrap(), expect);
+        assert_eq!(ids("offer_ids=", json!({})).unwrap(), Some(vec![]));
+        assert_eq!(ids("", json!({})).unwrap(), None);
+        assert!(ids("offer_ids=1,x", json!({})).is_err());
+    }
+
+    #[test]
+    fn query_keys_nest() {
+        let query = "credential[annotations][conv_ids][click]=abc&annotations[source]=app";
+        let input = Input::merge(query, json!({})).unwrap();
+        let expected = json!({"conv_ids": {"click": "abc"}, "source": "app"});
+        let annotations = serde_json::to_value(input.annotations().unwrap()).unwrap();
+        assert_eq!(annotations, expected);
+        assert!(Input::merge("a[b][c][d][e]=1", json!({})).is_err());
+        assert!(Input::merge("member_id=1&member_id[x]=2", json!({})).is_err());
+        assert!(Input::merge("[x]=1", json!({})).is_err());
+    }
+
+    #[test]
+    fn bad_values_are_refused_and_empty_ones_are_absent() {
+        let input = Input::merge("member_id=abc&channel_id=", json!({})).unwrap();
+        assert!(input.id("member_id").is_err());
+        assert_eq!(input.id("channel_id").unwrap(), None);
+        assert!(Input::merge("", json!([1])).is_err());
+        assert!(Input::merge("", json!({"credential": 3})).is_err());
+    }
+}

@@ -1,0 +1,248 @@
+//! Credentials: `GET/POST /v1.0/credentials`, `GET/PUT /v1.0/credentials/{id}`,
+//! `PUT|POST .../{id}/void`, `POST|PUT .../{id}/redeem` and `GET /v1.0/credentials/eligible`.
+//!
+//! Fields come from the query string (as in the seed: `?member_id=1009&offer_id=1701&
+//! channel_id=456`, `offer_ids=1011,1116`) and from a JSON or form body
+//! (`{"credential": {...}}`), merged with the body winning (see [`input`]). Writes go through
+//! the engine and answer `{"credential": {...}, "errors": {}}` with the credential as the
+//! account's live state holds it right after; reads come from the read model once it holds
+//! the caller's writes. Names (offer, merchant) and the store's address are looked up in the
+//! live state. Issuers (and admins) write, reporting reads, `pos` (and issuers) redeem.
+//!
+//! `PUT /credentials/{id}` replaces the credential's offers with `offer_id`/`offer_ids`; when
+//! neither is given it keeps them (and re-checks them). The list filters by `member_id` and
+//! `status`.
+
+mod eligible;
+mod input;
+mod redeem;
+mod view;
+
+use super::common::{page_body, read_guard, write, WRITE};
+use super::method_not_allowed;
+use crate::auth::Principal;
+use crate::http::{ApiError, Body};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::credential::CredentialStatus;
+use domain::ids::{AccountId, ChannelId, CredentialId, MemberId};
+use domain::{Command, DomainError, Event, EventKind};
+use input::Input;
+use projections::CredentialFilter;
+use serde::Deserialize;
+use serde_json::Value;
+use view::{CredentialView, NoErrors, One};
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/credentials")
+            .get(list)
+            .post(create)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/credentials/eligible")
+            .get(eligible::eligible)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/credentials/{id}")
+            .get(get)
+            .put(update)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/credentials/{id}/void")
+            .put(void)
+            .post(void)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/credentials/{id}/redeem")
+            .post(redeem::redeem)
+            .put(redeem::redeem)
+            .default_service(web::to(method_not_allowed)),
+    );
+}
+
+/// `?member_id=&status=&page=&per_page=` of the list.
+#[derive(Debug, Deserialize)]
+struct ListFilter {
+    member_id: Option<u64>,
+    status: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+impl ListFilter {
+    fn page(&self) -> projections::PageRequest {
+        projections::PageRequest::new(self.page, self.per_page)
+    }
+
+    fn filter(&self) -> Result<CredentialFilter, ApiError> {
+        let status = self
+            .status
+            .as_deref()
+            .filter(|status| !status.is_empty())
+            .map(|status| {
+                serde_json::from_value::<CredentialStatus>(Value::String(status.to_owned()))
+                    .map_err(|_| {
+                        ApiError::BadRequest(
+                            "status must be one of open, locked, redeemed, voided, expired, reversed"
+                                .into(),
+                        )
+                    })
+            })
+            .transpose()?;
+        if self.member_id.is_some_and(|id| i64::try_from(id).is_err()) {
+            return Err(ApiError::BadRequest("member_id is out of range".into()));
+        }
+        Ok(CredentialFilter {
+            member_id: self.member_id.map(MemberId),
+            status,
+        })
+    }
+}
+
+/// `{"credential": view, "errors": {}}` with `status`.
+fn one(status: StatusCode, credential: &CredentialView) -> HttpResponse {
+    HttpResponse::build(status).json(One {
+        credential,
+        errors: NoErrors {},
+    })
+}
+
+/// The credential `id` of `account` as its live state holds it now.
+async fn live_view(
+    state: &AppState,
+    account: AccountId,
+    id: CredentialId,
+) -> Result<CredentialView, ApiError> {
+    state
+        .read(account, move |live, now| {
+            live.credentials
+                .get(&id)
+                .cloned()
+                .map(|credential| CredentialView::new(account, credential, live, now))
+        })
+        .await?
+        .ok_or(ApiError::Domain(DomainError::NotFound {
+            resource: "Credential",
+        }))
+}
+
+fn issued(events: &[Event]) -> Result<CredentialId, ApiError> {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::CredentialIssued(issued) => Some(issued.credential_id),
+            _ => None,
+        })
+        .ok_or_else(|| ApiError::internal("the command recorded no credential"))
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ListFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = query.filter()?;
+    read_guard(&state, &principal).await?;
+    let account = principal.account_id;
+    let mut page = state
+        .store()
+        .credentials(account, filter, query.page())
+        .await
+        .map_err(ApiError::internal)?;
+    let credentials = std::mem::take(&mut page.items);
+    let views = state
+        .read(account, move |live, now| {
+            CredentialView::all(account, credentials, live, now)
+        })
+        .await?;
+    page_body(&page, "credentials", "credential", views)
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    Body(body): Body<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let input = Input::merge(request.query_string(), body)?;
+    let command = Command::IssueCredential {
+        request: input.credential_request()?,
+    };
+    let events = write(&state, &principal, &request, command).await?;
+    let view = live_view(&state, principal.account_id, issued(&events)?).await?;
+    Ok(one(StatusCode::CREATED, &view))
+}
+
+async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    read_guard(&state, &principal).await?;
+    let account = principal.account_id;
+    let id = id.into_inner();
+    if i64::try_from(id).is_err() {
+        return Err(ApiError::NotFound);
+    }
+    let credential = state
+        .store()
+        .credential(account, CredentialId(id))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    let view = state
+        .read(account, move |live, now| {
+            CredentialView::new(account, credential, live, now)
+        })
+        .await?;
+    Ok(one(StatusCode::OK, &view))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+    Body(body): Body<Value>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(WRITE)?;
+    let account = principal.account_id;
+    let id = CredentialId(id.into_inner());
+    let input = Input::merge(request.query_string(), body)?;
+    let channel_id = input.id("channel_id")?.map(ChannelId);
+    let offer_ids = match input.offer_ids()? {
+        Some(offer_ids) => offer_ids,
+        None => live_view(&state, account, id).await?.offer_ids().to_vec(),
+    };
+    let command = Command::UpdateCredentialOffers {
+        credential_id: id,
+        channel_id,
+        offer_ids,
+    };
+    write(&state, &principal, &request, command).await?;
+    Ok(one(StatusCode::OK, &live_view(&state, account, id).await?))
+}
+
+async fn void(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = CredentialId(id.into_inner());
+    write(
+        &state,
+        &principal,
+        &request,
+        Command::VoidCredential { credential_id: id },
+    )
+    .await?;
+    let view = live_view(&state, principal.account_id, id).await?;
+    Ok(one(StatusCode::OK, &view))
+}

@@ -1,0 +1,164 @@
+//! `POST|PUT /v1.0/credentials/{id}/redeem`: redeems this credential's code at a store, the way
+//! a point-of-sale terminal would, under the `Idempotency-Key` header when one is sent.
+//!
+//! - `store_id` (query or body) names the store; without it the credential's own store is used,
+//!   and without either the request is refused (`Store can't be blank`).
+//! - `basket` (`{"basket": {"lines": [{"line_id", "item_code", "quantity", "unit_price"}]}}`)
+//!   is the sale. Without one (Sparkfly's redeem takes no body) the code is redeemed against a
+//!   one-line basket of one zero-priced unit of item `credential-<id>`: offers that give points
+//!   or nothing measurable redeem; offers that need items or spend (discounts, item sets,
+//!   minimum spend) answer the domain's refusal and need a real basket.
+//! - The answer (201) is the credential as it is now (`redeemed`, `redeemed_at`) and the
+//!   redemption: its id, store, offers and the discount engine's evaluation.
+
+use super::input::Input;
+use super::view::{CredentialView, NoErrors};
+use crate::auth::Principal;
+use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::account::Role;
+use domain::event::RecordedRedemption;
+use domain::ids::{AccountId, CredentialId, OfferId, RedemptionId, StoreId};
+use domain::redemption::PosRequest;
+use domain::{Command, DomainError, Event, EventKind};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+/// Who may redeem: point-of-sale terminals and issuers (admins always may).
+const REDEEM: &[Role] = &[Role::Pos, Role::Issuer];
+
+/// The answer: the credential, the redemption and Sparkfly's empty `errors`.
+#[derive(Serialize)]
+struct Redeemed<'a> {
+    credential: &'a CredentialView,
+    redemption: RedemptionView,
+    errors: NoErrors,
+}
+
+/// A recorded redemption as clients read it, with the discount engine's evaluation.
+#[derive(Serialize)]
+struct RedemptionView {
+    id: RedemptionId,
+    store_id: StoreId,
+    offer_ids: Vec<OfferId>,
+    evaluation: Value,
+}
+
+impl RedemptionView {
+    fn new(recorded: &RecordedRedemption) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: recorded.redemption_id,
+            store_id: recorded.store_id,
+            offer_ids: recorded.offers.iter().map(|offer| offer.offer_id).collect(),
+            evaluation: serde_json::to_value(&recorded.evaluation).map_err(ApiError::internal)?,
+        })
+    }
+}
+
+/// What redeeming needs to know of the credential before the command is sent.
+struct Target {
+    code: Option<String>,
+    store_id: Option<StoreId>,
+}
+
+pub(super) async fn redeem(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+    Body(body): Body<Value>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(REDEEM)?;
+    let account = principal.account_id;
+    let id = CredentialId(id.into_inner());
+    let input = Input::merge(request.query_string(), body)?;
+    let target = target(&state, account, id).await?;
+    let store_id = match input.id("store_id")? {
+        Some(store) => StoreId(store),
+        None => target
+            .store_id
+            .ok_or(DomainError::Blank { field: "Store" })?,
+    };
+    let code = target
+        .code
+        .ok_or(DomainError::CredentialHasNoOffers { credential_id: id })?;
+    let basket = input
+        .basket()
+        .cloned()
+        .unwrap_or_else(|| default_basket(id));
+    let pos = pos_request(store_id, code, basket)?;
+    let key = idempotency_key(&request)?;
+    let command = Command::Redeem { request: pos };
+    let events = state
+        .execute(account, command, key, RequestId::of(&request))
+        .await?;
+    let redemption = recorded(&events)?;
+    let credential = super::live_view(&state, account, id).await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(Redeemed {
+        credential: &credential,
+        redemption: RedemptionView::new(redemption)?,
+        errors: NoErrors {},
+    }))
+}
+
+async fn target(
+    state: &AppState,
+    account: AccountId,
+    id: CredentialId,
+) -> Result<Target, ApiError> {
+    state
+        .read(account, move |account, _| {
+            account.credentials.get(&id).map(|credential| Target {
+                code: credential.identifier.clone(),
+                store_id: credential.store_id,
+            })
+        })
+        .await?
+        .ok_or(ApiError::Domain(DomainError::NotFound {
+            resource: "Credential",
+        }))
+}
+
+/// One zero-priced unit: what a redemption without a sale redeems against.
+fn default_basket(id: CredentialId) -> Value {
+    json!({"lines": [{
+        "line_id": "1",
+        "item_code": format!("credential-{id}"),
+        "quantity": 1,
+        "unit_price": "0",
+    }]})
+}
+
+fn pos_request(store_id: StoreId, code: String, basket: Value) -> Result<PosRequest, ApiError> {
+    let mut request = Map::new();
+    request.insert("store_id".into(), Value::from(store_id.0));
+    request.insert("codes".into(), Value::from(vec![code]));
+    request.insert("basket".into(), basket);
+    serde_json::from_value(Value::Object(request))
+        .map_err(|error| ApiError::BadRequest(format!("Basket is invalid: {error}")))
+}
+
+fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    request
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .map(|value| {
+            value
+                .to_str()
+                .map(str::to_owned)
+                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))
+        })
+        .transpose()
+}
+
+fn recorded(events: &[Event]) -> Result<&RecordedRedemption, ApiError> {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::RedemptionCommitted(redemption) => Some(redemption),
+            _ => None,
+        })
+        .ok_or_else(|| ApiError::internal("the redemption recorded nothing"))
+}

@@ -1,5 +1,0 @@
-//! Store lists and member lists (to be written).
-
-use actix_web::web;
-
-pub(super) fn configure(_cfg: &mut web::ServiceConfig) {}

@@ -1,0 +1,312 @@
+//! Offers: `GET/POST /v1.0/offers` (with `?merchant_id=`), `GET/PUT/DELETE /v1.0/offers/{id}`,
+//! the lifecycle actions `PUT /v1.0/offers/{id}/actions/approve` and (our extension)
+//! `.../actions/stop`, and `GET /v1.0/merchants/{merchant_id}/offers`. The offer's channel
+//! links live in [`channels`], its eligibility in [`eligibility`].
+//!
+//! Writes go through the engine and answer with the offer their events recorded (its channel
+//! links, and the offer itself where the events do not carry it, from the partition's live
+//! state); reads come from the read model once it holds the caller's writes. Issuers (and
+//! admins) write, reporting reads.
+
+mod channels;
+mod eligibility;
+mod view;
+
+use super::common::{page_body, read_guard, write, WRITE};
+use super::method_not_allowed;
+use crate::auth::Principal;
+use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::ids::{AccountId, MerchantId, OfferId};
+use domain::offer::{Offer, OfferFields};
+use domain::{Command, Event, EventKind};
+use projections::{OfferRow, Page, PageRequest, MAX_PER_PAGE};
+use serde::Deserialize;
+use view::{live, stored, with_live_links, ChannelNames, OfferView};
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/offers")
+            .get(list)
+            .post(create)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/offers/{id}")
+            .get(get)
+            .put(update)
+            .delete(delete)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/offers/{id}/actions/approve")
+            .put(approve)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/offers/{id}/actions/stop")
+            .put(stop)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/merchants/{merchant_id}/offers")
+            .get(merchant_offers)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .configure(channels::configure)
+    .configure(eligibility::configure);
+}
+
+/// `{"offer": {...}}`, the body of a create or update, in Sparkfly's field names (and the
+/// domain's `reward_kind`, `reward_value`); unknown fields are ignored.
+#[derive(Debug, Deserialize)]
+struct OfferInput {
+    offer: OfferFields,
+}
+
+/// `?page=&per_page=&merchant_id=` of the offer list.
+#[derive(Debug, Deserialize)]
+struct OffersQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    merchant_id: Option<u64>,
+}
+
+impl OffersQuery {
+    fn request(&self) -> PageRequest {
+        PageRequest::new(self.page, self.per_page)
+    }
+}
+
+/// Runs `command`, the follow-up of a request's first write, under the request's
+/// `Idempotency-Key` with `suffix` appended, so a retry of the request repeats it as well.
+pub(super) async fn follow_up(
+    state: &AppState,
+    principal: &Principal,
+    request: &HttpRequest,
+    command: Command,
+    suffix: &str,
+) -> Result<Vec<Event>, ApiError> {
+    principal.require(WRITE)?;
+    let key = request
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|value| value.to_str().ok())
+        .map(|key| format!("{key}{suffix}"));
+    state
+        .execute(principal.account_id, command, key, RequestId::of(request))
+        .await
+}
+
+fn recorded(events: Vec<Event>) -> Result<Offer, ApiError> {
+    events
+        .into_iter()
+        .find_map(|event| match event.kind {
+            EventKind::OfferCreated(offer) | EventKind::OfferUpdated(offer) => Some(*offer),
+            _ => None,
+        })
+        .ok_or_else(|| ApiError::internal("the command recorded no offer"))
+}
+
+/// The Sparkfly list body of `page`, each offer with its named channel links.
+async fn offers_page(
+    state: &AppState,
+    account: AccountId,
+    page: Page<OfferRow>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.now();
+    let mut names = ChannelNames::default();
+    let mut bodies = Vec::with_capacity(page.items.len());
+    for row in &page.items {
+        let links = names.name(state, account, row.channels.clone()).await?;
+        let view = OfferView {
+            offer: row.offer.clone(),
+            links,
+        };
+        bodies.push(view.to_json(now));
+    }
+    page_body(&page, "offers", "offer", bodies)
+}
+
+/// Every offer of the account, from the read model.
+async fn all_offers(state: &AppState, account: AccountId) -> Result<Vec<OfferRow>, ApiError> {
+    let mut all = Vec::new();
+    let mut number = 1;
+    loop {
+        let request = PageRequest::new(Some(number), Some(MAX_PER_PAGE));
+        let page = state
+            .store()
+            .offers(account, request)
+            .await
+            .map_err(ApiError::internal)?;
+        let last = u64::from(number) >= page.total_pages;
+        all.extend(page.items);
+        if last {
+            return Ok(all);
+        }
+        number += 1;
+    }
+}
+
+/// The page `request` of the offers run by `merchant` or restricted to its stores.
+async fn merchant_page(
+    state: &AppState,
+    account: AccountId,
+    merchant: MerchantId,
+    request: PageRequest,
+) -> Result<Page<OfferRow>, ApiError> {
+    let matching: Vec<OfferRow> = all_offers(state, account)
+        .await?
+        .into_iter()
+        .filter(|row| {
+            row.offer.merchant_id == Some(merchant)
+                || row.offer.eligibility.merchant_ids.contains(&merchant)
+        })
+        .collect();
+    paginate(matching, request)
+}
+
+/// The page `request` of `items`, Sparkfly style.
+pub(super) fn paginate<T>(items: Vec<T>, request: PageRequest) -> Result<Page<T>, ApiError> {
+    let total_entries = u64::try_from(items.len()).map_err(ApiError::internal)?;
+    let per_page = usize::try_from(request.per_page).map_err(ApiError::internal)?;
+    let skip = usize::try_from(request.page.saturating_sub(1))
+        .map_err(ApiError::internal)?
+        .saturating_mul(per_page);
+    Ok(Page {
+        page: request.page,
+        per_page: request.per_page,
+        total_entries,
+        total_pages: total_entries.div_ceil(u64::from(request.per_page.max(1))),
+        items: items.into_iter().skip(skip).take(per_page).collect(),
+    })
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<OffersQuery>,
+) -> Result<HttpResponse, ApiError> {
+    read_guard(&state, &principal).await?;
+    let account = principal.account_id;
+    let page = match query.merchant_id {
+        Some(merchant) => {
+            merchant_page(&state, account, MerchantId(merchant), query.request()).await?
+        }
+        None => state
+            .store()
+            .offers(account, query.request())
+            .await
+            .map_err(ApiError::internal)?,
+    };
+    offers_page(&state, account, page).await
+}
+
+async fn merchant_offers(
+    state: web::Data<AppState>,
+    principal: Principal,
+    merchant: web::Path<u64>,
+    query: web::Query<OffersQuery>,
+) -> Result<HttpResponse, ApiError> {
+    read_guard(&state, &principal).await?;
+    let account = principal.account_id;
+    let merchant = MerchantId(merchant.into_inner());
+    state
+        .store()
+        .merchant(account, merchant)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    let page = merchant_page(&state, account, merchant, query.request()).await?;
+    offers_page(&state, account, page).await
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    Body(input): Body<OfferInput>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::CreateOffer {
+        fields: input.offer,
+    };
+    let offer = recorded(write(&state, &principal, &request, command).await?)?;
+    let view = with_live_links(&state, principal.account_id, offer).await?;
+    Ok(view.respond(StatusCode::CREATED, state.now()))
+}
+
+async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    read_guard(&state, &principal).await?;
+    let view = stored(&state, principal.account_id, OfferId(id.into_inner())).await?;
+    Ok(view.respond(StatusCode::OK, state.now()))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+    Body(input): Body<OfferInput>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::UpdateOffer {
+        offer_id: OfferId(id.into_inner()),
+        fields: input.offer,
+    };
+    let offer = recorded(write(&state, &principal, &request, command).await?)?;
+    let view = with_live_links(&state, principal.account_id, offer).await?;
+    Ok(view.respond(StatusCode::OK, state.now()))
+}
+
+async fn delete(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    let command = Command::DeleteOffer {
+        offer_id: OfferId(id.into_inner()),
+    };
+    write(&state, &principal, &request, command).await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// Runs a lifecycle command on offer `id` and answers with the offer as it now is.
+async fn act(
+    state: &AppState,
+    principal: &Principal,
+    request: &HttpRequest,
+    id: OfferId,
+    command: Command,
+) -> Result<HttpResponse, ApiError> {
+    write(state, principal, request, command).await?;
+    let view = live(state, principal.account_id, id).await?;
+    Ok(view.respond(StatusCode::OK, state.now()))
+}
+
+async fn approve(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    let offer_id = OfferId(id.into_inner());
+    let command = Command::ApproveOffer { offer_id };
+    act(&state, &principal, &request, offer_id, command).await
+}
+
+async fn stop(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    let offer_id = OfferId(id.into_inner());
+    let command = Command::StopOffer { offer_id };
+    act(&state, &principal, &request, offer_id, command).await
+}

@@ -1,0 +1,217 @@
+//! Fixtures of the point-of-sale tests: commands run through the engine from JSON, a shop
+//! (member, channel, merchant, store, item set), offers and credentials, and the requests.
+#![allow(dead_code)]
+
+use super::support::{read, TestApp};
+use domain::credential::CredentialStatus;
+use domain::ids::{AccountId, CredentialId};
+use domain::{Command, Event, EventKind};
+use serde_json::{json, Value};
+
+/// Runs a command given as JSON (`{"command": "create_member", ...}`) through the engine.
+pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
+    let command: Command = serde_json::from_value(command).unwrap();
+    app.state
+        .execute(AccountId(account), command, None, None)
+        .await
+        .unwrap()
+}
+
+pub fn created(events: &[Event]) -> u64 {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::MemberCreated(m) => Some(m.id.0),
+            EventKind::MerchantCreated(m) => Some(m.id.0),
+            EventKind::StoreCreated(s) => Some(s.id.0),
+            EventKind::ItemCreated(i) => Some(i.id.0),
+            EventKind::ItemSetCreated(s) => Some(s.id.0),
+            EventKind::OfferCreated(o) => Some(o.id.0),
+            EventKind::ChannelCreated(c) => Some(c.id.0),
+            EventKind::CredentialIssued(c) => Some(c.credential_id.0),
+            _ => None,
+        })
+        .expect("nothing created")
+}
+
+/// An account with a member, a channel, a merchant with a store, and item sets.
+pub struct Shop {
+    pub account: u64,
+    pub member: u64,
+    pub channel: u64,
+    pub merchant: u64,
+    pub store: u64,
+    pub burgers: u64,
+}
+
+impl Shop {
+    pub async fn open(app: &TestApp, account: u64) -> (Self, String) {
+        let token = app.login(account).await;
+        let member = created(
+            &run(
+                app,
+                account,
+                json!({"command": "create_member", "fields": {"identifier": "m-1"}}),
+            )
+            .await,
+        );
+        let channel = created(
+            &run(
+                app,
+                account,
+                json!({"command": "create_channel", "fields": {"name": "App"}}),
+            )
+            .await,
+        );
+        let merchant = created(
+            &run(
+                app,
+                account,
+                json!({"command": "create_merchant", "fields": {"name": "Q Burger"}}),
+            )
+            .await,
+        );
+        let store = created(
+            &run(
+                app,
+                account,
+                json!({"command": "create_store", "merchant_id": merchant, "fields": {"name": "Main St"}}),
+            )
+            .await,
+        );
+        let item = created(
+            &run(
+                app,
+                account,
+                json!({"command": "create_item", "fields": {"name": "Burger", "code": "BURGER"}}),
+            )
+            .await,
+        );
+        let burgers = created(
+            &run(
+                app,
+                account,
+                json!({"command": "create_item_set", "fields": {"name": "Burgers", "item_ids": [item]}}),
+            )
+            .await,
+        );
+        let shop = Self {
+            account,
+            member,
+            channel,
+            merchant,
+            store,
+            burgers,
+        };
+        (shop, token)
+    }
+
+    /// An approved offer with `fields` (a name is added), linked to the channel.
+    pub async fn offer(&self, app: &TestApp, mut fields: Value) -> u64 {
+        fields["name"] = json!(fields.get("name").cloned().unwrap_or(json!("Offer")));
+        let offer = created(
+            &run(
+                app,
+                self.account,
+                json!({"command": "create_offer", "fields": fields}),
+            )
+            .await,
+        );
+        run(
+            app,
+            self.account,
+            json!({"command": "approve_offer", "offer_id": offer}),
+        )
+        .await;
+        run(
+            app,
+            self.account,
+            json!({"command": "link_offer_channels", "offer_id": offer, "channel_ids": [self.channel]}),
+        )
+        .await;
+        offer
+    }
+
+    /// "$1.00 off every burger".
+    pub async fn burger_offer(&self, app: &TestApp, extra: Value) -> u64 {
+        let mut fields = json!({"name": "Burger dollar", "reward_kind": "item_amount_off",
+            "reward_value": "1.00", "redemption_item_set_id": self.burgers});
+        for (key, value) in extra.as_object().unwrap() {
+            fields[key] = value.clone();
+        }
+        self.offer(app, fields).await
+    }
+
+    /// A credential of the member for `offers`: its id and code.
+    pub async fn credential(&self, app: &TestApp, offers: &[u64]) -> (u64, String) {
+        let events = run(
+            app,
+            self.account,
+            json!({"command": "issue_credential", "request": {"member_id": self.member,
+                "channel_id": self.channel, "offer_ids": offers, "annotations": {}}}),
+        )
+        .await;
+        let code = events
+            .iter()
+            .find_map(|event| match &event.kind {
+                EventKind::CredentialIssued(issued) => issued.identifier.clone(),
+                _ => None,
+            })
+            .unwrap();
+        (created(&events), code)
+    }
+
+    pub async fn credential_status(&self, app: &TestApp, id: u64) -> CredentialStatus {
+        app.state
+            .read(AccountId(self.account), move |state, now| {
+                state.credentials[&CredentialId(id)].status_at(now)
+            })
+            .await
+            .unwrap()
+    }
+
+    pub fn basket(&self, codes: &[&str]) -> Value {
+        json!({"store_id": self.store, "codes": codes, "basket": {"lines": [
+            {"line_id": "1", "item_code": "BURGER", "quantity": 2, "unit_price": "4.99"},
+            {"line_id": "2", "item_code": "FRIES", "quantity": 1, "unit_price": 2.5}
+        ]}})
+    }
+}
+
+/// POSTs `body` with an optional idempotency key and terminal.
+pub async fn pos(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    key: Option<&str>,
+    terminal: Option<&str>,
+    body: &Value,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .header("X-Auth-Token", token)
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    if let Some(terminal) = terminal {
+        request = request.header("X-Terminal-Id", terminal);
+    }
+    read(request.send().await.unwrap()).await
+}
+
+pub async fn redeem(app: &TestApp, token: &str, key: &str, body: &Value) -> (u16, Value) {
+    pos(app, token, "/v1.0/pos/redemptions", Some(key), None, body).await
+}
+
+pub async fn action(app: &TestApp, token: &str, id: &Value, action: &str) -> (u16, Value) {
+    let path = format!("/v1.0/pos/redemptions/{id}/{action}");
+    pos(app, token, &path, None, None, &json!({})).await
+}
+
+pub async fn redemption_count(app: &TestApp, token: &str) -> u64 {
+    let (status, body) = read(app.get(token, "/v1.0/pos/redemptions").await).await;
+    assert_eq!(status, 200, "{body}");
+    body["total_entries"].as_u64().unwrap()
+}

@@ -1,0 +1,251 @@
+//! The point-of-sale API under concurrency over real HTTP: redemption limits hold exactly
+//! whatever the interleaving (total, per member, per member per day), and one idempotency key
+//! sent many times at once records one redemption and answers the same body every time.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use domain::ids::AccountId;
+use domain::{Command, Event, EventKind};
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+use support::{read, spawn_app, TestApp};
+
+const ACCOUNT: u64 = 1;
+
+async fn run(app: &TestApp, command: Value) -> Vec<Event> {
+    let command: Command = serde_json::from_value(command).unwrap();
+    app.state
+        .execute(AccountId(ACCOUNT), command, None, None)
+        .await
+        .unwrap()
+}
+
+fn created(events: &[Event]) -> u64 {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::MemberCreated(m) => Some(m.id.0),
+            EventKind::MerchantCreated(m) => Some(m.id.0),
+            EventKind::StoreCreated(s) => Some(s.id.0),
+            EventKind::OfferCreated(o) => Some(o.id.0),
+            EventKind::ChannelCreated(c) => Some(c.id.0),
+            _ => None,
+        })
+        .expect("nothing created")
+}
+
+fn code(events: &[Event]) -> String {
+    events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::CredentialIssued(issued) => issued.identifier.clone(),
+            _ => None,
+        })
+        .expect("no credential issued")
+}
+
+/// A store, a channel and an approved "$1 off the order" offer with `limits`, linked to it.
+struct Setup {
+    store: u64,
+    channel: u64,
+    offer: u64,
+}
+
+async fn setup(app: &TestApp, limits: Value) -> Setup {
+    let channel = created(
+        &run(
+            app,
+            json!({"command": "create_channel", "fields": {"name": "App"}}),
+        )
+        .await,
+    );
+    let merchant = created(
+        &run(
+            app,
+            json!({"command": "create_merchant", "fields": {"name": "M"}}),
+        )
+        .await,
+    );
+    let store = created(
+        &run(
+            app,
+            json!({"command": "create_store", "merchant_id": merchant, "fields": {"name": "S"}}),
+        )
+        .await,
+    );
+    let mut fields =
+        json!({"name": "Limited", "reward_kind": "order_amount_off", "reward_value": "1.00"});
+    for (key, value) in limits.as_object().unwrap() {
+        fields[key] = value.clone();
+    }
+    let offer = created(&run(app, json!({"command": "create_offer", "fields": fields})).await);
+    run(app, json!({"command": "approve_offer", "offer_id": offer})).await;
+    run(
+        app,
+        json!({"command": "link_offer_channels", "offer_id": offer, "channel_ids": [channel]}),
+    )
+    .await;
+    Setup {
+        store,
+        channel,
+        offer,
+    }
+}
+
+/// `count` members (all distinct, or all the same one), each with a code for the offer,
+/// created concurrently through the engine.
+async fn codes(app: &TestApp, setup: &Setup, count: usize, distinct_members: bool) -> Vec<String> {
+    let members: Vec<u64> = if distinct_members {
+        join_all((0..count).map(|n| {
+            run(
+                app,
+                json!({"command": "create_member", "fields": {"identifier": format!("m-{n}")}}),
+            )
+        }))
+        .await
+        .iter()
+        .map(|events| created(events))
+        .collect()
+    } else {
+        let member = created(
+            &run(
+                app,
+                json!({"command": "create_member", "fields": {"identifier": "regular"}}),
+            )
+            .await,
+        );
+        vec![member; count]
+    };
+    join_all(members.iter().map(|member| {
+        run(
+            app,
+            json!({"command": "issue_credential", "request": {"member_id": member,
+                "channel_id": setup.channel, "offer_ids": [setup.offer], "annotations": {}}}),
+        )
+    }))
+    .await
+    .iter()
+    .map(|events| code(events))
+    .collect()
+}
+
+fn body(setup: &Setup, code: &str) -> Value {
+    json!({"store_id": setup.store, "codes": [code], "basket": {"lines": [
+        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}})
+}
+
+/// POSTs every body at once, each with its own key (or all with `same_key`).
+async fn redeem_all(
+    app: &TestApp,
+    token: &str,
+    bodies: &[Value],
+    same_key: Option<&str>,
+) -> Vec<(u16, Value)> {
+    join_all(bodies.iter().enumerate().map(|(n, body)| {
+        let key = same_key.map_or_else(|| format!("txn-{n}"), str::to_owned);
+        let request = app
+            .client
+            .post(app.url("/v1.0/pos/redemptions"))
+            .header("X-Auth-Token", token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send();
+        async move { read(request.await.unwrap()).await }
+    }))
+    .await
+}
+
+/// Asserts exactly `granted` answers are 201 and the rest the limit refusal, and that the
+/// read model lists exactly `granted` committed redemptions.
+async fn assert_exactly(app: &TestApp, token: &str, answers: &[(u16, Value)], granted: usize) {
+    let created = answers.iter().filter(|(status, _)| *status == 201).count();
+    assert_eq!(created, granted);
+    let refusal = json!({"error": "Member must be eligible for offer: Limited"});
+    for (status, body) in answers.iter().filter(|(status, _)| *status != 201) {
+        assert_eq!((*status, body), (400, &refusal));
+    }
+    let mut ids: Vec<u64> = answers
+        .iter()
+        .filter(|(status, _)| *status == 201)
+        .map(|(_, body)| body["redemption"]["id"].as_u64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), granted);
+
+    let mut listed = Vec::new();
+    for page in 1.. {
+        let path = format!("/v1.0/pos/redemptions?page={page}&per_page=100");
+        let (status, list) = read(app.get(token, &path).await).await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(list["total_entries"], granted);
+        let rows = list["redemptions"].as_array().unwrap().clone();
+        if rows.is_empty() {
+            break;
+        }
+        listed.extend(rows);
+    }
+    assert_eq!(listed.len(), granted);
+    assert!(listed
+        .iter()
+        .all(|row| row["redemption"]["status"] == "committed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_terminals_at_once_never_pass_max_redemptions() {
+    let app = spawn_app().await;
+    let token = app.login(ACCOUNT).await;
+    let setup = setup(&app, json!({"max_redemptions": 100})).await;
+    let codes = codes(&app, &setup, 1_000, true).await;
+    let bodies: Vec<Value> = codes.iter().map(|code| body(&setup, code)).collect();
+
+    let answers = redeem_all(&app, &token, &bodies, None).await;
+    assert_exactly(&app, &token, &answers, 100).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_member_with_fifty_codes_gets_max_redemptions_per_member() {
+    let app = spawn_app().await;
+    let token = app.login(ACCOUNT).await;
+    let setup = setup(&app, json!({"max_redemptions_per_member": 3})).await;
+    let codes = codes(&app, &setup, 50, false).await;
+    let bodies: Vec<Value> = codes.iter().map(|code| body(&setup, code)).collect();
+
+    let answers = redeem_all(&app, &token, &bodies, None).await;
+    assert_exactly(&app, &token, &answers, 3).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_member_with_fifty_codes_gets_max_redemptions_per_member_per_day() {
+    let app = spawn_app().await;
+    let token = app.login(ACCOUNT).await;
+    let setup = setup(&app, json!({"max_redemptions_per_member_per_day": 2})).await;
+    let codes = codes(&app, &setup, 50, false).await;
+    let bodies: Vec<Value> = codes.iter().map(|code| body(&setup, code)).collect();
+
+    let answers = redeem_all(&app, &token, &bodies, None).await;
+    assert_exactly(&app, &token, &answers, 2).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_key_sent_fifty_times_at_once_redeems_once() {
+    let app = spawn_app().await;
+    let token = app.login(ACCOUNT).await;
+    let setup = setup(&app, json!({})).await;
+    let codes = codes(&app, &setup, 1, true).await;
+    let bodies = vec![body(&setup, &codes[0]); 50];
+
+    let answers = redeem_all(&app, &token, &bodies, Some("terminal-7-txn-42")).await;
+    let (status, first) = &answers[0];
+    assert_eq!(*status, 201, "{first}");
+    assert!(answers.iter().all(|answer| answer == &answers[0]));
+    let (status, list) = read(app.get(&token, "/v1.0/pos/redemptions").await).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["total_entries"], 1);
+    assert_eq!(list["redemptions"][0]["redemption"], first["redemption"]);
+    app.stop().await;
+}

@@ -1,0 +1,165 @@
+//! When the actor writes a snapshot, and how: [`Snapshotter`] follows the log end the actor's
+//! state matches, says when `every` records have gone by since the newest snapshot, and writes
+//! one from a copy of the state in a background task (encoding on a blocking thread), one at
+//! a time. A failed write is logged and counted; the next one is tried after `every` more
+//! records (or at shutdown).
+
+use super::{encode, PartitionState, FORMAT, KEEP};
+use eventlog::{Snapshot, SnapshotStore};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+/// Counts of snapshot writes, shared with the actor's stats.
+#[derive(Debug, Default)]
+pub(crate) struct SnapshotCounters {
+    /// Snapshots saved.
+    pub(crate) written: AtomicU64,
+    /// Snapshot writes that failed (encoding or storage).
+    pub(crate) failed: AtomicU64,
+}
+
+/// Where the state stands against the log, and the snapshot being written.
+pub(crate) struct Snapshotter {
+    store: Option<Arc<dyn SnapshotStore>>,
+    every: Option<u64>,
+    partition: u32,
+    /// The offset the newest snapshot (loaded or written) covers.
+    covered: u64,
+    /// The state holds every record before this offset, and nothing else.
+    synced_to: u64,
+    /// The newest writer epoch among those records.
+    epoch: u64,
+    /// False once the state may hold events that are not in the log.
+    consistent: bool,
+    in_flight: Option<JoinHandle<()>>,
+    counters: Arc<SnapshotCounters>,
+}
+
+impl Snapshotter {
+    /// A snapshotter for `partition` writing to `store` every `every` records; tell it where
+    /// the loaded state stands with [`Self::loaded`].
+    pub(crate) fn new(
+        store: Option<Arc<dyn SnapshotStore>>,
+        every: Option<u64>,
+        partition: u32,
+        counters: Arc<SnapshotCounters>,
+    ) -> Self {
+        Self {
+            store,
+            every: every.map(|every| every.max(1)),
+            partition,
+            covered: 0,
+            synced_to: 0,
+            epoch: 0,
+            consistent: true,
+            in_flight: None,
+            counters,
+        }
+    }
+
+    /// The state was (re)built from the log: it holds the records before `end`, the newest
+    /// written with `epoch`, starting from a snapshot covering `covered`.
+    pub(crate) fn loaded(&mut self, covered: u64, end: u64, epoch: u64) {
+        self.covered = self.covered.max(covered);
+        self.synced_to = end;
+        self.epoch = epoch;
+        self.consistent = true;
+    }
+
+    /// The store it writes to, for reading the newest snapshot back.
+    pub(crate) fn store(&self) -> Option<&dyn SnapshotStore> {
+        self.store.as_deref()
+    }
+
+    /// A batch was appended durably up to `end` by a writer with `epoch`.
+    pub(crate) fn appended(&mut self, end: u64, epoch: u64) {
+        self.synced_to = self.synced_to.max(end);
+        self.epoch = self.epoch.max(epoch);
+    }
+
+    /// The state may hold events the log does not (a fenced append, a failed rebuild): no
+    /// snapshot is written from it any more.
+    pub(crate) fn diverged(&mut self) {
+        self.consistent = false;
+    }
+
+    /// Whether a snapshot should be started now: `every` records since the newest one and
+    /// none being written.
+    pub(crate) fn due(&self) -> bool {
+        let Some(every) = self.every else {
+            return false;
+        };
+        self.store.is_some()
+            && self.consistent
+            && self.synced_to.saturating_sub(self.covered) >= every
+            && self.in_flight.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Writes a snapshot of `accounts` (a copy of the state as it is now) in the background.
+    pub(crate) fn start(&mut self, accounts: PartitionState) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let task = self.write(store, accounts);
+        self.covered = self.synced_to;
+        self.in_flight = Some(tokio::spawn(task));
+    }
+
+    /// At a clean stop: waits for the snapshot being written, then writes one more from
+    /// `accounts` when records came after the newest, and waits for it too.
+    pub(crate) async fn finish(&mut self, accounts: &PartitionState) {
+        if let Some(in_flight) = self.in_flight.take() {
+            let _ended = in_flight.await;
+        }
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        if self.every.is_none() || !self.consistent || self.synced_to <= self.covered {
+            return;
+        }
+        let task = self.write(store, accounts.clone());
+        self.covered = self.synced_to;
+        task.await;
+    }
+
+    fn write(
+        &self,
+        store: Arc<dyn SnapshotStore>,
+        accounts: PartitionState,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let partition = self.partition;
+        let offset = self.synced_to;
+        let epoch = self.epoch;
+        let counters = Arc::clone(&self.counters);
+        async move {
+            let encoded = tokio::task::spawn_blocking(move || encode(&accounts)).await;
+            let outcome = match encoded {
+                Ok(Ok(state)) => {
+                    let snapshot = Snapshot {
+                        partition,
+                        offset,
+                        epoch,
+                        format: FORMAT,
+                        state,
+                    };
+                    store
+                        .save(&snapshot, KEEP)
+                        .await
+                        .map_err(|error| error.to_string())
+                }
+                Ok(Err(error)) => Err(error.to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            match outcome {
+                Ok(()) => {
+                    counters.written.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(error) => {
+                    counters.failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(partition, offset, %error, "snapshot not written");
+                }
+            }
+        }
+    }
+}

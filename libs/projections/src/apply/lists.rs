@@ -1,0 +1,176 @@
+//! Store lists and member lists: the list rows (entity JSON without its ids) and one
+//! membership row per store or member. A deleted store or member leaves every list, as in the
+//! domain's state.
+
+use super::memberships::{MEMBER_LISTS, STORE_LISTS};
+use super::{json, Target};
+use crate::error::{int, ProjectionError};
+use chrono::{DateTime, Utc};
+use domain::catalog::{MemberList, StoreList};
+use domain::EventKind;
+use sqlx::SqliteConnection;
+use std::collections::BTreeSet;
+
+pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+    let Target { tx, account, at } = target;
+    match kind {
+        EventKind::StoreListCreated(mut list) => {
+            let ids: Vec<u64> = std::mem::take(&mut list.store_ids)
+                .iter()
+                .map(|id| id.0)
+                .collect();
+            put_store_list(&mut *tx, account, &list).await?;
+            STORE_LISTS.replace(tx, account, list.id.0, &ids).await?;
+        }
+        EventKind::MemberListCreated(mut list) => {
+            let ids: Vec<u64> = std::mem::take(&mut list.member_ids)
+                .iter()
+                .map(|id| id.0)
+                .collect();
+            put_member_list(&mut *tx, account, &list).await?;
+            MEMBER_LISTS.replace(tx, account, list.id.0, &ids).await?;
+        }
+        EventKind::StoreListRenamed(renamed) => {
+            let name = Some(renamed.name);
+            touch_store_list(tx, account, renamed.list_id, name, at).await?;
+        }
+        EventKind::MemberListRenamed(renamed) => {
+            let name = Some(renamed.name);
+            touch_member_list(tx, account, renamed.list_id, name, at).await?;
+        }
+        EventKind::StoresAddedToList(change) => {
+            let list = change.store_list_id.0;
+            let ids: Vec<u64> = change.store_ids.iter().map(|id| id.0).collect();
+            STORE_LISTS.add(&mut *tx, account, list, &ids).await?;
+            touch_store_list(tx, account, list, None, at).await?;
+        }
+        EventKind::StoresRemovedFromList(change) => {
+            let list = change.store_list_id.0;
+            let ids: Vec<u64> = change.store_ids.iter().map(|id| id.0).collect();
+            STORE_LISTS.remove(&mut *tx, account, list, &ids).await?;
+            touch_store_list(tx, account, list, None, at).await?;
+        }
+        EventKind::MembersAddedToList(change) => {
+            let list = change.member_list_id.0;
+            let ids: Vec<u64> = change.member_ids.iter().map(|id| id.0).collect();
+            MEMBER_LISTS.add(&mut *tx, account, list, &ids).await?;
+            touch_member_list(tx, account, list, None, at).await?;
+        }
+        EventKind::MembersRemovedFromList(change) => {
+            let list = change.member_list_id.0;
+            let ids: Vec<u64> = change.member_ids.iter().map(|id| id.0).collect();
+            MEMBER_LISTS.remove(&mut *tx, account, list, &ids).await?;
+            touch_member_list(tx, account, list, None, at).await?;
+        }
+        EventKind::StoreListDeleted(deleted) => {
+            STORE_LISTS
+                .delete(tx, account, deleted.store_list_id.0)
+                .await?;
+        }
+        EventKind::MemberListDeleted(deleted) => {
+            MEMBER_LISTS
+                .delete(tx, account, deleted.member_list_id.0)
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Takes a deleted store or member off every list it was on.
+pub(super) async fn forget(
+    tx: &mut SqliteConnection,
+    account: i64,
+    kind: &EventKind,
+) -> Result<(), ProjectionError> {
+    match kind {
+        EventKind::StoreDeleted(deleted) => {
+            STORE_LISTS
+                .forget_member(tx, account, deleted.store_id.0)
+                .await
+        }
+        EventKind::MemberDeleted(deleted) => {
+            MEMBER_LISTS
+                .forget_member(tx, account, deleted.member_id.0)
+                .await
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn put_store_list(
+    tx: &mut SqliteConnection,
+    account: i64,
+    list: &StoreList,
+) -> Result<(), ProjectionError> {
+    sqlx::query(
+        "INSERT INTO store_lists (account_id, id, merchant_id, name, body)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (account_id, id) DO UPDATE
+         SET merchant_id = excluded.merchant_id, name = excluded.name, body = excluded.body",
+    )
+    .bind(account)
+    .bind(int(list.id.0)?)
+    .bind(list.merchant_id.map(|id| int(id.0)).transpose()?)
+    .bind(&list.name)
+    .bind(json(list)?)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+async fn put_member_list(
+    tx: &mut SqliteConnection,
+    account: i64,
+    list: &MemberList,
+) -> Result<(), ProjectionError> {
+    sqlx::query(
+        "INSERT INTO member_lists (account_id, id, name, body) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, body = excluded.body",
+    )
+    .bind(account)
+    .bind(int(list.id.0)?)
+    .bind(&list.name)
+    .bind(json(list)?)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+async fn touch_store_list(
+    tx: &mut SqliteConnection,
+    account: i64,
+    list: u64,
+    name: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), ProjectionError> {
+    STORE_LISTS
+        .touch(tx, account, list, |list: &mut StoreList| {
+            if let Some(name) = name {
+                list.name = name;
+            }
+            list.store_ids = BTreeSet::new();
+            list.updated_at = at;
+            list.name.clone()
+        })
+        .await
+}
+
+async fn touch_member_list(
+    tx: &mut SqliteConnection,
+    account: i64,
+    list: u64,
+    name: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), ProjectionError> {
+    MEMBER_LISTS
+        .touch(tx, account, list, |list: &mut MemberList| {
+            if let Some(name) = name {
+                list.name = name;
+            }
+            list.member_ids = BTreeSet::new();
+            list.updated_at = at;
+            list.name.clone()
+        })
+        .await
+}
