@@ -35,4 +35,4 @@ pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
 pub use stack::{Stack, StackError};
-pub use state::{AppState, LogEnd};
+pub use state::AppState;

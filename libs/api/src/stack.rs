@@ -76,7 +76,7 @@ impl Stack {
             let stopped = stopped.clone();
             projectors.push(tokio::spawn(async move { projector.run(stopped).await }));
         }
-        let state = AppState::new(handles.clone(), store.clone(), Arc::new(log), secret)?;
+        let state = AppState::new(handles.clone(), store.clone(), secret)?;
         Ok(Self {
             state,
             partitions: handles,

@@ -7,8 +7,6 @@ use chrono::{DateTime, Utc};
 use domain::ids::AccountId;
 use domain::{Command, Event};
 use engine::{partition_of, Clock, EngineError, PartitionHandle, SystemClock};
-use eventlog::{EventLog, LogError};
-use futures_util::future::BoxFuture;
 use projections::ReadStore;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,24 +14,11 @@ use std::time::Duration;
 /// How long a read waits for the read model to catch up with the writes before it.
 pub const READ_WAIT: Duration = Duration::from_secs(2);
 
-/// The end offset of a partition of the event log, whatever its backend.
-pub trait LogEnd: Send + Sync + 'static {
-    /// The offset the next record of `partition` will get.
-    fn end_offset(&self, partition: u32) -> BoxFuture<'_, Result<u64, LogError>>;
-}
-
-impl<L: EventLog> LogEnd for L {
-    fn end_offset(&self, partition: u32) -> BoxFuture<'_, Result<u64, LogError>> {
-        Box::pin(EventLog::end_offset(self, partition))
-    }
-}
-
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     partitions: Arc<[PartitionHandle]>,
     store: ReadStore,
-    log: Arc<dyn LogEnd>,
     secret: TokenSecret,
     metrics: Metrics,
     clock: Arc<dyn Clock>,
@@ -41,17 +26,15 @@ pub struct AppState {
 
 impl AppState {
     /// State over `partitions` (one handle per partition, in partition order), the read store
-    /// fed from `log`, and the token signing secret, on the system clock.
+    /// fed from their log, and the token signing secret, on the system clock.
     pub fn new(
         partitions: Vec<PartitionHandle>,
         store: ReadStore,
-        log: Arc<dyn LogEnd>,
         secret: TokenSecret,
     ) -> Result<Self, prometheus::Error> {
         Ok(Self {
             partitions: partitions.into(),
             store,
-            log,
             secret,
             metrics: Metrics::new()?,
             clock: Arc::new(SystemClock),
@@ -130,29 +113,26 @@ impl AppState {
     }
 
     /// Waits (at most [`READ_WAIT`]) until the read model of `account`'s partition holds
-    /// every record the log held when the call started, so a client reads its own writes.
-    /// A read model still behind after that is read as it is, with a warning.
+    /// every record its writer had read or appended when the call started (every answered
+    /// write), so a client reads its own writes. A read model still behind after that is read
+    /// as it is, with a warning.
     pub async fn read_barrier(&self, account: AccountId) -> Result<(), ApiError> {
-        let (partition, _) = self.partition(account)?;
-        self.wait_for_partition(partition).await
+        let (_, handle) = self.partition(account)?;
+        self.wait_for_partition(handle).await
     }
 
     /// [`AppState::read_barrier`] for every partition, for reads not confined to an account
     /// (finding an API key by identity).
     pub async fn read_barrier_all(&self) -> Result<(), ApiError> {
         for handle in self.partitions.iter() {
-            self.wait_for_partition(handle.partition()).await?;
+            self.wait_for_partition(handle).await?;
         }
         Ok(())
     }
 
-    async fn wait_for_partition(&self, partition: u32) -> Result<(), ApiError> {
-        let end = self
-            .log
-            .end_offset(partition)
-            .await
-            .map_err(ApiError::internal)?;
-        let Some(last) = end.checked_sub(1) else {
+    async fn wait_for_partition(&self, handle: &PartitionHandle) -> Result<(), ApiError> {
+        let partition = handle.partition();
+        let Some(last) = handle.log_end().checked_sub(1) else {
             return Ok(());
         };
         let caught_up = self

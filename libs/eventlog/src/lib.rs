@@ -3,9 +3,11 @@
 //!
 //! What it owns:
 //! - [`EventLog`] and [`PartitionWriter`], the contract every backend keeps: per-partition
-//!   offsets that start at 0 and are contiguous, claims that fence older writers with a higher
-//!   epoch, atomic and durable batch appends (one call = one group-commit batch), reads in
-//!   offset order and waiting on the tail.
+//!   offsets that increase in log order (contiguous in SQLite; Kafka leaves gaps), claims that
+//!   fence older writers with a higher epoch, atomic and durable batch appends (one call = one
+//!   group-commit batch), reads in offset order and waiting on the tail.
+//! - [`EpochFence`], the rule every reader applies so that a fenced writer's records never
+//!   count, even where a backend cannot keep them out of the log.
 //! - [`partition_for`], which maps a partition key (the account id) to its partition.
 //! - [`SqliteLog`], the embedded backend: one SQLite file. The Kafka backend comes later and
 //!   runs the same contract tests (`tests/contract/`).
@@ -16,6 +18,7 @@
 //! engine puts its JSON envelope in [`AppendRecord::payload`].
 
 mod error;
+mod fence;
 mod log;
 mod partition;
 mod record;
@@ -23,8 +26,9 @@ pub mod snapshot;
 pub mod sqlite;
 
 pub use error::LogError;
+pub use fence::EpochFence;
 pub use log::{EventLog, PartitionWriter};
 pub use partition::partition_for;
-pub use record::{AppendRecord, LogRecord};
+pub use record::{AppendRecord, LogRecord, RecordKind};
 pub use snapshot::{Snapshot, SnapshotStore};
 pub use sqlite::{SqliteLog, SqliteSnapshots, SqliteWriter};

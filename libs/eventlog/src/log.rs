@@ -9,9 +9,12 @@ use crate::{AppendRecord, LogError, LogRecord};
 
 /// A partitioned, append-only log of opaque records.
 ///
-/// Each partition has offsets 0, 1, 2, ... with no gaps. Exactly one writer may append to a
-/// partition at a time: [`EventLog::claim`] hands out a writer with a higher epoch than any
-/// before and fences all older writers of that partition.
+/// Each partition's offsets start at 0 or above and increase in log order; they may leave gaps
+/// (Kafka spends offsets on transaction markers), so a reader goes on from the offset after the
+/// last record it read. Exactly one writer may append to a partition at a time:
+/// [`EventLog::claim`] hands out a writer with a higher epoch than any before and fences all
+/// older writers of that partition. A backend may store a claim as a
+/// [`crate::RecordKind::Claim`] record; readers apply [`crate::EpochFence`].
 pub trait EventLog: Send + Sync + 'static {
     /// The writer handle a claim returns.
     type Writer: PartitionWriter;
@@ -33,12 +36,12 @@ pub trait EventLog: Send + Sync + 'static {
         max: usize,
     ) -> impl Future<Output = Result<Vec<LogRecord>, LogError>> + Send;
 
-    /// The offset the next appended record of `partition` will get (= number of records,
-    /// offsets start at 0 and are contiguous).
+    /// One past the offset of the last record of `partition` (0 when it is empty): every
+    /// record stored so far has an offset below it, and every later one at or above it.
     fn end_offset(&self, partition: u32) -> impl Future<Output = Result<u64, LogError>> + Send;
 
-    /// Waits until `partition` holds a record at `offset` (end offset > `offset`) or `timeout`
-    /// passes; returns whether it does. For following the tail.
+    /// Waits until `partition` holds a record at or after `offset` (end offset > `offset`) or
+    /// `timeout` passes; returns whether it does. For following the tail.
     fn wait_for(
         &self,
         partition: u32,
@@ -58,9 +61,10 @@ pub trait PartitionWriter: Send + 'static {
     fn epoch(&self) -> u64;
 
     /// Appends a batch atomically (all or nothing) and durably: when this returns `Ok` the
-    /// records are on disk. Returns the offsets given, a contiguous range. One call = one
-    /// group-commit batch = one transaction. An empty batch returns an empty range at the end
-    /// offset and writes nothing.
+    /// records are on disk. Returns the bounds of the offsets given: `start` is the first
+    /// record's, `end` one past the last's (contiguous in SQLite; with gaps in Kafka). One
+    /// call = one group-commit batch = one transaction. An empty batch returns an empty range
+    /// and writes nothing.
     fn append(
         &mut self,
         records: &[AppendRecord],

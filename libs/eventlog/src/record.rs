@@ -19,12 +19,25 @@ impl AppendRecord {
     }
 }
 
+/// What a stored record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordKind {
+    /// A record a writer appended (its payload is the writer's).
+    #[default]
+    Event,
+    /// A claim marker: a new writer took the partition with the record's epoch. Its key and
+    /// payload are empty. Backends whose storage cannot hide a fenced writer's records (Kafka
+    /// brokers that show aborted transactions) write one at every claim, so that readers can
+    /// ignore what older writers appended after it (see [`crate::EpochFence`]).
+    Claim,
+}
+
 /// A stored record with the position the log gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRecord {
     /// The partition it is stored in.
     pub partition: u32,
-    /// Its offset in that partition (0, 1, 2, ... with no gaps).
+    /// Its offset in that partition: increasing in log order, not necessarily contiguous.
     pub offset: u64,
     /// The partition key it was appended with.
     pub key: String,
@@ -32,4 +45,6 @@ pub struct LogRecord {
     pub payload: Vec<u8>,
     /// The epoch of the writer that appended it.
     pub epoch: u64,
+    /// An appended record or a claim marker.
+    pub kind: RecordKind,
 }

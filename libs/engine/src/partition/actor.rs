@@ -237,7 +237,11 @@ impl<L: EventLog> PartitionActor<L> {
         let counters = &self.shared.counters;
         match self.writer.append(records).await {
             Ok(offsets) => {
-                self.snapshots.appended(offsets.end, self.shared.epoch);
+                self.snapshots
+                    .appended(offsets.end, self.shared.epoch, records.len() as u64);
+                self.shared
+                    .known_end
+                    .fetch_max(offsets.end, Ordering::Release);
                 bump(&counters.batches_appended, 1);
                 bump(&counters.events_appended, records.len() as u64);
                 Ok(())
@@ -264,7 +268,10 @@ impl<L: EventLog> PartitionActor<L> {
             Ok(loaded) => {
                 self.shared.counters.loaded(&loaded);
                 self.snapshots
-                    .loaded(loaded.covered, loaded.end, loaded.epoch);
+                    .loaded(loaded.covered, loaded.end, loaded.epoch, loaded.records);
+                self.shared
+                    .known_end
+                    .fetch_max(loaded.end, Ordering::Release);
                 self.accounts = loaded.accounts;
                 self.expiry.rebuild(&self.accounts);
                 self.expiry.pause();

@@ -7,6 +7,7 @@ use crate::error::EngineError;
 use chrono::{DateTime, Utc};
 use domain::ids::AccountId;
 use domain::{AccountState, Command, Decision};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -30,6 +31,13 @@ impl PartitionHandle {
     /// The epoch of the actor's claim.
     pub fn epoch(&self) -> u64 {
         self.shared.epoch
+    }
+
+    /// One past the offset of the last record this actor has read from the log (rebuilding
+    /// its state) or appended to it: a reader that has projected every record below it has
+    /// seen every write this actor answered.
+    pub fn log_end(&self) -> u64 {
+        self.shared.known_end.load(Ordering::Acquire)
     }
 
     /// What the actor has done so far.

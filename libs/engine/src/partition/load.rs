@@ -3,10 +3,10 @@
 //! decoded here, each account's events applied on blocking threads (replayed with
 //! [`crate::replay_json`] for an account the snapshot does not hold).
 //!
-//! Records whose writer epoch is older than one already seen are a fenced writer's and are
-//! skipped (the log's own fencing already keeps them out of SQLite; this is defence in depth
-//! for backends that may show them). The snapshot carries the newest epoch it saw, so the rule
-//! holds across its boundary.
+//! Records are read through an [`EpochFence`]: claim markers and records whose writer epoch
+//! is older than one already seen (a fenced writer's) are skipped. SQLite's own fencing keeps
+//! them out; Kafka brokers may show them. The snapshot carries the newest epoch it saw, so the
+//! rule holds across its boundary.
 //!
 //! A snapshot that cannot be used (unreadable store, another format, bytes that do not
 //! decode, an offset past the log's end) is skipped with a warning and the state rebuilt from
@@ -18,7 +18,7 @@ use crate::replay::{replay_json, ReplayError};
 use crate::snapshot::{self, PartitionState};
 use domain::ids::AccountId;
 use domain::{evolve, AccountState, Event};
-use eventlog::{EventLog, SnapshotStore};
+use eventlog::{EpochFence, EventLog, SnapshotStore};
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -44,7 +44,8 @@ pub(super) struct Loaded {
     pub(super) accounts: PartitionState,
     /// The offset of the snapshot it started from (0 without one).
     pub(super) covered: u64,
-    /// The log end it was rebuilt up to.
+    /// One past the last record it was rebuilt from (the snapshot's offset when the log holds
+    /// nothing after it): where reading the log goes on.
     pub(super) end: u64,
     /// The newest writer epoch among the records it holds.
     pub(super) epoch: u64,
@@ -74,7 +75,7 @@ pub(super) async fn rebuild<L: EventLog>(
     };
     let covered = base.offset;
     let tail = read_tail(log, partition, base.offset, base.epoch, end).await?;
-    let (epoch, records) = (tail.epoch, tail.records);
+    let (epoch, records, end) = (tail.epoch, tail.records, tail.next);
     let accounts = tokio::task::spawn_blocking(move || fold(base.accounts, tail.events))
         .await
         .map_err(|_| EngineError::Stopped { partition })??;
@@ -131,16 +132,19 @@ struct Tail {
     events: HashMap<AccountId, Vec<RawEvent>>,
     epoch: u64,
     records: u64,
+    /// One past the last record read (the base's offset when none was).
+    next: u64,
 }
 
 async fn read_tail<L: EventLog>(
     log: &L,
     partition: u32,
     mut from: u64,
-    mut newest_epoch: u64,
+    newest_epoch: u64,
     end: u64,
 ) -> Result<Tail, EngineError> {
     let mut events: HashMap<AccountId, Vec<RawEvent>> = HashMap::new();
+    let mut fence = EpochFence::new(newest_epoch);
     let mut read = 0;
     while from < end {
         let want = usize::try_from(end - from)
@@ -153,6 +157,9 @@ async fn read_tail<L: EventLog>(
         from = last.offset + 1;
         read += records.len() as u64;
         for record in records {
+            if !fence.admit(&record) {
+                continue;
+            }
             let envelope =
                 Envelope::<Box<RawValue>>::decode(&record.payload).map_err(|source| {
                     EngineError::Corrupt {
@@ -161,10 +168,6 @@ async fn read_tail<L: EventLog>(
                         source,
                     }
                 })?;
-            if envelope.epoch < newest_epoch {
-                continue;
-            }
-            newest_epoch = envelope.epoch;
             events
                 .entry(envelope.account_id)
                 .or_default()
@@ -173,8 +176,9 @@ async fn read_tail<L: EventLog>(
     }
     Ok(Tail {
         events,
-        epoch: newest_epoch,
+        epoch: fence.newest(),
         records: read,
+        next: from,
     })
 }
 

@@ -135,6 +135,7 @@ impl<L: EventLog> PartitionActor<L> {
             partitions: log.partitions(),
             epoch: writer.epoch(),
             fenced: AtomicBool::new(false),
+            known_end: AtomicU64::new(loaded.end),
             counters: Counters::default(),
         });
         shared.counters.loaded(&loaded);
@@ -144,7 +145,7 @@ impl<L: EventLog> PartitionActor<L> {
             partition,
             Arc::clone(&shared.counters.snapshots),
         );
-        snapshots.loaded(loaded.covered, loaded.end, loaded.epoch);
+        snapshots.loaded(loaded.covered, loaded.end, loaded.epoch, loaded.records);
         let accounts = loaded.accounts;
         let (sender, inbox) = mpsc::channel(config.queue.max(1));
         let expiry = expiry::Schedule::new(&accounts, config.expiry_tick);
@@ -172,6 +173,8 @@ struct Shared {
     partitions: u32,
     epoch: u64,
     fenced: AtomicBool,
+    /// One past the last record the actor has read (at its rebuild) or appended.
+    known_end: AtomicU64,
     counters: Counters,
 }
 

@@ -30,6 +30,9 @@ pub(crate) struct Snapshotter {
     synced_to: u64,
     /// The newest writer epoch among those records.
     epoch: u64,
+    /// Records the state holds past the newest snapshot (offsets may leave gaps, so records
+    /// are counted, not offsets subtracted).
+    since: u64,
     /// False once the state may hold events that are not in the log.
     consistent: bool,
     in_flight: Option<JoinHandle<()>>,
@@ -52,6 +55,7 @@ impl Snapshotter {
             covered: 0,
             synced_to: 0,
             epoch: 0,
+            since: 0,
             consistent: true,
             in_flight: None,
             counters,
@@ -59,11 +63,13 @@ impl Snapshotter {
     }
 
     /// The state was (re)built from the log: it holds the records before `end`, the newest
-    /// written with `epoch`, starting from a snapshot covering `covered`.
-    pub(crate) fn loaded(&mut self, covered: u64, end: u64, epoch: u64) {
+    /// written with `epoch`, starting from a snapshot covering `covered` and `tail` records
+    /// after it.
+    pub(crate) fn loaded(&mut self, covered: u64, end: u64, epoch: u64, tail: u64) {
         self.covered = self.covered.max(covered);
         self.synced_to = end;
         self.epoch = epoch;
+        self.since = tail;
         self.consistent = true;
     }
 
@@ -72,10 +78,11 @@ impl Snapshotter {
         self.store.as_deref()
     }
 
-    /// A batch was appended durably up to `end` by a writer with `epoch`.
-    pub(crate) fn appended(&mut self, end: u64, epoch: u64) {
+    /// A batch of `records` was appended durably up to `end` by a writer with `epoch`.
+    pub(crate) fn appended(&mut self, end: u64, epoch: u64, records: u64) {
         self.synced_to = self.synced_to.max(end);
         self.epoch = self.epoch.max(epoch);
+        self.since += records;
     }
 
     /// The state may hold events the log does not (a fenced append, a failed rebuild): no
@@ -92,7 +99,7 @@ impl Snapshotter {
         };
         self.store.is_some()
             && self.consistent
-            && self.synced_to.saturating_sub(self.covered) >= every
+            && self.since >= every
             && self.in_flight.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
@@ -103,6 +110,7 @@ impl Snapshotter {
         };
         let task = self.write(store, accounts);
         self.covered = self.synced_to;
+        self.since = 0;
         self.in_flight = Some(tokio::spawn(task));
     }
 
@@ -115,11 +123,12 @@ impl Snapshotter {
         let Some(store) = self.store.clone() else {
             return;
         };
-        if self.every.is_none() || !self.consistent || self.synced_to <= self.covered {
+        if self.every.is_none() || !self.consistent || self.since == 0 {
             return;
         }
         let task = self.write(store, accounts.clone());
         self.covered = self.synced_to;
+        self.since = 0;
         task.await;
     }
 

@@ -33,7 +33,7 @@ use sqlx::{ConnectOptions, Connection, SqliteConnection, SqliteExecutor, SqliteP
 use tokio::sync::{watch, Mutex};
 
 use self::convert::{db_error, from_sql, to_sql};
-use crate::{EventLog, LogError, LogRecord};
+use crate::{EventLog, LogError, LogRecord, RecordKind};
 
 pub use self::snapshots::SqliteSnapshots;
 pub use self::tail::CROSS_PROCESS_POLL;
@@ -194,6 +194,7 @@ impl EventLog for SqliteLog {
                     key,
                     payload,
                     epoch: from_sql(epoch, "epoch")?,
+                    kind: RecordKind::Event,
                 })
             })
             .collect()
