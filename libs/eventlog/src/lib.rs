@@ -9,8 +9,9 @@
 //! - [`EpochFence`], the rule every reader applies so that a fenced writer's records never
 //!   count, even where a backend cannot keep them out of the log.
 //! - [`partition_for`], which maps a partition key (the account id) to its partition.
-//! - [`SqliteLog`], the embedded backend: one SQLite file. The Kafka backend comes later and
-//!   runs the same contract tests (`tests/contract/`).
+//! - [`SqliteLog`], the embedded backend: one SQLite file; and, with the `kafka` feature,
+//!   [`kafka::KafkaLog`] on a Kafka topic. Both run the same contract tests
+//!   (`tests/contract/`).
 //! - [`SnapshotStore`], where snapshots of partition state are kept (with the offset each
 //!   covers), and [`SqliteSnapshots`], its embedded backend.
 //!
@@ -19,6 +20,8 @@
 
 mod error;
 mod fence;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 mod log;
 mod partition;
 mod record;

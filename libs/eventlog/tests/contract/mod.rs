@@ -1,6 +1,10 @@
 //! The backend contract of [`eventlog::EventLog`], written once as generic async functions.
 //! Each takes a fresh, empty log with at least 2 partitions; a backend's test file runs every
-//! one of them against its own log (`tests/sqlite.rs` for SQLite).
+//! one of them against its own log (`tests/sqlite.rs`, `tests/kafka.rs`).
+//!
+//! The contract as a reader sees it: offsets increase (gaps allowed), a backend may store
+//! claim markers, and readers apply [`EpochFence`]; so content is checked on [`events`], the
+//! records a fenced reader uses.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod append;
@@ -11,7 +15,7 @@ pub use append::*;
 pub use fencing::*;
 pub use tail::*;
 
-use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter};
+use eventlog::{AppendRecord, EpochFence, EventLog, LogError, LogRecord, PartitionWriter};
 
 /// `count` records keyed `key` with payloads `"{tag}-{i}"`.
 pub fn batch(key: &str, tag: &str, count: usize) -> Vec<AppendRecord> {
@@ -36,9 +40,32 @@ pub async fn append<W: PartitionWriter>(
     writer.append(records).await.unwrap()
 }
 
-/// Every record of `partition`.
+/// Every stored record of `partition`, claim markers and fenced writers' records included.
 pub async fn read_all<L: EventLog>(log: &L, partition: u32) -> Vec<LogRecord> {
     log.read(partition, 0, usize::MAX).await.unwrap()
+}
+
+/// The records of `partition` a reader uses: [`read_all`] through an [`EpochFence`].
+pub async fn events<L: EventLog>(log: &L, partition: u32) -> Vec<LogRecord> {
+    let mut fence = EpochFence::default();
+    let records = read_all(log, partition).await;
+    assert_increasing(&records);
+    records
+        .into_iter()
+        .filter(|record| fence.admit(record))
+        .collect()
+}
+
+/// Fails unless the offsets of `records` strictly increase.
+pub fn assert_increasing(records: &[LogRecord]) {
+    for pair in records.windows(2) {
+        assert!(
+            pair[0].offset < pair[1].offset,
+            "offsets {} then {}",
+            pair[0].offset,
+            pair[1].offset
+        );
+    }
 }
 
 /// The payloads of `records`, as text.

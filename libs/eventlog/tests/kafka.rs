@@ -1,0 +1,151 @@
+//! The Kafka backend against a real Kafka-protocol broker (Nisshi in CI, started by
+//! `scripts/test`; `PROMO_TEST_KAFKA` names another, default `127.0.0.1:9092`): the whole
+//! backend contract (`contract/`) on a fresh topic per test, then what only Kafka shows:
+//! claim markers, the topic's partition count, and readers that never use a fenced
+//! writer's records whatever the broker shows.
+#![cfg(feature = "kafka")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod contract;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use eventlog::kafka::{KafkaConfig, KafkaLog};
+use eventlog::{EventLog, LogError, PartitionWriter, RecordKind};
+
+use contract::{append, batch, claim, events, payloads, read_all};
+
+/// The broker the tests use.
+fn brokers() -> String {
+    std::env::var("PROMO_TEST_KAFKA").unwrap_or_else(|_| "127.0.0.1:9092".into())
+}
+
+/// A topic name no other test (or earlier run) has used.
+fn unique_topic(name: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("test-{name}-{nanos}-{}-{count}", std::process::id())
+}
+
+/// A log on a new topic with `partitions` partitions.
+async fn fresh(name: &str, partitions: u32) -> KafkaLog {
+    let config = KafkaConfig::new(brokers(), unique_topic(name), partitions);
+    match KafkaLog::open(config).await {
+        Ok(log) => log,
+        Err(error) => panic!(
+            "the Kafka tests need a broker at {} (scripts/test starts Nisshi): {error}",
+            brokers()
+        ),
+    }
+}
+
+macro_rules! contract_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let log = fresh(stringify!($name), 4).await;
+                contract::$name(&log).await;
+            }
+        )*
+    };
+}
+
+contract_tests!(
+    offsets_increase_within_append_bounds,
+    partitions_are_independent,
+    read_respects_from_and_max,
+    keys_and_payloads_round_trip,
+    empty_batch_writes_nothing,
+    large_batch_is_whole_and_ordered,
+    unknown_partition_is_refused,
+    epochs_increase,
+    stale_writer_is_fenced,
+    failed_batch_writes_nothing,
+    fencing_is_per_partition,
+    takeover_continues_offsets,
+    wait_for_present_offset_is_immediate,
+    wait_for_wakes_on_append,
+    wait_for_wakes_every_waiter,
+    wait_for_times_out,
+);
+
+/// Every claim leaves a marker with its epoch, before the claimer's records, and anything a
+/// stale writer managed to put after a newer marker is skipped by the fence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_leave_markers_that_fence_older_epochs() {
+    let log = fresh("markers", 2).await;
+    let mut old = claim(&log, 0).await;
+    append(&mut old, &batch("1", "old", 2)).await;
+    let mut new = claim(&log, 0).await;
+    assert!(old.append(&batch("1", "stale", 2)).await.is_err());
+    append(&mut new, &batch("1", "new", 1)).await;
+
+    let raw = read_all(&log, 0).await;
+    let claims: Vec<u64> = raw
+        .iter()
+        .filter(|record| record.kind == RecordKind::Claim)
+        .map(|record| record.epoch)
+        .collect();
+    assert_eq!(claims, [old.epoch(), new.epoch()]);
+    assert_eq!(raw[0].kind, RecordKind::Claim);
+    let new_claim = raw
+        .iter()
+        .position(|record| record.kind == RecordKind::Claim && record.epoch == new.epoch())
+        .unwrap();
+    for record in raw[new_claim..]
+        .iter()
+        .filter(|record| record.kind == RecordKind::Event && record.epoch != new.epoch())
+    {
+        assert_eq!(record.epoch, old.epoch());
+        assert!(record.payload.starts_with(b"stale"));
+    }
+    assert_eq!(
+        payloads(&events(&log, 0).await),
+        ["old-0", "old-1", "new-0"]
+    );
+}
+
+/// The topic keeps its partition count: opening it with another is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_keeps_its_partition_count() {
+    let log = fresh("count", 3).await;
+    assert_eq!(log.partitions(), 3);
+    let mut writer = claim(&log, 2).await;
+    append(&mut writer, &batch("5", "x", 1)).await;
+    let same = KafkaLog::open(log.config().clone()).await.unwrap();
+    assert_eq!(payloads(&events(&same, 2).await), ["x-0"]);
+    let mut other = log.config().clone();
+    other.partitions = 5;
+    assert!(matches!(
+        KafkaLog::open(other).await,
+        Err(LogError::PartitionCountMismatch {
+            stored: 3,
+            requested: 5
+        })
+    ));
+}
+
+/// An account's records of one batch come back together and in order, each account's in the
+/// order appended, whatever the interleaving of accounts in the batch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_keep_their_order_within_a_batch() {
+    let log = fresh("order", 2).await;
+    let mut writer = claim(&log, 1).await;
+    let mut records = batch("a", "a", 3);
+    records.insert(1, batch("b", "b", 1).remove(0));
+    records.push(batch("b", "b-late", 1).remove(0));
+    append(&mut writer, &records).await;
+    let stored = events(&log, 1).await;
+    let of = |key: &str| -> Vec<String> {
+        let mine: Vec<_> = stored.iter().filter(|r| r.key == key).cloned().collect();
+        payloads(&mine)
+    };
+    assert_eq!(of("a"), ["a-0", "a-1", "a-2"]);
+    assert_eq!(of("b"), ["b-0", "b-late-0"]);
+}
