@@ -4,8 +4,8 @@
 //! - [`AppState`]: what every handler reaches: the partition actors (writes), the read store
 //!   (reads), the token secret and the metrics.
 //! - [`serve`] and [`configure`]: the server with its middleware, and the routes.
-//! - [`Stack`]: the embedded wiring (SQLite log, partition actors, read store, projectors)
-//!   shared by the server binary and the tests.
+//! - [`Stack`]: the wiring (event log, partition actors, read store, projectors) on the
+//!   backends a [`StackConfig`] names by URL, shared by the service binaries and the tests.
 //! - `http`: cross-cutting behaviour: request ids and timing, metrics, the `.json` suffix,
 //!   request bodies, and the one mapping of errors to responses ([`ApiError`]).
 //! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
@@ -34,5 +34,5 @@ pub use auth::{hash_key, Principal, TokenSecret};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
-pub use stack::{Stack, StackError};
+pub use stack::{open_read_store, Stack, StackConfig, StackError};
 pub use state::AppState;

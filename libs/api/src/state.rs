@@ -51,6 +51,12 @@ impl AppState {
         self.clock.now()
     }
 
+    /// Whether every partition's actor still takes commands (none has been fenced by a newer
+    /// writer or stopped).
+    pub fn writers_serving(&self) -> bool {
+        self.partitions.iter().all(PartitionHandle::is_serving)
+    }
+
     /// The read store.
     pub fn store(&self) -> &ReadStore {
         &self.store

@@ -46,6 +46,9 @@ pub enum LogError {
     /// carries no credentials.
     #[error("event log storage failed: {0}")]
     Storage(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The backend named is not in this build (a cargo feature left out).
+    #[error("{0}")]
+    Unsupported(String),
     /// Stored data could not be read back as a log record.
     #[error("event log data is corrupt: {0}")]
     Corrupt(String),

@@ -12,12 +12,15 @@
 //! - [`SqliteLog`], the embedded backend: one SQLite file; and, with the `kafka` feature,
 //!   [`kafka::KafkaLog`] on a Kafka topic. Both run the same contract tests
 //!   (`tests/contract/`).
+//! - [`LogUrl`] and [`AnyLog`]: the backend chosen at run time by URL scheme (`sqlite://`,
+//!   `kafka://`); [`DbUrl`] and [`open_snapshots`] for the snapshot store.
 //! - [`SnapshotStore`], where snapshots of partition state are kept (with the offset each
 //!   covers), and [`SqliteSnapshots`], its embedded backend.
 //!
 //! Records are opaque: the log knows nothing of HTTP or of the domain's event types. The
 //! engine puts its JSON envelope in [`AppendRecord::payload`].
 
+mod any;
 mod error;
 mod fence;
 #[cfg(feature = "kafka")]
@@ -27,7 +30,9 @@ mod partition;
 mod record;
 pub mod snapshot;
 pub mod sqlite;
+mod url;
 
+pub use any::{open_snapshots, AnyLog, AnyWriter};
 pub use error::LogError;
 pub use fence::EpochFence;
 pub use log::{EventLog, PartitionWriter};
@@ -35,3 +40,4 @@ pub use partition::partition_for;
 pub use record::{AppendRecord, LogRecord, RecordKind};
 pub use snapshot::{Snapshot, SnapshotStore};
 pub use sqlite::{SqliteLog, SqliteSnapshots, SqliteWriter};
+pub use url::{redact, DbUrl, LogUrl, UrlError};

@@ -6,7 +6,8 @@
 //!   written in the same transaction as the rows ([`ReadStore::apply_batch`]). Lists and lookups
 //!   read it; [`ReadStore::wait_until`] lets a client that just wrote wait for its own write.
 //! - [`Projector`]: the loop that follows one partition of an [`eventlog::EventLog`] and
-//!   applies what it reads.
+//!   applies what it reads; [`ProjectorGroup`], one per partition, started and stopped
+//!   together.
 //!
 //! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
 //! - Store lists, member lists (`lists`), items and item sets (`items`): each list or set
@@ -18,6 +19,7 @@ mod api_keys;
 mod apply;
 mod dump;
 mod error;
+mod group;
 mod items;
 mod lists;
 mod migrate;
@@ -29,6 +31,7 @@ mod store;
 
 pub use api_keys::ApiKeyRow;
 pub use error::ProjectionError;
+pub use group::ProjectorGroup;
 pub use items::ItemFilter;
 pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use projector::{Projector, ProjectorConfig};

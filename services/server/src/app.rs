@@ -1,5 +1,6 @@
-//! [`Application`]: the stack opened on the data folder plus the HTTP server, built, then run
-//! until a signal stops it; and [`create_account`], the offline subcommand.
+//! [`Application`]: the stack opened on its backends plus the HTTP server, built, then run
+//! until a signal stops it (the all-in-one server, or the command service that leaves
+//! projecting to the projector service); and [`create_account`], the offline subcommand.
 
 use crate::credentials::Credentials;
 use crate::secret;
@@ -10,28 +11,34 @@ use domain::ids::AccountId;
 use std::fs::File;
 use std::io::Write;
 use std::net::TcpListener;
+use std::path::Path;
 
-/// The event log's file in the data folder.
-const EVENTS_FILE: &str = "events.db";
-/// The read models' file in the data folder.
-const READ_FILE: &str = "read.db";
-/// The file locked by the process working on the data folder.
+/// The file locked by the process working on an embedded data folder.
 const LOCK_FILE: &str = "lock";
+
+/// What an [`Application`] runs besides the API and the partition actors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The all-in-one server: the projectors too.
+    AllInOne,
+    /// The command service: no projectors (the projector service fills the read store).
+    Commands,
+}
 
 /// A built server, not yet serving until [`Application::run_until_stopped`].
 pub struct Application {
     stack: Stack,
-    _lock: File,
+    _lock: Option<File>,
     server: actix_web::dev::Server,
     port: u16,
 }
 
 impl Application {
-    /// Opens the data folder, starts the actors and projectors, creates account 1 with its
-    /// first key when the log holds no account 1 (printing the credentials once), and binds
-    /// the listener.
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let (stack, lock) = open_stack(&settings).await?;
+    /// Opens the backends, starts the actors (and the projectors for [`Role::AllInOne`]),
+    /// creates account 1 with its first key when the log holds no account 1 (printing the
+    /// credentials once), and binds the listener.
+    pub async fn build(settings: Settings, role: Role) -> anyhow::Result<Self> {
+        let (stack, lock) = open_stack(&settings, role == Role::AllInOne).await?;
         if !stack.account_exists(AccountId(1)).await? {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
@@ -41,7 +48,7 @@ impl Application {
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let server = api::serve(listener, stack.state().clone(), settings.workers)?;
-        tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, "serving");
+        tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, ?role, "serving");
         Ok(Self {
             stack,
             _lock: lock,
@@ -60,7 +67,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
-        let signal = shutdown_signal().await;
+        let signal = crate::signals::shutdown_signal().await;
         tracing::info!(signal, "stopping");
         handle.stop(true).await;
         let served = server.await;
@@ -71,10 +78,10 @@ impl Application {
     }
 }
 
-/// Creates an account named `name` with an admin key on the data folder (the server must be
-/// stopped) and answers its credentials.
+/// Creates an account named `name` with an admin key (the services must be stopped: this
+/// claims every partition) and answers its credentials.
 pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Credentials> {
-    let (stack, _lock) = open_stack(&settings).await?;
+    let (stack, _lock) = open_stack(&settings, true).await?;
     let created = async {
         let account = stack.next_free_account().await?;
         Credentials::create(stack.state(), account, name).await
@@ -84,13 +91,38 @@ pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Cr
     created
 }
 
-/// Opens the stack on the data folder, holding the folder's lock file (`<data>/lock`) so a
-/// second process (a second server, or `create-account` while the server runs) is refused
-/// instead of fencing the first one's actors. The lock lasts as long as the returned file.
-async fn open_stack(settings: &Settings) -> anyhow::Result<(Stack, File)> {
+/// Opens the stack the settings name. On the embedded default it holds the data folder's
+/// lock file (`<data>/lock`) so a second process (a second server, or `create-account` while
+/// the server runs) is refused instead of fencing the first one's actors; the lock lasts as
+/// long as the returned file.
+async fn open_stack(
+    settings: &Settings,
+    projectors: bool,
+) -> anyhow::Result<(Stack, Option<File>)> {
     let dir = &settings.data_dir;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating the data folder {}", dir.display()))?;
+    let lock = if settings.embedded() {
+        Some(lock_data_folder(dir)?)
+    } else {
+        None
+    };
+    let secret: TokenSecret = match &settings.token_secret {
+        Some(secret) => secret.clone(),
+        None => {
+            if !settings.embedded() {
+                tracing::warn!("PROMO_TOKEN_SECRET is not set: tokens work only on this instance");
+            }
+            secret::load_or_create(dir)?
+        }
+    };
+    let stack = Stack::open(&settings.stack(projectors), secret)
+        .await
+        .context("opening the event log and the read store")?;
+    Ok((stack, lock))
+}
+
+fn lock_data_folder(dir: &Path) -> anyhow::Result<File> {
     let lock = File::create(dir.join(LOCK_FILE)).context("opening the lock file")?;
     if let Err(error) = lock.try_lock() {
         bail!(
@@ -98,19 +130,7 @@ async fn open_stack(settings: &Settings) -> anyhow::Result<(Stack, File)> {
             dir.display()
         );
     }
-    let secret: TokenSecret = match &settings.token_secret {
-        Some(secret) => secret.clone(),
-        None => secret::load_or_create(dir)?,
-    };
-    let stack = Stack::start(
-        &dir.join(EVENTS_FILE),
-        &dir.join(READ_FILE),
-        settings.partitions,
-        secret,
-    )
-    .await
-    .with_context(|| format!("opening the data folder {}", dir.display()))?;
-    Ok((stack, lock))
+    Ok(lock)
 }
 
 fn print_once(credentials: &Credentials) -> anyhow::Result<()> {
@@ -118,24 +138,4 @@ fn print_once(credentials: &Credentials) -> anyhow::Result<()> {
     writeln!(out, "{credentials}")?;
     out.flush()?;
     Ok(())
-}
-
-/// Waits for SIGINT or SIGTERM; answers which.
-async fn shutdown_signal() -> &'static str {
-    use tokio::signal::unix::{signal, SignalKind};
-    let terminate = async {
-        match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => "SIGINT",
-        () = terminate => "SIGTERM",
-    }
 }

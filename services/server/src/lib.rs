@@ -31,9 +31,23 @@
 
 mod app;
 mod credentials;
+mod projector;
 mod secret;
 mod settings;
+mod signals;
 
-pub use app::{create_account, Application};
+pub use app::{create_account, Application, Role};
 pub use credentials::Credentials;
+pub use projector::{rebuild, ProjectorService};
 pub use settings::Settings;
+
+/// Logs to stderr as text, filtered by `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,20 +1,15 @@
-//! The `server` binary: reads the settings and the command line, starts logging, and runs
+//! The `server` binary: the all-in-one server (API, partition actors and projectors in one
+//! process). Reads the settings and the command line, starts logging, and runs
 //! [`server::Application`] or the `create-account` subcommand. See the crate documentation.
 
 use anyhow::bail;
-use server::{create_account, Application, Settings};
-use tracing_subscriber::EnvFilter;
+use server::{create_account, init_logging, Application, Role, Settings};
 
 const USAGE: &str = "usage: server [create-account --name <name>]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging();
     let settings = Settings::from_env()?;
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -24,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
         .as_slice()
     {
         [] => {
-            Application::build(settings)
+            Application::build(settings, Role::AllInOne)
                 .await?
                 .run_until_stopped()
                 .await

@@ -1,15 +1,18 @@
-//! [`Settings`]: the typed configuration, read from the environment with defaults.
+//! [`Settings`]: the typed configuration, read from the environment (and an optional env file)
+//! with defaults: the embedded default keeps everything in one data folder; URLs point the
+//! event log at Kafka and the read models and snapshots at Postgres.
 
 use anyhow::Context as _;
-use api::TokenSecret;
+use api::{StackConfig, TokenSecret};
+use eventlog::{DbUrl, LogUrl};
 use std::path::PathBuf;
 
-/// Everything the server needs to know before it starts.
+/// Everything a service needs to know before it starts.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Where to listen (`PROMO_BIND`).
     pub bind: String,
-    /// The data folder (`PROMO_DATA_DIR`).
+    /// The data folder (`PROMO_DATA_DIR`): the embedded files, the lock, the token secret.
     pub data_dir: PathBuf,
     /// Event-log partitions (`PROMO_PARTITIONS`).
     pub partitions: u32,
@@ -17,34 +20,88 @@ pub struct Settings {
     pub workers: usize,
     /// The token secret when given (`PROMO_TOKEN_SECRET`); wrapped, never printed.
     pub token_secret: Option<TokenSecret>,
+    /// The event log (`PROMO_EVENT_LOG`, default `sqlite://<data>/events.db`).
+    pub event_log: LogUrl,
+    /// The read models (`PROMO_READ_DB`, default `sqlite://<data>/read.db`).
+    pub read_store: DbUrl,
+    /// Snapshots of partition state (`PROMO_SNAPSHOTS`); by default beside a SQLite log, or
+    /// in the read database when it is Postgres, or `sqlite://<data>/snapshots.db`.
+    pub snapshots: Option<DbUrl>,
 }
 
 impl Settings {
-    /// Reads the settings from the environment.
+    /// Reads the settings from the environment. When `PROMO_CONFIG` names a file, its
+    /// `KEY=value` lines are read first; variables already set win over the file.
     pub fn from_env() -> anyhow::Result<Self> {
+        if let Some(file) = std::env::var_os("PROMO_CONFIG") {
+            dotenvy::from_path(&file)
+                .with_context(|| format!("reading PROMO_CONFIG {}", file.to_string_lossy()))?;
+        }
         let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-        let partitions = match var("PROMO_PARTITIONS") {
-            Some(text) => text
-                .parse::<u32>()
-                .ok()
-                .filter(|count| *count > 0)
-                .context("PROMO_PARTITIONS must be a positive integer")?,
-            None => 4,
+        let partitions = positive(var("PROMO_PARTITIONS"), "PROMO_PARTITIONS")?.unwrap_or(4);
+        let workers = positive(var("PROMO_WORKERS"), "PROMO_WORKERS")?
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let data_dir = PathBuf::from(var("PROMO_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let event_log = match var("PROMO_EVENT_LOG") {
+            Some(url) => LogUrl::parse(&url)?,
+            None => LogUrl::Sqlite(data_dir.join("events.db")),
         };
-        let workers = match var("PROMO_WORKERS") {
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|count| *count > 0)
-                .context("PROMO_WORKERS must be a positive integer")?,
-            None => std::thread::available_parallelism().map_or(1, usize::from),
+        let read_store = match var("PROMO_READ_DB") {
+            Some(url) => DbUrl::parse("read database", &url)?,
+            None => DbUrl::Sqlite(data_dir.join("read.db")),
+        };
+        let snapshots = match var("PROMO_SNAPSHOTS") {
+            Some(url) => Some(DbUrl::parse("snapshots", &url)?),
+            None => default_snapshots(&event_log, &read_store, &data_dir),
         };
         Ok(Self {
             bind: var("PROMO_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
-            data_dir: PathBuf::from(var("PROMO_DATA_DIR").unwrap_or_else(|| "data".to_owned())),
-            partitions,
+            data_dir,
+            partitions: u32::try_from(partitions).context("PROMO_PARTITIONS is too large")?,
             workers,
             token_secret: var("PROMO_TOKEN_SECRET").map(|text| TokenSecret::new(text.into_bytes())),
+            event_log,
+            read_store,
+            snapshots,
         })
     }
+
+    /// Whether the event log is the embedded SQLite file (then one process owns the data
+    /// folder, guarded by its lock file).
+    pub fn embedded(&self) -> bool {
+        matches!(self.event_log, LogUrl::Sqlite(_))
+    }
+
+    /// The stack these settings name; `projectors`: whether this process projects.
+    pub fn stack(&self, projectors: bool) -> StackConfig {
+        StackConfig {
+            event_log: self.event_log.clone(),
+            read_store: self.read_store.clone(),
+            snapshots: self.snapshots.clone(),
+            partitions: self.partitions,
+            projectors,
+        }
+    }
+}
+
+/// Snapshots beside a SQLite log (`None` lets the stack put them there), in a Postgres read
+/// database, or in a SQLite file of the data folder.
+fn default_snapshots(log: &LogUrl, read: &DbUrl, data_dir: &std::path::Path) -> Option<DbUrl> {
+    match (log, read) {
+        (LogUrl::Sqlite(_), _) => None,
+        (LogUrl::Kafka { .. }, DbUrl::Postgres(url)) => Some(DbUrl::Postgres(url.clone())),
+        (LogUrl::Kafka { .. }, DbUrl::Sqlite(_)) => {
+            Some(DbUrl::Sqlite(data_dir.join("snapshots.db")))
+        }
+    }
+}
+
+fn positive(text: Option<String>, name: &str) -> anyhow::Result<Option<usize>> {
+    text.map(|text| {
+        text.parse::<usize>()
+            .ok()
+            .filter(|count| *count > 0)
+            .with_context(|| format!("{name} must be a positive integer"))
+    })
+    .transpose()
 }

@@ -1,5 +1,6 @@
-//! `GET /health` (the process answers) and `GET /metrics` (Prometheus text); neither needs
-//! auth.
+//! `GET /health` (200 while every partition actor takes commands; 503 once one has been
+//! fenced by a newer writer or stopped, so an orchestrator stops routing to a process that
+//! lost its partitions) and `GET /metrics` (Prometheus text); neither needs auth.
 
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -11,8 +12,12 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics));
 }
 
-async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "status": "ok" }))
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    if state.writers_serving() {
+        HttpResponse::Ok().json(json!({ "status": "ok" }))
+    } else {
+        HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable" }))
+    }
 }
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -40,6 +40,11 @@ impl PartitionHandle {
         self.shared.known_end.load(Ordering::Acquire)
     }
 
+    /// Whether the actor still takes commands: not fenced by a newer writer, not stopped.
+    pub fn is_serving(&self) -> bool {
+        !self.shared.fenced.load(Ordering::Acquire) && !self.sender.is_closed()
+    }
+
     /// What the actor has done so far.
     pub fn stats(&self) -> ActorStats {
         self.shared.counters.snapshot()

@@ -1,0 +1,197 @@
+//! [`Stack`]: the wiring behind the API, written once for the service binaries and the tests:
+//! an event log, a snapshot store, one partition actor per partition, the read store, one
+//! projector per partition when this process projects, and the [`AppState`] over them.
+//!
+//! Backends are named by URLs ([`StackConfig`], `urls`): the embedded default is SQLite files
+//! (the snapshots beside the log: `events.snapshots.db` next to `events.db`); production runs
+//! the log on Kafka (with the `kafka` feature) and the read store and snapshots on Postgres.
+
+use crate::auth::TokenSecret;
+use crate::state::AppState;
+use domain::ids::AccountId;
+use engine::{partition_of, ActorConfig, EngineError, PartitionActor, PartitionHandle};
+use eventlog::{open_snapshots, redact, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
+use projections::{ProjectionError, ProjectorConfig, ProjectorGroup, ReadStore};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Why the stack could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    /// The event log or the snapshot store could not be opened.
+    #[error("event log: {0}")]
+    Log(#[from] LogError),
+    /// A partition actor could not start.
+    #[error("partition actor: {0}")]
+    Engine(#[from] EngineError),
+    /// The read store could not be opened.
+    #[error("read store: {0}")]
+    Projection(#[from] ProjectionError),
+    /// The metrics could not be registered.
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    /// A read store this build cannot serve.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Where the stack keeps its data, and what this process runs.
+#[derive(Clone, Debug)]
+pub struct StackConfig {
+    /// The event log.
+    pub event_log: LogUrl,
+    /// The read models.
+    pub read_store: DbUrl,
+    /// Snapshots of partition state; `None`: beside a SQLite log, else none.
+    pub snapshots: Option<DbUrl>,
+    /// Event-log partitions (fixed once the log holds data).
+    pub partitions: u32,
+    /// Whether this process runs the projectors (the all-in-one server does; the command
+    /// service leaves them to the projector service).
+    pub projectors: bool,
+}
+
+impl StackConfig {
+    /// The embedded default: the log at `events`, the read models at `read`, snapshots beside
+    /// the log, projectors in this process.
+    pub fn embedded(events: &Path, read: &Path, partitions: u32) -> Self {
+        Self {
+            event_log: LogUrl::Sqlite(events.to_path_buf()),
+            read_store: DbUrl::Sqlite(read.to_path_buf()),
+            snapshots: None,
+            partitions,
+            projectors: true,
+        }
+    }
+
+    /// Where snapshots go: the configured store, else beside a SQLite log, else nowhere.
+    fn snapshot_store(&self) -> Option<DbUrl> {
+        match (&self.snapshots, &self.event_log) {
+            (Some(url), _) => Some(url.clone()),
+            (None, LogUrl::Sqlite(events)) => Some(DbUrl::Sqlite(snapshot_path(events))),
+            (None, LogUrl::Kafka { .. }) => None,
+        }
+    }
+}
+
+/// The running stack. Stop it with [`Stack::shutdown`].
+pub struct Stack {
+    state: AppState,
+    partitions: Vec<PartitionHandle>,
+    store: ReadStore,
+    projectors: Option<ProjectorGroup>,
+}
+
+impl Stack {
+    /// The embedded stack: the SQLite log at `events` with `partitions` partitions, the read
+    /// store at `read`, projectors in this process, tokens signed with `secret`.
+    pub async fn start(
+        events: &Path,
+        read: &Path,
+        partitions: u32,
+        secret: TokenSecret,
+    ) -> Result<Self, StackError> {
+        Self::open(&StackConfig::embedded(events, read, partitions), secret).await
+    }
+
+    /// Opens the backends `config` names, claims every partition with an actor (rebuilding
+    /// its accounts from the newest snapshot and the log after it), starts the projectors
+    /// when asked, and builds the [`AppState`] signing tokens with `secret`.
+    pub async fn open(config: &StackConfig, secret: TokenSecret) -> Result<Self, StackError> {
+        let partitions = config.partitions.max(1);
+        let store = open_read_store(&config.read_store).await?;
+        let snapshots = match config.snapshot_store() {
+            Some(url) => Some(open_snapshots(&url).await?),
+            None => None,
+        };
+        let log = AnyLog::open(&config.event_log, partitions).await?;
+        Self::start_on(log, snapshots, store, config.projectors, secret).await
+    }
+
+    /// The stack over an opened log, snapshot store and read store.
+    pub async fn start_on<L: EventLog + Clone>(
+        log: L,
+        snapshots: Option<Arc<dyn SnapshotStore>>,
+        store: ReadStore,
+        projectors: bool,
+        secret: TokenSecret,
+    ) -> Result<Self, StackError> {
+        let config = ActorConfig {
+            snapshots,
+            ..ActorConfig::default()
+        };
+        let mut handles = Vec::new();
+        for partition in 0..log.partitions() {
+            let handle = PartitionActor::start(log.clone(), partition, config.clone()).await?;
+            handles.push(handle);
+        }
+        let projectors =
+            projectors.then(|| ProjectorGroup::start(&log, &store, ProjectorConfig::default()));
+        let state = AppState::new(handles.clone(), store.clone(), secret)?;
+        Ok(Self {
+            state,
+            partitions: handles,
+            store,
+            projectors,
+        })
+    }
+
+    /// The state the API serves from.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Whether every partition actor still serves and every projector of this process runs.
+    pub fn healthy(&self) -> bool {
+        self.state.writers_serving() && self.projectors.as_ref().is_none_or(ProjectorGroup::running)
+    }
+
+    /// Whether the event log holds account `account` (asked of its partition's actor).
+    pub async fn account_exists(&self, account: AccountId) -> Result<bool, EngineError> {
+        let count = u32::try_from(self.partitions.len()).unwrap_or(u32::MAX);
+        let index = usize::try_from(partition_of(account, count)).unwrap_or(usize::MAX);
+        match self.partitions.get(index) {
+            Some(handle) => Ok(handle.account_state(account).await?.is_some()),
+            None => Ok(false),
+        }
+    }
+
+    /// The next free account id: the smallest id from 1 up that the log holds no account
+    /// for. Accounts are never deleted, so with ids allocated this way it is one past the
+    /// highest.
+    pub async fn next_free_account(&self) -> Result<AccountId, EngineError> {
+        let mut id = 1;
+        while self.account_exists(AccountId(id)).await? {
+            id += 1;
+        }
+        Ok(AccountId(id))
+    }
+
+    /// Stops the actors once the commands already sent are answered (their last batch is
+    /// durable), then the projectors, then closes the read store.
+    pub async fn shutdown(self) {
+        for handle in &self.partitions {
+            handle.shutdown().await;
+        }
+        if let Some(projectors) = self.projectors {
+            projectors.shutdown().await;
+        }
+        self.store.close().await;
+    }
+}
+
+/// Opens the read store `url` names.
+pub async fn open_read_store(url: &DbUrl) -> Result<ReadStore, StackError> {
+    match url {
+        DbUrl::Sqlite(path) => Ok(ReadStore::open(path).await?),
+        DbUrl::Postgres(url) => Err(StackError::Unsupported(format!(
+            "read store {}: Postgres is not available in this build",
+            redact(url)
+        ))),
+    }
+}
+
+/// The snapshot file beside the event log: `events.db` -> `events.snapshots.db`.
+fn snapshot_path(events: &Path) -> PathBuf {
+    events.with_extension("snapshots.db")
+}

@@ -1,0 +1,159 @@
+//! [`ProjectorService`]: the projector as its own process (the production layout): one
+//! projector per partition of the event log into the read store, with `/health` (503 once a
+//! projector stopped on an error) and `/metrics` (each partition's projected offset) on its
+//! own port; and [`rebuild`], which empties the read store and projects the whole log again.
+
+use crate::settings::Settings;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use anyhow::Context as _;
+use api::open_read_store;
+use eventlog::{AnyLog, EventLog};
+use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
+use prometheus::{Encoder, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// What the health and metrics routes look at.
+struct Status {
+    projectors: ProjectorGroup,
+    store: ReadStore,
+    partitions: u32,
+}
+
+/// A built projector service, not yet serving until [`ProjectorService::run_until_stopped`].
+pub struct ProjectorService {
+    status: Arc<Status>,
+    server: actix_web::dev::Server,
+    port: u16,
+}
+
+impl ProjectorService {
+    /// Opens the log and the read store, starts the projectors, and binds the listener for
+    /// `/health` and `/metrics`.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let (log, store) = open(settings).await?;
+        let projectors = ProjectorGroup::start(&log, &store, ProjectorConfig::default());
+        let status = Arc::new(Status {
+            projectors,
+            store,
+            partitions: log.partitions(),
+        });
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::from(Arc::clone(&status));
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/health", web::get().to(health))
+                .route("/metrics", web::get().to(metrics))
+        })
+        .workers(1)
+        .listen(listener)?
+        .run();
+        tracing::info!(bind = %settings.bind, port, partitions = status.partitions, "projecting");
+        Ok(Self {
+            status,
+            server,
+            port,
+        })
+    }
+
+    /// The port `/health` and `/metrics` answer on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Projects until SIGINT or SIGTERM, then stops the HTTP server and the projectors (each
+    /// after its current batch) and closes the read store.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        let signal = crate::signals::shutdown_signal().await;
+        tracing::info!(signal, "stopping");
+        handle.stop(true).await;
+        let served = server.await;
+        let status = Arc::into_inner(self.status).context("the HTTP server still holds state")?;
+        status.projectors.shutdown().await;
+        status.store.close().await;
+        tracing::info!("stopped");
+        served.context("the HTTP server task failed")??;
+        Ok(())
+    }
+}
+
+/// Empties the read store and projects every partition of the log from offset 0 to its end,
+/// then stops. Run it with the projector service stopped.
+pub async fn rebuild(settings: &Settings) -> anyhow::Result<()> {
+    let (log, store) = open(settings).await?;
+    store.rebuild().await.context("emptying the read store")?;
+    for partition in 0..log.partitions() {
+        let projector = projections::Projector::new(
+            log.clone(),
+            store.clone(),
+            partition,
+            ProjectorConfig::default(),
+        );
+        let next = projector
+            .catch_up()
+            .await
+            .with_context(|| format!("projecting partition {partition}"))?;
+        tracing::info!(partition, next, "partition projected");
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore)> {
+    let log = AnyLog::open(&settings.event_log, settings.partitions)
+        .await
+        .context("opening the event log")?;
+    let store = open_read_store(&settings.read_store)
+        .await
+        .context("opening the read store")?;
+    Ok((log, store))
+}
+
+async fn health(status: web::Data<Status>) -> HttpResponse {
+    if status.projectors.running() {
+        HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+    } else {
+        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
+    }
+}
+
+async fn metrics(status: web::Data<Status>) -> HttpResponse {
+    match render_metrics(&status).await {
+        Ok(text) => HttpResponse::Ok()
+            .content_type("text/plain; version=0.0.4")
+            .body(text),
+        Err(error) => {
+            tracing::warn!(%error, "metrics not rendered");
+            HttpResponse::ServiceUnavailable().finish()
+        }
+    }
+}
+
+/// Each partition's projected offset and whether the projectors run, in Prometheus text.
+async fn render_metrics(status: &Status) -> anyhow::Result<String> {
+    let registry = Registry::new();
+    let next = IntGaugeVec::new(
+        Opts::new(
+            "projector_next_offset",
+            "The next event-log offset each partition's projector reads",
+        ),
+        &["partition"],
+    )?;
+    let running = IntGauge::new("projector_running", "1 while every projector runs")?;
+    registry.register(Box::new(next.clone()))?;
+    registry.register(Box::new(running.clone()))?;
+    for partition in 0..status.partitions {
+        let offset = status.store.next_offset(partition).await?;
+        next.with_label_values(&[partition.to_string()])
+            .set(i64::try_from(offset).unwrap_or(i64::MAX));
+    }
+    running.set(i64::from(status.projectors.running()));
+    let mut out = Vec::new();
+    TextEncoder::new().encode(&registry.gather(), &mut out)?;
+    Ok(String::from_utf8(out)?)
+}
