@@ -21,6 +21,7 @@ mod error;
 mod fence;
 mod log;
 mod partition;
+pub mod postgres;
 mod record;
 pub mod snapshot;
 pub mod sqlite;
