@@ -1,13 +1,17 @@
 //! Where SQLite and Postgres differ, and nothing else: connecting (SQLite's file settings),
 //! opening a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory locks), the
-//! migration files of each, and the most parameters one statement may carry. Every query
-//! elsewhere is one text for both, run through sqlx's `Any` driver with `$n` placeholders,
-//! which both databases read.
+//! migration files of each, and the placeholders of statements built at run time. Every query
+//! written out elsewhere is one text for both, run through sqlx's `Any` driver with `$n`
+//! placeholders, which both databases read.
 
 use crate::error::ProjectionError;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Transaction};
+use sqlx::{
+    Any, AnyConnection, AnyPool, ConnectOptions, Connection, Database, Executor, Postgres,
+    Transaction,
+};
+use std::fmt::Write;
 use std::str::FromStr;
 
 /// SQLite readers beside the one writer (WAL lets them run while it writes).
@@ -85,6 +89,29 @@ impl Backend {
                     .execute(&mut *tx)
                     .await?;
                 Ok(tx)
+            }
+        }
+    }
+
+    /// The database `connection` talks to.
+    pub(crate) fn of(connection: &AnyConnection) -> Self {
+        if connection.backend_name() == Postgres::NAME {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    /// Appends the placeholder of the `n`th value (from 1) of a statement built at run time,
+    /// whose values are bound in the order they appear. Postgres numbers them (`$n`); SQLite
+    /// takes them in order (`?`), because it looks a numbered one up by a linear scan, both
+    /// when it prepares the statement and when sqlx binds it, so a statement of thousands of
+    /// numbered values costs millions of string compares.
+    pub(crate) fn placeholder(self, sql: &mut String, n: usize) {
+        match self {
+            Self::Sqlite => sql.push('?'),
+            Self::Postgres => {
+                let _ = write!(sql, "${n}");
             }
         }
     }

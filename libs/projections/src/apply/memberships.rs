@@ -71,16 +71,16 @@ impl Lists {
         list: u64,
         ids: &[u64],
     ) -> Result<(), ProjectionError> {
-        let head = format!(
-            "DELETE FROM {} WHERE account_id = $1 AND {} = $2 AND {}",
-            self.memberships, self.list_column, self.member_column
-        );
-        let fixed = [Value::Int(account), Value::Int(int(list)?)];
+        let head = format!("DELETE FROM {}", self.memberships);
+        let fixed = [
+            ("account_id", Value::Int(account)),
+            (self.list_column, Value::Int(int(list)?)),
+        ];
         let ids = ids
             .iter()
             .map(|&id| int(id))
             .collect::<Result<Vec<_>, _>>()?;
-        sql::in_list(tx, &head, &fixed, &ids).await?;
+        sql::in_list(tx, &head, &fixed, self.member_column, &ids).await?;
         Ok(())
     }
 

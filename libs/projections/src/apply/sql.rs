@@ -1,7 +1,9 @@
-//! Statements over many rows at once, one text for SQLite and Postgres: multi-row upserts and
-//! inserts, `IN (...)` deletes and lookups, the `$n` placeholders they number and the values
-//! they bind. Table and column names come only from constants of this crate, never from input.
+//! Statements over many rows at once, built at run time for SQLite and Postgres alike:
+//! multi-row upserts and inserts, `IN (...)` deletes and lookups, and the values they bind
+//! (placeholders in each database's fastest form, see `dialect`). Table and column names come
+//! only from constants of this crate, never from input.
 
+use crate::dialect::Backend;
 use crate::error::ProjectionError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
@@ -38,13 +40,13 @@ fn statement(sql: String) -> Query {
     sqlx::query(AssertSqlSafe(sql))
 }
 
-/// Appends `$first, $first+1, ...` (`count` placeholders).
-fn placeholders(sql: &mut String, first: usize, count: usize) {
+/// Appends the placeholders of values `first .. first + count` (from 1), comma separated.
+fn placeholders(backend: Backend, sql: &mut String, first: usize, count: usize) {
     for n in 0..count {
         if n > 0 {
             sql.push_str(", ");
         }
-        let _ = write!(sql, "${}", first + n);
+        backend.placeholder(sql, first + n);
     }
 }
 
@@ -58,6 +60,7 @@ pub(crate) async fn upsert(
     columns: &[&str],
     rows: Vec<Vec<Value>>,
 ) -> Result<(), ProjectionError> {
+    let backend = Backend::of(tx);
     let width = keys.len() + columns.len();
     let per_statement = (MAX_PARAMETERS / width.max(1)).max(1);
     let mut rows = rows.into_iter().peekable();
@@ -71,7 +74,7 @@ pub(crate) async fn upsert(
         sql.push_str(") VALUES ");
         for n in 0..chunk.len() {
             sql.push_str(if n == 0 { "(" } else { ", (" });
-            placeholders(&mut sql, n * width + 1, width);
+            placeholders(backend, &mut sql, n * width + 1, width);
             sql.push(')');
         }
         let _ = write!(sql, " ON CONFLICT ({}) DO ", keys.join(", "));
@@ -95,26 +98,35 @@ pub(crate) async fn upsert(
     Ok(())
 }
 
-/// Runs `head` (which binds `$1 .. $n` from `fixed`) followed by ` IN (...)` over `ids`, in
-/// as many statements as the list needs; answers the rows every statement returned.
+/// Runs `{head} WHERE {column} = {value} AND ... AND {in_column} IN (...)`, with the
+/// `fixed` columns equal to their values and `in_column` in `ids`, in as many statements as
+/// the list needs; answers the rows every statement returned.
 ///
 /// Lists are padded to a power of two (repeating the last id), so that few statement shapes
 /// recur and each stays prepared; upserts, whose row counts vary, are prepared each time.
 pub(crate) async fn in_list(
     tx: &mut AnyConnection,
     head: &str,
-    fixed: &[Value],
+    fixed: &[(&str, Value)],
+    in_column: &str,
     ids: &[i64],
 ) -> Result<Vec<AnyRow>, ProjectionError> {
+    let backend = Backend::of(tx);
     let mut found = Vec::new();
     for chunk in ids.chunks(MAX_IN_LIST) {
         let Some(&last) = chunk.last() else { continue };
         let padded = chunk.len().next_power_of_two();
-        let mut sql = format!("{head} IN (");
-        placeholders(&mut sql, fixed.len() + 1, padded);
+        let mut sql = format!("{head} WHERE ");
+        for (n, (column, _)) in fixed.iter().enumerate() {
+            let _ = write!(sql, "{column} = ");
+            backend.placeholder(&mut sql, n + 1);
+            sql.push_str(" AND ");
+        }
+        let _ = write!(sql, "{in_column} IN (");
+        placeholders(backend, &mut sql, fixed.len() + 1, padded);
         sql.push(')');
         let mut query = statement(sql);
-        for value in fixed {
+        for (_, value) in fixed {
             query = bind(query, value.clone());
         }
         for n in 0..padded {
@@ -130,9 +142,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_numbered_from_first() {
+    fn placeholders_are_numbered_from_first_or_positional() {
         let mut sql = String::new();
-        placeholders(&mut sql, 3, 3);
+        placeholders(Backend::Postgres, &mut sql, 3, 3);
         assert_eq!(sql, "$3, $4, $5");
+        sql.clear();
+        placeholders(Backend::Sqlite, &mut sql, 3, 3);
+        assert_eq!(sql, "?, ?, ?");
     }
 }
