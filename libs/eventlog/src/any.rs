@@ -2,7 +2,8 @@
 //! and tests that serve either; and [`open_snapshots`], the snapshot store a [`DbUrl`] names.
 //! Each call goes to the backend's own implementation.
 
-use crate::url::{redact, DbUrl, LogUrl};
+use crate::postgres::PostgresSnapshots;
+use crate::url::{DbUrl, LogUrl};
 use crate::{
     AppendRecord, EventLog, LogError, LogRecord, PartitionWriter, SnapshotStore, SqliteLog,
     SqliteSnapshots, SqliteWriter,
@@ -57,10 +58,7 @@ async fn open_kafka(_brokers: &str, topic: &str, _partitions: u32) -> Result<Any
 pub async fn open_snapshots(url: &DbUrl) -> Result<Arc<dyn SnapshotStore>, LogError> {
     match url {
         DbUrl::Sqlite(path) => Ok(Arc::new(SqliteSnapshots::open(path).await?)),
-        DbUrl::Postgres(url) => Err(LogError::Unsupported(format!(
-            "snapshots in {}: Postgres snapshots are not available in this build",
-            redact(url)
-        ))),
+        DbUrl::Postgres(url) => Ok(Arc::new(PostgresSnapshots::connect(url).await?)),
     }
 }
 

@@ -27,6 +27,7 @@ mod fence;
 pub mod kafka;
 mod log;
 mod partition;
+pub mod postgres;
 mod record;
 pub mod snapshot;
 pub mod sqlite;

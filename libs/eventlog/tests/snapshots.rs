@@ -1,10 +1,54 @@
-//! The SQLite snapshot store against a real file: the newest snapshot per partition and
-//! format, retention of the newest few, independence of partitions, durability across
-//! reopening.
+//! The snapshot stores against real databases: the contract written once as generic functions
+//! (the newest snapshot per partition and format, retention of the newest few, independence of
+//! partitions, replacement at the same offset, durability across reopening), run for the
+//! SQLite file and for Postgres (a fresh database per test; Postgres must be running).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod postgres_support;
+
+use eventlog::postgres::PostgresSnapshots;
 use eventlog::{Snapshot, SnapshotStore, SqliteSnapshots};
+use postgres_support::TestDatabase;
 use tempfile::TempDir;
+
+/// Where a test's snapshots live, and how to open a store on it (again).
+trait Backend: Sized {
+    type Store: SnapshotStore;
+
+    async fn fresh() -> Self;
+
+    async fn open(&self) -> Self::Store;
+}
+
+struct Sqlite(TempDir);
+
+impl Backend for Sqlite {
+    type Store = SqliteSnapshots;
+
+    async fn fresh() -> Self {
+        Self(tempfile::tempdir().unwrap())
+    }
+
+    async fn open(&self) -> SqliteSnapshots {
+        SqliteSnapshots::open(self.0.path().join("events.snapshots.db"))
+            .await
+            .unwrap()
+    }
+}
+
+struct Postgres(TestDatabase);
+
+impl Backend for Postgres {
+    type Store = PostgresSnapshots;
+
+    async fn fresh() -> Self {
+        Self(TestDatabase::create().await)
+    }
+
+    async fn open(&self) -> PostgresSnapshots {
+        PostgresSnapshots::connect(&self.0.url).await.unwrap()
+    }
+}
 
 fn snapshot(partition: u32, offset: u64, format: u32) -> Snapshot {
     Snapshot {
@@ -16,33 +60,25 @@ fn snapshot(partition: u32, offset: u64, format: u32) -> Snapshot {
     }
 }
 
-async fn fresh() -> (TempDir, SqliteSnapshots) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteSnapshots::open(dir.path().join("events.snapshots.db"))
-        .await
-        .unwrap();
-    (dir, store)
-}
-
-#[tokio::test]
-async fn an_empty_store_has_no_snapshot() {
-    let (_dir, store) = fresh().await;
+async fn an_empty_store_has_no_snapshot<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     assert_eq!(store.latest(0, 1).await.unwrap(), None);
     assert!(store.offsets(0).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn the_newest_is_returned_whole() {
-    let (_dir, store) = fresh().await;
+async fn the_newest_is_returned_whole<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     for offset in [100, 300, 200] {
         store.save(&snapshot(0, offset, 1), 5).await.unwrap();
     }
     assert_eq!(store.latest(0, 1).await.unwrap(), Some(snapshot(0, 300, 1)));
 }
 
-#[tokio::test]
-async fn only_the_newest_are_kept() {
-    let (_dir, store) = fresh().await;
+async fn only_the_newest_are_kept<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     for offset in [10, 20, 30, 40] {
         store.save(&snapshot(0, offset, 1), 2).await.unwrap();
     }
@@ -53,9 +89,9 @@ async fn only_the_newest_are_kept() {
     assert_eq!(store.offsets(0).await.unwrap(), [50]);
 }
 
-#[tokio::test]
-async fn other_formats_are_not_returned() {
-    let (_dir, store) = fresh().await;
+async fn other_formats_are_not_returned<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     store.save(&snapshot(0, 10, 1), 2).await.unwrap();
     store.save(&snapshot(0, 20, 2), 2).await.unwrap();
     assert_eq!(store.latest(0, 1).await.unwrap(), Some(snapshot(0, 10, 1)));
@@ -63,9 +99,9 @@ async fn other_formats_are_not_returned() {
     assert_eq!(store.latest(0, 3).await.unwrap(), None);
 }
 
-#[tokio::test]
-async fn partitions_are_independent() {
-    let (_dir, store) = fresh().await;
+async fn partitions_are_independent<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     for offset in [1, 2, 3] {
         store.save(&snapshot(0, offset, 1), 2).await.unwrap();
     }
@@ -75,28 +111,60 @@ async fn partitions_are_independent() {
     assert_eq!(store.latest(1, 1).await.unwrap(), Some(snapshot(1, 7, 1)));
 }
 
-#[tokio::test]
-async fn the_same_offset_is_replaced() {
-    let (_dir, store) = fresh().await;
+async fn the_same_offset_is_replaced<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     store.save(&snapshot(0, 10, 1), 2).await.unwrap();
     let mut newer = snapshot(0, 10, 1);
     newer.state = b"rewritten".to_vec();
+    newer.epoch = 9;
     store.save(&newer, 2).await.unwrap();
     assert_eq!(store.offsets(0).await.unwrap(), [10]);
     assert_eq!(store.latest(0, 1).await.unwrap(), Some(newer));
 }
 
-#[tokio::test]
-async fn snapshots_survive_reopening() {
-    let (dir, store) = fresh().await;
+async fn snapshots_survive_reopening<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
     let big = Snapshot {
         state: (0..4_000_000u32).map(|n| n as u8).collect(),
         ..snapshot(2, 123_456, 1)
     };
     store.save(&big, 2).await.unwrap();
     drop(store);
-    let reopened = SqliteSnapshots::open(dir.path().join("events.snapshots.db"))
-        .await
-        .unwrap();
+    let reopened = backend.open().await;
     assert_eq!(reopened.latest(2, 1).await.unwrap(), Some(big));
 }
+
+/// Runs each contract test against every backend: `sqlite::name` and `postgres::name`.
+macro_rules! per_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name::<super::Sqlite>().await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name::<super::Postgres>().await;
+                }
+            )*
+        }
+    };
+}
+
+per_backend!(
+    an_empty_store_has_no_snapshot,
+    the_newest_is_returned_whole,
+    only_the_newest_are_kept,
+    other_formats_are_not_returned,
+    partitions_are_independent,
+    the_same_offset_is_replaced,
+    snapshots_survive_reopening,
+);

@@ -86,7 +86,7 @@ impl ReadStore {
     }
 }
 
-fn api_key_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiKeyRow, ProjectionError> {
+fn api_key_row(row: &sqlx::any::AnyRow) -> Result<ApiKeyRow, ProjectionError> {
     let roles: String = row.try_get("roles")?;
     Ok(ApiKeyRow {
         account_id: AccountId(uint(row.try_get("account_id")?)),

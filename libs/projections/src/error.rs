@@ -17,15 +17,11 @@ pub enum ProjectionError {
         /// Why it failed.
         source: serde_json::Error,
     },
-    /// A batch does not continue where the partition's projection stands.
-    #[error("partition {partition}: expected offset {expected}, got {got}")]
-    OffsetGap {
-        /// The partition.
-        partition: u32,
-        /// The next offset the projection expects.
-        expected: u64,
-        /// The offset the batch continues with.
-        got: u64,
+    /// The read database's URL names a database this crate does not know.
+    #[error("unsupported read database URL scheme {scheme:?} (use sqlite:// or postgres://)")]
+    UnsupportedUrl {
+        /// The URL's scheme (the rest of the URL is left out: it may hold a password).
+        scheme: String,
     },
     /// A number does not fit the database's signed 64-bit integers.
     #[error("{0} does not fit a database integer")]

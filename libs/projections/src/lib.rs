@@ -1,13 +1,17 @@
 //! Read models in SQL, fed from the event log.
 //!
 //! What it owns:
-//! - [`ReadStore`]: the read database (SQLite for the embedded default) with one table per
-//!   resource, each row keyed by `(account_id, id)`, and the offset consumed per partition,
-//!   written in the same transaction as the rows ([`ReadStore::apply_batch`]). Lists and lookups
-//!   read it; [`ReadStore::wait_until`] lets a client that just wrote wait for its own write.
+//! - [`ReadStore`]: the read database, SQLite (the embedded default, [`ReadStore::open`]) or
+//!   Postgres, chosen by URL ([`ReadStore::connect`]), with one table per resource, each row
+//!   keyed by `(account_id, id)`, and the [`Position`] of each partition (next offset and
+//!   writer epoch), written in the same transaction as the rows ([`ReadStore::apply_batch`]).
+//!   Lists and lookups read it; [`ReadStore::wait_until`] lets a client that just wrote wait
+//!   for its own write. One query text serves both databases (sqlx's `Any` driver); what
+//!   differs is in the `dialect` module, and the schema in `migrations/<database>/`.
 //! - [`Projector`]: the loop that follows one partition of an [`eventlog::EventLog`] and
-//!   applies what it reads; [`ProjectorGroup`], one per partition, started and stopped
-//!   together.
+//!   applies what it reads, batch by batch: the hot rows of a batch are loaded in bulk, changed
+//!   in memory and written back with multi-row upserts (`apply::cache`); [`ProjectorGroup`],
+//!   one per partition, started and stopped together.
 //!
 //! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
 //! - Store lists, member lists (`lists`), items and item sets (`items`): each list or set
@@ -17,6 +21,7 @@
 
 mod api_keys;
 mod apply;
+mod dialect;
 mod dump;
 mod error;
 mod group;
@@ -37,4 +42,4 @@ pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use projector::{Projector, ProjectorConfig};
 pub use query::CredentialFilter;
 pub use rows::{OfferChannelRow, OfferRow, RedemptionRow};
-pub use store::{ReadStore, CROSS_PROCESS_POLL};
+pub use store::{Position, ReadStore, CROSS_PROCESS_POLL};

@@ -44,12 +44,17 @@ impl<L: EventLog> Projector<L> {
         }
     }
 
-    /// Applies everything the partition held when called; answers the next offset.
+    /// Applies everything the partition held when called; answers the next offset. Stops at
+    /// the end offset seen when called, or earlier when a read finds no more records (a log
+    /// with gaps may end past its last record).
     pub async fn catch_up(&self) -> Result<u64, ProjectionError> {
         let end = self.log.end_offset(self.partition).await?;
         let mut next = self.store.next_offset(self.partition).await?;
         while next < end {
-            next = self.step(next).await?;
+            match self.step(next).await? {
+                Some(after) => next = after,
+                None => break,
+            }
         }
         Ok(next)
     }
@@ -62,26 +67,40 @@ impl<L: EventLog> Projector<L> {
             if *shutdown.borrow_and_update() || shutdown.has_changed().is_err() {
                 return Ok(());
             }
-            let applied = self.step(next).await?;
-            if applied > next {
-                next = applied;
+            if let Some(after) = self.step(next).await? {
+                next = after;
                 continue;
             }
+            let end = self.log.end_offset(self.partition).await?;
+            let wait_from = if end > next {
+                // The log ends past the records read: a gap, or records appended since the
+                // read. Read once more; what is not there now lands at `end` or later.
+                if let Some(after) = self.step(next).await? {
+                    next = after;
+                    continue;
+                }
+                end
+            } else {
+                next
+            };
             self.log
-                .wait_for(self.partition, next, self.config.idle_wait)
+                .wait_for(self.partition, wait_from, self.config.idle_wait)
                 .await?;
         }
     }
 
-    /// Reads one batch from `next` and applies it; answers the new next offset.
-    async fn step(&self, next: u64) -> Result<u64, ProjectionError> {
+    /// Reads one batch from `next` and applies it; answers the new next offset, or `None` when
+    /// the read found nothing.
+    async fn step(&self, next: u64) -> Result<Option<u64>, ProjectionError> {
         let records = self
             .log
             .read(self.partition, next, self.config.batch.max(1))
             .await?;
         if records.is_empty() {
-            return Ok(next);
+            return Ok(None);
         }
-        self.store.apply_batch(self.partition, &records).await
+        Ok(Some(
+            self.store.apply_batch(self.partition, &records).await?,
+        ))
     }
 }

@@ -1,10 +1,12 @@
-//! The read database: opening it, the consumed offset of each partition, waiting for an offset
-//! to be projected, and rebuilding from zero.
+//! The read database: opening it (SQLite or Postgres, by URL), the position of each
+//! partition's projection (next offset and writer epoch), waiting for an offset to be
+//! projected, and rebuilding from zero.
 
+use crate::dialect::{self, Backend, WriteLock};
 use crate::error::{int, uint, ProjectionError};
 use crate::migrate;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,37 +14,52 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-const CONNECTIONS: u32 = 4;
 /// How often [`ReadStore::wait_until`] re-reads the stored offset, for projectors running in
 /// another process.
 pub const CROSS_PROCESS_POLL: Duration = Duration::from_millis(100);
 
+/// Where a partition's projection stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    /// The offset to read next: one past the last record read (applied or skipped), 0 when
+    /// none was.
+    pub next_offset: u64,
+    /// The newest writer epoch seen in the records read (see [`eventlog::EpochFence`]).
+    pub epoch: u64,
+}
+
 /// The read database. Cheap to clone: clones share the connections and the offset watchers.
 #[derive(Clone)]
 pub struct ReadStore {
-    pub(crate) pool: SqlitePool,
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
     /// Per partition, the next offset to project as last committed by this process.
     projected: Arc<Mutex<HashMap<u32, watch::Sender<u64>>>>,
 }
 
 impl ReadStore {
-    /// Opens (creating if missing) the read database at `path` and brings its schema up to date.
+    /// Opens (creating if missing) the SQLite read database at `path` and brings its schema up
+    /// to date: the embedded default, and a shorthand for [`ReadStore::connect`] with a
+    /// `sqlite://` URL.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, ProjectionError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path.as_ref())
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT)
-            .disable_statement_logging();
-        let pool = SqlitePoolOptions::new()
-            .max_connections(CONNECTIONS)
-            .connect_with(options)
-            .await?;
-        migrate::run(&pool).await?;
+        let options = SqliteConnectOptions::new().filename(path.as_ref());
+        let pool = dialect::connect_sqlite(options).await?;
+        Self::ready(Backend::Sqlite, pool).await
+    }
+
+    /// Connects to the read database at `url` and brings its schema up to date:
+    /// `sqlite://<path>` (the file is created if missing) or `postgres://user@host/database`
+    /// (the database must exist). Any other scheme is [`ProjectionError::UnsupportedUrl`].
+    pub async fn connect(url: &str) -> Result<Self, ProjectionError> {
+        let (backend, pool) = Backend::connect(url).await?;
+        Self::ready(backend, pool).await
+    }
+
+    async fn ready(backend: Backend, pool: AnyPool) -> Result<Self, ProjectionError> {
+        migrate::run(&pool, backend).await?;
         Ok(Self {
             pool,
+            backend,
             projected: Arc::default(),
         })
     }
@@ -52,16 +69,34 @@ impl ReadStore {
         self.pool.close().await;
     }
 
-    /// The offset of `partition` to project next: one past the last applied record, 0 when
-    /// nothing was.
+    /// The offset of `partition` to project next: one past the last record read (applied or
+    /// skipped), 0 when none was.
     pub async fn next_offset(&self, partition: u32) -> Result<u64, ProjectionError> {
-        let stored: Option<i64> = sqlx::query_scalar(
-            r#"SELECT next_offset FROM projection_offsets WHERE "partition" = $1"#,
+        Ok(self.position(partition).await?.next_offset)
+    }
+
+    /// Where the projection of `partition` stands (all zero before its first batch).
+    pub async fn position(&self, partition: u32) -> Result<Position, ProjectionError> {
+        let mut connection = self.pool.acquire().await?;
+        Self::read_position(&mut connection, partition).await
+    }
+
+    pub(crate) async fn read_position(
+        connection: &mut AnyConnection,
+        partition: u32,
+    ) -> Result<Position, ProjectionError> {
+        let stored: Option<(i64, i64)> = sqlx::query_as(
+            r#"SELECT next_offset, epoch FROM projection_offsets WHERE "partition" = $1"#,
         )
         .bind(i64::from(partition))
-        .fetch_optional(&self.pool)
+        .fetch_optional(connection)
         .await?;
-        Ok(stored.map_or(0, uint))
+        Ok(
+            stored.map_or(Position::default(), |(next, epoch)| Position {
+                next_offset: uint(next),
+                epoch: uint(epoch),
+            }),
+        )
     }
 
     /// Waits until the record at `offset` of `partition` is projected (the next offset is past
@@ -95,7 +130,10 @@ impl ReadStore {
 
     /// Empties every table and forgets every offset: projecting again starts from offset 0.
     pub async fn rebuild(&self) -> Result<(), ProjectionError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .backend
+            .begin_write(&self.pool, WriteLock::Rows)
+            .await?;
         for statement in [
             "DELETE FROM members",
             "DELETE FROM merchants",
@@ -128,18 +166,20 @@ impl ReadStore {
         Ok(())
     }
 
-    /// Stores `next` as the next offset of `partition` inside `tx`.
-    pub(crate) async fn store_offset(
-        tx: &mut sqlx::SqliteConnection,
+    /// Stores `position` as where `partition` stands, inside `tx`.
+    pub(crate) async fn store_position(
+        tx: &mut AnyConnection,
         partition: u32,
-        next: u64,
+        position: Position,
     ) -> Result<(), ProjectionError> {
         sqlx::query(
-            r#"INSERT INTO projection_offsets ("partition", next_offset) VALUES ($1, $2)
-               ON CONFLICT ("partition") DO UPDATE SET next_offset = excluded.next_offset"#,
+            r#"INSERT INTO projection_offsets ("partition", next_offset, epoch) VALUES ($1, $2, $3)
+               ON CONFLICT ("partition") DO UPDATE
+               SET next_offset = excluded.next_offset, epoch = excluded.epoch"#,
         )
         .bind(i64::from(partition))
-        .bind(int(next)?)
+        .bind(int(position.next_offset)?)
+        .bind(int(position.epoch)?)
         .execute(tx)
         .await?;
         Ok(())

@@ -1,13 +1,14 @@
 //! The `api_keys` read table: issued, rotated with a grace period, revoked, rebuilt.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
 use chrono::{Duration, TimeZone, Utc};
 use domain::account::Role;
 use domain::ids::{AccountId, ApiKeyId};
 use domain::{Command, EventKind};
-use support::{Setup, ACCOUNT};
+use support::{Backend, Setup, ACCOUNT};
 
 async fn issue(setup: &Setup, identity: &str, hash: &str) -> ApiKeyId {
     let events = setup
@@ -26,9 +27,8 @@ async fn issue(setup: &Setup, identity: &str, hash: &str) -> ApiKeyId {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn keys_are_projected_through_their_lifecycle() {
-    let setup = Setup::new().await;
+async fn keys_are_projected_through_their_lifecycle(backend: Backend) {
+    let setup = Setup::new(backend).await;
     setup.account().await;
     let id = issue(&setup, "app", "hash-1").await;
     let store = setup.store("read.db").await;
@@ -75,3 +75,5 @@ async fn keys_are_projected_through_their_lifecycle() {
     setup.projector(&store).catch_up().await.unwrap();
     assert_eq!(store.api_key(ACCOUNT, id).await.unwrap(), Some(row));
 }
+
+per_backend!(keys_are_projected_through_their_lifecycle,);

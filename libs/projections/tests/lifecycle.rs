@@ -3,17 +3,17 @@
 //! the entity the engine holds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
 use domain::catalog::MemberFields;
 use domain::ids::{CredentialId, RedemptionId};
 use domain::Command;
 use projections::PageRequest;
-use support::{created, redeem, seed, Setup, ACCOUNT};
+use support::{created, redeem, seed, Backend, Setup, ACCOUNT};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn projected_rows_match_the_engine_state() {
-    let setup = Setup::new().await;
+async fn projected_rows_match_the_engine_state(backend: Backend) {
+    let setup = Setup::new(backend).await;
     let seeded = seed(&setup).await;
     let mut codes = Vec::new();
     for _ in 0..5 {
@@ -151,3 +151,5 @@ async fn projected_rows_match_the_engine_state() {
         assert_eq!(row.updated_at, redemption.updated_at);
     }
 }
+
+per_backend!(projected_rows_match_the_engine_state,);

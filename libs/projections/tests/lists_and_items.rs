@@ -3,13 +3,14 @@
 //! from zero (or a restart half-way) gives the same rows.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
 use domain::catalog::{ItemFields, ItemSetFields, ListFields, MerchantFields, StoreFields};
 use domain::ids::{ItemId, ItemSetId, MemberId, MemberListId, MerchantId, StoreId, StoreListId};
 use domain::{Command, Event, EventKind};
 use projections::{ItemFilter, PageRequest};
-use support::{Setup, ACCOUNT, PARTITION};
+use support::{Backend, Setup, ACCOUNT, PARTITION};
 
 /// The id of the list, item or set `events` created.
 fn made(events: &[Event]) -> u64 {
@@ -183,9 +184,8 @@ async fn traffic(setup: &Setup) -> Made {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn memberships_follow_the_log() {
-    let setup = Setup::new().await;
+async fn memberships_follow_the_log(backend: Backend) {
+    let setup = Setup::new(backend).await;
     let made = traffic(&setup).await;
     let store = setup.store("read.db").await;
     setup.projector(&store).catch_up().await.unwrap();
@@ -285,9 +285,8 @@ async fn memberships_follow_the_log() {
     assert_eq!(sets.items, vec![set]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_read_model_agrees_with_the_live_state() {
-    let setup = Setup::new().await;
+async fn the_read_model_agrees_with_the_live_state(backend: Backend) {
+    let setup = Setup::new(backend).await;
     let made = traffic(&setup).await;
     let store = setup.store("read.db").await;
     setup.projector(&store).catch_up().await.unwrap();
@@ -322,9 +321,8 @@ async fn the_read_model_agrees_with_the_live_state() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rebuild_or_a_restart_gives_the_same_rows() {
-    let setup = Setup::new().await;
+async fn a_rebuild_or_a_restart_gives_the_same_rows(backend: Backend) {
+    let setup = Setup::new(backend).await;
     traffic(&setup).await;
     let reference = setup.store("reference.db").await;
     setup.projector(&reference).catch_up().await.unwrap();
@@ -354,3 +352,9 @@ async fn a_rebuild_or_a_restart_gives_the_same_rows() {
     store.apply_batch(PARTITION, &records).await.unwrap();
     assert_eq!(store.dump().await.unwrap(), expected);
 }
+
+per_backend!(
+    memberships_follow_the_log,
+    the_read_model_agrees_with_the_live_state,
+    a_rebuild_or_a_restart_gives_the_same_rows,
+);

@@ -1,15 +1,15 @@
 //! `ReadStore::merchant_stores`: one merchant's stores, paged, and none for another merchant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
 use domain::ids::MerchantId;
 use projections::PageRequest;
-use support::{seed, Setup, ACCOUNT};
+use support::{seed, Backend, Setup, ACCOUNT};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_merchant_lists_only_its_own_stores() {
-    let setup = Setup::new().await;
+async fn a_merchant_lists_only_its_own_stores(backend: Backend) {
+    let setup = Setup::new(backend).await;
     let seeded = seed(&setup).await;
     let store = setup.store("read.db").await;
     setup.projector(&store).catch_up().await.unwrap();
@@ -34,3 +34,5 @@ async fn a_merchant_lists_only_its_own_stores() {
         .unwrap();
     assert_eq!((none.total_entries, none.items.len()), (0, 0));
 }
+
+per_backend!(a_merchant_lists_only_its_own_stores,);

@@ -1,6 +1,7 @@
 //! The read models after real engine traffic: the seed flow and pagination.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
 use domain::credential::CredentialStatus;
@@ -8,11 +9,10 @@ use domain::ids::{CredentialId, RedemptionId};
 use domain::offer::OfferStatus;
 use domain::redemption::RedemptionStatus;
 use projections::{CredentialFilter, PageRequest};
-use support::{seed, Setup, ACCOUNT, PARTITION};
+use support::{seed, Backend, Setup, ACCOUNT, PARTITION};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_seed_flow_is_readable() {
-    let setup = Setup::new().await;
+async fn the_seed_flow_is_readable(backend: Backend) {
+    let setup = Setup::new(backend).await;
     let seeded = seed(&setup).await;
     let store = setup.store("read.db").await;
     let next = setup.projector(&store).catch_up().await.unwrap();
@@ -117,9 +117,8 @@ async fn the_seed_flow_is_readable() {
     assert_eq!(listed.items, vec![redemption]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lists_page_sparkfly_style() {
-    let setup = Setup::new().await;
+async fn lists_page_sparkfly_style(backend: Backend) {
+    let setup = Setup::new(backend).await;
     setup.account().await;
     setup.members("m", 120).await;
     let store = setup.store("read.db").await;
@@ -150,3 +149,5 @@ async fn lists_page_sparkfly_style() {
         (100, 100, 2)
     );
 }
+
+per_backend!(the_seed_flow_is_readable, lists_page_sparkfly_style,);

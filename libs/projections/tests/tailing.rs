@@ -2,18 +2,19 @@
 //! projection rate (run with `--ignored --nocapture`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
+use domain::ids::MemberId;
 use domain::{Command, Event, EventKind};
 use eventlog::EventLog;
 use projections::ReadStore;
 use std::time::{Duration, Instant};
-use support::{create_member, issue, redeem, Setup, ACCOUNT, PARTITION};
+use support::{create_member, issue, redeem, Backend, Setup, ACCOUNT, PARTITION};
 use tokio::sync::watch;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_sees_its_own_write_in_the_next_list() {
-    let setup = Setup::new().await;
+async fn a_client_sees_its_own_write_in_the_next_list(backend: Backend) {
+    let setup = Setup::new(backend).await;
     setup.account().await;
     let store = setup.store("read.db").await;
     let (stop, shutdown) = watch::channel(false);
@@ -50,9 +51,8 @@ async fn a_client_sees_its_own_write_in_the_next_list() {
         .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_projection_by_another_store_on_the_same_file_is_seen() {
-    let setup = Setup::new().await;
+async fn a_projection_by_another_store_on_the_same_file_is_seen(backend: Backend) {
+    let setup = Setup::new(backend).await;
     setup.account().await;
     let projecting = setup.store("read.db").await;
     let reading = setup.store("read.db").await;
@@ -81,41 +81,56 @@ async fn a_projection_by_another_store_on_the_same_file_is_seen() {
         .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a measurement: run with --ignored --nocapture"]
-async fn projection_rate() {
-    let setup = Setup::new().await;
+/// The projector's rate on the realistic mix: first 10,000 members alone, then 4 rounds of
+/// 1,000 new members, a credential issued to each and every one redeemed at the POS.
+async fn projection_rate(backend: Backend) {
+    let setup = Setup::new(backend).await;
     setup.account().await;
-    setup.members("m", 5000).await;
+    setup.members("m", 10_000).await;
     let store = setup.store("read.db").await;
     let projector = setup.projector(&store);
-    let members = measure("member_created", &store, || projector.catch_up()).await;
+    let members = measure("member_created", backend, &store, || projector.catch_up()).await;
 
-    let member = setup.member("alice").await;
     let shop = setup.store_id().await;
     let channel = setup.channel().await;
     let offer = setup.offer(channel).await;
     projector.catch_up().await.unwrap();
-    let issued = concurrently(&setup, (0..1500).map(|_| issue(member, channel, offer))).await;
-    let codes: Vec<String> = issued
-        .iter()
-        .filter_map(|events| {
-            events.iter().find_map(|event| match &event.kind {
-                EventKind::CredentialIssued(x) => x.identifier.clone(),
-                _ => None,
+    for round in 0..4 {
+        let created = concurrently(
+            &setup,
+            (0..1000).map(|n| create_member(&format!("round-{round}-{n:04}"))),
+        )
+        .await;
+        let issued = concurrently(
+            &setup,
+            created
+                .iter()
+                .map(|events| issue(MemberId(support::created(events)), channel, offer)),
+        )
+        .await;
+        let codes: Vec<String> = issued
+            .iter()
+            .filter_map(|events| {
+                events.iter().find_map(|event| match &event.kind {
+                    EventKind::CredentialIssued(x) => x.identifier.clone(),
+                    _ => None,
+                })
             })
-        })
-        .collect();
-    concurrently(&setup, codes.iter().map(|code| redeem(shop, code))).await;
-    let mixed = measure("credential_issued + redemption_committed", &store, || {
-        projector.catch_up()
-    })
+            .collect();
+        concurrently(&setup, codes.iter().map(|code| redeem(shop, code))).await;
+    }
+    let mixed = measure(
+        "member_created + credential_issued + redemption_committed",
+        backend,
+        &store,
+        || projector.catch_up(),
+    )
     .await;
     assert!(members > 0.0 && mixed > 0.0);
 }
 
 /// Runs `project` and prints how many events per second it applied.
-async fn measure<F, Fut>(what: &str, store: &ReadStore, project: F) -> f64
+async fn measure<F, Fut>(what: &str, backend: Backend, store: &ReadStore, project: F) -> f64
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<u64, projections::ProjectionError>>,
@@ -126,7 +141,8 @@ where
     let elapsed = started.elapsed();
     let rate = (to - from) as f64 / elapsed.as_secs_f64();
     println!(
-        "{what}: {} events in {elapsed:?}, {rate:.0} events/s",
+        "{what} into {:?}: {} events in {elapsed:?}, {rate:.0} events/s",
+        backend,
         to - from
     );
     rate
@@ -146,3 +162,10 @@ async fn concurrently(setup: &Setup, commands: impl Iterator<Item = Command>) ->
     }
     answers
 }
+
+per_backend!(
+    a_client_sees_its_own_write_in_the_next_list,
+    a_projection_by_another_store_on_the_same_file_is_seen,
+    #[ignore = "a measurement: run with --ignored --nocapture"]
+    projection_rate,
+);

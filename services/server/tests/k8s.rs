@@ -61,7 +61,10 @@ fn every_document_is_a_named_kubernetes_object() {
         for field in ["apiVersion", "kind"] {
             assert!(doc[field].is_string(), "{file}: no {field}");
         }
-        assert!(doc["metadata"]["name"].is_string(), "{file}: no metadata.name");
+        assert!(
+            doc["metadata"]["name"].is_string(),
+            "{file}: no metadata.name"
+        );
     }
     let kinds: Vec<&str> = documents
         .iter()
@@ -80,8 +83,14 @@ fn containers_run_our_binaries_with_requests_probes_and_known_settings() {
             let binary = container["command"][0].as_str().unwrap();
             assert!(BINARIES.contains(&binary), "{file}: runs {binary}");
             let requests = &container["resources"]["requests"];
-            assert!(requests["cpu"].is_string() && requests["memory"].is_string(), "{file}");
-            assert!(container["resources"]["limits"]["memory"].is_string(), "{file}");
+            assert!(
+                requests["cpu"].is_string() && requests["memory"].is_string(),
+                "{file}"
+            );
+            assert!(
+                container["resources"]["limits"]["memory"].is_string(),
+                "{file}"
+            );
             for variable in container["env"].as_array().into_iter().flatten() {
                 let name = variable["name"].as_str().unwrap();
                 assert!(SETTINGS.contains(&name), "{file}: unknown setting {name}");
@@ -99,7 +108,10 @@ fn containers_run_our_binaries_with_requests_probes_and_known_settings() {
             .or_else(|| doc["stringData"].as_object());
         if let Some(data) = data {
             for name in data.keys() {
-                assert!(SETTINGS.contains(&name.as_str()), "{file}: unknown setting {name}");
+                assert!(
+                    SETTINGS.contains(&name.as_str()),
+                    "{file}: unknown setting {name}"
+                );
             }
         }
     }

@@ -10,7 +10,7 @@ use crate::auth::TokenSecret;
 use crate::state::AppState;
 use domain::ids::AccountId;
 use engine::{partition_of, ActorConfig, EngineError, PartitionActor, PartitionHandle};
-use eventlog::{open_snapshots, redact, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
+use eventlog::{open_snapshots, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
 use projections::{ProjectionError, ProjectorConfig, ProjectorGroup, ReadStore};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,9 +30,6 @@ pub enum StackError {
     /// The metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
-    /// A read store this build cannot serve.
-    #[error("{0}")]
-    Unsupported(String),
 }
 
 /// Where the stack keeps its data, and what this process runs.
@@ -184,10 +181,7 @@ impl Stack {
 pub async fn open_read_store(url: &DbUrl) -> Result<ReadStore, StackError> {
     match url {
         DbUrl::Sqlite(path) => Ok(ReadStore::open(path).await?),
-        DbUrl::Postgres(url) => Err(StackError::Unsupported(format!(
-            "read store {}: Postgres is not available in this build",
-            redact(url)
-        ))),
+        DbUrl::Postgres(url) => Ok(ReadStore::connect(url).await?),
     }
 }
 

@@ -6,7 +6,9 @@ use crate::error::{int, ProjectionError};
 use domain::EventKind;
 
 pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
-    let Target { tx, account, at } = target;
+    let Target {
+        tx, account, at, ..
+    } = target;
     match kind {
         EventKind::ApiKeyIssued(key) => {
             sqlx::query(

@@ -1,32 +1,26 @@
 //! Members, merchants, stores and channels: rows replaced whole on create and update, removed
-//! on delete.
+//! on delete. Members are many, so they go through the batch's cache (`cache`); the others are
+//! written at once.
 
+use super::cache::CachedRow;
+use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
+use domain::catalog::Member;
 use domain::EventKind;
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
-    let Target { tx, account, .. } = target;
+    let Target {
+        tx, rows, account, ..
+    } = target;
     match kind {
         EventKind::MemberCreated(member) | EventKind::MemberUpdated(member) => {
-            sqlx::query(
-                "INSERT INTO members (account_id, id, identifier, body) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (account_id, id) DO UPDATE
-                 SET identifier = excluded.identifier, body = excluded.body",
-            )
-            .bind(account)
-            .bind(int(member.id.0)?)
-            .bind(&member.identifier)
-            .bind(json(&member)?)
-            .execute(tx)
-            .await?;
+            rows.members.put((account, int(member.id.0)?), member);
         }
         EventKind::MemberDeleted(deleted) => {
-            sqlx::query("DELETE FROM members WHERE account_id = $1 AND id = $2")
-                .bind(account)
-                .bind(int(deleted.member_id.0)?)
-                .execute(tx)
-                .await?;
+            rows.members.remove((account, int(deleted.member_id.0)?));
         }
         EventKind::MerchantCreated(merchant) | EventKind::MerchantUpdated(merchant) => {
             sqlx::query(
@@ -94,4 +88,26 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
         _ => {}
     }
     Ok(())
+}
+
+impl CachedRow for Member {
+    const TABLE: &'static str = "members";
+    const COLUMNS: &'static [&'static str] = &["identifier", "body"];
+    const LOADED: &'static str = "body";
+
+    fn decode(row: &AnyRow) -> Result<Self, ProjectionError> {
+        let body: String = row.try_get(1)?;
+        serde_json::from_str(&body).map_err(ProjectionError::decode("member row"))
+    }
+
+    fn values(&self) -> Result<Vec<Value>, ProjectionError> {
+        Ok(vec![
+            Value::Text(self.identifier.clone()),
+            Value::Text(json(self)?),
+        ])
+    }
+
+    fn unique(&self) -> Option<&str> {
+        Some(&self.identifier)
+    }
 }

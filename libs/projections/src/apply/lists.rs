@@ -8,11 +8,13 @@ use crate::error::{int, ProjectionError};
 use chrono::{DateTime, Utc};
 use domain::catalog::{MemberList, StoreList};
 use domain::EventKind;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use std::collections::BTreeSet;
 
 pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
-    let Target { tx, account, at } = target;
+    let Target {
+        tx, account, at, ..
+    } = target;
     match kind {
         EventKind::StoreListCreated(mut list) => {
             let ids: Vec<u64> = std::mem::take(&mut list.store_ids)
@@ -79,7 +81,7 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
 
 /// Takes a deleted store or member off every list it was on.
 pub(super) async fn forget(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     kind: &EventKind,
 ) -> Result<(), ProjectionError> {
@@ -99,7 +101,7 @@ pub(super) async fn forget(
 }
 
 async fn put_store_list(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     list: &StoreList,
 ) -> Result<(), ProjectionError> {
@@ -120,7 +122,7 @@ async fn put_store_list(
 }
 
 async fn put_member_list(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     list: &MemberList,
 ) -> Result<(), ProjectionError> {
@@ -138,7 +140,7 @@ async fn put_member_list(
 }
 
 async fn touch_store_list(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     list: u64,
     name: Option<String>,
@@ -157,7 +159,7 @@ async fn touch_store_list(
 }
 
 async fn touch_member_list(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     list: u64,
     name: Option<String>,

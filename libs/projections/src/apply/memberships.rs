@@ -1,10 +1,12 @@
 //! Membership rows shared by store lists, member lists and item sets: one row per (list, id),
 //! added, removed, replaced, and forgotten when the list or the member goes.
 
+use super::sql::{self, Value};
 use crate::error::{int, ProjectionError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::{AnyConnection, AssertSqlSafe};
+use std::collections::BTreeSet;
 
 /// A list table and the table of its memberships.
 pub(super) struct Lists {
@@ -40,58 +42,52 @@ pub(super) const ITEM_SETS: Lists = Lists {
 };
 
 impl Lists {
-    /// Adds `ids` to `list` (those already there stay once).
+    /// Adds `ids` to `list` (those already there stay once), in one statement.
     pub(super) async fn add(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         account: i64,
         list: u64,
         ids: &[u64],
     ) -> Result<(), ProjectionError> {
-        let sql = format!(
-            "INSERT INTO {} (account_id, {}, {}) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            self.memberships, self.list_column, self.member_column
-        );
         let list = int(list)?;
-        for &id in ids {
-            sqlx::query(audited(&sql))
-                .bind(account)
-                .bind(list)
-                .bind(int(id)?)
-                .execute(&mut *tx)
-                .await?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for &id in ids.iter().collect::<BTreeSet<_>>() {
+            rows.push(vec![
+                Value::Int(account),
+                Value::Int(list),
+                Value::Int(int(id)?),
+            ]);
         }
-        Ok(())
+        let keys = ["account_id", self.list_column, self.member_column];
+        sql::upsert(tx, self.memberships, &keys, &[], rows).await
     }
 
-    /// Removes `ids` from `list`.
+    /// Removes `ids` from `list`, in one statement.
     pub(super) async fn remove(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         account: i64,
         list: u64,
         ids: &[u64],
     ) -> Result<(), ProjectionError> {
-        let sql = format!(
-            "DELETE FROM {} WHERE account_id = $1 AND {} = $2 AND {} = $3",
-            self.memberships, self.list_column, self.member_column
-        );
-        let list = int(list)?;
-        for &id in ids {
-            sqlx::query(audited(&sql))
-                .bind(account)
-                .bind(list)
-                .bind(int(id)?)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let head = format!("DELETE FROM {}", self.memberships);
+        let fixed = [
+            ("account_id", Value::Int(account)),
+            (self.list_column, Value::Int(int(list)?)),
+        ];
+        let ids = ids
+            .iter()
+            .map(|&id| int(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        sql::in_list(tx, &head, &fixed, self.member_column, &ids).await?;
         Ok(())
     }
 
     /// Makes `ids` the whole membership of `list`.
     pub(super) async fn replace(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         account: i64,
         list: u64,
         ids: &[u64],
@@ -111,7 +107,7 @@ impl Lists {
     /// Removes `member` from every list of the account.
     pub(super) async fn forget_member(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         account: i64,
         member: u64,
     ) -> Result<(), ProjectionError> {
@@ -130,7 +126,7 @@ impl Lists {
     /// Deletes `list` and its memberships.
     pub(super) async fn delete(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         account: i64,
         list: u64,
     ) -> Result<(), ProjectionError> {
@@ -151,7 +147,7 @@ impl Lists {
     /// A list that is not there is left alone.
     pub(super) async fn touch<T: Serialize + DeserializeOwned>(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         account: i64,
         list: u64,
         change: impl FnOnce(&mut T) -> String,

@@ -1,5 +1,5 @@
 //! Applying log records to the read tables: one transaction per batch, holding the rows and
-//! the partition's next offset together, so a crash neither loses nor doubles an event.
+//! the partition's position together, so a crash neither loses nor doubles an event.
 //!
 //! - `catalog`: members, merchants, stores, channels.
 //! - `offers`: offers and their channel links.
@@ -9,77 +9,141 @@
 //! - `lists`: store lists and member lists, with their memberships.
 //! - `items`: items and item sets, with the sets' memberships.
 //! - `memberships`: the membership rows lists and sets share.
+//! - `cache` and `prefetch`: the batch's write-behind cache of the hot rows (members,
+//!   credentials, redemptions) and what it loads up front; `sql`: the multi-row statements.
 
 mod api_keys;
+mod cache;
 mod catalog;
 mod credentials;
 mod items;
 mod lists;
 mod memberships;
 mod offers;
+mod prefetch;
 mod redemptions;
+mod sql;
 
+use crate::dialect::WriteLock;
 use crate::error::{int, ProjectionError};
-use crate::store::ReadStore;
+use crate::store::{Position, ReadStore};
+use cache::RowCache;
 use chrono::{DateTime, Utc};
+use domain::catalog::Member;
+use domain::credential::Credential;
 use domain::{Event, EventKind};
 use engine::Envelope;
-use eventlog::LogRecord;
+use eventlog::{EpochFence, LogRecord, RecordKind};
+use redemptions::StoredRedemption;
 use serde::Serialize;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
-/// Where one event is applied: the transaction, the account and when the event occurred.
+/// Where one event is applied: the transaction, the batch's cached rows, the account and when
+/// the event occurred.
 pub(crate) struct Target<'a> {
-    pub(crate) tx: &'a mut SqliteConnection,
+    pub(crate) tx: &'a mut AnyConnection,
+    pub(crate) rows: &'a mut Rows,
     pub(crate) account: i64,
     pub(crate) at: DateTime<Utc>,
 }
 
+/// The hot rows of a batch, written back when it ends.
+#[derive(Default)]
+pub(crate) struct Rows {
+    pub(crate) members: RowCache<Member>,
+    pub(crate) credentials: RowCache<Credential>,
+    pub(crate) redemptions: RowCache<StoredRedemption>,
+}
+
+impl Rows {
+    async fn flush(&mut self, tx: &mut AnyConnection) -> Result<(), ProjectionError> {
+        self.members.flush(tx).await?;
+        self.credentials.flush(tx).await?;
+        self.redemptions.flush(tx).await
+    }
+}
+
+/// One event of the batch with its account.
+pub(crate) struct Decoded {
+    pub(crate) account: i64,
+    pub(crate) event: Event,
+}
+
 impl ReadStore {
     /// Applies `records` of `partition` (in offset order) to the read tables and stores the
-    /// offset after the last one, all in one transaction. Records below the stored offset were
-    /// applied before and are skipped; a record past it (a gap) is refused. Answers the
-    /// partition's next offset.
+    /// partition's new position, all in one transaction; answers the next offset.
+    ///
+    /// Records below the stored next offset were read before and are skipped; offsets may
+    /// leave gaps. Every record passes the partition's [`EpochFence`] (resumed from the stored
+    /// epoch): claim markers and records of a fenced writer are not applied, but still move
+    /// the position past them.
     pub async fn apply_batch(
         &self,
         partition: u32,
         records: &[LogRecord],
     ) -> Result<u64, ProjectionError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let stored: Option<i64> = sqlx::query_scalar(
-            r#"SELECT next_offset FROM projection_offsets WHERE "partition" = $1"#,
-        )
-        .bind(i64::from(partition))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let start = stored.map_or(0, crate::error::uint);
-        let mut next = start;
-        for record in records.iter().filter(|record| record.offset >= start) {
-            if record.offset != next {
-                return Err(ProjectionError::OffsetGap {
-                    partition,
-                    expected: next,
-                    got: record.offset,
-                });
+        let decoded = decode_events(records);
+        let mut tx = self
+            .backend
+            .begin_write(&self.pool, WriteLock::Partition(partition))
+            .await?;
+        let start = ReadStore::read_position(&mut tx, partition).await?;
+        let mut fence = EpochFence::new(start.epoch);
+        let mut next = start.next_offset;
+        let mut events = Vec::with_capacity(records.len());
+        for (record, decoded) in records.iter().zip(decoded) {
+            if record.offset < start.next_offset {
+                continue;
             }
-            let envelope = Envelope::<Event>::decode(&record.payload)
-                .map_err(ProjectionError::decode("event envelope"))?;
+            next = record.offset + 1;
+            if fence.admit(record) {
+                if let Some(decoded) = decoded {
+                    events.push(decoded?);
+                }
+            }
+        }
+        if next == start.next_offset {
+            return Ok(next);
+        }
+        let mut rows = Rows::default();
+        prefetch::load(&mut rows, &mut tx, &events).await?;
+        for Decoded { account, event } in events {
             let target = Target {
                 tx: &mut tx,
-                account: int(envelope.account_id.0)?,
-                at: envelope.event.occurred_at,
+                rows: &mut rows,
+                account,
+                at: event.occurred_at,
             };
-            apply(target, envelope.event.kind).await?;
-            next = record.offset + 1;
+            apply(target, event.kind).await?;
         }
-        if next == start {
-            return Ok(start);
-        }
-        ReadStore::store_offset(&mut tx, partition, next).await?;
+        rows.flush(&mut tx).await?;
+        let position = Position {
+            next_offset: next,
+            epoch: fence.newest(),
+        };
+        ReadStore::store_position(&mut tx, partition, position).await?;
         tx.commit().await?;
         self.announce(partition, next);
         Ok(next)
     }
+}
+
+/// Decodes the event records of a batch before its transaction begins (claim markers have no
+/// payload: `None`); a record that does not decode is an error only once the fence admits it.
+fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, ProjectionError>>> {
+    records
+        .iter()
+        .map(|record| {
+            (record.kind == RecordKind::Event).then(|| {
+                let envelope = Envelope::<Event>::decode(&record.payload)
+                    .map_err(ProjectionError::decode("event envelope"))?;
+                Ok(Decoded {
+                    account: int(envelope.account_id.0)?,
+                    event: envelope.event,
+                })
+            })
+        })
+        .collect()
 }
 
 /// Applies one event; events no read needs (accounts) change nothing.

@@ -6,10 +6,12 @@ use crate::error::{int, ProjectionError};
 use domain::channel::OfferChannel;
 use domain::offer::{Offer, OfferStatus};
 use domain::EventKind;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
-    let Target { tx, account, at } = target;
+    let Target {
+        tx, account, at, ..
+    } = target;
     match kind {
         EventKind::OfferCreated(offer) | EventKind::OfferUpdated(offer) => {
             save(tx, account, &offer).await?;
@@ -77,7 +79,7 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
 }
 
 async fn load(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     id: i64,
 ) -> Result<Option<Offer>, ProjectionError> {
@@ -91,11 +93,7 @@ async fn load(
         .transpose()
 }
 
-async fn save(
-    tx: &mut SqliteConnection,
-    account: i64,
-    offer: &Offer,
-) -> Result<(), ProjectionError> {
+async fn save(tx: &mut AnyConnection, account: i64, offer: &Offer) -> Result<(), ProjectionError> {
     sqlx::query(
         "INSERT INTO offers (account_id, id, name, status, merchant_id, expires_at, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -116,7 +114,7 @@ async fn save(
 }
 
 async fn save_link(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     account: i64,
     link: &OfferChannel,
 ) -> Result<(), ProjectionError> {

@@ -1,105 +1,95 @@
 //! Redemptions and reservations, and the credential statuses each step implies (the same moves
-//! as the domain's `evolve`).
+//! as the domain's `evolve`). Both go through the batch's cache (`cache`).
 
-use super::credentials::{self, settle};
+use super::cache::CachedRow;
+use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use crate::rows::RedemptionRow;
-use chrono::{DateTime, Utc};
 use domain::credential::{CredentialLock, CredentialStatus};
 use domain::event::RecordedRedemption;
 use domain::ids::{CredentialId, RedemptionId};
 use domain::redemption::RedemptionStatus;
 use domain::EventKind;
-use sqlx::SqliteConnection;
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
-pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
-    let Target { tx, account, at } = target;
+/// A redemption row as the table keeps it: the row, and the discount engine's answer as the
+/// JSON text it was recorded in (never parsed on the write path).
+pub(crate) struct StoredRedemption {
+    /// The row (its `evaluation` left empty: see `evaluation`).
+    pub(crate) row: RedemptionRow,
+    /// The evaluation column.
+    pub(crate) evaluation: String,
+}
+
+pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+    let at = target.at;
     match kind {
         EventKind::RedemptionCommitted(recorded) => {
-            let row = record(tx, account, recorded, RedemptionStatus::Committed, at).await?;
-            for id in row.credential_ids {
-                redeem(tx, account, id, at).await?;
+            let ids = target.record(recorded, RedemptionStatus::Committed)?;
+            for id in ids {
+                target.redeem(id).await?;
             }
         }
         EventKind::RedemptionReserved(recorded) => {
-            let row = record(tx, account, recorded, RedemptionStatus::Reserved, at).await?;
+            let expires_at = recorded.expires_at.unwrap_or(at);
+            let redemption_id = recorded.redemption_id;
             let lock = CredentialLock {
-                redemption_id: row.id,
-                expires_at: row.expires_at.unwrap_or(at),
+                redemption_id,
+                expires_at,
             };
-            for id in row.credential_ids {
-                if let Some(mut credential) = credentials::load(tx, account, id).await? {
-                    credential.status = CredentialStatus::Locked;
-                    credential.lock = Some(lock);
-                    credential.updated_at = at;
-                    credentials::save(tx, account, &credential).await?;
-                }
+            for id in target.record(recorded, RedemptionStatus::Reserved)? {
+                target
+                    .change_credential(id, |credential| {
+                        credential.status = CredentialStatus::Locked;
+                        credential.lock = Some(lock);
+                    })
+                    .await?;
             }
         }
         EventKind::ReservationConfirmed(confirmed) => {
-            let ids = close(
-                tx,
-                account,
-                confirmed.redemption_id,
-                RedemptionStatus::Committed,
-                at,
-            );
-            for id in ids.await? {
-                redeem(tx, account, id, at).await?;
+            let ids = target
+                .close(confirmed.redemption_id, RedemptionStatus::Committed)
+                .await?;
+            for id in ids {
+                target.redeem(id).await?;
             }
         }
         EventKind::ReservationCancelled(released) => {
-            release(
-                tx,
-                account,
-                released.redemption_id,
-                RedemptionStatus::Cancelled,
-                at,
-            )
-            .await?;
+            target
+                .release(released.redemption_id, RedemptionStatus::Cancelled)
+                .await?;
         }
         EventKind::ReservationExpired(released) => {
-            release(
-                tx,
-                account,
-                released.redemption_id,
-                RedemptionStatus::Expired,
-                at,
-            )
-            .await?;
+            target
+                .release(released.redemption_id, RedemptionStatus::Expired)
+                .await?;
         }
         EventKind::RedemptionVoided(voided) => {
-            let ids = close(
-                tx,
-                account,
-                voided.redemption_id,
-                RedemptionStatus::Voided,
-                at,
-            );
-            for id in ids.await? {
-                if let Some(mut credential) = credentials::load(tx, account, id).await? {
-                    credential.status = CredentialStatus::Open;
-                    credential.redeemed_at = None;
-                    credential.updated_at = at;
-                    credentials::save(tx, account, &credential).await?;
-                }
+            let ids = target
+                .close(voided.redemption_id, RedemptionStatus::Voided)
+                .await?;
+            for id in ids {
+                target
+                    .change_credential(id, |credential| {
+                        credential.status = CredentialStatus::Open;
+                        credential.redeemed_at = None;
+                    })
+                    .await?;
             }
         }
         EventKind::RedemptionReversed(reversed) => {
-            let ids = close(
-                tx,
-                account,
-                reversed.redemption_id,
-                RedemptionStatus::Reversed,
-                at,
-            );
-            for id in ids.await? {
-                settle(tx, account, id, at, |credential| {
-                    credential.status = CredentialStatus::Reversed;
-                    credential.reversed_at = Some(at);
-                })
+            let ids = target
+                .close(reversed.redemption_id, RedemptionStatus::Reversed)
                 .await?;
+            for id in ids {
+                target
+                    .settle(id, |credential| {
+                        credential.status = CredentialStatus::Reversed;
+                        credential.reversed_at = Some(at);
+                    })
+                    .await?;
             }
         }
         _ => {}
@@ -107,122 +97,114 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
     Ok(())
 }
 
-async fn redeem(
-    tx: &mut SqliteConnection,
-    account: i64,
-    id: CredentialId,
-    at: DateTime<Utc>,
-) -> Result<(), ProjectionError> {
-    settle(tx, account, id, at, |credential| {
-        credential.status = CredentialStatus::Redeemed;
-        credential.redeemed_at = Some(at);
-    })
-    .await
-}
-
-/// Writes the row of a newly recorded redemption and answers it.
-async fn record(
-    tx: &mut SqliteConnection,
-    account: i64,
-    recorded: RecordedRedemption,
-    status: RedemptionStatus,
-    at: DateTime<Utc>,
-) -> Result<RedemptionRow, ProjectionError> {
-    let mut credential_ids: Vec<CredentialId> = Vec::with_capacity(recorded.offers.len());
-    for redeemed in &recorded.offers {
-        if !credential_ids.contains(&redeemed.credential_id) {
-            credential_ids.push(redeemed.credential_id);
-        }
+impl Target<'_> {
+    async fn redeem(&mut self, id: CredentialId) -> Result<(), ProjectionError> {
+        let at = self.at;
+        self.settle(id, |credential| {
+            credential.status = CredentialStatus::Redeemed;
+            credential.redeemed_at = Some(at);
+        })
+        .await
     }
-    let evaluation = serde_json::to_value(&recorded.evaluation)
-        .map_err(ProjectionError::decode("redemption evaluation"))?;
-    let row = RedemptionRow {
-        id: recorded.redemption_id,
-        store_id: recorded.store_id,
-        status,
-        credential_ids,
-        offers: recorded.offers,
-        expires_at: recorded.expires_at,
-        created_at: at,
-        updated_at: at,
-        evaluation,
-    };
-    save(tx, account, &row).await?;
-    Ok(row)
-}
 
-/// Ends a reservation without redeeming: its credentials open again unless something else has
-/// taken them since.
-async fn release(
-    tx: &mut SqliteConnection,
-    account: i64,
-    id: RedemptionId,
-    status: RedemptionStatus,
-    at: DateTime<Utc>,
-) -> Result<(), ProjectionError> {
-    for credential_id in close(tx, account, id, status, at).await? {
-        if let Some(mut credential) = credentials::load(tx, account, credential_id).await? {
-            if credential.lock.is_some_and(|lock| lock.redemption_id == id) {
-                credential.status = CredentialStatus::Open;
-                credential.lock = None;
-                credential.updated_at = at;
-                credentials::save(tx, account, &credential).await?;
+    /// Keeps the row of a newly recorded redemption; answers its credentials.
+    fn record(
+        &mut self,
+        recorded: RecordedRedemption,
+        status: RedemptionStatus,
+    ) -> Result<Vec<CredentialId>, ProjectionError> {
+        let mut credential_ids: Vec<CredentialId> = Vec::with_capacity(recorded.offers.len());
+        for redeemed in &recorded.offers {
+            if !credential_ids.contains(&redeemed.credential_id) {
+                credential_ids.push(redeemed.credential_id);
             }
         }
+        let evaluation = serde_json::to_string(&recorded.evaluation)
+            .map_err(ProjectionError::decode("redemption evaluation"))?;
+        let row = RedemptionRow {
+            id: recorded.redemption_id,
+            store_id: recorded.store_id,
+            status,
+            credential_ids: credential_ids.clone(),
+            offers: recorded.offers,
+            expires_at: recorded.expires_at,
+            created_at: self.at,
+            updated_at: self.at,
+            evaluation: serde_json::Value::Null,
+        };
+        let key = (self.account, int(row.id.0)?);
+        self.rows
+            .redemptions
+            .put(key, StoredRedemption { row, evaluation });
+        Ok(credential_ids)
     }
-    Ok(())
+
+    /// Ends a reservation without redeeming: its credentials open again unless something else
+    /// has taken them since.
+    async fn release(
+        &mut self,
+        id: RedemptionId,
+        status: RedemptionStatus,
+    ) -> Result<(), ProjectionError> {
+        for credential_id in self.close(id, status).await? {
+            let key = self.credential_key(credential_id)?;
+            let at = self.at;
+            self.rows
+                .credentials
+                .update(self.tx, key, |credential| {
+                    if credential.lock.is_some_and(|lock| lock.redemption_id == id) {
+                        credential.status = CredentialStatus::Open;
+                        credential.lock = None;
+                        credential.updated_at = at;
+                    }
+                })
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Moves a redemption to `status`; answers its credentials (none when it is unknown).
+    async fn close(
+        &mut self,
+        id: RedemptionId,
+        status: RedemptionStatus,
+    ) -> Result<Vec<CredentialId>, ProjectionError> {
+        let key = (self.account, int(id.0)?);
+        let at = self.at;
+        let ids = self
+            .rows
+            .redemptions
+            .update(self.tx, key, |stored| {
+                stored.row.status = status;
+                stored.row.updated_at = at;
+                stored.row.credential_ids.clone()
+            })
+            .await?;
+        Ok(ids.unwrap_or_default())
+    }
 }
 
-/// Moves a redemption to `status`; answers its credentials (none when it is unknown).
-async fn close(
-    tx: &mut SqliteConnection,
-    account: i64,
-    id: RedemptionId,
-    status: RedemptionStatus,
-    at: DateTime<Utc>,
-) -> Result<Vec<CredentialId>, ProjectionError> {
-    let stored: Option<(String, String)> = sqlx::query_as(
-        "SELECT body, evaluation FROM redemptions WHERE account_id = $1 AND id = $2",
-    )
-    .bind(account)
-    .bind(int(id.0)?)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((body, evaluation)) = stored else {
-        return Ok(Vec::new());
-    };
-    let mut row: RedemptionRow =
-        serde_json::from_str(&body).map_err(ProjectionError::decode("redemption row"))?;
-    row.evaluation = serde_json::from_str(&evaluation)
-        .map_err(ProjectionError::decode("redemption evaluation"))?;
-    row.status = status;
-    row.updated_at = at;
-    save(tx, account, &row).await?;
-    Ok(row.credential_ids)
-}
+impl CachedRow for StoredRedemption {
+    const TABLE: &'static str = "redemptions";
+    const COLUMNS: &'static [&'static str] =
+        &["store_id", "status", "credential_ids", "evaluation", "body"];
+    const LOADED: &'static str = "body, evaluation";
 
-async fn save(
-    tx: &mut SqliteConnection,
-    account: i64,
-    row: &RedemptionRow,
-) -> Result<(), ProjectionError> {
-    sqlx::query(
-        "INSERT INTO redemptions
-             (account_id, id, store_id, status, credential_ids, evaluation, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (account_id, id) DO UPDATE
-         SET store_id = excluded.store_id, status = excluded.status,
-             credential_ids = excluded.credential_ids, evaluation = excluded.evaluation,
-             body = excluded.body",
-    )
-    .bind(account)
-    .bind(int(row.id.0)?)
-    .bind(int(row.store_id.0)?)
-    .bind(row.status.to_string())
-    .bind(json(&row.credential_ids)?)
-    .bind(json(&row.evaluation)?)
-    .bind(json(row)?)
-    .execute(tx)
-    .await?;
-    Ok(())
+    fn decode(row: &AnyRow) -> Result<Self, ProjectionError> {
+        let body: String = row.try_get(1)?;
+        Ok(Self {
+            row: serde_json::from_str(&body).map_err(ProjectionError::decode("redemption row"))?,
+            evaluation: row.try_get(2)?,
+        })
+    }
+
+    fn values(&self) -> Result<Vec<Value>, ProjectionError> {
+        Ok(vec![
+            Value::Int(int(self.row.store_id.0)?),
+            Value::Text(self.row.status.to_string()),
+            Value::Text(json(&self.row.credential_ids)?),
+            Value::Text(self.evaluation.clone()),
+            Value::Text(json(&self.row)?),
+        ])
+    }
 }

@@ -1,6 +1,37 @@
-//! Test harness: a partition actor on a real SQLite event log and a read store, both in one
-//! temporary folder, and helpers that build an account's resources through the actor.
+//! Test harness: a partition actor on a real SQLite event log in a temporary folder, read
+//! stores on the backend under test (SQLite files in the same folder, or fresh Postgres
+//! databases), helpers that build an account's resources through the actor, and
+//! [`per_backend!`], which runs each test body on both backends.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod postgres;
+
+/// Runs each named test body (an `async fn(Backend)`) once per backend, as
+/// `sqlite::<name>` and `postgres::<name>`.
+#[allow(unused_macros)]
+macro_rules! per_backend {
+    ($($(#[$attribute:meta])* $name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                $(#[$attribute])*
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                $(#[$attribute])*
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
 
 use chrono::{TimeZone, Utc};
 use discount::{Basket, BasketLine};
@@ -16,23 +47,36 @@ use engine::{ActorConfig, ManualClock, PartitionActor, PartitionHandle};
 use eventlog::{EventLog, LogRecord, SqliteLog};
 use projections::{Projector, ProjectorConfig, ReadStore};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
+
+use self::postgres::TestDatabase;
 
 pub const ACCOUNT: AccountId = AccountId(1);
 pub const PARTITION: u32 = 0;
 
-/// An event log with a started actor for partition 0, in a temporary folder.
+/// The database a test's read stores run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An event log with a started actor for partition 0, in a temporary folder, and the read
+/// databases of the test (dropped with it).
 pub struct Setup {
     pub dir: TempDir,
     pub log: SqliteLog,
     pub actor: PartitionHandle,
+    pub backend: Backend,
+    databases: Mutex<HashMap<String, Arc<TestDatabase>>>,
 }
 
 impl Setup {
-    pub async fn new() -> Self {
+    pub async fn new(backend: Backend) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = SqliteLog::open(dir.path().join("events.db"), 1)
             .await
@@ -47,7 +91,13 @@ impl Setup {
         let actor = PartitionActor::start(log.clone(), PARTITION, config)
             .await
             .unwrap();
-        Self { dir, log, actor }
+        Self {
+            dir,
+            log,
+            actor,
+            backend,
+            databases: Mutex::default(),
+        }
     }
 
     /// The path of a read database named `name` in the folder.
@@ -55,8 +105,38 @@ impl Setup {
         self.dir.path().join(name)
     }
 
+    /// The URL of the read database named `name` (each name its own database, created on
+    /// first use).
+    pub async fn read_url(&self, name: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.read_path(name).display()),
+            Backend::Postgres => {
+                let known = self.databases.lock().unwrap().get(name).cloned();
+                let database = match known {
+                    Some(database) => database,
+                    None => {
+                        let created = Arc::new(TestDatabase::create().await);
+                        self.databases
+                            .lock()
+                            .unwrap()
+                            .insert(name.to_string(), created.clone());
+                        created
+                    }
+                };
+                database.url.clone()
+            }
+        }
+    }
+
+    /// A read store on the database named `name`: SQLite through [`ReadStore::open`] (what
+    /// the server uses), Postgres through [`ReadStore::connect`].
     pub async fn store(&self, name: &str) -> ReadStore {
-        ReadStore::open(self.read_path(name)).await.unwrap()
+        match self.backend {
+            Backend::Sqlite => ReadStore::open(self.read_path(name)).await.unwrap(),
+            Backend::Postgres => ReadStore::connect(&self.read_url(name).await)
+                .await
+                .unwrap(),
+        }
     }
 
     pub fn projector(&self, store: &ReadStore) -> Projector<SqliteLog> {

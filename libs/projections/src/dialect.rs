@@ -1,0 +1,192 @@
+//! Where SQLite and Postgres differ, and nothing else: connecting (SQLite's file settings),
+//! opening a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory locks), the
+//! migration files of each, and the placeholders of statements built at run time. Every query
+//! written out elsewhere is one text for both, run through sqlx's `Any` driver with `$n`
+//! placeholders, which both databases read.
+
+use crate::error::ProjectionError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{
+    Any, AnyConnection, AnyPool, ConnectOptions, Connection, Database, Executor, Postgres,
+    Transaction,
+};
+use std::fmt::Write;
+use std::str::FromStr;
+
+/// SQLite readers beside the one writer (WAL lets them run while it writes).
+const SQLITE_CONNECTIONS: u32 = 4;
+/// Postgres connections: the projectors' writes and the API's reads.
+const POSTGRES_CONNECTIONS: u32 = 8;
+/// Namespace of the advisory locks the read store takes in Postgres (first key of the pair).
+const LOCK_NAMESPACE: i32 = 0x7072_6f6a;
+/// Advisory lock (second key) held while migrating; partitions use their own number.
+const MIGRATION_LOCK: i32 = -1;
+
+/// The database behind a read store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    /// A SQLite file (the embedded default).
+    Sqlite,
+    /// A Postgres database.
+    Postgres,
+}
+
+/// What to lock in a write transaction, in Postgres (SQLite locks the whole file anyway).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum WriteLock {
+    /// The schema, while migrations run.
+    Schema,
+    /// One partition's rows and offset, while a batch is applied.
+    Partition(u32),
+    /// Nothing beyond the rows written.
+    Rows,
+}
+
+impl Backend {
+    /// Connects to `url` (`sqlite://<path>`, created if missing, or `postgres://...`).
+    pub(crate) async fn connect(url: &str) -> Result<(Self, AnyPool), ProjectionError> {
+        sqlx::any::install_default_drivers();
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        match scheme {
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)?;
+                Ok((Self::Sqlite, connect_sqlite(options).await?))
+            }
+            "postgres" | "postgresql" => {
+                let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(POSTGRES_CONNECTIONS)
+                    .connect_with(options)
+                    .await?;
+                Ok((Self::Postgres, pool))
+            }
+            _ => Err(ProjectionError::UnsupportedUrl {
+                scheme: scheme.to_string(),
+            }),
+        }
+    }
+
+    /// Opens a transaction that writes, holding what `lock` names until it ends.
+    pub(crate) async fn begin_write(
+        self,
+        pool: &AnyPool,
+        lock: WriteLock,
+    ) -> Result<Transaction<'static, Any>, ProjectionError> {
+        match self {
+            Self::Sqlite => Ok(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Postgres => {
+                let mut tx = pool.begin().await?;
+                let key = match lock {
+                    WriteLock::Rows => return Ok(tx),
+                    WriteLock::Schema => MIGRATION_LOCK,
+                    WriteLock::Partition(partition) => i32::try_from(partition)
+                        .map_err(|_| ProjectionError::OutOfRange(u64::from(partition)))?,
+                };
+                sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+                    .bind(LOCK_NAMESPACE)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
+    }
+
+    /// The database `connection` talks to.
+    pub(crate) fn of(connection: &AnyConnection) -> Self {
+        if connection.backend_name() == Postgres::NAME {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    /// Appends the placeholder of the `n`th value (from 1) of a statement built at run time,
+    /// whose values are bound in the order they appear. Postgres numbers them (`$n`); SQLite
+    /// takes them in order (`?`), because it looks a numbered one up by a linear scan, both
+    /// when it prepares the statement and when sqlx binds it, so a statement of thousands of
+    /// numbered values costs millions of string compares.
+    pub(crate) fn placeholder(self, sql: &mut String, n: usize) {
+        match self {
+            Self::Sqlite => sql.push('?'),
+            Self::Postgres => {
+                let _ = write!(sql, "${n}");
+            }
+        }
+    }
+
+    /// The schema migrations of this database, by version, oldest first.
+    pub(crate) fn migrations(self) -> &'static [(i64, &'static str)] {
+        match self {
+            Self::Sqlite => SQLITE_MIGRATIONS,
+            Self::Postgres => POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// Opens the SQLite file `options` names: creates it if missing and turns on WAL once (it
+/// stays on in the file), then opens the pool; every connection relaxes `synchronous` to
+/// NORMAL, which WAL keeps crash-safe.
+pub(crate) async fn connect_sqlite(
+    options: SqliteConnectOptions,
+) -> Result<AnyPool, ProjectionError> {
+    sqlx::any::install_default_drivers();
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .disable_statement_logging();
+    let first = options.connect().await?;
+    first.close().await?;
+    let url = options.to_url_lossy();
+    let any = AnyConnectOptions::from_url(&url)?.disable_statement_logging();
+    let pool = AnyPoolOptions::new()
+        .max_connections(SQLITE_CONNECTIONS)
+        .after_connect(|connection: &mut AnyConnection, _| {
+            Box::pin(async move {
+                connection.execute("PRAGMA synchronous = NORMAL").await?;
+                Ok(())
+            })
+        })
+        .connect_with(any)
+        .await?;
+    Ok(pool)
+}
+
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/sqlite/0001_read_models.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/sqlite/0002_api_keys.sql"),
+    ),
+    (
+        3,
+        include_str!("../../../migrations/sqlite/0003_lists_and_items.sql"),
+    ),
+    (
+        4,
+        include_str!("../../../migrations/sqlite/0004_offset_epochs.sql"),
+    ),
+];
+
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/postgres/0001_read_models.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/postgres/0002_api_keys.sql"),
+    ),
+    (
+        3,
+        include_str!("../../../migrations/postgres/0003_lists_and_items.sql"),
+    ),
+    (
+        4,
+        include_str!("../../../migrations/postgres/0004_offset_epochs.sql"),
+    ),
+];
