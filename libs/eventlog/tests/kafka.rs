@@ -8,33 +8,19 @@
 
 mod contract;
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use eventlog::kafka::{KafkaConfig, KafkaLog};
 use eventlog::{EventLog, LogError, PartitionWriter, RecordKind};
 
 use contract::{append, batch, claim, events, payloads, read_all};
-
-/// The broker the tests use.
-fn brokers() -> String {
-    std::env::var("PROMO_TEST_KAFKA").unwrap_or_else(|_| "127.0.0.1:9092".into())
-}
-
-/// A topic name no other test (or earlier run) has used.
-fn unique_topic(name: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("test-{name}-{nanos}-{}-{count}", std::process::id())
-}
+use testkit::{kafka_brokers as brokers, unique_name};
 
 /// A log on a new topic with `partitions` partitions.
 async fn fresh(name: &str, partitions: u32) -> KafkaLog {
-    let config = KafkaConfig::new(brokers(), unique_topic(name), partitions);
+    let config = KafkaConfig::new(
+        brokers(),
+        unique_name(&format!("test-{}", name.replace('_', "-"))),
+        partitions,
+    );
     match KafkaLog::open(config).await {
         Ok(log) => log,
         Err(error) => panic!(

@@ -4,12 +4,10 @@
 //! SQLite file and for Postgres (a fresh database per test; Postgres must be running).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod postgres_support;
-
 use eventlog::postgres::PostgresSnapshots;
 use eventlog::{Snapshot, SnapshotStore, SqliteSnapshots};
-use postgres_support::TestDatabase;
 use tempfile::TempDir;
+use testkit::TestDatabase;
 
 /// Where a test's snapshots live, and how to open a store on it (again).
 trait Backend: Sized {

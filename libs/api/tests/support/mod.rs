@@ -1,15 +1,21 @@
-//! Test harness: the real server on 127.0.0.1:0 over the embedded [`Stack`] (a real SQLite
-//! event log, partition actors, a read store and running projectors) in a temporary folder,
+//! Test harness: the real server on 127.0.0.1:0 over a [`Stack`] with running projectors,
 //! plus the bootstrap path (an account and an API key created directly through the engine).
+//!
+//! The stack is the embedded one (SQLite log and read store in a temporary folder), or, with
+//! `PROMO_TEST_STACK=production`, the production one: the log on a fresh topic of the Kafka
+//! broker and the read store and snapshots in a fresh Postgres database (see `testkit`).
+//! `scripts/test` runs these tests both ways.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use api::{hash_key, AppState, Stack, TokenSecret};
+use api::{hash_key, AppState, Stack, StackConfig, TokenSecret};
+use eventlog::{DbUrl, LogUrl};
 use domain::account::{AccountFields, Role};
 use domain::ids::AccountId;
 use domain::Command;
 use serde_json::Value;
 use std::net::TcpListener;
 use tempfile::TempDir;
+use testkit::TestDatabase;
 
 pub const PARTITIONS: u32 = 2;
 
@@ -21,19 +27,16 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
     stack: Stack,
     _dir: TempDir,
+    _database: Option<TestDatabase>,
 }
 
 /// Starts the whole stack in a fresh temporary folder.
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let stack = Stack::start(
-        &dir.path().join("events.db"),
-        &dir.path().join("read.db"),
-        PARTITIONS,
-        TokenSecret::new(b"test secret".to_vec()),
-    )
-    .await
-    .unwrap();
+    let (config, database) = stack_config(&dir).await;
+    let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
+        .await
+        .unwrap();
     let state = stack.state().clone();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -47,6 +50,33 @@ pub async fn spawn_app() -> TestApp {
         server: handle,
         stack,
         _dir: dir,
+        _database: database,
+    }
+}
+
+/// The stack `PROMO_TEST_STACK` asks for, and the database it uses.
+async fn stack_config(dir: &TempDir) -> (StackConfig, Option<TestDatabase>) {
+    let embedded = StackConfig::embedded(
+        &dir.path().join("events.db"),
+        &dir.path().join("read.db"),
+        PARTITIONS,
+    );
+    match std::env::var("PROMO_TEST_STACK").as_deref() {
+        Ok("production") => {
+            let database = TestDatabase::create().await;
+            let config = StackConfig {
+                event_log: LogUrl::Kafka {
+                    brokers: testkit::kafka_brokers(),
+                    topic: testkit::unique_name("api-test"),
+                },
+                read_store: DbUrl::Postgres(database.url.clone()),
+                snapshots: Some(DbUrl::Postgres(database.url.clone())),
+                ..embedded
+            };
+            (config, Some(database))
+        }
+        Ok("embedded") | Err(_) => (embedded, None),
+        Ok(other) => panic!("PROMO_TEST_STACK={other}: expected embedded or production"),
     }
 }
 

@@ -1,7 +1,7 @@
-//! A fresh Postgres database per test: created through the `postgres` maintenance database of
-//! the server at `PROMO_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`, a
-//! server URL without a database), dropped when the test ends. A server that cannot be
-//! reached fails the test: these tests never pass without Postgres.
+//! [`TestDatabase`]: a fresh Postgres database per test, created through the `postgres`
+//! maintenance database of the server at `PROMO_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432`, a server URL without a database) and dropped when the
+//! test ends; databases left by test processes that are gone are dropped on the next create.
 
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection};
@@ -12,6 +12,7 @@ const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
 const PREFIX: &str = "promo_test_";
 
 /// A database that exists until this is dropped.
+#[derive(Debug)]
 pub struct TestDatabase {
     /// Its URL.
     pub url: String,
@@ -65,7 +66,7 @@ impl TestDatabase {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut admin)
             .await
-            .unwrap();
+            .unwrap_or_else(|error| panic!("creating the test database {name}: {error}"));
         let _ = admin.close().await;
         Self {
             url: format!("{server}/{name}"),
