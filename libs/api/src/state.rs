@@ -99,7 +99,7 @@ impl AppState {
         {
             Ok(decision) => Ok(decision.outcome().to_vec()),
             Err(EngineError::Rejected(error)) => Err(ApiError::Domain(error)),
-            Err(error) => Err(ApiError::internal(error)),
+            Err(error) => Err(engine_failure(error)),
         }
     }
 
@@ -112,10 +112,7 @@ impl AppState {
         F: FnOnce(&domain::AccountState, DateTime<Utc>) -> R + Send + 'static,
     {
         let (_, handle) = self.partition(account)?;
-        handle
-            .read(account, query)
-            .await
-            .map_err(ApiError::internal)
+        handle.read(account, query).await.map_err(engine_failure)
     }
 
     /// Waits (at most [`READ_WAIT`]) until the read model of `account`'s partition holds
@@ -154,5 +151,16 @@ impl AppState {
             );
         }
         Ok(())
+    }
+}
+
+/// An engine failure as the API answers it: the log unavailable to this process (fenced,
+/// stopped, an append that failed) is a 503 the client may retry; anything else is internal.
+fn engine_failure(error: EngineError) -> ApiError {
+    match error {
+        EngineError::Fenced { .. } | EngineError::Stopped { .. } | EngineError::AppendFailed(_) => {
+            ApiError::unavailable(error)
+        }
+        other => ApiError::internal(other),
     }
 }

@@ -3,77 +3,26 @@
 //! ones cut off in flight, retried with their Idempotency-Key, end up there exactly once too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use benches::load::{Api, PosFixture, ServerProcess};
 use reqwest::Method;
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use serde_json::json;
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use support::{confirmed, listed_redemptions, redeem, stream, Answers};
 
 const BIN: &str = env!("CARGO_BIN_EXE_server");
 const CODES: usize = 600;
 const SENDERS: usize = 8;
 const KILL_AFTER: usize = 150;
 
-/// What one sender saw for one code: the redemption id when it was answered 201.
-type Answers = Mutex<BTreeMap<usize, Option<u64>>>;
-
 async fn start(data: &Path) -> ServerProcess {
     ServerProcess::start(Path::new(BIN), data, &[("PROMO_PARTITIONS", "2")])
         .await
         .unwrap()
-}
-
-async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Result<(u16, Value), String> {
-    let response = api
-        .request(Method::POST, "/v1.0/pos/redemptions")
-        .header("Idempotency-Key", format!("txn-{index}"))
-        .json(&fixture.redeem_body(&fixture.codes[index]))
-        .send()
-        .await
-        .map_err(|error| error.to_string())?;
-    let status = response.status().as_u16();
-    let body = response.json().await.map_err(|error| error.to_string())?;
-    Ok((status, body))
-}
-
-/// Sends redemptions from `SENDERS` tasks until told to stop, recording every answer.
-async fn stream(api: Api, fixture: PosFixture, answers: Arc<Answers>, answered: Arc<AtomicUsize>) {
-    let next = Arc::new(AtomicUsize::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for _ in 0..SENDERS {
-        let (api, fixture, answers, answered, next, stop) = (
-            api.clone(),
-            fixture.clone(),
-            answers.clone(),
-            answered.clone(),
-            next.clone(),
-            stop.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= CODES {
-                    break;
-                }
-                answers.lock().unwrap().insert(index, None);
-                match redeem(&api, &fixture, index).await {
-                    Ok((201, body)) => {
-                        let id = body["redemption"]["id"].as_u64().unwrap();
-                        answers.lock().unwrap().insert(index, Some(id));
-                        answered.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok((status, body)) => panic!("code {index}: {status} {body}"),
-                    Err(_) => stop.store(true, Ordering::Relaxed),
-                }
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,6 +43,7 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
     let sending = tokio::spawn(stream(
         api.clone(),
         fixture.clone(),
+        SENDERS,
         answers.clone(),
         answered.clone(),
     ));
@@ -103,10 +53,7 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
     server.kill().unwrap();
     sending.await.unwrap();
     let answers = answers.lock().unwrap().clone();
-    let confirmed: BTreeMap<usize, u64> = answers
-        .iter()
-        .filter_map(|(index, id)| id.map(|id| (*index, id)))
-        .collect();
+    let confirmed = confirmed(&answers);
     assert!(confirmed.len() >= KILL_AFTER);
     assert!(
         confirmed.len() < CODES,
@@ -138,23 +85,6 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
         assert_eq!(status, 201, "retry of unanswered code {index}: {body}");
         ids.insert(body["redemption"]["id"].as_u64().unwrap());
     }
-    let mut listed = BTreeSet::new();
-    for page in 1.. {
-        let path = format!("/v1.0/pos/redemptions?per_page=100&page={page}");
-        let list = api.expect(Method::GET, &path, None, 200).await.unwrap();
-        assert_eq!(
-            list["total_entries"],
-            answers.len(),
-            "one redemption per code sent"
-        );
-        let rows = list["redemptions"].as_array().unwrap();
-        if rows.is_empty() {
-            break;
-        }
-        listed.extend(
-            rows.iter()
-                .map(|row| row["redemption"]["id"].as_u64().unwrap()),
-        );
-    }
+    let listed = listed_redemptions(&api, answers.len()).await;
     assert_eq!(listed, ids);
 }

@@ -31,6 +31,11 @@ pub enum ApiError {
     /// The domain refused the command; its message is the client's.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// The event log cannot take writes here now (this process lost its partition to a newer
+    /// writer, or an append failed): the client may retry, with the same idempotency key.
+    /// The cause is logged, never sent.
+    #[error("Service unavailable, retry later")]
+    Unavailable(String),
     /// Something failed inside; the cause is logged, never sent.
     #[error("Internal server error")]
     Internal(String),
@@ -40,6 +45,11 @@ impl ApiError {
     /// An internal failure with its cause (kept for the logs).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self::Internal(cause.to_string())
+    }
+
+    /// The log unavailable, with its cause (kept for the logs).
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::Unavailable(cause.to_string())
     }
 }
 
@@ -58,13 +68,16 @@ impl ResponseError for ApiError {
                 ErrorKind::NotFound => StatusCode::NOT_FOUND,
                 ErrorKind::Conflict => StatusCode::CONFLICT,
             },
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(cause) = self {
-            tracing::error!(cause = %cause, "request failed");
+        match self {
+            Self::Internal(cause) => tracing::error!(cause = %cause, "request failed"),
+            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "request refused"),
+            _ => {}
         }
         HttpResponse::build(self.status_code()).json(json!({ "error": self.to_string() }))
     }
@@ -87,6 +100,13 @@ mod tests {
         let (status, text) = body(ApiError::internal("disk /var/db is full")).await;
         assert_eq!(status, 500);
         assert_eq!(text, r#"{"error":"Internal server error"}"#);
+    }
+
+    #[actix_web::test]
+    async fn an_unavailable_log_answers_503_without_its_cause() {
+        let (status, text) = body(ApiError::unavailable("partition 3 fenced")).await;
+        assert_eq!(status, 503);
+        assert_eq!(text, r#"{"error":"Service unavailable, retry later"}"#);
     }
 
     #[actix_web::test]

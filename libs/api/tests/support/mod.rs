@@ -8,10 +8,10 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use api::{hash_key, AppState, Stack, StackConfig, TokenSecret};
-use eventlog::{DbUrl, LogUrl};
 use domain::account::{AccountFields, Role};
 use domain::ids::AccountId;
 use domain::Command;
+use eventlog::{DbUrl, LogUrl};
 use serde_json::Value;
 use std::net::TcpListener;
 use tempfile::TempDir;

@@ -1,0 +1,234 @@
+//! The production layout as separate processes: the `command-service` and the `projector`
+//! binaries on a fresh topic of the Kafka broker and a fresh Postgres database.
+//!
+//! - A command service killed with SIGKILL during a stream of redemptions, then replaced:
+//!   every answered redemption is in the log exactly once and in Postgres exactly once, and
+//!   the ones cut off, retried with their keys, end up there exactly once too.
+//! - A projector killed with SIGKILL again and again while redemptions stream in: once it
+//!   has caught up, the read models equal a rebuild from offset 0 (no row lost or doubled).
+//! - A second command service takes the partitions over: the first one's writes are refused
+//!   (503, its `/health` too) and nothing it was asked after the takeover is in the log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use benches::load::{Api, PosFixture};
+use domain::{Event, EventKind};
+use engine::Envelope;
+use eventlog::kafka::{KafkaConfig, KafkaLog};
+use eventlog::{EpochFence, EventLog};
+use projections::ReadStore;
+use reqwest::Method;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use support::{confirmed, listed_redemptions, redeem, stream, Answers, Production};
+use testkit::TestDatabase;
+
+const COMMANDS: &str = env!("CARGO_BIN_EXE_command-service");
+const PROJECTOR: &str = env!("CARGO_BIN_EXE_projector");
+
+/// The events a reader of the layout's topic uses, every partition, in log order.
+async fn logged_events(production: &Production) -> Vec<Event> {
+    let partitions = support::PARTITIONS.parse().unwrap();
+    let config = KafkaConfig::new(testkit::kafka_brokers(), &production.topic, partitions);
+    let log = KafkaLog::open(config).await.unwrap();
+    let mut events = Vec::new();
+    for partition in 0..partitions {
+        let mut fence = EpochFence::default();
+        for record in log.read(partition, 0, usize::MAX).await.unwrap() {
+            if fence.admit(&record) {
+                events.push(Envelope::<Event>::decode(&record.payload).unwrap().event);
+            }
+        }
+    }
+    events
+}
+
+/// How many times the log records each redemption as committed.
+fn committed_in_log(events: &[Event]) -> BTreeMap<u64, usize> {
+    let mut counts = BTreeMap::new();
+    for event in events {
+        if let EventKind::RedemptionCommitted(recorded) = &event.kind {
+            *counts.entry(recorded.redemption_id.0).or_default() += 1;
+        }
+    }
+    counts
+}
+
+async fn login(server: &benches::load::ServerProcess, printed: &benches::load::Printed) -> Api {
+    Api::login(&server.base, &printed.identity, &printed.key)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
+    const CODES: usize = 400;
+    const KILL_AFTER: usize = 100;
+    let production = Production::new().await;
+    let _projector = production.start(PROJECTOR, "projector").await;
+    let mut commands = production.start(COMMANDS, "commands-1").await;
+    let printed = commands
+        .printed
+        .clone()
+        .expect("first start prints credentials");
+    let api = login(&commands, &printed).await;
+    let fixture = PosFixture::create(&api, CODES, 16, json!({}))
+        .await
+        .unwrap();
+
+    let answers = Arc::new(Answers::default());
+    let answered = Arc::new(AtomicUsize::new(0));
+    let sending = tokio::spawn(stream(
+        api.clone(),
+        fixture.clone(),
+        8,
+        answers.clone(),
+        answered.clone(),
+    ));
+    while answered.load(Ordering::Relaxed) < KILL_AFTER {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    commands.kill().unwrap();
+    sending.await.unwrap();
+    let answers = answers.lock().unwrap().clone();
+    let confirmed = confirmed(&answers);
+    assert!(confirmed.len() >= KILL_AFTER && confirmed.len() < CODES);
+
+    let commands = production.start(COMMANDS, "commands-2").await;
+    assert!(
+        commands.printed.is_none(),
+        "account 1 is in the log already"
+    );
+    let api = login(&commands, &printed).await;
+    let logged = committed_in_log(&logged_events(&production).await);
+    for (index, id) in &confirmed {
+        assert_eq!(
+            logged.get(id),
+            Some(&1),
+            "code {index}, redemption {id} in the log"
+        );
+        let path = format!("/v1.0/pos/redemptions/{id}");
+        let body = api.expect(Method::GET, &path, None, 200).await.unwrap();
+        assert_eq!(body["redemption"]["status"], "committed", "code {index}");
+        let (status, again) = redeem(&api, &fixture, *index).await.unwrap();
+        assert_eq!(
+            (status, &again["redemption"]["id"]),
+            (201, &json!(id)),
+            "retry of {index}"
+        );
+    }
+    let mut ids: BTreeSet<u64> = confirmed.values().copied().collect();
+    for index in answers
+        .keys()
+        .filter(|index| !confirmed.contains_key(index))
+    {
+        let (status, body) = redeem(&api, &fixture, *index).await.unwrap();
+        assert_eq!(status, 201, "retry of unanswered code {index}: {body}");
+        ids.insert(body["redemption"]["id"].as_u64().unwrap());
+    }
+    assert_eq!(listed_redemptions(&api, answers.len()).await, ids);
+    let logged = committed_in_log(&logged_events(&production).await);
+    assert_eq!(logged.keys().copied().collect::<BTreeSet<_>>(), ids);
+    assert!(logged.values().all(|count| *count == 1), "{logged:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_projector_killed_mid_batch_loses_and_doubles_no_row() {
+    const CODES: usize = 600;
+    let production = Production::new().await;
+    let mut projector = production.start(PROJECTOR, "projector").await;
+    let commands = production.start(COMMANDS, "commands").await;
+    let printed = commands.printed.clone().unwrap();
+    let api = login(&commands, &printed).await;
+    let fixture = PosFixture::create(&api, CODES, 16, json!({}))
+        .await
+        .unwrap();
+
+    let answers = Arc::new(Answers::default());
+    let answered = Arc::new(AtomicUsize::new(0));
+    let sending = tokio::spawn(stream(
+        api.clone(),
+        fixture.clone(),
+        8,
+        answers.clone(),
+        answered.clone(),
+    ));
+    let mut kills = 0;
+    while !sending.is_finished() && kills < 4 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        projector.kill().unwrap();
+        kills += 1;
+        projector = production.start(PROJECTOR, "projector").await;
+    }
+    sending.await.unwrap();
+    assert!(
+        kills >= 2,
+        "the stream ended before the projector was killed twice"
+    );
+    let answers = answers.lock().unwrap().clone();
+    assert_eq!(confirmed(&answers).len(), CODES);
+    assert_eq!(listed_redemptions(&api, CODES).await.len(), CODES);
+
+    let rebuilt = TestDatabase::create().await;
+    let mut rebuild = production.start_rebuild(PROJECTOR, &rebuilt.url);
+    assert!(rebuild.wait().unwrap().success());
+    let live = ReadStore::connect(&production.database.url).await.unwrap();
+    let fresh = ReadStore::connect(&rebuilt.url).await.unwrap();
+    assert_eq!(live.dump().await.unwrap(), fresh.dump().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_command_service_takes_the_partitions_over() {
+    let production = Production::new().await;
+    let _projector = production.start(PROJECTOR, "projector").await;
+    let first = production.start(COMMANDS, "first").await;
+    let printed = first.printed.clone().unwrap();
+    let old = login(&first, &printed).await;
+    let member = json!({"member": {"identifier": "before-takeover"}});
+    old.expect(Method::POST, "/v1.0/members", Some(&member), 201)
+        .await
+        .unwrap();
+
+    let second = production.start(COMMANDS, "second").await;
+    let new = login(&second, &printed).await;
+    let late = json!({"member": {"identifier": "sent-to-the-fenced-one"}});
+    let (status, body) = old
+        .send(Method::POST, "/v1.0/members", Some(&late))
+        .await
+        .unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body, json!({"error": "Service unavailable, retry later"}));
+    let health = reqwest::get(format!("{}/health", first.base))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 503);
+
+    let list = new
+        .expect(Method::GET, "/v1.0/members", None, 200)
+        .await
+        .unwrap();
+    let identifiers: Vec<&str> = list["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["member"]["identifier"].as_str().unwrap())
+        .collect();
+    assert_eq!(identifiers, ["before-takeover"]);
+    let member = json!({"member": {"identifier": "after-takeover"}});
+    new.expect(Method::POST, "/v1.0/members", Some(&member), 201)
+        .await
+        .unwrap();
+    let created: Vec<String> = logged_events(&production)
+        .await
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::MemberCreated(created) => Some(created.identifier.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created, ["before-takeover", "after-takeover"]);
+}

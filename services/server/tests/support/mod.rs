@@ -1,0 +1,174 @@
+//! What the process-level tests share: a stream of keyed POS redemptions recording every
+//! answer, and the production layout (a command service and a projector on a fresh Kafka
+//! topic and a fresh Postgres database).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use benches::load::{Api, PosFixture, ServerProcess};
+use reqwest::Method;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tempfile::TempDir;
+use testkit::TestDatabase;
+
+/// What the stream saw per code: the redemption id when it was answered 201.
+pub type Answers = Mutex<BTreeMap<usize, Option<u64>>>;
+
+/// Redeems code `index` of `fixture` with its own Idempotency-Key (`txn-<index>`).
+pub async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Result<(u16, Value), String> {
+    let response = api
+        .request(Method::POST, "/v1.0/pos/redemptions")
+        .header("Idempotency-Key", format!("txn-{index}"))
+        .json(&fixture.redeem_body(&fixture.codes[index]))
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    let status = response.status().as_u16();
+    let body = response.json().await.map_err(|error| error.to_string())?;
+    Ok((status, body))
+}
+
+/// Redeems the fixture's codes in order from `senders` tasks until the codes run out or a
+/// request fails at the transport (the server is gone), recording every answer; any answer
+/// but 201 fails the test.
+pub async fn stream(
+    api: Api,
+    fixture: PosFixture,
+    senders: usize,
+    answers: Arc<Answers>,
+    answered: Arc<AtomicUsize>,
+) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..senders {
+        let (api, fixture, answers, answered, next, stop) = (
+            api.clone(),
+            fixture.clone(),
+            answers.clone(),
+            answered.clone(),
+            next.clone(),
+            stop.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= fixture.codes.len() {
+                    break;
+                }
+                answers.lock().unwrap().insert(index, None);
+                match redeem(&api, &fixture, index).await {
+                    Ok((201, body)) => {
+                        let id = body["redemption"]["id"].as_u64().unwrap();
+                        answers.lock().unwrap().insert(index, Some(id));
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok((status, body)) => panic!("code {index}: {status} {body}"),
+                    Err(_) => stop.store(true, Ordering::Relaxed),
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+/// The codes answered 201, with their redemption ids.
+pub fn confirmed(answers: &BTreeMap<usize, Option<u64>>) -> BTreeMap<usize, u64> {
+    answers
+        .iter()
+        .filter_map(|(index, id)| id.map(|id| (*index, id)))
+        .collect()
+}
+
+/// Every redemption id the API lists, checking each page's total against `expected`.
+pub async fn listed_redemptions(api: &Api, expected: usize) -> std::collections::BTreeSet<u64> {
+    let mut listed = std::collections::BTreeSet::new();
+    for page in 1.. {
+        let path = format!("/v1.0/pos/redemptions?per_page=100&page={page}");
+        let list = api.expect(Method::GET, &path, None, 200).await.unwrap();
+        assert_eq!(
+            list["total_entries"], expected,
+            "one redemption per code sent"
+        );
+        let rows = list["redemptions"].as_array().unwrap();
+        if rows.is_empty() {
+            break;
+        }
+        listed.extend(
+            rows.iter()
+                .map(|row| row["redemption"]["id"].as_u64().unwrap()),
+        );
+    }
+    listed
+}
+
+/// The production layout's places: a Kafka topic, a Postgres database, a data folder; and
+/// the settings every process of it gets.
+pub struct Production {
+    pub topic: String,
+    pub database: TestDatabase,
+    dir: TempDir,
+}
+
+/// The partitions the production tests use.
+pub const PARTITIONS: &str = "2";
+
+impl Production {
+    pub async fn new() -> Self {
+        Self {
+            topic: testkit::unique_name("service-test"),
+            database: TestDatabase::create().await,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `PROMO_EVENT_LOG`.
+    pub fn event_log(&self) -> String {
+        format!("kafka://{}/{}", testkit::kafka_brokers(), self.topic)
+    }
+
+    /// The settings of a process, on the read database `read_db`.
+    pub fn env_on(&self, read_db: &str) -> Vec<(String, String)> {
+        vec![
+            ("PROMO_EVENT_LOG".into(), self.event_log()),
+            ("PROMO_READ_DB".into(), read_db.to_owned()),
+            ("PROMO_PARTITIONS".into(), PARTITIONS.into()),
+            ("PROMO_WORKERS".into(), "2".into()),
+            ("PROMO_TOKEN_SECRET".into(), "shared test secret".into()),
+        ]
+    }
+
+    /// A data folder of its own for each process.
+    pub fn data(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Starts `binary` of this package with the layout's settings on the read database.
+    pub async fn start(&self, binary: &str, name: &str) -> ServerProcess {
+        self.start_on(binary, name, &self.database.url).await
+    }
+
+    /// Runs `binary rebuild` (the projector's) into the read database `read_db`.
+    pub fn start_rebuild(&self, binary: &str, read_db: &str) -> std::process::Child {
+        std::process::Command::new(binary)
+            .arg("rebuild")
+            .envs(self.env_on(read_db))
+            .env("PROMO_DATA_DIR", self.data("rebuild"))
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .unwrap()
+    }
+
+    /// Starts `binary` with the layout's settings on the read database `read_db`.
+    pub async fn start_on(&self, binary: &str, name: &str, read_db: &str) -> ServerProcess {
+        let env = self.env_on(read_db);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        ServerProcess::start(Path::new(binary), &self.data(name), &env)
+            .await
+            .unwrap()
+    }
+}
