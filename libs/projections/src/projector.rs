@@ -24,7 +24,7 @@ pub struct ProjectorConfig {
 impl Default for ProjectorConfig {
     fn default() -> Self {
         Self {
-            batch: 500,
+            batch: 1000,
             idle_wait: Duration::from_millis(200),
         }
     }
