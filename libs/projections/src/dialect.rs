@@ -1,8 +1,9 @@
 //! Where SQLite and Postgres differ, and nothing else: connecting (SQLite's file settings),
-//! opening a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory locks), the
-//! migration files of each, and the placeholders of statements built at run time. Every query
-//! written out elsewhere is one text for both, run through sqlx's `Any` driver with `$n`
-//! placeholders, which both databases read.
+//! opening a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory locks and
+//! transaction settings), the migration files of each, the placeholders of statements built
+//! at run time, and the form of a primary-key lookup of many ids. Every query written out
+//! elsewhere is one text for both, run through sqlx's `Any` driver with `$n` placeholders,
+//! which both databases read.
 
 use crate::error::ProjectionError;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
