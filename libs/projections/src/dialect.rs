@@ -1,8 +1,9 @@
 //! Where SQLite and Postgres differ, and nothing else: connecting (SQLite's file settings),
-//! opening a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory locks), the
-//! migration files of each, and the placeholders of statements built at run time. Every query
-//! written out elsewhere is one text for both, run through sqlx's `Any` driver with `$n`
-//! placeholders, which both databases read.
+//! opening a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory locks and
+//! transaction settings), the migration files of each, the placeholders of statements built
+//! at run time, and the form of a primary-key lookup of many ids. Every query written out
+//! elsewhere is one text for both, run through sqlx's `Any` driver with `$n` placeholders,
+//! which both databases read.
 
 use crate::error::ProjectionError;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -37,7 +38,8 @@ pub(crate) enum Backend {
 pub(crate) enum WriteLock {
     /// The schema, while migrations run.
     Schema,
-    /// One partition's rows and offset, while a batch is applied.
+    /// One partition's rows and position, while a batch is applied (in Postgres, also: commit
+    /// without waiting for the WAL flush, see [`Backend::begin_write`]).
     Partition(u32),
     /// Nothing beyond the rows written.
     Rows,
@@ -68,6 +70,14 @@ impl Backend {
     }
 
     /// Opens a transaction that writes, holding what `lock` names until it ends.
+    ///
+    /// In Postgres a batch's transaction commits without waiting for its WAL flush
+    /// (`synchronous_commit = off`, for that transaction only): a server crash can then lose
+    /// the last few batches, but whole, rows and position together, so the projector re-reads
+    /// them from the log; nothing is lost or doubled, and the batch does not wait on a disk
+    /// flush. SQLite's WAL at `synchronous = NORMAL` makes the same trade. It also plans its
+    /// prepared statements once (`plan_cache_mode = force_generic_plan`): they are multi-row
+    /// writes and key lookups, whose plan never depends on the values.
     pub(crate) async fn begin_write(
         self,
         pool: &AnyPool,
@@ -77,17 +87,29 @@ impl Backend {
             Self::Sqlite => Ok(pool.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres => {
                 let mut tx = pool.begin().await?;
-                let key = match lock {
-                    WriteLock::Rows => return Ok(tx),
-                    WriteLock::Schema => MIGRATION_LOCK,
-                    WriteLock::Partition(partition) => i32::try_from(partition)
-                        .map_err(|_| ProjectionError::OutOfRange(u64::from(partition)))?,
-                };
-                sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
-                    .bind(LOCK_NAMESPACE)
-                    .bind(key)
-                    .execute(&mut *tx)
-                    .await?;
+                match lock {
+                    WriteLock::Rows => {}
+                    WriteLock::Schema => {
+                        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+                            .bind(LOCK_NAMESPACE)
+                            .bind(MIGRATION_LOCK)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    WriteLock::Partition(partition) => {
+                        let key = i32::try_from(partition)
+                            .map_err(|_| ProjectionError::OutOfRange(u64::from(partition)))?;
+                        sqlx::query(
+                            "SELECT pg_advisory_xact_lock($1, $2), \
+                             set_config('synchronous_commit', 'off', true), \
+                             set_config('plan_cache_mode', 'force_generic_plan', true)",
+                        )
+                        .bind(LOCK_NAMESPACE)
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
                 Ok(tx)
             }
         }
@@ -114,6 +136,40 @@ impl Backend {
                 let _ = write!(sql, "${n}");
             }
         }
+    }
+
+    /// A query for the rows of `table` whose `(account_id, id)` is `($1, one of the ids)`,
+    /// answering `id` then `columns`, for `count` ids bound after the account.
+    ///
+    /// SQLite looks each id up in the primary key with `id IN (...)`. Postgres would too once
+    /// it has statistics of the table, but before its first `ANALYZE` it guesses that an
+    /// account holds a handful of rows and filters every row of the account against the whole
+    /// list (thousands of times slower on a large account); a lateral lookup per id cannot be
+    /// planned any other way than through the primary key.
+    pub(crate) fn select_by_ids(self, table: &str, columns: &str, count: usize) -> String {
+        let mut sql = match self {
+            Self::Sqlite => {
+                format!("SELECT id, {columns} FROM {table} WHERE account_id = ? AND id IN (")
+            }
+            Self::Postgres => String::from("SELECT c.* FROM unnest(ARRAY["),
+        };
+        for n in 0..count {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            self.placeholder(&mut sql, n + 2);
+        }
+        match self {
+            Self::Sqlite => sql.push(')'),
+            Self::Postgres => {
+                let _ = write!(
+                    sql,
+                    "]::bigint[]) AS k(id) CROSS JOIN LATERAL (SELECT id, {columns} FROM {table} \
+                     WHERE account_id = $1 AND id = k.id LIMIT 1) AS c"
+                );
+            }
+        }
+        sql
     }
 
     /// The schema migrations of this database, by version, oldest first.

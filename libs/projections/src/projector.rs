@@ -1,11 +1,16 @@
 //! The projector: follows one partition of the event log from the offset the read store has
-//! reached, applying batch after batch, and waits on the tail when caught up.
+//! reached, applying batch after batch, and waits on the tail when caught up. While a full
+//! batch is applied, the next one is read (one batch ahead), so the log and the read database
+//! work at the same time.
 
 use crate::error::ProjectionError;
 use crate::store::ReadStore;
-use eventlog::EventLog;
+use eventlog::{EventLog, LogRecord};
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// A batch read ahead: the offset it was read from, and its records.
+type Ahead = Option<(u64, Vec<LogRecord>)>;
 
 /// How a projector reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +24,7 @@ pub struct ProjectorConfig {
 impl Default for ProjectorConfig {
     fn default() -> Self {
         Self {
-            batch: 500,
+            batch: 1000,
             idle_wait: Duration::from_millis(200),
         }
     }
@@ -50,8 +55,9 @@ impl<L: EventLog> Projector<L> {
     pub async fn catch_up(&self) -> Result<u64, ProjectionError> {
         let end = self.log.end_offset(self.partition).await?;
         let mut next = self.store.next_offset(self.partition).await?;
+        let mut ahead = None;
         while next < end {
-            match self.step(next).await? {
+            match self.step(next, &mut ahead).await? {
                 Some(after) => next = after,
                 None => break,
             }
@@ -63,11 +69,12 @@ impl<L: EventLog> Projector<L> {
     /// records as they are appended.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) -> Result<(), ProjectionError> {
         let mut next = self.store.next_offset(self.partition).await?;
+        let mut ahead = None;
         loop {
             if *shutdown.borrow_and_update() || shutdown.has_changed().is_err() {
                 return Ok(());
             }
-            if let Some(after) = self.step(next).await? {
+            if let Some(after) = self.step(next, &mut ahead).await? {
                 next = after;
                 continue;
             }
@@ -75,7 +82,7 @@ impl<L: EventLog> Projector<L> {
             let wait_from = if end > next {
                 // The log ends past the records read: a gap, or records appended since the
                 // read. Read once more; what is not there now lands at `end` or later.
-                if let Some(after) = self.step(next).await? {
+                if let Some(after) = self.step(next, &mut ahead).await? {
                     next = after;
                     continue;
                 }
@@ -89,18 +96,32 @@ impl<L: EventLog> Projector<L> {
         }
     }
 
-    /// Reads one batch from `next` and applies it; answers the new next offset, or `None` when
-    /// the read found nothing.
-    async fn step(&self, next: u64) -> Result<Option<u64>, ProjectionError> {
-        let records = self
-            .log
-            .read(self.partition, next, self.config.batch.max(1))
-            .await?;
-        if records.is_empty() {
+    /// Applies one batch from `next` (read ahead, or read now); answers the new next offset,
+    /// or `None` when there was nothing to read. A full batch is applied while the one after
+    /// it is read.
+    async fn step(&self, next: u64, ahead: &mut Ahead) -> Result<Option<u64>, ProjectionError> {
+        let batch = self.config.batch.max(1);
+        let records = match ahead.take() {
+            Some((from, records)) if from == next => records,
+            _ => self.log.read(self.partition, next, batch).await?,
+        };
+        let Some(last) = records.last() else {
             return Ok(None);
+        };
+        if records.len() < batch {
+            let applied = self.store.apply_batch(self.partition, &records).await?;
+            return Ok(Some(applied));
         }
-        Ok(Some(
-            self.store.apply_batch(self.partition, &records).await?,
-        ))
+        let following = last.offset + 1;
+        let (applied, read) = tokio::join!(
+            self.store.apply_batch(self.partition, &records),
+            self.log.read(self.partition, following, batch)
+        );
+        let applied = applied?;
+        let read = read?;
+        if !read.is_empty() {
+            *ahead = Some((following, read));
+        }
+        Ok(Some(applied))
     }
 }

@@ -81,6 +81,7 @@ impl ReadStore {
         Self::read_position(&mut connection, partition).await
     }
 
+    /// Where `partition` stands, read on `connection` (inside a batch's transaction).
     pub(crate) async fn read_position(
         connection: &mut AnyConnection,
         partition: u32,

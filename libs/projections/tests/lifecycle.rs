@@ -152,4 +152,43 @@ async fn projected_rows_match_the_engine_state(backend: Backend) {
     }
 }
 
-per_backend!(projected_rows_match_the_engine_state,);
+/// Two members trade identifiers (through a third name) within one batch: the rows are written
+/// back at the batch's end, and the unique index on identifiers must not see both at once.
+async fn identifiers_traded_within_a_batch_are_projected(backend: Backend) {
+    let setup = Setup::new(backend).await;
+    setup.account().await;
+    let ann = setup.member("x").await;
+    let ben = setup.member("y").await;
+    let store = setup.store("read.db").await;
+    setup.projector(&store).catch_up().await.unwrap();
+    let rename = |member_id, identifier: &str| Command::UpdateMember {
+        member_id,
+        fields: MemberFields {
+            identifier: Some(identifier.into()),
+            notification_mode: None,
+        },
+    };
+    setup.ok(rename(ann, "swap")).await;
+    setup.ok(rename(ben, "x")).await;
+    setup.ok(rename(ann, "y")).await;
+    let next = setup.projector(&store).catch_up().await.unwrap();
+    assert_eq!(next, setup.records().await.len() as u64);
+    let by = |identifier: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .member_by_identifier(ACCOUNT, identifier)
+                .await
+                .unwrap()
+                .map(|member| member.id)
+        }
+    };
+    assert_eq!(by("x").await, Some(ben));
+    assert_eq!(by("y").await, Some(ann));
+    assert_eq!(by("swap").await, None);
+}
+
+per_backend!(
+    projected_rows_match_the_engine_state,
+    identifiers_traded_within_a_batch_are_projected,
+);

@@ -84,9 +84,7 @@ impl<R: CachedRow> RowCache<R> {
         }
         for (account, ids) in wanted {
             let ids: Vec<i64> = ids.into_iter().collect();
-            let head = format!("SELECT id, {} FROM {}", R::LOADED, R::TABLE);
-            let fixed = [("account_id", Value::Int(account))];
-            for found in sql::in_list(tx, &head, &fixed, "id", &ids).await? {
+            for found in sql::select_by_ids(tx, R::TABLE, R::LOADED, account, &ids).await? {
                 let id: i64 = sqlx::Row::try_get(&found, 0)?;
                 let row = R::decode(&found)?;
                 let unique = row.unique().map(str::to_string);
@@ -184,10 +182,9 @@ impl<R: CachedRow> RowCache<R> {
                 written.push(values);
             }
         }
-        let head = format!("DELETE FROM {}", R::TABLE);
         for (account, ids) in deleted {
             let fixed = [("account_id", Value::Int(account))];
-            sql::in_list(tx, &head, &fixed, "id", &ids).await?;
+            sql::delete_in(tx, R::TABLE, &fixed, "id", &ids).await?;
         }
         sql::upsert(tx, R::TABLE, &["account_id", "id"], R::COLUMNS, written).await?;
         self.entries.clear();

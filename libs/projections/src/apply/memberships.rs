@@ -71,7 +71,6 @@ impl Lists {
         list: u64,
         ids: &[u64],
     ) -> Result<(), ProjectionError> {
-        let head = format!("DELETE FROM {}", self.memberships);
         let fixed = [
             ("account_id", Value::Int(account)),
             (self.list_column, Value::Int(int(list)?)),
@@ -80,8 +79,7 @@ impl Lists {
             .iter()
             .map(|&id| int(id))
             .collect::<Result<Vec<_>, _>>()?;
-        sql::in_list(tx, &head, &fixed, self.member_column, &ids).await?;
-        Ok(())
+        sql::delete_in(tx, self.memberships, &fixed, self.member_column, &ids).await
     }
 
     /// Makes `ids` the whole membership of `list`.

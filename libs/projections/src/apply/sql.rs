@@ -14,6 +14,8 @@ use std::fmt::Write;
 const MAX_PARAMETERS: usize = 4_000;
 /// Most ids one `IN (...)` list holds.
 const MAX_IN_LIST: usize = 512;
+/// Most rows one upsert writes.
+const MAX_ROWS: usize = 256;
 
 /// A value bound to a statement.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +55,10 @@ fn placeholders(backend: Backend, sql: &mut String, first: usize, count: usize) 
 /// Inserts `rows` (each the values of `keys` then `columns`, in order) into `table`; a row
 /// whose key is there already replaces its `columns` (or is left as it is when there are
 /// none). Keys must be distinct within one call.
+///
+/// The rows go in statements of a power of two rows each (256, 128, ... as many as fit the
+/// parameter limit), so that a handful of statement shapes recur: each stays prepared, and
+/// Postgres plans it once instead of re-planning thousands of parameters per batch.
 pub(crate) async fn upsert(
     tx: &mut AnyConnection,
     table: &str,
@@ -62,17 +68,22 @@ pub(crate) async fn upsert(
 ) -> Result<(), ProjectionError> {
     let backend = Backend::of(tx);
     let width = keys.len() + columns.len();
-    let per_statement = (MAX_PARAMETERS / width.max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
+    let fit = (MAX_PARAMETERS / width.max(1)).clamp(1, MAX_ROWS);
+    let largest = 1 << fit.ilog2();
+    let mut rows = rows.into_iter();
+    loop {
+        let left = rows.len();
+        if left == 0 {
+            return Ok(());
+        }
+        let size = largest.min(1 << left.ilog2());
         let mut sql = format!("INSERT INTO {table} ({}", keys.join(", "));
         for column in columns {
             sql.push_str(", ");
             sql.push_str(column);
         }
         sql.push_str(") VALUES ");
-        for n in 0..chunk.len() {
+        for n in 0..size {
             sql.push_str(if n == 0 { "(" } else { ", (" });
             placeholders(backend, &mut sql, n * width + 1, width);
             sql.push(')');
@@ -89,26 +100,22 @@ pub(crate) async fn upsert(
                 let _ = write!(sql, "{column} = excluded.{column}");
             }
         }
-        let mut query = statement(sql).persistent(false);
-        for value in chunk.into_iter().flatten() {
+        let mut query = statement(sql);
+        for value in rows.by_ref().take(size).flatten() {
             query = bind(query, value);
         }
         query.execute(&mut *tx).await?;
     }
-    Ok(())
 }
 
-/// Runs `{head} WHERE {column} = {value} AND ... AND {in_column} IN (...)`, with the
-/// `fixed` columns equal to their values and `in_column` in `ids`, in as many statements as
-/// the list needs; answers the rows every statement returned.
-///
-/// Lists are padded to a power of two (repeating the last id), so that few statement shapes
-/// recur and each stays prepared; upserts, whose row counts vary, are prepared each time.
-pub(crate) async fn in_list(
+/// The rows of `table` of `account` whose id is one of `ids`: `id`, then `columns`. Lists are
+/// padded to a power of two (repeating the last id), so that few statement shapes recur and
+/// each stays prepared.
+pub(crate) async fn select_by_ids(
     tx: &mut AnyConnection,
-    head: &str,
-    fixed: &[(&str, Value)],
-    in_column: &str,
+    table: &str,
+    columns: &str,
+    account: i64,
     ids: &[i64],
 ) -> Result<Vec<AnyRow>, ProjectionError> {
     let backend = Backend::of(tx);
@@ -116,7 +123,30 @@ pub(crate) async fn in_list(
     for chunk in ids.chunks(MAX_IN_LIST) {
         let Some(&last) = chunk.last() else { continue };
         let padded = chunk.len().next_power_of_two();
-        let mut sql = format!("{head} WHERE ");
+        let mut query = statement(backend.select_by_ids(table, columns, padded)).bind(account);
+        for n in 0..padded {
+            query = query.bind(chunk.get(n).copied().unwrap_or(last));
+        }
+        found.extend(query.fetch_all(&mut *tx).await?);
+    }
+    Ok(found)
+}
+
+/// Deletes the rows of `table` whose `fixed` columns equal their values and whose
+/// `in_column` is one of `ids`, in as many statements as the list needs (padded as in
+/// [`select_by_ids`]).
+pub(crate) async fn delete_in(
+    tx: &mut AnyConnection,
+    table: &str,
+    fixed: &[(&str, Value)],
+    in_column: &str,
+    ids: &[i64],
+) -> Result<(), ProjectionError> {
+    let backend = Backend::of(tx);
+    for chunk in ids.chunks(MAX_IN_LIST) {
+        let Some(&last) = chunk.last() else { continue };
+        let padded = chunk.len().next_power_of_two();
+        let mut sql = format!("DELETE FROM {table} WHERE ");
         for (n, (column, _)) in fixed.iter().enumerate() {
             let _ = write!(sql, "{column} = ");
             backend.placeholder(&mut sql, n + 1);
@@ -132,9 +162,9 @@ pub(crate) async fn in_list(
         for n in 0..padded {
             query = query.bind(chunk.get(n).copied().unwrap_or(last));
         }
-        found.extend(query.fetch_all(&mut *tx).await?);
+        query.execute(&mut *tx).await?;
     }
-    Ok(found)
+    Ok(())
 }
 
 #[cfg(test)]
