@@ -33,7 +33,11 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let stream = benches::redemption_stream(events / 2, 1);
     let stream = &stream[..events.min(stream.len())];
-    println!("generated {} events in {:.1?}", stream.len(), started.elapsed());
+    println!(
+        "generated {} events in {:.1?}",
+        stream.len(),
+        started.elapsed()
+    );
 
     let database = TestDatabase::create().await;
     let topic = testkit::unique_name("restart-bench");
@@ -54,11 +58,18 @@ async fn main() -> anyhow::Result<()> {
     };
     let started = Instant::now();
     writer_with_store.shutdown().await;
-    println!("snapshot written at a clean stop: {:.2?}", started.elapsed());
+    println!(
+        "snapshot written at a clean stop: {:.2?}",
+        started.elapsed()
+    );
 
     let started = Instant::now();
     fill(&log, &stream[head..]).await?;
-    println!("wrote the {} tail events in {:.1?}", stream.len() - head, started.elapsed());
+    println!(
+        "wrote the {} tail events in {:.1?}",
+        stream.len() - head,
+        started.elapsed()
+    );
 
     let started = Instant::now();
     let restarted = start(&log, Some(Arc::clone(&snapshots))).await?;
@@ -82,7 +93,9 @@ fn options() -> anyhow::Result<(usize, usize)> {
     let (mut events, mut tail) = (1_000_000, 100_000);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
+        let value = args
+            .next()
+            .with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--events" => events = value.parse().context("--events")?,
             "--tail" => tail = value.parse().context("--tail")?,

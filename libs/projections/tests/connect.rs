@@ -5,7 +5,7 @@
 mod support;
 
 use projections::{ProjectionError, ReadStore};
-use support::postgres::TestDatabase;
+use testkit::TestDatabase;
 
 #[tokio::test]
 async fn a_sqlite_url_creates_the_file() {

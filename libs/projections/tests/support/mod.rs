@@ -4,8 +4,6 @@
 //! [`per_backend!`], which runs each test body on both backends.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-pub mod postgres;
-
 /// Runs each named test body (an `async fn(Backend)`) once per backend, as
 /// `sqlite::<name>` and `postgres::<name>`.
 #[allow(unused_macros)]
@@ -53,7 +51,7 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 
-use self::postgres::TestDatabase;
+use testkit::TestDatabase;
 
 pub const ACCOUNT: AccountId = AccountId(1);
 pub const PARTITION: u32 = 0;
