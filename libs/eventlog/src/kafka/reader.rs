@@ -3,11 +3,13 @@
 //! position and its fetched data between calls. librdkafka's calls block, so each read runs
 //! on a blocking thread with the reader it took from the pool.
 //!
-//! A read ends when it has `max` records, or when the consumer's position has reached the
+//! A read ends when it has `max` records; when it has some and the consumer holds no more
+//! fetched messages; or, when it has none, once the consumer's position has reached the
 //! partition's end as the broker reports it (its high watermark; for `read_committed`, the
 //! last stable offset), checked when the consumer signals the end or nothing arrives for a
-//! moment. The consumer's own end-of-partition signal alone is not trusted: it is queued when
-//! the background fetch caught up, and records may have been committed since.
+//! moment. So an empty answer always means the end, never a slow fetch. The consumer's own
+//! end-of-partition signal alone is not trusted for that: it is queued when the background
+//! fetch caught up, and records may have been committed since.
 
 use super::config::{storage, KafkaConfig};
 use super::frame;
@@ -251,8 +253,13 @@ impl Reader {
         while records.len() < max {
             let message = match self.pending.take() {
                 Some(message) => message,
-                None => match self.poll(POLL_SLICE)? {
+                None => match self.poll(if records.is_empty() {
+                    POLL_SLICE
+                } else {
+                    Duration::ZERO
+                })? {
                     Poll::Message(message) => message,
+                    Poll::End | Poll::Idle if !records.is_empty() => break,
                     Poll::End | Poll::Idle if self.at_end(partition)? => break,
                     Poll::Idle if Instant::now() >= deadline => {
                         return Err(LogError::Storage(
