@@ -27,8 +27,9 @@ pub trait EventLog: Send + Sync + 'static {
     /// [`LogError::Fenced`] and writes nothing.
     fn claim(&self, partition: u32) -> impl Future<Output = Result<Self::Writer, LogError>> + Send;
 
-    /// Up to `max` records of `partition` from offset `from` on, in offset order. Empty when
-    /// `from` is at or past the end.
+    /// Up to `max` records of `partition` from offset `from` on, in offset order. It may
+    /// answer fewer than there are (what a backend has at hand); it answers none only when
+    /// no record lies at or after `from`. Readers go on from the last record's offset + 1.
     fn read(
         &self,
         partition: u32,

@@ -2,7 +2,7 @@
 
 use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
 
-use super::{append, batch, claim, events, payloads};
+use super::{append, batch, claim, events, payloads, read_from};
 
 /// Offsets increase across batches of one partition; each batch's records lie within the
 /// bounds its append returned, and the end offset is past them all.
@@ -56,15 +56,15 @@ pub async fn read_respects_from_and_max<L: EventLog>(log: &L) {
     append(&mut writer, &batch("5", "s", 6)).await;
     let all = events(log, 1).await;
     assert_eq!(all.len(), 10);
-    let slice = log.read(1, all[3].offset, 4).await.unwrap();
+    let slice = read_from(log, 1, all[3].offset, 4).await;
     assert_eq!(payloads(&slice), ["r-3", "s-0", "s-1", "s-2"]);
     assert!(slice
         .iter()
         .all(|r| r.partition == 1 && r.epoch == writer.epoch()));
-    let next = log.read(1, slice[3].offset + 1, 2).await.unwrap();
+    let next = read_from(log, 1, slice[3].offset + 1, 2).await;
     assert_eq!(payloads(&next), ["s-3", "s-4"]);
     assert_eq!(
-        payloads(&log.read(1, all[9].offset, 100).await.unwrap()),
+        payloads(&read_from(log, 1, all[9].offset, 100).await),
         ["s-5"]
     );
     let end = all[9].offset + 1;

@@ -42,7 +42,35 @@ pub async fn append<W: PartitionWriter>(
 
 /// Every stored record of `partition`, claim markers and fenced writers' records included.
 pub async fn read_all<L: EventLog>(log: &L, partition: u32) -> Vec<LogRecord> {
-    log.read(partition, 0, usize::MAX).await.unwrap()
+    read_from(log, partition, 0, usize::MAX).await
+}
+
+/// Up to `max` records of `partition` from `from` on, reading on until `max` or an empty
+/// answer (one `read` may answer fewer than there are; only an empty one means the end).
+pub async fn read_from<L: EventLog>(
+    log: &L,
+    partition: u32,
+    from: u64,
+    max: usize,
+) -> Vec<LogRecord> {
+    let mut records: Vec<LogRecord> = Vec::new();
+    let mut next = from;
+    while records.len() < max {
+        let got = log
+            .read(partition, next, max - records.len())
+            .await
+            .unwrap();
+        assert!(
+            got.len() <= max - records.len(),
+            "a read answered more than asked"
+        );
+        let Some(last) = got.last() else {
+            break;
+        };
+        next = last.offset + 1;
+        records.extend(got);
+    }
+    records
 }
 
 /// The records of `partition` a reader uses: [`read_all`] through an [`EpochFence`].
