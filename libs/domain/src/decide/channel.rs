@@ -8,7 +8,6 @@ use crate::event::{ChannelRef, EventKind, OfferChannelCapSet, OfferChannelRef};
 use crate::ids::{ChannelId, OfferId};
 use crate::state::AccountState;
 use crate::validate::{existing, optional_url, positive, required_text, MAX_TEXT};
-use chrono::{DateTime, Utc};
 use rand_core::RngCore;
 use std::collections::HashSet;
 
