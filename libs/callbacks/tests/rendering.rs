@@ -40,9 +40,9 @@ async fn placeholders_are_rendered_and_encoded_exactly() {
     assert_eq!(
         received[0].target,
         format!(
-            "/cb/{}?xid={}&o={}&os={}&s={}&at={at}&st=redeemed&u=member%20one%2F1&ac=\
+            "/cb/{}?xid={}&o={}&os={}&s={}&at={at}&st=redeemed&u=member%20one%2F{}&ac=\
              &click=a%20b%26c%3Dd%2F%C3%A9&none=",
-            credential.0, shop.xid, shop.offer.0, shop.offer.0, shop.store.0
+            credential.0, shop.xid, shop.offer.0, shop.offer.0, shop.store.0, shop.channel.0
         )
     );
     let body = received[0].json();
@@ -53,7 +53,7 @@ async fn placeholders_are_rendered_and_encoded_exactly() {
     assert_eq!(body["channel_id"], shop.channel.0);
     assert_eq!(body["xid"], shop.xid.as_str());
     assert_eq!(body["status"], "redeemed");
-    assert_eq!(body["sf_uid"], "member one/1");
+    assert_eq!(body["sf_uid"], format!("member one/{}", shop.channel.0));
     assert_eq!(body["conv_ids"]["click_id"], "a b&c=d/é");
     assert_eq!(
         received[0].header("x-delivery-id"),

@@ -228,7 +228,7 @@ impl World {
                     account,
                     Command::CreateMember {
                         fields: MemberFields {
-                            identifier: Some("member one/1".into()),
+                            identifier: Some(format!("member one/{}", channel.0)),
                             notification_mode: None,
                         },
                     },
