@@ -1,10 +1,13 @@
 //! [`Stack`]: the embedded wiring behind the API, written once for the server binary and the
 //! tests: a SQLite event log, its snapshot file beside it (`events.snapshots.db` next to
 //! `events.db`), one partition actor per partition, the SQLite read store, one projector per
-//! partition, and the [`AppState`] over them.
+//! partition, and the [`AppState`] over them; with [`Stack::start_with_callbacks`], also the
+//! conversion-callback dispatcher over the same log, recording its deliveries in a second
+//! SQLite log beside it (`callbacks.db`, same partition count).
 
 use crate::auth::TokenSecret;
 use crate::state::AppState;
+use callbacks::{CallbackError, CallbackMetrics, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
 use engine::{partition_of, ActorConfig, EngineError, PartitionActor, PartitionHandle};
 use eventlog::{LogError, SnapshotStore, SqliteLog, SqliteSnapshots};
@@ -29,6 +32,9 @@ pub enum StackError {
     /// The metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    /// The callback dispatcher could not start.
+    #[error("callbacks: {0}")]
+    Callbacks(#[from] CallbackError),
 }
 
 /// The running embedded stack. Stop it with [`Stack::shutdown`].
@@ -38,6 +44,7 @@ pub struct Stack {
     store: ReadStore,
     stop_projectors: watch::Sender<bool>,
     projectors: Vec<JoinHandle<Result<(), ProjectionError>>>,
+    dispatcher: Option<Dispatcher>,
 }
 
 impl Stack {
@@ -49,6 +56,19 @@ impl Stack {
         read: &Path,
         partitions: u32,
         secret: TokenSecret,
+    ) -> Result<Self, StackError> {
+        Self::start_with_callbacks(events, read, partitions, secret, None).await
+    }
+
+    /// [`Stack::start`], plus the callback dispatcher with `callbacks` when given: it follows
+    /// the log, keeps its own in `callbacks.db` beside `events`, registers its metrics with the
+    /// API's, and serves the API's delivery routes.
+    pub async fn start_with_callbacks(
+        events: &Path,
+        read: &Path,
+        partitions: u32,
+        secret: TokenSecret,
+        callbacks: Option<DispatcherConfig>,
     ) -> Result<Self, StackError> {
         let partitions = partitions.max(1);
         let log = SqliteLog::open(events, partitions).await?;
@@ -76,13 +96,24 @@ impl Stack {
             let stopped = stopped.clone();
             projectors.push(tokio::spawn(async move { projector.run(stopped).await }));
         }
-        let state = AppState::new(handles.clone(), store.clone(), secret)?;
+        let mut state = AppState::new(handles.clone(), store.clone(), secret)?;
+        let dispatcher = match callbacks {
+            Some(config) => {
+                let own = SqliteLog::open(callbacks_path(events), partitions).await?;
+                let metrics = CallbackMetrics::register(state.metrics().registry())?;
+                let dispatcher = Dispatcher::start(log.clone(), own, config, metrics).await?;
+                state = state.with_deliveries(dispatcher.deliveries());
+                Some(dispatcher)
+            }
+            None => None,
+        };
         Ok(Self {
             state,
             partitions: handles,
             store,
             stop_projectors,
             projectors,
+            dispatcher,
         })
     }
 
@@ -113,10 +144,14 @@ impl Stack {
     }
 
     /// Stops the actors once the commands already sent are answered (their last batch is
-    /// durable), then the projectors, then closes the read store.
+    /// durable), then the callback dispatcher (pending deliveries resume at the next start),
+    /// then the projectors, then closes the read store.
     pub async fn shutdown(self) {
         for handle in &self.partitions {
             handle.shutdown().await;
+        }
+        if let Some(dispatcher) = self.dispatcher {
+            dispatcher.shutdown().await;
         }
         let _sent = self.stop_projectors.send(true);
         for projector in self.projectors {
@@ -128,6 +163,11 @@ impl Stack {
         }
         self.store.close().await;
     }
+}
+
+/// The callback dispatcher's log beside the event log: `events.db` -> `callbacks.db`.
+pub fn callbacks_path(events: &Path) -> std::path::PathBuf {
+    events.with_file_name("callbacks.db")
 }
 
 /// The snapshot file beside the event log: `events.db` -> `events.snapshots.db`.

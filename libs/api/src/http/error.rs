@@ -28,6 +28,12 @@ pub enum ApiError {
     /// The body is neither JSON nor form-urlencoded.
     #[error("Content-Type must be application/json or application/x-www-form-urlencoded")]
     UnsupportedMediaType,
+    /// A conflict outside the domain (a replay of a delivery still pending).
+    #[error("{0}")]
+    Conflict(String),
+    /// The part of the service this route needs does not run in this process.
+    #[error("{0}")]
+    Unavailable(&'static str),
     /// The domain refused the command; its message is the client's.
     #[error(transparent)]
     Domain(#[from] DomainError),
@@ -43,6 +49,16 @@ impl ApiError {
     }
 }
 
+impl From<callbacks::ReplayError> for ApiError {
+    fn from(error: callbacks::ReplayError) -> Self {
+        match error {
+            callbacks::ReplayError::NotFound => Self::NotFound,
+            callbacks::ReplayError::Pending => Self::Conflict(error.to_string()),
+            callbacks::ReplayError::Stopped => Self::Unavailable("Callbacks are stopping"),
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -52,6 +68,8 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Domain(DomainError::Taken { .. }) => StatusCode::BAD_REQUEST,
             Self::Domain(error) => match error.kind() {
                 ErrorKind::Invalid => StatusCode::BAD_REQUEST,

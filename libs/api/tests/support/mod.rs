@@ -25,12 +25,18 @@ pub struct TestApp {
 
 /// Starts the whole stack in a fresh temporary folder.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+/// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any.
+pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let stack = Stack::start(
+    let stack = Stack::start_with_callbacks(
         &dir.path().join("events.db"),
         &dir.path().join("read.db"),
         PARTITIONS,
         TokenSecret::new(b"test secret".to_vec()),
+        callbacks,
     )
     .await
     .unwrap();
