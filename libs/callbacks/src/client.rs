@@ -1,5 +1,6 @@
 //! [`Deliverer`]: one attempt of one callback over HTTP(S): a shared reqwest client (keep-alive
-//! connections reused per host, no redirects followed, rustls with the ring provider), a
+//! connections reused per host, no redirects followed, rustls verifying against the
+//! platform's roots), a
 //! per-attempt timeout, a bound on attempts in flight per partner host and in all, and the
 //! signature headers.
 //!
@@ -82,8 +83,6 @@ impl Deliverer {
         per_host: usize,
         concurrency: usize,
     ) -> Result<Self, ClientError> {
-        // Another part of the process may have installed a provider first; either serves.
-        let _installed = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)

@@ -6,6 +6,7 @@ use crate::secret;
 use crate::settings::Settings;
 use anyhow::{bail, Context as _};
 use api::{Stack, TokenSecret};
+use callbacks::DispatcherConfig;
 use domain::ids::AccountId;
 use std::fs::File;
 use std::io::Write;
@@ -17,11 +18,13 @@ const EVENTS_FILE: &str = "events.db";
 const READ_FILE: &str = "read.db";
 /// The file locked by the process working on the data folder.
 const LOCK_FILE: &str = "lock";
+/// The file locked by the process running the callback dispatcher on the data folder.
+pub const CALLBACKS_LOCK_FILE: &str = "callbacks.lock";
 
 /// A built server, not yet serving until [`Application::run_until_stopped`].
 pub struct Application {
     stack: Stack,
-    _lock: File,
+    _locks: Vec<File>,
     server: actix_web::dev::Server,
     port: u16,
 }
@@ -31,20 +34,25 @@ impl Application {
     /// first key when the log holds no account 1 (printing the credentials once), and binds
     /// the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let (stack, lock) = open_stack(&settings).await?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let own = listener.local_addr()?;
+        let port = own.port();
+        let callbacks = settings.callbacks.then(|| DispatcherConfig {
+            own_address: Some(own),
+            ..settings.dispatcher.clone()
+        });
+        let (stack, locks) = open_stack(&settings, callbacks).await?;
         if !stack.account_exists(AccountId(1)).await? {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
             print_once(&credentials)?;
         }
-        let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("binding {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let server = api::serve(listener, stack.state().clone(), settings.workers)?;
         tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, "serving");
         Ok(Self {
             stack,
-            _lock: lock,
+            _locks: locks,
             server,
             port,
         })
@@ -74,7 +82,7 @@ impl Application {
 /// Creates an account named `name` with an admin key on the data folder (the server must be
 /// stopped) and answers its credentials.
 pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Credentials> {
-    let (stack, _lock) = open_stack(&settings).await?;
+    let (stack, _locks) = open_stack(&settings, None).await?;
     let created = async {
         let account = stack.next_free_account().await?;
         Credentials::create(stack.state(), account, name).await
@@ -86,8 +94,13 @@ pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Cr
 
 /// Opens the stack on the data folder, holding the folder's lock file (`<data>/lock`) so a
 /// second process (a second server, or `create-account` while the server runs) is refused
-/// instead of fencing the first one's actors. The lock lasts as long as the returned file.
-async fn open_stack(settings: &Settings) -> anyhow::Result<(Stack, File)> {
+/// instead of fencing the first one's actors. With `callbacks`, the dispatcher runs too, under
+/// a second lock (`<data>/callbacks.lock`, the one the `dispatcher` service takes). The locks
+/// last as long as the returned files.
+async fn open_stack(
+    settings: &Settings,
+    callbacks: Option<DispatcherConfig>,
+) -> anyhow::Result<(Stack, Vec<File>)> {
     let dir = &settings.data_dir;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating the data folder {}", dir.display()))?;
@@ -98,19 +111,33 @@ async fn open_stack(settings: &Settings) -> anyhow::Result<(Stack, File)> {
             dir.display()
         );
     }
+    let mut locks = vec![lock];
+    if callbacks.is_some() {
+        let lock = File::create(dir.join(CALLBACKS_LOCK_FILE))
+            .context("opening the callbacks lock file")?;
+        if let Err(error) = lock.try_lock() {
+            bail!(
+                "the callbacks of {} are dispatched by another process (set PROMO_CALLBACKS=off \
+                 while the dispatcher service runs): {error}",
+                dir.display()
+            );
+        }
+        locks.push(lock);
+    }
     let secret: TokenSecret = match &settings.token_secret {
         Some(secret) => secret.clone(),
         None => secret::load_or_create(dir)?,
     };
-    let stack = Stack::start(
+    let stack = Stack::start_with_callbacks(
         &dir.join(EVENTS_FILE),
         &dir.join(READ_FILE),
         settings.partitions,
         secret,
+        callbacks,
     )
     .await
     .with_context(|| format!("opening the data folder {}", dir.display()))?;
-    Ok((stack, lock))
+    Ok((stack, locks))
 }
 
 fn print_once(credentials: &Credentials) -> anyhow::Result<()> {

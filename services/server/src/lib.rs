@@ -24,6 +24,12 @@
 //! - `PROMO_TOKEN_SECRET`: the token signing secret. When not given, a random one is created
 //!   once in `<data>/token_secret` (hex, mode 0600) and read on every later start, so tokens
 //!   survive a restart. The secret is never logged.
+//! - `PROMO_CALLBACKS`: `embedded` (default) runs the conversion-callback dispatcher in this
+//!   process (its log is `<data>/callbacks.db`; it never calls the server's own listener);
+//!   `off` leaves it to the `dispatcher` service, and the delivery routes answer 503.
+//! - `PROMO_CALLBACK_DEADLINE_MS` (default 60000), `PROMO_CALLBACK_TIMEOUT_MS` (10000),
+//!   `PROMO_CALLBACK_PER_HOST` (8), `PROMO_CALLBACK_CONCURRENCY` (256): the dispatcher's retry
+//!   deadline, per-attempt timeout and attempts in flight per partner host and in all.
 //! - `RUST_LOG`: log filter (default `info`); logs go to stderr as text.
 //!
 //! API keys are 32 random bytes in hex; only their SHA-256 hash ([`api::hash_key`]) reaches
@@ -34,6 +40,6 @@ mod credentials;
 mod secret;
 mod settings;
 
-pub use app::{create_account, Application};
+pub use app::{create_account, Application, CALLBACKS_LOCK_FILE};
 pub use credentials::Credentials;
 pub use settings::Settings;

@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use api::TokenSecret;
+use callbacks::DispatcherConfig;
 use std::path::PathBuf;
 
 /// Everything the server needs to know before it starts.
@@ -17,6 +18,11 @@ pub struct Settings {
     pub workers: usize,
     /// The token secret when given (`PROMO_TOKEN_SECRET`); wrapped, never printed.
     pub token_secret: Option<TokenSecret>,
+    /// Whether this process runs the callback dispatcher (`PROMO_CALLBACKS`: `embedded`, the
+    /// default, or `off` when the `dispatcher` service runs it).
+    pub callbacks: bool,
+    /// The dispatcher's settings (`PROMO_CALLBACK_*`, see [`callbacks::config`]).
+    pub dispatcher: DispatcherConfig,
 }
 
 impl Settings {
@@ -39,7 +45,15 @@ impl Settings {
                 .context("PROMO_WORKERS must be a positive integer")?,
             None => std::thread::available_parallelism().map_or(1, usize::from),
         };
+        let callbacks = match var("PROMO_CALLBACKS").as_deref() {
+            None | Some("embedded") => true,
+            Some("off") => false,
+            Some(_) => anyhow::bail!("PROMO_CALLBACKS must be embedded or off"),
+        };
+        let dispatcher = DispatcherConfig::from_vars(var)?;
         Ok(Self {
+            callbacks,
+            dispatcher,
             bind: var("PROMO_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir: PathBuf::from(var("PROMO_DATA_DIR").unwrap_or_else(|| "data".to_owned())),
             partitions,
