@@ -160,3 +160,26 @@ async fn sigkill_mid_stream_loses_no_callback_and_repeats_keep_their_id() {
     );
     assert_eq!(scheduled.iter().collect::<BTreeSet<_>>().len(), REDEMPTIONS);
 }
+
+#[tokio::test]
+async fn a_second_dispatcher_on_the_same_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    eventlog::SqliteLog::open(data.join("events.db"), PARTITIONS)
+        .await
+        .unwrap();
+    let first = start(&data).await;
+    let partitions = PARTITIONS.to_string();
+    let second = ServerProcess::start(
+        Path::new(BIN),
+        &data,
+        &[("PROMO_PARTITIONS", partitions.as_str())],
+    )
+    .await;
+    assert!(
+        second.is_err(),
+        "the callbacks lock refuses a second dispatcher"
+    );
+    drop(first);
+}
