@@ -58,7 +58,9 @@ async fn main() -> anyhow::Result<()> {
     let mut seconds: u64 = 10;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
+        let value = args
+            .next()
+            .with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--rate" => rate = value.parse().context("--rate")?,
             "--seconds" => seconds = value.parse().context("--seconds")?,
@@ -115,7 +117,9 @@ async fn main() -> anyhow::Result<()> {
             if status != 201 {
                 bail!("redemption {index}: {status} {body}");
             }
-            let id = body["redemption"]["id"].as_u64().context("no redemption id")?;
+            let id = body["redemption"]["id"]
+                .as_u64()
+                .context("no redemption id")?;
             sent.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(id, Sent { due, answered });
