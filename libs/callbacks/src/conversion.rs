@@ -11,6 +11,7 @@ use domain::credential::AnnotationValue;
 use domain::event::RedeemedOffer;
 use domain::ids::{AccountId, ChannelId, RedemptionId, StoreId};
 use domain::{AccountState, EventKind};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -123,7 +124,7 @@ impl Redeemed {
 }
 
 /// Where a callback goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TargetKind {
     /// A channel's `conversion_callback_url`.

@@ -21,13 +21,14 @@
 use crate::conversion::TargetKind;
 use chrono::{DateTime, Utc};
 use domain::ids::{AccountId, CredentialId, OfferId, RedemptionId};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The version every record is written with.
 pub const RECORD_VERSION: u16 = 1;
 
 /// A delivery was scheduled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Scheduled {
     /// Its stable id.
     pub delivery_id: String,
@@ -56,7 +57,7 @@ pub struct Scheduled {
 }
 
 /// Where in the main log a delivery came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceRef {
     /// The partition.
     pub partition: u32,
@@ -67,7 +68,7 @@ pub struct SourceRef {
 }
 
 /// One attempt failed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AttemptFailed {
     /// The delivery.
     pub delivery_id: String,
@@ -83,7 +84,7 @@ pub struct AttemptFailed {
 }
 
 /// The delivery got a 2xx.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Delivered {
     /// The delivery.
     pub delivery_id: String,
@@ -96,7 +97,7 @@ pub struct Delivered {
 }
 
 /// The delivery ended without a 2xx.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Ended {
     /// The delivery.
     pub delivery_id: String,
@@ -107,7 +108,7 @@ pub struct Ended {
 }
 
 /// A final delivery is to be sent again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplayRequested {
     /// The delivery.
     pub delivery_id: String,
@@ -116,7 +117,7 @@ pub struct ReplayRequested {
 }
 
 /// Everything of a main-log partition before `next_offset` is scheduled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourcePosition {
     /// The main-log partition.
     pub partition: u32,
@@ -127,7 +128,7 @@ pub struct SourcePosition {
 }
 
 /// One record of the dispatcher's log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeliveryEvent {
     /// See [`Scheduled`].
@@ -146,14 +147,25 @@ pub enum DeliveryEvent {
     SourceReached(SourcePosition),
 }
 
-#[derive(Serialize, Deserialize)]
+/// A stored record: the event with the version it was written with.
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct Stored<E> {
+    /// [`RECORD_VERSION`].
     version: u16,
     #[serde(flatten)]
     event: E,
 }
 
 impl DeliveryEvent {
+    /// The JSON Schema of a stored record (checked in as
+    /// `schemas/callbacks/delivery_events.v1.json`).
+    pub fn schema() -> serde_json::Value {
+        let schema = schemars::generate::SchemaSettings::draft2020_12()
+            .into_generator()
+            .into_root_schema_for::<Stored<DeliveryEvent>>();
+        serde_json::to_value(schema).unwrap_or_default()
+    }
+
     /// The stored bytes.
     pub fn encode(&self) -> Result<Vec<u8>, serde_json::Error> {
         serde_json::to_vec(&Stored {

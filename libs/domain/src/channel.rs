@@ -68,6 +68,7 @@ pub struct ChannelFields {
     /// Conversion callback url.
     pub conversion_callback_url: Option<String>,
     /// Draws a new `hmac_secret` (the old one stops signing at once).
+    #[serde(default)]
     pub rotate_hmac_secret: bool,
     /// Code format.
     pub code_format: Option<CodeFormat>,

@@ -20,6 +20,11 @@ use std::time::Duration;
 
 /// How long one wait on the log's tail lasts before the stop signal is checked again.
 const TAIL_WAIT: Duration = Duration::from_secs(1);
+/// The wait before reading again after the log failed.
+const RETRY: Duration = Duration::from_millis(500);
+/// How often the position is recorded while batches schedule nothing (it is always recorded
+/// with scheduled deliveries).
+const POSITION_EVERY: Duration = Duration::from_secs(1);
 
 /// What one batch of the main log made.
 #[derive(Default)]
@@ -40,6 +45,7 @@ pub(super) async fn run<S: EventLog>(
     let mut fence = EpochFence::default();
     let mut next = 0;
     let mut resumed = false;
+    let mut recorded = tokio::time::Instant::now();
     loop {
         if shared.stopped() {
             return Ok(());
@@ -48,12 +54,22 @@ pub(super) async fn run<S: EventLog>(
             resume(&shared, &part);
             resumed = true;
         }
-        let records = source
-            .read(partition, next, shared.config.read_batch)
-            .await?;
+        let records = match source.read(partition, next, shared.config.read_batch).await {
+            Ok(records) => records,
+            Err(error) => {
+                tracing::warn!(partition, %error, "reading the event log failed; retrying");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
         if records.is_empty() {
             tokio::select! {
-                waited = source.wait_for(partition, next, TAIL_WAIT) => { waited?; }
+                waited = source.wait_for(partition, next, TAIL_WAIT) => {
+                    if let Err(error) = waited {
+                        tracing::warn!(partition, %error, "waiting on the event log failed; retrying");
+                        tokio::time::sleep(RETRY).await;
+                    }
+                }
                 () = super::stopped(shared.stop.clone()) => {}
             }
             continue;
@@ -67,9 +83,12 @@ pub(super) async fn run<S: EventLog>(
             let schedule = record.offset >= from.next_offset;
             apply(&record, &mut states, &part, schedule.then_some(&mut batch));
         }
-        if next <= from.next_offset {
+        if next <= from.next_offset
+            || (batch.jobs.is_empty() && recorded.elapsed() < POSITION_EVERY)
+        {
             continue;
         }
+        recorded = tokio::time::Instant::now();
         shared.metrics.scheduled.inc_by(batch.jobs.len() as u64);
         batch
             .events
