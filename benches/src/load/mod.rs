@@ -6,15 +6,18 @@
 //!   channel, members and one credential per redemption.
 //! - `run`: the redemption load itself, at saturation or at a fixed rate.
 //! - `report`: throughput and latency percentiles.
+//! - `receiver`: a partner's callback endpoint that records what it gets.
 
 mod client;
 mod fixture;
+mod receiver;
 mod report;
 mod run;
 mod server;
 
 pub use client::Api;
 pub use fixture::{basket, PosFixture};
+pub use receiver::{Behaviour, Received, Receiver};
 pub use report::Report;
 pub use run::{run, Mode, RunConfig};
 pub use server::{Printed, ServerProcess};

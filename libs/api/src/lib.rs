@@ -9,7 +9,9 @@
 //! - `http`: cross-cutting behaviour: request ids and timing, metrics, the `.json` suffix,
 //!   request bodies, and the one mapping of errors to responses ([`ApiError`]).
 //! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
-//! - `routes`: one module per resource family.
+//! - `routes`: one module per resource family, among them the account's callback settings and
+//!   a channel's callback deliveries (served when the dispatcher runs in this process, 503
+//!   otherwise).
 //!
 //! Choices where Sparkfly is silent:
 //! - A duplicate (`... has already been taken`) answers 400, as Sparkfly's validation errors
@@ -34,5 +36,5 @@ pub use auth::{hash_key, Principal, TokenSecret};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
-pub use stack::{open_read_store, Stack, StackConfig, StackError};
+pub use stack::{callbacks_log, open_read_store, Extras, Stack, StackConfig, StackError};
 pub use state::AppState;

@@ -3,6 +3,7 @@
 
 use crate::auth::TokenSecret;
 use crate::http::{ApiError, Metrics};
+use callbacks::Deliveries;
 use chrono::{DateTime, Utc};
 use domain::ids::AccountId;
 use domain::{Command, Event};
@@ -22,6 +23,7 @@ pub struct AppState {
     secret: TokenSecret,
     metrics: Metrics,
     clock: Arc<dyn Clock>,
+    deliveries: Option<Arc<dyn Deliveries>>,
 }
 
 impl AppState {
@@ -38,7 +40,22 @@ impl AppState {
             secret,
             metrics: Metrics::new()?,
             clock: Arc::new(SystemClock),
+            deliveries: None,
         })
+    }
+
+    /// The same state listing and replaying callback deliveries through `deliveries` (the
+    /// dispatcher running in this process).
+    pub fn with_deliveries(self, deliveries: Arc<dyn Deliveries>) -> Self {
+        Self {
+            deliveries: Some(deliveries),
+            ..self
+        }
+    }
+
+    /// The callback dispatcher, when it runs in this process.
+    pub fn deliveries(&self) -> Option<&Arc<dyn Deliveries>> {
+        self.deliveries.as_ref()
     }
 
     /// The same state reading time (token expiry) from `clock`.
@@ -159,7 +176,7 @@ impl AppState {
 fn engine_failure(error: EngineError) -> ApiError {
     match error {
         EngineError::Fenced { .. } | EngineError::Stopped { .. } | EngineError::AppendFailed(_) => {
-            ApiError::unavailable(error)
+            ApiError::log_unavailable(error)
         }
         other => ApiError::internal(other),
     }

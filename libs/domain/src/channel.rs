@@ -36,6 +36,11 @@ pub struct Channel {
     /// Url called on every redemption, with `%{...}` placeholders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_callback_url: Option<String>,
+    /// The key its conversion callbacks are signed with (HMAC-SHA256) while `allow_hmac` is
+    /// on: 32 random bytes as 64 hex characters, drawn when `allow_hmac` is first turned on or
+    /// when a rotation is asked for, kept when it is turned off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_secret: Option<String>,
     /// How codes issued on it look.
     pub code_format: CodeFormat,
     /// Seconds a code issued on it lives, if limited.
@@ -62,6 +67,9 @@ pub struct ChannelFields {
     pub allow_hmac: Option<bool>,
     /// Conversion callback url.
     pub conversion_callback_url: Option<String>,
+    /// Draws a new `hmac_secret` (the old one stops signing at once).
+    #[serde(default)]
+    pub rotate_hmac_secret: bool,
     /// Code format.
     pub code_format: Option<CodeFormat>,
     /// Code lifetime in seconds.

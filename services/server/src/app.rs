@@ -7,6 +7,7 @@ use crate::secret;
 use crate::settings::Settings;
 use anyhow::{bail, Context as _};
 use api::{Stack, TokenSecret};
+use callbacks::DispatcherConfig;
 use domain::ids::AccountId;
 use std::fs::File;
 use std::io::Write;
@@ -15,6 +16,8 @@ use std::path::Path;
 
 /// The file locked by the process working on an embedded data folder.
 const LOCK_FILE: &str = "lock";
+/// The file locked by the process running the callback dispatcher on an embedded data folder.
+pub const CALLBACKS_LOCK_FILE: &str = "callbacks.lock";
 
 /// What an [`Application`] runs besides the API and the partition actors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,30 +31,36 @@ pub enum Role {
 /// A built server, not yet serving until [`Application::run_until_stopped`].
 pub struct Application {
     stack: Stack,
-    _lock: Option<File>,
+    _locks: Vec<File>,
     server: actix_web::dev::Server,
     port: u16,
 }
 
 impl Application {
-    /// Opens the backends, starts the actors (and the projectors for [`Role::AllInOne`]),
-    /// creates account 1 with its first key when the log holds no account 1 (printing the
-    /// credentials once), and binds the listener.
+    /// Binds the listener, opens the backends, starts the actors (and the projectors for
+    /// [`Role::AllInOne`], and the callback dispatcher unless `PROMO_CALLBACKS=off`, told never
+    /// to call this listener), and creates account 1 with its first key when the log holds no
+    /// account 1 (printing the credentials once).
     pub async fn build(settings: Settings, role: Role) -> anyhow::Result<Self> {
-        let (stack, lock) = open_stack(&settings, role == Role::AllInOne).await?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let own = listener.local_addr()?;
+        let port = own.port();
+        let callbacks = settings.callbacks.then(|| DispatcherConfig {
+            own_address: Some(own),
+            ..settings.dispatcher.clone()
+        });
+        let (stack, locks) = open_stack(&settings, role == Role::AllInOne, callbacks).await?;
         if !stack.account_exists(AccountId(1)).await? {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
             print_once(&credentials)?;
         }
-        let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("binding {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let server = api::serve(listener, stack.state().clone(), settings.workers)?;
         tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, ?role, "serving");
         Ok(Self {
             stack,
-            _lock: lock,
+            _locks: locks,
             server,
             port,
         })
@@ -81,7 +90,7 @@ impl Application {
 /// Creates an account named `name` with an admin key (the services must be stopped: this
 /// claims every partition) and answers its credentials.
 pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Credentials> {
-    let (stack, _lock) = open_stack(&settings, true).await?;
+    let (stack, _locks) = open_stack(&settings, true, None).await?;
     let created = async {
         let account = stack.next_free_account().await?;
         Credentials::create(stack.state(), account, name).await
@@ -93,20 +102,31 @@ pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Cr
 
 /// Opens the stack the settings name. On the embedded default it holds the data folder's
 /// lock file (`<data>/lock`) so a second process (a second server, or `create-account` while
-/// the server runs) is refused instead of fencing the first one's actors; the lock lasts as
-/// long as the returned file.
+/// the server runs) is refused instead of fencing the first one's actors; with `callbacks`, a
+/// second lock (`<data>/callbacks.lock`, the one the `dispatcher` service takes) too. The locks
+/// last as long as the returned files. (On Kafka, a second process fences the first instead.)
 async fn open_stack(
     settings: &Settings,
     projectors: bool,
-) -> anyhow::Result<(Stack, Option<File>)> {
+    callbacks: Option<DispatcherConfig>,
+) -> anyhow::Result<(Stack, Vec<File>)> {
     let dir = &settings.data_dir;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating the data folder {}", dir.display()))?;
-    let lock = if settings.embedded() {
-        Some(lock_data_folder(dir)?)
-    } else {
-        None
-    };
+    let mut locks = Vec::new();
+    if settings.embedded() {
+        locks.push(lock_file(
+            &dir.join(LOCK_FILE),
+            "is in use by another process (is the server running?)",
+        )?);
+        if callbacks.is_some() {
+            locks.push(lock_file(
+                &dir.join(CALLBACKS_LOCK_FILE),
+                "has its callbacks dispatched by another process (set PROMO_CALLBACKS=off while \
+                 the dispatcher service runs)",
+            )?);
+        }
+    }
     let secret: TokenSecret = match &settings.token_secret {
         Some(secret) => secret.clone(),
         None => {
@@ -116,19 +136,19 @@ async fn open_stack(
             secret::load_or_create(dir)?
         }
     };
-    let stack = Stack::open(&settings.stack(projectors), secret)
+    let stack = Stack::open(&settings.stack(projectors, callbacks), secret)
         .await
         .context("opening the event log and the read store")?;
-    Ok((stack, lock))
+    Ok((stack, locks))
 }
 
-fn lock_data_folder(dir: &Path) -> anyhow::Result<File> {
-    let lock = File::create(dir.join(LOCK_FILE)).context("opening the lock file")?;
+/// Takes the lock of `path` for this process, or says why not (`taken`: what a held lock
+/// means for the data folder).
+pub(crate) fn lock_file(path: &Path, taken: &str) -> anyhow::Result<File> {
+    let lock = File::create(path).with_context(|| format!("opening {}", path.display()))?;
     if let Err(error) = lock.try_lock() {
-        bail!(
-            "the data folder {} is in use by another process (is the server running?): {error}",
-            dir.display()
-        );
+        let folder = path.parent().unwrap_or(path);
+        bail!("the data folder {} {taken}: {error}", folder.display());
     }
     Ok(lock)
 }

@@ -1,29 +1,50 @@
-//! The all-in-one server on its embedded default: the Sparkfly-compatible API, the partition
-//! actors and the projectors in one process, with all their data in one folder (a SQLite file
-//! for the event log, `events.db`, and one for the read models, `read.db`). No Kafka, no
-//! Postgres.
+//! The service binaries, and the wiring they share (settings, start-up, graceful stop):
 //!
-//! Commands:
+//! - `server`: the all-in-one server: the Sparkfly-compatible API, the partition actors, the
+//!   projectors and the callback dispatcher in one process. On its embedded default all data
+//!   lives in one folder (SQLite files: the event log `events.db`, the read models `read.db`,
+//!   the dispatcher's log `callbacks.db`); no Kafka, no Postgres.
+//! - `command-service`: the API and the partition actors without projectors (production:
+//!   the log on Kafka, the read models and snapshots on Postgres).
+//! - `projector`: the projectors, with `/health` and `/metrics`; `projector rebuild` empties
+//!   the read models and projects the whole log again.
+//! - `dispatcher`: the callback dispatcher, with `/health` and `/metrics`.
+//!
+//! Commands of `server`:
 //! - `server`: serves until SIGINT or SIGTERM. On a start where the log holds no account 1
-//!   (an empty data folder), it first creates account 1 with an admin API key and prints the
-//!   identity and key once on stdout.
-//! - `server create-account --name <name>`: with the server stopped (a lock file, `<data>/lock`,
-//!   keeps two processes off one data folder; the server's partition claims would otherwise be
-//!   fenced), creates an account with an admin API key on the data folder and prints its
-//!   identity and key. The new account gets the next free id: the smallest id from 1 up the
-//!   event log holds no account for (accounts are never deleted, so one past the highest). On
-//!   an empty folder that is account 1, and the server then prints no first-start
-//!   credentials.
+//!   (an empty log), it first creates account 1 with an admin API key and prints the identity
+//!   and key once on stdout (so does `command-service`).
+//! - `server create-account --name <name>`: with the services stopped (on the embedded
+//!   default a lock file, `<data>/lock`, keeps two processes off one data folder; the
+//!   partition claims would otherwise fence the running server), creates an account with an
+//!   admin API key and prints its identity and key. The new account gets the next free id:
+//!   the smallest id from 1 up the event log holds no account for (accounts are never
+//!   deleted, so one past the highest). On an empty log that is account 1, and the server then
+//!   prints no first-start credentials.
 //!
-//! Configuration, from environment variables:
+//! Configuration, from environment variables (or `KEY=value` lines of the file `PROMO_CONFIG`
+//! names; variables already set win):
+//! - `PROMO_EVENT_LOG`: `sqlite://<path>` (default `<data>/events.db`) or
+//!   `kafka://<host:port>[,...]/<topic>`.
+//! - `PROMO_READ_DB`: `sqlite://<path>` (default `<data>/read.db`) or `postgres://...`.
+//! - `PROMO_SNAPSHOTS`: where snapshots of partition state go; by default beside a SQLite log,
+//!   else in a Postgres read database, else `<data>/snapshots.db`.
 //! - `PROMO_BIND`: the address to listen on, default `127.0.0.1:8080`.
 //! - `PROMO_DATA_DIR`: the data folder, default `./data` (created when missing).
 //! - `PROMO_PARTITIONS`: event-log partitions (one actor each), default 4; keep it once the
-//!   folder holds data.
+//!   log holds data.
 //! - `PROMO_WORKERS`: HTTP worker threads, default the number of CPUs.
 //! - `PROMO_TOKEN_SECRET`: the token signing secret. When not given, a random one is created
 //!   once in `<data>/token_secret` (hex, mode 0600) and read on every later start, so tokens
-//!   survive a restart. The secret is never logged.
+//!   survive a restart. Set it, the same on every instance, when several serve one log. The
+//!   secret is never logged.
+//! - `PROMO_CALLBACKS`: `embedded` (default) runs the conversion-callback dispatcher in the
+//!   server (it never calls the server's own listener); `off` leaves it to the `dispatcher`
+//!   service, and the delivery routes answer 503.
+//! - `PROMO_SERVER_BIND`: for the `dispatcher` service, the API's address it never calls.
+//! - `PROMO_CALLBACK_DEADLINE_MS` (default 60000), `PROMO_CALLBACK_TIMEOUT_MS` (10000),
+//!   `PROMO_CALLBACK_PER_HOST` (8), `PROMO_CALLBACK_CONCURRENCY` (256): the dispatcher's retry
+//!   deadline, per-attempt timeout and attempts in flight per partner host and in all.
 //! - `RUST_LOG`: log filter (default `info`); logs go to stderr as text.
 //!
 //! API keys are 32 random bytes in hex; only their SHA-256 hash ([`api::hash_key`]) reaches
@@ -31,13 +52,16 @@
 
 mod app;
 mod credentials;
+mod dispatcher;
+mod ops;
 mod projector;
 mod secret;
 mod settings;
 mod signals;
 
-pub use app::{create_account, Application, Role};
+pub use app::{create_account, Application, Role, CALLBACKS_LOCK_FILE};
 pub use credentials::Credentials;
+pub use dispatcher::DispatcherService;
 pub use projector::{rebuild, ProjectorService};
 pub use settings::Settings;
 

@@ -3,13 +3,14 @@
 //! projector stopped on an error) and `/metrics` (each partition's projected offset) on its
 //! own port; and [`rebuild`], which empties the read store and projects the whole log again.
 
+use crate::ops;
 use crate::settings::Settings;
-use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context as _;
 use api::open_read_store;
 use eventlog::{AnyLog, EventLog};
+use futures_util::future::BoxFuture;
 use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
-use prometheus::{Encoder, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{IntGauge, IntGaugeVec, Opts, Registry};
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -41,16 +42,7 @@ impl ProjectorService {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let data = web::Data::from(Arc::clone(&status));
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .route("/health", web::get().to(health))
-                .route("/metrics", web::get().to(metrics))
-        })
-        .workers(1)
-        .listen(listener)?
-        .run();
+        let server = ops::serve(listener, Arc::clone(&status) as Arc<dyn ops::Status>)?;
         tracing::info!(bind = %settings.bind, port, partitions = status.partitions, "projecting");
         Ok(Self {
             status,
@@ -114,23 +106,13 @@ async fn open(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore)> {
     Ok((log, store))
 }
 
-async fn health(status: web::Data<Status>) -> HttpResponse {
-    if status.projectors.running() {
-        HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
-    } else {
-        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
+impl ops::Status for Status {
+    fn healthy(&self) -> bool {
+        self.projectors.running()
     }
-}
 
-async fn metrics(status: web::Data<Status>) -> HttpResponse {
-    match render_metrics(&status).await {
-        Ok(text) => HttpResponse::Ok()
-            .content_type("text/plain; version=0.0.4")
-            .body(text),
-        Err(error) => {
-            tracing::warn!(%error, "metrics not rendered");
-            HttpResponse::ServiceUnavailable().finish()
-        }
+    fn metrics(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(render_metrics(self))
     }
 }
 
@@ -153,7 +135,5 @@ async fn render_metrics(status: &Status) -> anyhow::Result<String> {
             .set(i64::try_from(offset).unwrap_or(i64::MAX));
     }
     running.set(i64::from(status.projectors.running()));
-    let mut out = Vec::new();
-    TextEncoder::new().encode(&registry.gather(), &mut out)?;
-    Ok(String::from_utf8(out)?)
+    ops::render(&registry)
 }

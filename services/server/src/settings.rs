@@ -4,7 +4,9 @@
 
 use anyhow::Context as _;
 use api::{StackConfig, TokenSecret};
+use callbacks::DispatcherConfig;
 use eventlog::{DbUrl, LogUrl};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 /// Everything a service needs to know before it starts.
@@ -27,6 +29,14 @@ pub struct Settings {
     /// Snapshots of partition state (`PROMO_SNAPSHOTS`); by default beside a SQLite log, or
     /// in the read database when it is Postgres, or `sqlite://<data>/snapshots.db`.
     pub snapshots: Option<DbUrl>,
+    /// Whether the server runs the callback dispatcher (`PROMO_CALLBACKS`: `embedded`, the
+    /// default, or `off` when the `dispatcher` service runs it).
+    pub callbacks: bool,
+    /// The dispatcher's settings (`PROMO_CALLBACK_*`, see [`callbacks::config`]).
+    pub dispatcher: DispatcherConfig,
+    /// For the `dispatcher` service: the API server's address, never called back
+    /// (`PROMO_SERVER_BIND`, default `127.0.0.1:8080`).
+    pub server_address: Option<SocketAddr>,
 }
 
 impl Settings {
@@ -54,7 +64,20 @@ impl Settings {
             Some(url) => Some(DbUrl::parse("snapshots", &url)?),
             None => default_snapshots(&event_log, &read_store, &data_dir),
         };
+        let callbacks = match var("PROMO_CALLBACKS").as_deref() {
+            None | Some("embedded") => true,
+            Some("off") => false,
+            Some(_) => anyhow::bail!("PROMO_CALLBACKS must be embedded or off"),
+        };
+        let server_bind = var("PROMO_SERVER_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let server_address = server_bind
+            .to_socket_addrs()
+            .with_context(|| format!("PROMO_SERVER_BIND {server_bind}"))?
+            .next();
         Ok(Self {
+            callbacks,
+            dispatcher: DispatcherConfig::from_vars(var)?,
+            server_address,
             bind: var("PROMO_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
             partitions: u32::try_from(partitions).context("PROMO_PARTITIONS is too large")?,
@@ -72,14 +95,16 @@ impl Settings {
         matches!(self.event_log, LogUrl::Sqlite(_))
     }
 
-    /// The stack these settings name; `projectors`: whether this process projects.
-    pub fn stack(&self, projectors: bool) -> StackConfig {
+    /// The stack these settings name; `projectors`: whether this process projects;
+    /// `callbacks`: the dispatcher's settings when it runs in this process.
+    pub fn stack(&self, projectors: bool, callbacks: Option<DispatcherConfig>) -> StackConfig {
         StackConfig {
             event_log: self.event_log.clone(),
             read_store: self.read_store.clone(),
             snapshots: self.snapshots.clone(),
             partitions: self.partitions,
             projectors,
+            callbacks,
         }
     }
 }

@@ -28,6 +28,12 @@ pub enum ApiError {
     /// The body is neither JSON nor form-urlencoded.
     #[error("Content-Type must be application/json or application/x-www-form-urlencoded")]
     UnsupportedMediaType,
+    /// A conflict outside the domain (a replay of a delivery still pending).
+    #[error("{0}")]
+    Conflict(String),
+    /// The part of the service this route needs does not run in this process.
+    #[error("{0}")]
+    Unavailable(&'static str),
     /// The domain refused the command; its message is the client's.
     #[error(transparent)]
     Domain(#[from] DomainError),
@@ -35,7 +41,7 @@ pub enum ApiError {
     /// writer, or an append failed): the client may retry, with the same idempotency key.
     /// The cause is logged, never sent.
     #[error("Service unavailable, retry later")]
-    Unavailable(String),
+    LogUnavailable(String),
     /// Something failed inside; the cause is logged, never sent.
     #[error("Internal server error")]
     Internal(String),
@@ -48,8 +54,18 @@ impl ApiError {
     }
 
     /// The log unavailable, with its cause (kept for the logs).
-    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
-        Self::Unavailable(cause.to_string())
+    pub fn log_unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::LogUnavailable(cause.to_string())
+    }
+}
+
+impl From<callbacks::ReplayError> for ApiError {
+    fn from(error: callbacks::ReplayError) -> Self {
+        match error {
+            callbacks::ReplayError::NotFound => Self::NotFound,
+            callbacks::ReplayError::Pending => Self::Conflict(error.to_string()),
+            callbacks::ReplayError::Stopped => Self::Unavailable("Callbacks are stopping"),
+        }
     }
 }
 
@@ -62,13 +78,15 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Domain(DomainError::Taken { .. }) => StatusCode::BAD_REQUEST,
             Self::Domain(error) => match error.kind() {
                 ErrorKind::Invalid => StatusCode::BAD_REQUEST,
                 ErrorKind::NotFound => StatusCode::NOT_FOUND,
                 ErrorKind::Conflict => StatusCode::CONFLICT,
             },
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::LogUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,7 +94,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Internal(cause) => tracing::error!(cause = %cause, "request failed"),
-            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "request refused"),
+            Self::LogUnavailable(cause) => tracing::warn!(cause = %cause, "request refused"),
             _ => {}
         }
         HttpResponse::build(self.status_code()).json(json!({ "error": self.to_string() }))
@@ -104,7 +122,7 @@ mod tests {
 
     #[actix_web::test]
     async fn an_unavailable_log_answers_503_without_its_cause() {
-        let (status, text) = body(ApiError::unavailable("partition 3 fenced")).await;
+        let (status, text) = body(ApiError::log_unavailable("partition 3 fenced")).await;
         assert_eq!(status, 503);
         assert_eq!(text, r#"{"error":"Service unavailable, retry later"}"#);
     }

@@ -56,6 +56,11 @@ impl Metrics {
         self.latency.with_label_values(&[class]).observe(seconds);
     }
 
+    /// The registry, for other parts of the process (the callback dispatcher) to add theirs.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Every metric in the Prometheus text format.
     pub fn render(&self) -> Result<String, prometheus::Error> {
         let mut out = Vec::new();

@@ -2,8 +2,12 @@
 //! through the engine and answer with the channel their events recorded (`code_format` and
 //! `code_lifetime` beside Sparkfly's fields); reads come from the read model once it holds the
 //! caller's writes. Issuers (and admins) write, reporting reads.
+//!
+//! `hmac_secret` (the key callbacks are signed with while `allow_hmac` is on) is shown to those
+//! who may write the channel, never to reporting; `"rotate_hmac_secret": true` in an update
+//! draws a new one.
 
-use super::common::{page_body, read_guard, write, ListQuery};
+use super::common::{page_body, read_guard, write, ListQuery, WRITE};
 use super::method_not_allowed;
 use crate::auth::Principal;
 use crate::http::{ApiError, Body};
@@ -45,6 +49,8 @@ struct FieldsInput {
     conversion_callback_url: Option<String>,
     code_format: Option<CodeFormat>,
     code_lifetime: Option<u32>,
+    #[serde(default)]
+    rotate_hmac_secret: bool,
 }
 
 impl From<ChannelInput> for ChannelFields {
@@ -57,6 +63,7 @@ impl From<ChannelInput> for ChannelFields {
             conversion_callback_url: fields.conversion_callback_url,
             code_format: fields.code_format,
             code_lifetime: fields.code_lifetime,
+            rotate_hmac_secret: fields.rotate_hmac_secret,
         }
     }
 }
@@ -68,6 +75,15 @@ struct Wrapped<'a> {
 
 fn one(status: StatusCode, channel: &Channel) -> HttpResponse {
     HttpResponse::build(status).json(Wrapped { channel })
+}
+
+/// `channel` as `principal` may see it: without its secret unless they may write it.
+fn shown(principal: &Principal, channel: &Channel) -> Channel {
+    let mut channel = channel.clone();
+    if principal.require(WRITE).is_err() {
+        channel.hmac_secret = None;
+    }
+    channel
 }
 
 fn recorded(events: &[Event]) -> Result<&Channel, ApiError> {
@@ -93,7 +109,8 @@ async fn list(
         .channels(principal.account_id, query.request())
         .await
         .map_err(ApiError::internal)?;
-    page_body(&page, "channels", "channel", &page.items)
+    let rows = page.items.iter().map(|channel| shown(&principal, channel));
+    page_body(&page, "channels", "channel", rows)
 }
 
 async fn create(
@@ -121,7 +138,7 @@ async fn get(
         .await
         .map_err(ApiError::internal)?
         .ok_or(ApiError::NotFound)?;
-    Ok(one(StatusCode::OK, &channel))
+    Ok(one(StatusCode::OK, &shown(&principal, &channel)))
 }
 
 async fn update(

@@ -5,7 +5,9 @@
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
+//! - `account`: `/v1.0/account` and `/v1.0/account/callbacks/enable|disable`.
 //! - `channels`: `/v1.0/channels` and `/v1.0/channels/{id}`.
+//! - `deliveries`: a channel's callback deliveries and their replay.
 //! - `offers`: `/v1.0/offers`, approval, channel links (xid) and eligibility.
 //! - `credentials`: `/v1.0/credentials`, offer updates, redeem, void, `credentials/eligible`.
 //! - `pos`: `/v1.0/pos/...`, the point-of-sale API (evaluate, redeem, reserve, confirm,
@@ -14,10 +16,12 @@
 //! - `items`: items and item sets.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, page bodies).
 
+mod account;
 mod auth;
 mod channels;
 mod common;
 mod credentials;
+mod deliveries;
 mod health;
 mod items;
 mod lists;
@@ -41,10 +45,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(auth::configure)
     .service(
         web::scope("/v1.0")
+            .configure(account::configure)
             .configure(members::configure)
             .configure(merchants::configure)
             .configure(stores::configure)
             .configure(channels::configure)
+            .configure(deliveries::configure)
             .configure(offers::configure)
             .configure(credentials::configure)
             .configure(pos::configure)

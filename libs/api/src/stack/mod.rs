@@ -2,12 +2,18 @@
 //! an event log, a snapshot store, one partition actor per partition, the read store, one
 //! projector per partition when this process projects, and the [`AppState`] over them.
 //!
-//! Backends are named by URLs ([`StackConfig`], `urls`): the embedded default is SQLite files
-//! (the snapshots beside the log: `events.snapshots.db` next to `events.db`); production runs
-//! the log on Kafka (with the `kafka` feature) and the read store and snapshots on Postgres.
+//! Backends are named by URLs ([`StackConfig`]): the embedded default is SQLite files (the
+//! snapshots beside the log: `events.snapshots.db` next to `events.db`); production runs the
+//! log on Kafka (with the `kafka` feature) and the read store and snapshots on Postgres.
+//!
+//! With [`StackConfig::callbacks`] the stack also runs the conversion-callback dispatcher
+//! over the same log, recording its deliveries in a log of its own beside the event log
+//! ([`callbacks_log`]: `callbacks.db` next to a SQLite log, the topic `<topic>-callbacks` next
+//! to a Kafka one, same partition count), and serves the API's delivery routes from it.
 
 use crate::auth::TokenSecret;
 use crate::state::AppState;
+use callbacks::{CallbackError, CallbackMetrics, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
 use engine::{partition_of, ActorConfig, EngineError, PartitionActor, PartitionHandle};
 use eventlog::{open_snapshots, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
@@ -30,6 +36,9 @@ pub enum StackError {
     /// The metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    /// The callback dispatcher could not start.
+    #[error("callbacks: {0}")]
+    Callbacks(#[from] CallbackError),
 }
 
 /// Where the stack keeps its data, and what this process runs.
@@ -46,6 +55,8 @@ pub struct StackConfig {
     /// Whether this process runs the projectors (the all-in-one server does; the command
     /// service leaves them to the projector service).
     pub projectors: bool,
+    /// The callback dispatcher's settings when this process runs it.
+    pub callbacks: Option<DispatcherConfig>,
 }
 
 impl StackConfig {
@@ -58,6 +69,7 @@ impl StackConfig {
             snapshots: None,
             partitions,
             projectors: true,
+            callbacks: None,
         }
     }
 
@@ -71,12 +83,21 @@ impl StackConfig {
     }
 }
 
+/// What this process runs besides the actors, for [`Stack::start_on`].
+pub struct Extras<L> {
+    /// Whether to run the projectors.
+    pub projectors: bool,
+    /// The dispatcher's own log and settings, when it runs here.
+    pub callbacks: Option<(L, DispatcherConfig)>,
+}
+
 /// The running stack. Stop it with [`Stack::shutdown`].
 pub struct Stack {
     state: AppState,
     partitions: Vec<PartitionHandle>,
     store: ReadStore,
     projectors: Option<ProjectorGroup>,
+    dispatcher: Option<Dispatcher>,
 }
 
 impl Stack {
@@ -102,7 +123,18 @@ impl Stack {
             None => None,
         };
         let log = AnyLog::open(&config.event_log, partitions).await?;
-        Self::start_on(log, snapshots, store, config.projectors, secret).await
+        let callbacks = match &config.callbacks {
+            Some(settings) => {
+                let own = AnyLog::open(&callbacks_log(&config.event_log), partitions).await?;
+                Some((own, settings.clone()))
+            }
+            None => None,
+        };
+        let extras = Extras {
+            projectors: config.projectors,
+            callbacks,
+        };
+        Self::start_on(log, snapshots, store, extras, secret).await
     }
 
     /// The stack over an opened log, snapshot store and read store.
@@ -110,7 +142,7 @@ impl Stack {
         log: L,
         snapshots: Option<Arc<dyn SnapshotStore>>,
         store: ReadStore,
-        projectors: bool,
+        extras: Extras<L>,
         secret: TokenSecret,
     ) -> Result<Self, StackError> {
         let config = ActorConfig {
@@ -122,14 +154,25 @@ impl Stack {
             let handle = PartitionActor::start(log.clone(), partition, config.clone()).await?;
             handles.push(handle);
         }
-        let projectors =
-            projectors.then(|| ProjectorGroup::start(&log, &store, ProjectorConfig::default()));
-        let state = AppState::new(handles.clone(), store.clone(), secret)?;
+        let projectors = extras
+            .projectors
+            .then(|| ProjectorGroup::start(&log, &store, ProjectorConfig::default()));
+        let mut state = AppState::new(handles.clone(), store.clone(), secret)?;
+        let dispatcher = match extras.callbacks {
+            Some((own, config)) => {
+                let metrics = CallbackMetrics::register(state.metrics().registry())?;
+                let dispatcher = Dispatcher::start(log.clone(), own, config, metrics).await?;
+                state = state.with_deliveries(dispatcher.deliveries());
+                Some(dispatcher)
+            }
+            None => None,
+        };
         Ok(Self {
             state,
             partitions: handles,
             store,
             projectors,
+            dispatcher,
         })
     }
 
@@ -165,10 +208,14 @@ impl Stack {
     }
 
     /// Stops the actors once the commands already sent are answered (their last batch is
-    /// durable), then the projectors, then closes the read store.
+    /// durable), then the callback dispatcher (pending deliveries resume at the next start),
+    /// then the projectors, then closes the read store.
     pub async fn shutdown(self) {
         for handle in &self.partitions {
             handle.shutdown().await;
+        }
+        if let Some(dispatcher) = self.dispatcher {
+            dispatcher.shutdown().await;
         }
         if let Some(projectors) = self.projectors {
             projectors.shutdown().await;
@@ -182,6 +229,18 @@ pub async fn open_read_store(url: &DbUrl) -> Result<ReadStore, StackError> {
     match url {
         DbUrl::Sqlite(path) => Ok(ReadStore::open(path).await?),
         DbUrl::Postgres(url) => Ok(ReadStore::connect(url).await?),
+    }
+}
+
+/// The callback dispatcher's own log beside the event log `url`: `callbacks.db` in the same
+/// folder as a SQLite log, the topic `<topic>-callbacks` on the same brokers as a Kafka one.
+pub fn callbacks_log(url: &LogUrl) -> LogUrl {
+    match url {
+        LogUrl::Sqlite(events) => LogUrl::Sqlite(events.with_file_name("callbacks.db")),
+        LogUrl::Kafka { brokers, topic } => LogUrl::Kafka {
+            brokers: brokers.clone(),
+            topic: format!("{topic}-callbacks"),
+        },
     }
 }
 

@@ -32,8 +32,14 @@ pub struct TestApp {
 
 /// Starts the whole stack in a fresh temporary folder.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+/// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any.
+pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let (config, database) = stack_config(&dir).await;
+    let (mut config, database) = stack_config(&dir).await;
+    config.callbacks = callbacks;
     let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
         .await
         .unwrap();

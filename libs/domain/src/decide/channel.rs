@@ -8,7 +8,6 @@ use crate::event::{ChannelRef, EventKind, OfferChannelCapSet, OfferChannelRef};
 use crate::ids::{ChannelId, OfferId};
 use crate::state::AccountState;
 use crate::validate::{existing, optional_url, positive, required_text, MAX_TEXT};
-use chrono::{DateTime, Utc};
 use rand_core::RngCore;
 use std::collections::HashSet;
 
@@ -19,24 +18,29 @@ const XID_LEN: usize = 7;
 /// Draws before giving up on finding an unused code or xid.
 pub(super) const MAX_DRAWS: usize = 32;
 
+/// Bytes of a channel's HMAC secret.
+const HMAC_SECRET_BYTES: usize = 32;
+
 pub(super) fn create(
     state: &AccountState,
     fields: &ChannelFields,
-    now: DateTime<Utc>,
+    context: &mut Context<'_>,
 ) -> DomainResult<Vec<EventKind>> {
+    let now = context.now;
     let channel = Channel {
         id: ChannelId(state.next_id()),
         name: String::new(),
         allow_sms_keyword: false,
         allow_hmac: false,
         conversion_callback_url: None,
+        hmac_secret: None,
         code_format: CodeFormat::Secure,
         code_lifetime: None,
         created_at: now,
         updated_at: now,
     };
     Ok(vec![EventKind::ChannelCreated(merge(
-        channel, fields, now,
+        channel, fields, context,
     )?)])
 }
 
@@ -44,19 +48,20 @@ pub(super) fn update(
     state: &AccountState,
     id: ChannelId,
     fields: &ChannelFields,
-    now: DateTime<Utc>,
+    context: &mut Context<'_>,
 ) -> DomainResult<Vec<EventKind>> {
     let channel = existing(&state.channels, &id, "Channel")?.clone();
     Ok(vec![EventKind::ChannelUpdated(merge(
-        channel, fields, now,
+        channel, fields, context,
     )?)])
 }
 
 fn merge(
     mut channel: Channel,
     fields: &ChannelFields,
-    now: DateTime<Utc>,
+    context: &mut Context<'_>,
 ) -> DomainResult<Channel> {
+    let now = context.now;
     channel.name = required_text(
         "Name",
         fields.name.as_deref().or(Some(&channel.name)),
@@ -66,6 +71,9 @@ fn merge(
         .allow_sms_keyword
         .unwrap_or(channel.allow_sms_keyword);
     channel.allow_hmac = fields.allow_hmac.unwrap_or(channel.allow_hmac);
+    if fields.rotate_hmac_secret || (channel.allow_hmac && channel.hmac_secret.is_none()) {
+        channel.hmac_secret = Some(hmac_secret(context.rng));
+    }
     if fields.conversion_callback_url.is_some() {
         channel.conversion_callback_url = optional_url(
             "Conversion callback url",
@@ -96,6 +104,13 @@ fn merge(
     }
     channel.updated_at = now;
     Ok(channel)
+}
+
+/// A fresh HMAC secret: random bytes as lowercase hex.
+fn hmac_secret(rng: &mut dyn RngCore) -> String {
+    let mut bytes = [0u8; HMAC_SECRET_BYTES];
+    rng.fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 pub(super) fn delete(state: &AccountState, id: ChannelId) -> DomainResult<Vec<EventKind>> {

@@ -205,8 +205,10 @@ fn decide_kinds(
             channel_id,
             max_redemptions,
         } => channel::set_cap(state, *offer_id, *channel_id, *max_redemptions),
-        C::CreateChannel { fields } => channel::create(state, fields, now),
-        C::UpdateChannel { channel_id, fields } => channel::update(state, *channel_id, fields, now),
+        C::CreateChannel { fields } => channel::create(state, fields, context),
+        C::UpdateChannel { channel_id, fields } => {
+            channel::update(state, *channel_id, fields, context)
+        }
         C::DeleteChannel { channel_id } => channel::delete(state, *channel_id),
         C::IssueCredential { request } => credential::issue(state, request, context),
         C::UpdateCredentialOffers {

@@ -172,9 +172,9 @@ event_kinds! {
     /// The cap of an offer on a channel changed.
     OfferChannelCapSet(OfferChannelCapSet) = "offer_channel_cap_set" @ 1,
     /// A channel was created.
-    ChannelCreated(Channel) = "channel_created" @ 1,
+    ChannelCreated(Channel) = "channel_created" @ 2,
     /// A channel changed.
-    ChannelUpdated(Channel) = "channel_updated" @ 1,
+    ChannelUpdated(Channel) = "channel_updated" @ 2,
     /// A channel was deleted.
     ChannelDeleted(ChannelRef) = "channel_deleted" @ 1,
     /// A credential was issued.

@@ -1,0 +1,208 @@
+//! The follower of one main-log partition: folds every event into its accounts' states and,
+//! from the stored position on, schedules each redemption's callbacks (rendered url and body
+//! fixed at scheduling), recording them with the position past them in one append, then
+//! starting their deliveries. Keeps the channels' HMAC secrets where deliveries read them.
+
+use super::delivery::{self, Job};
+use super::{Part, Shared};
+use crate::conversion::{delivery_id, targets, CallbackBody, Redeemed};
+use crate::error::CallbackError;
+use crate::record::{DeliveryEvent, Scheduled, SourcePosition, SourceRef};
+use crate::render::render_url;
+use chrono::Utc;
+use domain::ids::{AccountId, ChannelId};
+use domain::{evolve, AccountState, Event, EventKind};
+use engine::Envelope;
+use eventlog::{EpochFence, EventLog, LogRecord};
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError};
+use std::time::Duration;
+
+/// How long one wait on the log's tail lasts before the stop signal is checked again.
+const TAIL_WAIT: Duration = Duration::from_secs(1);
+/// The wait before reading again after the log failed.
+const RETRY: Duration = Duration::from_millis(500);
+/// How often the position is recorded while batches schedule nothing (it is always recorded
+/// with scheduled deliveries).
+const POSITION_EVERY: Duration = Duration::from_secs(1);
+
+/// What one batch of the main log made.
+#[derive(Default)]
+struct Batch {
+    events: Vec<DeliveryEvent>,
+    jobs: Vec<Job>,
+}
+
+/// Follows `part`'s partition of `source` until the dispatcher stops, scheduling from `from`.
+pub(super) async fn run<S: EventLog>(
+    source: Arc<S>,
+    shared: Arc<Shared>,
+    part: Arc<Part>,
+    from: SourcePosition,
+) -> Result<(), CallbackError> {
+    let partition = part.partition;
+    let mut states: HashMap<AccountId, AccountState> = HashMap::new();
+    let mut fence = EpochFence::default();
+    let mut next = 0;
+    let mut resumed = false;
+    let mut recorded = tokio::time::Instant::now();
+    loop {
+        if shared.stopped() {
+            return Ok(());
+        }
+        if !resumed && next >= from.next_offset {
+            resume(&shared, &part);
+            resumed = true;
+        }
+        let records = match source.read(partition, next, shared.config.read_batch).await {
+            Ok(records) => records,
+            Err(error) => {
+                tracing::warn!(partition, %error, "reading the event log failed; retrying");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
+        if records.is_empty() {
+            tokio::select! {
+                waited = source.wait_for(partition, next, TAIL_WAIT) => {
+                    if let Err(error) = waited {
+                        tracing::warn!(partition, %error, "waiting on the event log failed; retrying");
+                        tokio::time::sleep(RETRY).await;
+                    }
+                }
+                () = super::stopped(shared.stop.clone()) => {}
+            }
+            continue;
+        }
+        let mut batch = Batch::default();
+        for record in records {
+            next = record.offset + 1;
+            if !fence.admit(&record) {
+                continue;
+            }
+            let schedule = record.offset >= from.next_offset;
+            apply(&record, &mut states, &part, schedule.then_some(&mut batch));
+        }
+        if next <= from.next_offset
+            || (batch.jobs.is_empty() && recorded.elapsed() < POSITION_EVERY)
+        {
+            continue;
+        }
+        recorded = tokio::time::Instant::now();
+        shared.metrics.scheduled.inc_by(batch.jobs.len() as u64);
+        batch
+            .events
+            .push(DeliveryEvent::SourceReached(SourcePosition {
+                partition,
+                next_offset: next,
+                epoch: fence.newest(),
+            }));
+        if part.record(batch.events, false).await.is_err() {
+            return Err(CallbackError::Stopped);
+        }
+        for job in batch.jobs {
+            delivery::spawn(shared.clone(), part.clone(), job);
+        }
+    }
+}
+
+/// Starts every pending delivery of the ledger (after a restart).
+fn resume(shared: &Arc<Shared>, part: &Arc<Part>) {
+    let pending = part.ledger().pending();
+    if !pending.is_empty() {
+        tracing::info!(
+            partition = part.partition,
+            count = pending.len(),
+            "resuming pending callbacks"
+        );
+    }
+    for delivery in pending {
+        delivery::spawn(shared.clone(), part.clone(), Job::from_delivery(&delivery));
+    }
+}
+
+/// Folds one record into its account's state; with a batch, schedules its callbacks.
+fn apply(
+    record: &LogRecord,
+    states: &mut HashMap<AccountId, AccountState>,
+    part: &Part,
+    batch: Option<&mut Batch>,
+) {
+    let envelope = match Envelope::<Event>::decode(&record.payload) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            tracing::error!(partition = part.partition, offset = record.offset, %error,
+                "an event does not decode; its callbacks are skipped");
+            return;
+        }
+    };
+    let account = envelope.account_id;
+    let at = envelope.event.occurred_at;
+    let redeemed = Redeemed::of(&envelope.event.kind);
+    let channel = match &envelope.event.kind {
+        EventKind::ChannelCreated(channel) | EventKind::ChannelUpdated(channel) => Some(channel.id),
+        EventKind::ChannelDeleted(deleted) => Some(deleted.channel_id),
+        _ => None,
+    };
+    let state = states.entry(account).or_default();
+    evolve(state, envelope.event);
+    if let Some(channel) = channel {
+        keep_secret(part, state, account, channel);
+    }
+    let (Some(batch), Some(redeemed)) = (batch, redeemed) else {
+        return;
+    };
+    let scheduled_at = Utc::now();
+    for conversion in redeemed.conversions(state, account, at) {
+        for target in targets(state, &conversion) {
+            let id = delivery_id(envelope.event_id, &conversion, target.kind);
+            let url = render_url(&target.template, &conversion);
+            let body = CallbackBody::new(&id, &conversion, target.kind).to_json();
+            let scheduled = Scheduled {
+                delivery_id: id,
+                account_id: account,
+                target: target.kind,
+                redemption_id: conversion.redemption_id,
+                credential_id: conversion.credential_id,
+                offer_id: conversion.offer_id,
+                url,
+                body,
+                sign: target.sign,
+                redeemed_at: at,
+                at: scheduled_at,
+                source: SourceRef {
+                    partition: part.partition,
+                    offset: record.offset,
+                    event_id: envelope.event_id.to_string(),
+                },
+            };
+            batch.jobs.push(Job {
+                delivery_id: scheduled.delivery_id.clone(),
+                account,
+                channel: target.kind.channel(),
+                url: scheduled.url.clone(),
+                body: scheduled.body.clone(),
+                sign: scheduled.sign,
+                attempts: 0,
+                window_start: scheduled_at,
+                redeemed_at: at,
+            });
+            batch
+                .events
+                .push(DeliveryEvent::DeliveryScheduled(Box::new(scheduled)));
+        }
+    }
+}
+
+/// Keeps `channel`'s secret as the state now has it (none once deleted).
+fn keep_secret(part: &Part, state: &AccountState, account: AccountId, channel: ChannelId) {
+    let secret = state
+        .channels
+        .get(&channel)
+        .and_then(|channel| channel.hmac_secret.clone());
+    let mut secrets = part.secrets.write().unwrap_or_else(PoisonError::into_inner);
+    match secret {
+        Some(secret) => secrets.insert((account, channel), secret),
+        None => secrets.remove(&(account, channel)),
+    };
+}

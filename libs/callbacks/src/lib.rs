@@ -1,0 +1,44 @@
+//! Conversion callbacks: when a credential is redeemed, the partner systems behind its channel
+//! (and the account, when it enables callbacks) are told, over HTTP(S), at least once.
+//!
+//! What it owns:
+//! - [`render`]: the facts of a conversion and the `%{...}` placeholder rendering of callback
+//!   urls, every value percent-encoded.
+//! - [`conversion`]: which events are conversions, what they made (read from the account's
+//!   state after `evolve`), where each goes, the stable delivery id and the JSON body.
+//! - [`sign`]: the HMAC-SHA256 signature of a body under the channel's secret, with a
+//!   timestamp, and the partner's verification recipe.
+//! - [`backoff`]: the retry schedule (exponential, capped, jittered).
+//! - [`guard`]: the url checks made before every attempt.
+//! - [`client`]: one attempt over HTTP(S), bounded per host and in all.
+//! - [`record`] and [`ledger`]: delivery state as events in the dispatcher's own event log,
+//!   and their fold.
+//! - [`Dispatcher`]: follows the main log, schedules, delivers, records, resumes after a
+//!   restart; reached by the API through [`Deliveries`].
+//! - [`config`] and [`metrics`]: its settings (from `PROMO_CALLBACK_*`) and counters.
+//!
+//! The dispatcher is generic over [`eventlog::EventLog`] for both logs; it reads the main log
+//! only, so redemptions never wait for callbacks.
+
+pub mod backoff;
+pub mod client;
+pub mod config;
+pub mod conversion;
+pub mod deliveries;
+mod dispatcher;
+pub mod error;
+pub mod guard;
+pub mod ledger;
+pub mod metrics;
+pub mod record;
+pub mod render;
+pub mod sign;
+
+pub use backoff::Backoff;
+pub use config::{ConfigError, DispatcherConfig};
+pub use deliveries::{Deliveries, DeliveryPage, ReplayError};
+pub use dispatcher::Dispatcher;
+pub use error::CallbackError;
+pub use ledger::{DeliveryStatus, DeliveryView};
+pub use metrics::CallbackMetrics;
+pub use render::{render_url, Conversion};

@@ -1,0 +1,146 @@
+//! What a partner receives, against a real local HTTP receiver: every placeholder rendered and
+//! percent-encoded exactly, the JSON body, the delivery id header, a signature that verifies
+//! with the documented recipe, and the account-level callback when callbacks are enabled.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use benches::load::{Behaviour, Receiver};
+use chrono::SecondsFormat;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use std::time::Duration;
+use support::{fast_config, World};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placeholders_are_rendered_and_encoded_exactly() {
+    let receiver = Receiver::start(Behaviour::Accept).unwrap();
+    let world = World::new().await;
+    let template = format!(
+        "{}/cb/%{{credential_id}}?xid=%{{xid}}&o=%{{offer_id}}&os=%{{offer_ids}}&s=%{{store_id}}\
+         &at=%{{redeemed_at}}&st=%{{status}}&u=%{{sf_uid}}&ac=%{{sf_ac}}&click=%{{click_id}}\
+         &none=%{{nope}}",
+        receiver.base
+    );
+    let shop = world.shop(1, Some(&template), false).await;
+    let (credential, code) = world
+        .issue(&shop, &[("click_id", "a b&c=d/é"), ("status", "x")])
+        .await;
+    let dispatcher = world.dispatcher(fast_config()).await;
+    let redeemed = world.redeem(&shop, &code).await;
+
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(received.len(), 1);
+    let at = redeemed
+        .occurred_at
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+        .replace(':', "%3A");
+    assert_eq!(
+        received[0].target,
+        format!(
+            "/cb/{}?xid={}&o={}&os={}&s={}&at={at}&st=redeemed&u=member%20one%2F{}&ac=\
+             &click=a%20b%26c%3Dd%2F%C3%A9&none=",
+            credential.0, shop.xid, shop.offer.0, shop.offer.0, shop.store.0, shop.channel.0
+        )
+    );
+    let body = received[0].json();
+    assert_eq!(body["event"], "conversion");
+    assert_eq!(body["version"], 1);
+    assert_eq!(body["target"], "channel");
+    assert_eq!(body["credential_id"], credential.0);
+    assert_eq!(body["channel_id"], shop.channel.0);
+    assert_eq!(body["xid"], shop.xid.as_str());
+    assert_eq!(body["status"], "redeemed");
+    assert_eq!(body["sf_uid"], format!("member one/{}", shop.channel.0));
+    assert_eq!(body["conv_ids"]["click_id"], "a b&c=d/é");
+    assert_eq!(
+        received[0].header("x-delivery-id"),
+        body["delivery_id"].as_str()
+    );
+    assert_eq!(received[0].header("x-delivery-attempt"), Some("1"));
+    assert_eq!(received[0].header("content-type"), Some("application/json"));
+    assert_eq!(received[0].header("x-signature"), None);
+    dispatcher.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signature_verifies_with_the_documented_recipe() {
+    let receiver = Receiver::start(Behaviour::Accept).unwrap();
+    let world = World::new().await;
+    let shop = world
+        .shop(1, Some(&format!("{}/signed", receiver.base)), true)
+        .await;
+    let secret = shop.secret.clone().unwrap();
+    let dispatcher = world.dispatcher(fast_config()).await;
+    world.conversion(&shop).await;
+
+    let received = receiver.wait_for(1, WAIT).await;
+    let request = &received[0];
+    let timestamp = request.header("x-signature-timestamp").unwrap();
+    let signature = request.header("x-signature").unwrap();
+    // The recipe of the README, step by step: HMAC-SHA256 keyed with the secret's text over
+    // "<timestamp>.<raw body>", lowercase hex.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(&request.body);
+    assert_eq!(signature, hex::encode(mac.finalize().into_bytes()));
+    let now = chrono::Utc::now().timestamp();
+    assert!((now - timestamp.parse::<i64>().unwrap()).abs() < 60);
+    assert_eq!(
+        callbacks::sign::verify(
+            secret.as_bytes(),
+            timestamp,
+            signature,
+            &request.body,
+            now,
+            300
+        ),
+        Ok(())
+    );
+    let mut tampered = request.body.clone();
+    tampered.push(b' ');
+    assert!(
+        callbacks::sign::verify(secret.as_bytes(), timestamp, signature, &tampered, now, 300)
+            .is_err()
+    );
+    dispatcher.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enabled_account_callbacks_go_out_beside_the_channels() {
+    let channel_receiver = Receiver::start(Behaviour::Accept).unwrap();
+    let account_receiver = Receiver::start(Behaviour::Accept).unwrap();
+    let world = World::new().await;
+    let shop = world
+        .shop(1, Some(&format!("{}/c", channel_receiver.base)), false)
+        .await;
+    let dispatcher = world.dispatcher(fast_config()).await;
+    world.conversion(&shop).await;
+    assert_eq!(channel_receiver.wait_for(1, WAIT).await.len(), 1);
+    assert!(account_receiver.received().is_empty());
+
+    world
+        .account_callback(
+            shop.account,
+            &format!("{}/account/%{{credential_id}}", account_receiver.base),
+        )
+        .await;
+    let credential = world.conversion(&shop).await;
+    let received = account_receiver.wait_for(1, WAIT).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].target, format!("/account/{}", credential.0));
+    assert_eq!(received[0].json()["target"], "account");
+    assert_eq!(channel_receiver.wait_for(2, WAIT).await.len(), 2);
+    let ids: Vec<_> = channel_receiver
+        .received()
+        .iter()
+        .chain(received.iter())
+        .map(|request| request.header("x-delivery-id").unwrap().to_owned())
+        .collect();
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "every callback has its own id");
+    dispatcher.shutdown().await;
+}

@@ -1,0 +1,100 @@
+//! [`DispatcherService`]: the conversion-callback dispatcher as its own process. It follows
+//! the event log (read only), keeps its delivery records in its own log beside it
+//! ([`api::callbacks_log`]: `callbacks.db` next to a SQLite log, the topic
+//! `<topic>-callbacks` next to a Kafka one), never calls the API server's listener
+//! (`PROMO_SERVER_BIND`), and serves `/health` and `/metrics` on `PROMO_BIND`. Run the server
+//! or command service with `PROMO_CALLBACKS=off` beside it. On the embedded default a lock file
+//! (`<data>/callbacks.lock`) keeps two dispatchers (or a server with its embedded one) off one
+//! data folder; on Kafka a second dispatcher's claims fence the first one's.
+//!
+//! After a SIGKILL the next start resumes from its own log: pending deliveries go on, and a
+//! redemption whose callbacks were not yet recorded is scheduled again with the same delivery
+//! ids.
+
+use crate::app::{lock_file, CALLBACKS_LOCK_FILE};
+use crate::ops;
+use crate::settings::Settings;
+use anyhow::Context as _;
+use callbacks::{CallbackMetrics, Dispatcher, DispatcherConfig};
+use eventlog::AnyLog;
+use futures_util::future::BoxFuture;
+use std::fs::File;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// The metrics the endpoints render.
+struct Status {
+    registry: prometheus::Registry,
+}
+
+impl ops::Status for Status {
+    fn healthy(&self) -> bool {
+        true
+    }
+
+    fn metrics(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(async { ops::render(&self.registry) })
+    }
+}
+
+/// The running service.
+pub struct DispatcherService {
+    dispatcher: Dispatcher,
+    server: actix_web::dev::Server,
+    _lock: Option<File>,
+}
+
+impl DispatcherService {
+    /// Takes the embedded data folder's callbacks lock, opens both logs, starts the dispatcher
+    /// and binds `/health` and `/metrics`.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let dir = &settings.data_dir;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the data folder {}", dir.display()))?;
+        let lock = match settings.embedded() {
+            true => Some(lock_file(
+                &dir.join(CALLBACKS_LOCK_FILE),
+                "has its callbacks dispatched by another process",
+            )?),
+            false => None,
+        };
+        let events = AnyLog::open(&settings.event_log, settings.partitions)
+            .await
+            .context("opening the event log")?;
+        let own = AnyLog::open(
+            &api::callbacks_log(&settings.event_log),
+            settings.partitions,
+        )
+        .await
+        .context("opening the dispatcher's log")?;
+        let registry = prometheus::Registry::new();
+        let metrics = CallbackMetrics::register(&registry)?;
+        let config = DispatcherConfig {
+            own_address: settings.server_address,
+            ..settings.dispatcher.clone()
+        };
+        let dispatcher = Dispatcher::start(events, own, config, metrics).await?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let server = ops::serve(listener, Arc::new(Status { registry }))?;
+        tracing::info!(bind = %settings.bind, "dispatching callbacks");
+        Ok(Self {
+            dispatcher,
+            server,
+            _lock: lock,
+        })
+    }
+
+    /// Runs until SIGINT or SIGTERM, then stops the HTTP side and the dispatcher (pending
+    /// deliveries resume at the next start).
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        let signal = crate::signals::shutdown_signal().await;
+        tracing::info!(signal, "stopping");
+        handle.stop(true).await;
+        self.dispatcher.shutdown().await;
+        server.await.context("the HTTP task failed")??;
+        Ok(())
+    }
+}
