@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 /// The binaries a container may run (this package's `[[bin]]`s).
-const BINARIES: &[&str] = &["server", "command-service", "projector"];
+const BINARIES: &[&str] = &["server", "command-service", "projector", "dispatcher"];
 /// The environment variables the binaries read.
 const SETTINGS: &[&str] = &[
     "PROMO_BIND",
@@ -21,6 +21,12 @@ const SETTINGS: &[&str] = &[
     "PROMO_READ_DB",
     "PROMO_SNAPSHOTS",
     "PROMO_CONFIG",
+    "PROMO_CALLBACKS",
+    "PROMO_SERVER_BIND",
+    "PROMO_CALLBACK_DEADLINE_MS",
+    "PROMO_CALLBACK_TIMEOUT_MS",
+    "PROMO_CALLBACK_PER_HOST",
+    "PROMO_CALLBACK_CONCURRENCY",
     "RUST_LOG",
 ];
 

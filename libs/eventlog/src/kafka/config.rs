@@ -57,6 +57,8 @@ impl KafkaConfig {
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("linger.ms", "0")
+            .set("retry.backoff.ms", "2")
+            .set("retry.backoff.max.ms", "50")
             .set("transaction.timeout.ms", timeout.to_string())
             .set("message.timeout.ms", timeout.to_string())
             .set("message.max.bytes", "1000000");
