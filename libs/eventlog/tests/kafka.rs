@@ -6,6 +6,7 @@
 #![cfg(feature = "kafka")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod contract;
 
 use eventlog::kafka::{KafkaConfig, KafkaLog};
@@ -30,36 +31,7 @@ async fn fresh(name: &str, partitions: u32) -> KafkaLog {
     }
 }
 
-macro_rules! contract_tests {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let log = fresh(stringify!($name), 4).await;
-                contract::$name(&log).await;
-            }
-        )*
-    };
-}
-
-contract_tests!(
-    offsets_increase_within_append_bounds,
-    partitions_are_independent,
-    read_respects_from_and_max,
-    keys_and_payloads_round_trip,
-    empty_batch_writes_nothing,
-    large_batch_is_whole_and_ordered,
-    unknown_partition_is_refused,
-    epochs_increase,
-    stale_writer_is_fenced,
-    failed_batch_writes_nothing,
-    fencing_is_per_partition,
-    takeover_continues_offsets,
-    wait_for_present_offset_is_immediate,
-    wait_for_wakes_on_append,
-    wait_for_wakes_every_waiter,
-    wait_for_times_out,
-);
+backend_contract!(|name: &'static str| async move { ((), fresh(name, 4).await) });
 
 /// Every claim leaves a marker with its epoch, before the claimer's records, and anything a
 /// stale writer managed to put after a newer marker is skipped by the fence.

@@ -3,6 +3,7 @@
 //! stored partition count, two handles on one file, concurrent writers, damaged files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod contract;
 mod sqlite_support;
 
@@ -14,36 +15,7 @@ use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter, SqliteLog};
 use contract::{append, batch, claim, payloads, read_all};
 use sqlite_support::{fresh, log_path, raw_connection};
 
-macro_rules! contract_tests {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[tokio::test]
-            async fn $name() {
-                let (_dir, log) = fresh(4).await;
-                contract::$name(&log).await;
-            }
-        )*
-    };
-}
-
-contract_tests!(
-    offsets_increase_within_append_bounds,
-    partitions_are_independent,
-    read_respects_from_and_max,
-    keys_and_payloads_round_trip,
-    empty_batch_writes_nothing,
-    large_batch_is_whole_and_ordered,
-    unknown_partition_is_refused,
-    epochs_increase,
-    stale_writer_is_fenced,
-    failed_batch_writes_nothing,
-    fencing_is_per_partition,
-    takeover_continues_offsets,
-    wait_for_present_offset_is_immediate,
-    wait_for_wakes_on_append,
-    wait_for_wakes_every_waiter,
-    wait_for_times_out,
-);
+backend_contract!(|_name: &'static str| fresh(4));
 
 /// SQLite's offsets are denser than the contract asks: they start at 0, are contiguous, and
 /// the log holds no claim markers.

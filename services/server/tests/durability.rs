@@ -6,13 +6,11 @@
 mod support;
 
 use benches::load::{Api, PosFixture, ServerProcess};
-use reqwest::Method;
 use serde_json::json;
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use support::{confirmed, listed_redemptions, redeem, stream, Answers};
+use support::{check_exactly_once, confirmed, stream, Answers};
 
 const BIN: &str = env!("CARGO_BIN_EXE_server");
 const CODES: usize = 600;
@@ -65,26 +63,5 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
     let api = Api::login(&server.base, &printed.identity, &printed.key)
         .await
         .unwrap();
-    for (index, id) in &confirmed {
-        let path = format!("/v1.0/pos/redemptions/{id}");
-        let body = api.expect(Method::GET, &path, None, 200).await.unwrap();
-        assert_eq!(body["redemption"]["status"], "committed", "code {index}");
-        let (status, again) = redeem(&api, &fixture, *index).await.unwrap();
-        assert_eq!(status, 201, "retry of code {index}: {again}");
-        assert_eq!(
-            again["redemption"]["id"], *id,
-            "a retry answers the first redemption"
-        );
-    }
-    let mut ids: BTreeSet<u64> = confirmed.values().copied().collect();
-    for index in answers
-        .keys()
-        .filter(|index| !confirmed.contains_key(index))
-    {
-        let (status, body) = redeem(&api, &fixture, *index).await.unwrap();
-        assert_eq!(status, 201, "retry of unanswered code {index}: {body}");
-        ids.insert(body["redemption"]["id"].as_u64().unwrap());
-    }
-    let listed = listed_redemptions(&api, answers.len()).await;
-    assert_eq!(listed, ids);
+    check_exactly_once(&api, &fixture, &answers).await;
 }

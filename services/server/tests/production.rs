@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use support::{confirmed, listed_redemptions, redeem, stream, Answers, Production};
+use support::{check_exactly_once, confirmed, listed_redemptions, stream, Answers, Production};
 use testkit::TestDatabase;
 
 const COMMANDS: &str = env!("CARGO_BIN_EXE_command-service");
@@ -117,26 +117,8 @@ async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
             Some(&1),
             "code {index}, redemption {id} in the log"
         );
-        let path = format!("/v1.0/pos/redemptions/{id}");
-        let body = api.expect(Method::GET, &path, None, 200).await.unwrap();
-        assert_eq!(body["redemption"]["status"], "committed", "code {index}");
-        let (status, again) = redeem(&api, &fixture, *index).await.unwrap();
-        assert_eq!(
-            (status, &again["redemption"]["id"]),
-            (201, &json!(id)),
-            "retry of {index}"
-        );
     }
-    let mut ids: BTreeSet<u64> = confirmed.values().copied().collect();
-    for index in answers
-        .keys()
-        .filter(|index| !confirmed.contains_key(index))
-    {
-        let (status, body) = redeem(&api, &fixture, *index).await.unwrap();
-        assert_eq!(status, 201, "retry of unanswered code {index}: {body}");
-        ids.insert(body["redemption"]["id"].as_u64().unwrap());
-    }
-    assert_eq!(listed_redemptions(&api, answers.len()).await, ids);
+    let ids = check_exactly_once(&api, &fixture, &answers).await;
     let logged = committed_in_log(&logged_events(&production).await);
     assert_eq!(logged.keys().copied().collect::<BTreeSet<_>>(), ids);
     assert!(logged.values().all(|count| *count == 1), "{logged:?}");

@@ -11,6 +11,40 @@ mod append;
 mod fencing;
 mod tail;
 
+/// Defines one test per contract function, each on a fresh log: `$fresh` is called with the
+/// test's name and answers a future of `(guard, log)` (the guard keeps the log's place alive).
+macro_rules! backend_contract {
+    ($fresh:expr) => {
+        backend_contract!(@tests $fresh;
+            offsets_increase_within_append_bounds,
+            partitions_are_independent,
+            read_respects_from_and_max,
+            keys_and_payloads_round_trip,
+            empty_batch_writes_nothing,
+            large_batch_is_whole_and_ordered,
+            unknown_partition_is_refused,
+            epochs_increase,
+            stale_writer_is_fenced,
+            failed_batch_writes_nothing,
+            fencing_is_per_partition,
+            takeover_continues_offsets,
+            wait_for_present_offset_is_immediate,
+            wait_for_wakes_on_append,
+            wait_for_wakes_every_waiter,
+            wait_for_times_out,
+        );
+    };
+    (@tests $fresh:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let (_guard, log) = ($fresh)(stringify!($name)).await;
+                contract::$name(&log).await;
+            }
+        )*
+    };
+}
+
 pub use append::*;
 pub use fencing::*;
 pub use tail::*;

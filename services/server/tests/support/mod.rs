@@ -106,6 +106,39 @@ pub async fn listed_redemptions(api: &Api, expected: usize) -> std::collections:
     listed
 }
 
+/// After a restart: every answered redemption is there, committed, and a retry with its key
+/// answers it again; every code cut off in flight, retried with its key, is redeemed once; the
+/// API lists exactly those redemptions, one per code sent. Answers the redemption ids.
+pub async fn check_exactly_once(
+    api: &Api,
+    fixture: &PosFixture,
+    answers: &BTreeMap<usize, Option<u64>>,
+) -> std::collections::BTreeSet<u64> {
+    let confirmed = confirmed(answers);
+    for (index, id) in &confirmed {
+        let path = format!("/v1.0/pos/redemptions/{id}");
+        let body = api.expect(Method::GET, &path, None, 200).await.unwrap();
+        assert_eq!(body["redemption"]["status"], "committed", "code {index}");
+        let (status, again) = redeem(api, fixture, *index).await.unwrap();
+        assert_eq!(status, 201, "retry of code {index}: {again}");
+        assert_eq!(
+            again["redemption"]["id"], *id,
+            "a retry answers the first redemption"
+        );
+    }
+    let mut ids: std::collections::BTreeSet<u64> = confirmed.values().copied().collect();
+    for index in answers
+        .keys()
+        .filter(|index| !confirmed.contains_key(index))
+    {
+        let (status, body) = redeem(api, fixture, *index).await.unwrap();
+        assert_eq!(status, 201, "retry of unanswered code {index}: {body}");
+        ids.insert(body["redemption"]["id"].as_u64().unwrap());
+    }
+    assert_eq!(listed_redemptions(api, answers.len()).await, ids);
+    ids
+}
+
 /// The production layout's places: a Kafka topic, a Postgres database, a data folder; and
 /// the settings every process of it gets.
 pub struct Production {
