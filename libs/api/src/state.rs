@@ -5,7 +5,8 @@ use crate::auth::TokenSecret;
 use crate::http::{ApiError, Metrics};
 use callbacks::Deliveries;
 use chrono::{DateTime, Utc};
-use domain::ids::AccountId;
+use domain::account::Role;
+use domain::ids::{AccountId, ApiKeyId};
 use domain::{Command, Event};
 use engine::{partition_of, Clock, EngineError, PartitionHandle, SystemClock};
 use projections::ReadStore;
@@ -98,6 +99,32 @@ impl AppState {
             .and_then(|index| self.partitions.get(index))
             .ok_or_else(|| ApiError::internal(format!("no actor for partition {partition}")))?;
         Ok((partition, handle))
+    }
+
+    /// The roles of API key `key_id` of `account` when it exists and is not revoked at `now`.
+    /// Read from the keys its partition's actor published after its last durable batch (a map
+    /// lookup); from the read model while that actor does not serve (fenced by a newer
+    /// writer, whose changes only the read model shows).
+    pub async fn api_key_roles(
+        &self,
+        account: AccountId,
+        key_id: ApiKeyId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Role>>, ApiError> {
+        let (_, handle) = self.partition(account)?;
+        if handle.is_serving() {
+            return Ok(handle
+                .api_key(account, key_id)
+                .filter(|key| !key.is_revoked(now))
+                .map(|key| key.roles.clone()));
+        }
+        Ok(self
+            .store
+            .api_key(account, key_id)
+            .await
+            .map_err(ApiError::internal)?
+            .filter(|key| !key.is_revoked(now))
+            .map(|key| key.roles))
     }
 
     /// Executes `command` for `account` and answers with the events it recorded (or, for a

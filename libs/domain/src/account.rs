@@ -100,9 +100,14 @@ pub struct ApiKey {
 }
 
 impl ApiKey {
+    /// Whether the credential is revoked at `now` (it then accepts nothing).
+    pub fn is_revoked(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_some_and(|revoked| revoked <= now)
+    }
+
     /// Whether a key with hash `key_hash` authenticates this credential at `now`.
     pub fn accepts(&self, key_hash: &str, now: DateTime<Utc>) -> bool {
-        if self.revoked_at.is_some_and(|revoked| revoked <= now) {
+        if self.is_revoked(now) {
             return false;
         }
         if self.key_hash == key_hash {

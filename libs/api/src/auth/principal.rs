@@ -1,6 +1,7 @@
 //! [`Principal`]: who a request acts as. Extracting it checks the `X-Auth-Token` signature
-//! and expiry, then that the key it was issued for is not revoked (read model); handlers then
-//! require roles and confine every read and write to its account.
+//! and expiry, then that the key it was issued for is not revoked (as its partition's actor
+//! published it, see [`AppState::api_key_roles`]); handlers then require roles and confine
+//! every read and write to its account.
 
 use super::token::Token;
 use crate::http::ApiError;
@@ -49,17 +50,14 @@ async fn authenticate(state: AppState, header: Option<String>) -> Result<Princip
         .secret()
         .verify(&text, now)
         .ok_or(ApiError::Unauthorized("Invalid or expired token"))?;
-    let key = state
-        .store()
-        .api_key(account_id, key_id)
-        .await
-        .map_err(ApiError::internal)?
-        .filter(|key| !key.is_revoked(now))
+    let roles = state
+        .api_key_roles(account_id, key_id, now)
+        .await?
         .ok_or(ApiError::Unauthorized("Invalid or expired token"))?;
     Ok(Principal {
         account_id,
         key_id,
-        roles: key.roles,
+        roles,
     })
 }
 

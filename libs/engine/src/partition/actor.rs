@@ -21,7 +21,7 @@
 //! (which then matches the log end exactly) goes to a background snapshot write when one is
 //! due; a clean stop writes one more before it acknowledges.
 
-use super::{bump, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
+use super::{bump, keys, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
 use crate::envelope::{record_key, Envelope};
 use crate::error::EngineError;
 use domain::ids::AccountId;
@@ -39,6 +39,8 @@ pub(super) struct Batch {
     records: Vec<AppendRecord>,
     answers: Vec<(Reply, Result<Decision, EngineError>)>,
     reads: Vec<Deferred>,
+    /// Accounts whose API keys the batch changes, published once it is durable.
+    keys_changed: Vec<AccountId>,
     /// `ExpireDue` decisions with events in `records`.
     pub(super) expiries: u64,
 }
@@ -185,6 +187,9 @@ impl<L: EventLog> PartitionActor<L> {
             records.push(AppendRecord::new(key.clone(), payload));
         }
         batch.records.append(&mut records);
+        if keys::change_keys(events) && !batch.keys_changed.contains(&account_id) {
+            batch.keys_changed.push(account_id);
+        }
         let state = self.accounts.entry(account_id).or_default();
         for event in events {
             evolve(state, event.clone());
@@ -212,8 +217,12 @@ impl<L: EventLog> PartitionActor<L> {
         };
         batch.records.clear();
         let expiries = std::mem::take(&mut batch.expiries);
+        let keys_changed = std::mem::take(&mut batch.keys_changed);
         match &outcome {
-            Ok(()) => bump(&self.shared.counters.expiries_recorded, expiries),
+            Ok(()) => {
+                bump(&self.shared.counters.expiries_recorded, expiries);
+                self.publish_keys(&keys_changed);
+            }
             Err(Failure::Append(_)) => self.recover().await,
             Err(Failure::Fenced { .. }) => {}
         }
@@ -230,6 +239,15 @@ impl<L: EventLog> PartitionActor<L> {
         }
         if self.snapshots.due() {
             self.snapshots.start(self.accounts.clone());
+        }
+    }
+
+    /// Publishes the API keys of `accounts` (changed by a batch now durable).
+    fn publish_keys(&self, accounts: &[AccountId]) {
+        for account_id in accounts {
+            if let Some(state) = self.accounts.get(account_id) {
+                self.shared.keys.publish(*account_id, state);
+            }
         }
     }
 
@@ -273,6 +291,7 @@ impl<L: EventLog> PartitionActor<L> {
                     .known_end
                     .fetch_max(loaded.end, Ordering::Release);
                 self.accounts = loaded.accounts;
+                self.shared.keys.publish_all(&self.accounts);
                 self.expiry.rebuild(&self.accounts);
                 self.expiry.pause();
                 bump(&self.shared.counters.rebuilds, 1);

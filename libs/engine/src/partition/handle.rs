@@ -5,7 +5,8 @@ use super::{ActorStats, Deferred, Message, ReadRequest, Request, Shared};
 use crate::envelope::partition_of;
 use crate::error::EngineError;
 use chrono::{DateTime, Utc};
-use domain::ids::AccountId;
+use domain::account::ApiKey;
+use domain::ids::{AccountId, ApiKeyId};
 use domain::{AccountState, Command, Decision};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -43,6 +44,13 @@ impl PartitionHandle {
     /// Whether the actor still takes commands: not fenced by a newer writer, not stopped.
     pub fn is_serving(&self) -> bool {
         !self.shared.fenced.load(Ordering::Acquire) && !self.sender.is_closed()
+    }
+
+    /// API key `key_id` of `account_id` as of the last durable batch (`None` when the account
+    /// or the key is unknown), read without a trip to the actor: for checking tokens. While
+    /// the actor is not serving (fenced or stopped) the answer may be stale.
+    pub fn api_key(&self, account_id: AccountId, key_id: ApiKeyId) -> Option<Arc<ApiKey>> {
+        self.shared.keys.get(account_id, key_id)
     }
 
     /// What the actor has done so far.

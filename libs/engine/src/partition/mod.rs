@@ -7,10 +7,12 @@
 //! - `actor`: the loop that decides commands and group-commits their events.
 //! - `expiry`: the schedule of lapsed reservations and codes the actor records by itself.
 //! - `handle`: the client side: requests in, durable answers out.
+//! - `keys`: the accounts' API keys published for token checks on any thread.
 
 mod actor;
 mod expiry;
 mod handle;
+mod keys;
 mod load;
 
 use crate::clock::{Clock, SystemClock};
@@ -26,6 +28,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 
 pub use expiry::EXPIRY_CORRELATION;
@@ -52,6 +55,9 @@ pub struct ActorConfig {
     /// log a restart replays stays about this long); one more is written at a clean
     /// shutdown. `None` writes none (a stored one is still read at start).
     pub snapshot_every: Option<u64>,
+    /// The runtime snapshot writes (encoding and storing) run on, so that they take CPU from
+    /// background threads rather than from the request path; `None`: the actor's own.
+    pub background: Option<Handle>,
 }
 
 impl Default for ActorConfig {
@@ -64,6 +70,7 @@ impl Default for ActorConfig {
             expiry_tick: Duration::from_secs(1),
             snapshots: None,
             snapshot_every: Some(DEFAULT_EVERY),
+            background: None,
         }
     }
 }
@@ -137,13 +144,16 @@ impl<L: EventLog> PartitionActor<L> {
             fenced: AtomicBool::new(false),
             known_end: AtomicU64::new(loaded.end),
             counters: Counters::default(),
+            keys: keys::KeyDirectory::default(),
         });
         shared.counters.loaded(&loaded);
+        shared.keys.publish_all(&loaded.accounts);
         let mut snapshots = Snapshotter::new(
             config.snapshots,
             config.snapshot_every,
             partition,
             Arc::clone(&shared.counters.snapshots),
+            config.background,
         );
         snapshots.loaded(loaded.covered, loaded.end, loaded.epoch, loaded.records);
         let accounts = loaded.accounts;
@@ -176,6 +186,8 @@ struct Shared {
     /// One past the last record the actor has read (at its rebuild) or appended.
     known_end: AtomicU64,
     counters: Counters,
+    /// The accounts' API keys as of the last durable batch.
+    keys: keys::KeyDirectory,
 }
 
 impl Shared {
