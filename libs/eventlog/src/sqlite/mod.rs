@@ -16,9 +16,12 @@
 //!
 //! Tailing ([`EventLog::wait_for`]): appends made through this `SqliteLog` (or its clones) wake
 //! waiters at once through a per-partition `watch`; appends by another process on the same file
-//! are seen by re-reading the end offset every [`CROSS_PROCESS_POLL`].
+//! are seen by re-reading the end offset every [`CROSS_PROCESS_POLL`]. The records this
+//! process appended last are kept in memory (`recent`), so followers in the process read the
+//! tail without a query.
 
 mod convert;
+mod recent;
 mod schema;
 mod snapshots;
 mod tail;
@@ -58,6 +61,8 @@ struct Shared {
     readers: SqlitePool,
     /// Per partition, the highest end offset this process has committed.
     tails: Vec<watch::Sender<u64>>,
+    /// The records this process appended last.
+    recent: recent::Recent,
 }
 
 impl Shared {
@@ -110,6 +115,7 @@ impl SqliteLog {
                 writer: Mutex::new(writer),
                 readers,
                 tails,
+                recent: recent::Recent::new(partitions),
             }),
         })
     }
@@ -169,12 +175,15 @@ impl EventLog for SqliteLog {
         max: usize,
     ) -> Result<Vec<LogRecord>, LogError> {
         let part = self.check(partition)?;
-        let Ok(from) = to_sql(from) else {
-            return Ok(Vec::new());
-        };
         if max == 0 {
             return Ok(Vec::new());
         }
+        if let Some(records) = self.shared.recent.read(partition, from, max) {
+            return Ok(records);
+        }
+        let Ok(from) = to_sql(from) else {
+            return Ok(Vec::new());
+        };
         let limit = i64::try_from(max).unwrap_or(i64::MAX);
         let rows: Vec<(i64, String, Vec<u8>, i64)> = sqlx::query_as(
             "SELECT off, key, payload, epoch FROM events \

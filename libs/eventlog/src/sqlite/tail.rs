@@ -14,7 +14,9 @@ pub const CROSS_PROCESS_POLL: Duration = Duration::from_millis(50);
 /// About a century: the deadline used when `now + timeout` is past what an instant can hold.
 const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
-/// Waits until partition `part` has a record at `offset` or `timeout` passes.
+/// Waits until partition `part` has a record at `offset` or `timeout` passes. This process's
+/// appends are seen at once through the partition's `watch`; the file is read (for other
+/// processes' appends) every [`CROSS_PROCESS_POLL`] and once more before giving up.
 pub(super) async fn wait_for(
     shared: &Shared,
     part: i64,
@@ -32,18 +34,11 @@ pub(super) async fn wait_for(
         return Ok(false);
     };
     let mut known = tail.subscribe();
+    if *known.borrow_and_update() > offset {
+        return Ok(true);
+    }
     loop {
-        if *known.borrow_and_update() > offset {
-            return Ok(true);
-        }
-        if end_offset_on(&shared.readers, part).await? > offset {
-            return Ok(true);
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return Ok(false);
-        }
-        let recheck_at = deadline.min(now + CROSS_PROCESS_POLL);
+        let recheck_at = deadline.min(Instant::now() + CROSS_PROCESS_POLL);
         let woken = timeout_at(recheck_at, known.wait_for(|end| *end > offset))
             .await
             .map(|seen| seen.is_ok());
@@ -51,6 +46,12 @@ pub(super) async fn wait_for(
             Ok(true) => return Ok(true),
             Ok(false) => tokio::time::sleep_until(recheck_at).await,
             Err(_elapsed) => {}
+        }
+        if end_offset_on(&shared.readers, part).await? > offset {
+            return Ok(true);
+        }
+        if Instant::now() >= deadline {
+            return Ok(false);
         }
     }
 }

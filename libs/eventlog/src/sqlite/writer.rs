@@ -96,6 +96,9 @@ impl PartitionWriter for SqliteWriter {
         match &result {
             Ok(range) => {
                 self.next = Some(range.end);
+                shared
+                    .recent
+                    .remember(self.partition, range.start, self.epoch, records);
                 shared.notify_end(self.partition, range.end);
             }
             Err(_) => self.next = None,
