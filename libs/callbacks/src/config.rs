@@ -30,6 +30,10 @@ pub struct DispatcherConfig {
     pub keep_per_target: usize,
     /// Records read from the main log per call.
     pub read_batch: usize,
+    /// Shortest time between two reads of the main log while caught up with it: under a
+    /// steady trickle of redemptions the follower takes them a few at a time, instead of
+    /// waking for every append beside the request path. Part of every callback's latency.
+    pub pace: Duration,
 }
 
 impl Default for DispatcherConfig {
@@ -43,6 +47,7 @@ impl Default for DispatcherConfig {
             own_address: None,
             keep_per_target: 1_000,
             read_batch: 1_024,
+            pace: Duration::from_millis(5),
         }
     }
 }

@@ -24,6 +24,7 @@ mod apply;
 mod dialect;
 mod dump;
 mod error;
+mod follow;
 mod group;
 mod items;
 mod lists;

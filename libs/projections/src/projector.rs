@@ -2,8 +2,15 @@
 //! reached, applying batch after batch, and waits on the tail when caught up. While a full
 //! batch is applied, the next one is read (one batch ahead), so the log and the read database
 //! work at the same time.
+//!
+//! Caught up with a steady trickle of records, it paces itself: after a batch that took all
+//! there was, it waits [`ProjectorConfig::pace`] before reading again, so records are applied
+//! a few per transaction rather than one each, and the read database's per-transaction cost
+//! does not compete with the request path at every write. A reader of this process waiting
+//! for the projection ([`ReadStore::wait_until`]) cuts the wait short.
 
 use crate::error::ProjectionError;
+use crate::follow::Follow;
 use crate::store::ReadStore;
 use eventlog::{EventLog, LogRecord};
 use std::time::Duration;
@@ -19,6 +26,9 @@ pub struct ProjectorConfig {
     pub batch: usize,
     /// Longest wait on the log's tail before the shutdown signal is looked at again.
     pub idle_wait: Duration,
+    /// Shortest time between two batches while caught up, unless a reader waits (see the
+    /// module docs); zero applies every record as soon as it is read.
+    pub pace: Duration,
 }
 
 impl Default for ProjectorConfig {
@@ -26,6 +36,7 @@ impl Default for ProjectorConfig {
         Self {
             batch: 1000,
             idle_wait: Duration::from_millis(200),
+            pace: Duration::from_millis(5),
         }
     }
 }
@@ -67,7 +78,19 @@ impl<L: EventLog> Projector<L> {
 
     /// Follows the partition until `shutdown` turns true (or its sender is dropped), applying
     /// records as they are appended.
-    pub async fn run(&self, mut shutdown: watch::Receiver<bool>) -> Result<(), ProjectionError> {
+    pub async fn run(&self, shutdown: watch::Receiver<bool>) -> Result<(), ProjectionError> {
+        let follow = self.store.follow(self.partition);
+        follow.set_local(true);
+        let result = self.follow(shutdown, &follow).await;
+        follow.set_local(false);
+        result
+    }
+
+    async fn follow(
+        &self,
+        mut shutdown: watch::Receiver<bool>,
+        follow: &Follow,
+    ) -> Result<(), ProjectionError> {
         let mut next = self.store.next_offset(self.partition).await?;
         let mut ahead = None;
         loop {
@@ -76,6 +99,9 @@ impl<L: EventLog> Projector<L> {
             }
             if let Some(after) = self.step(next, &mut ahead).await? {
                 next = after;
+                if ahead.is_none() && !self.config.pace.is_zero() {
+                    follow.pace(self.config.pace).await;
+                }
                 continue;
             }
             let end = self.log.end_offset(self.partition).await?;

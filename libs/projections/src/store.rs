@@ -4,14 +4,13 @@
 
 use crate::dialect::{self, Backend, WriteLock};
 use crate::error::{int, uint, ProjectionError};
+use crate::follow::{Follow, Followers};
 use crate::migrate;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool};
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 use tokio::time::Instant;
 
 /// How often [`ReadStore::wait_until`] re-reads the stored offset, for projectors running in
@@ -33,8 +32,8 @@ pub struct Position {
 pub struct ReadStore {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
-    /// Per partition, the next offset to project as last committed by this process.
-    projected: Arc<Mutex<HashMap<u32, watch::Sender<u64>>>>,
+    /// Per partition, what this process knows of its projection.
+    followers: Followers,
 }
 
 impl ReadStore {
@@ -60,7 +59,7 @@ impl ReadStore {
         Ok(Self {
             pool,
             backend,
-            projected: Arc::default(),
+            followers: Followers::default(),
         })
     }
 
@@ -102,8 +101,9 @@ impl ReadStore {
 
     /// Waits until the record at `offset` of `partition` is projected (the next offset is past
     /// it) or `timeout` passes; returns whether it is. Projections committed by this process
-    /// wake the waiter at once; those of another process are seen by re-reading the stored
-    /// offset every [`CROSS_PROCESS_POLL`].
+    /// wake the waiter at once (and a projector of this process pacing its batches is told to
+    /// apply now); those of another process are seen by re-reading the stored offset every
+    /// [`CROSS_PROCESS_POLL`].
     pub async fn wait_until(
         &self,
         partition: u32,
@@ -111,20 +111,29 @@ impl ReadStore {
         timeout: Duration,
     ) -> Result<bool, ProjectionError> {
         let deadline = Instant::now() + timeout;
-        let mut projected = self.watcher(partition).subscribe();
+        let follow = self.follow(partition);
+        let mut projected = follow.projected.subscribe();
+        if *projected.borrow_and_update() > offset {
+            return Ok(true);
+        }
+        if !follow.is_local() && self.next_offset(partition).await? > offset {
+            return Ok(true);
+        }
+        follow.want();
         loop {
-            if self.next_offset(partition).await? > offset {
-                return Ok(true);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(false);
-            }
-            let slice = left.min(CROSS_PROCESS_POLL);
+            let slice = deadline
+                .saturating_duration_since(Instant::now())
+                .min(CROSS_PROCESS_POLL);
             if let Ok(Ok(_)) =
                 tokio::time::timeout(slice, projected.wait_for(|next| *next > offset)).await
             {
                 return Ok(true);
+            }
+            if self.next_offset(partition).await? > offset {
+                return Ok(true);
+            }
+            if Instant::now() >= deadline {
+                return Ok(false);
             }
         }
     }
@@ -157,12 +166,8 @@ impl ReadStore {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        let watchers = self
-            .projected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        for watcher in watchers.values() {
-            watcher.send_replace(0);
+        for follow in self.followers.all() {
+            follow.projected.send_replace(0);
         }
         Ok(())
     }
@@ -188,21 +193,15 @@ impl ReadStore {
 
     /// Tells waiters that `partition` is projected up to `next` (after the commit).
     pub(crate) fn announce(&self, partition: u32, next: u64) {
-        self.watcher(partition).send_if_modified(|known| {
+        self.follow(partition).projected.send_if_modified(|known| {
             let changed = *known != next;
             *known = next;
             changed
         });
     }
 
-    fn watcher(&self, partition: u32) -> watch::Sender<u64> {
-        let mut watchers = self
-            .projected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        watchers
-            .entry(partition)
-            .or_insert_with(|| watch::Sender::new(0))
-            .clone()
+    /// What this process knows of `partition`'s projection.
+    pub(crate) fn follow(&self, partition: u32) -> Arc<Follow> {
+        self.followers.of(partition)
     }
 }

@@ -168,6 +168,7 @@ async fn a_log_ending_past_its_last_record_is_caught_up(backend: Backend) {
     let config = ProjectorConfig {
         batch: 8,
         idle_wait: Duration::from_millis(100),
+        ..ProjectorConfig::default()
     };
     let projector = Projector::new(log.clone(), store.clone(), PARTITION, config);
     let records = setup.records().await.len() as u64;

@@ -74,6 +74,7 @@ pub(super) async fn run<S: EventLog>(
             }
             continue;
         }
+        let caught_up = records.len() < shared.config.read_batch;
         let mut batch = Batch::default();
         for record in records {
             next = record.offset + 1;
@@ -83,19 +84,38 @@ pub(super) async fn run<S: EventLog>(
             let schedule = record.offset >= from.next_offset;
             apply(&record, &mut states, &part, schedule.then_some(&mut batch));
         }
-        if next <= from.next_offset
-            || (batch.jobs.is_empty() && recorded.elapsed() < POSITION_EVERY)
+        if next > from.next_offset
+            && (!batch.jobs.is_empty() || recorded.elapsed() >= POSITION_EVERY)
         {
-            continue;
+            recorded = tokio::time::Instant::now();
+            record(&shared, &part, batch, next, fence.newest()).await?;
         }
-        recorded = tokio::time::Instant::now();
+        if caught_up && !shared.config.pace.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(shared.config.pace) => {}
+                () = super::stopped(shared.stop.clone()) => {}
+            }
+        }
+    }
+}
+
+/// Records what one batch scheduled with the position past it, then starts its deliveries.
+async fn record(
+    shared: &Arc<Shared>,
+    part: &Arc<Part>,
+    mut batch: Batch,
+    next: u64,
+    epoch: u64,
+) -> Result<(), CallbackError> {
+    let partition = part.partition;
+    {
         shared.metrics.scheduled.inc_by(batch.jobs.len() as u64);
         batch
             .events
             .push(DeliveryEvent::SourceReached(SourcePosition {
                 partition,
                 next_offset: next,
-                epoch: fence.newest(),
+                epoch,
             }));
         if part.record(batch.events, false).await.is_err() {
             return Err(CallbackError::Stopped);
@@ -104,6 +124,7 @@ pub(super) async fn run<S: EventLog>(
             delivery::spawn(shared.clone(), part.clone(), job);
         }
     }
+    Ok(())
 }
 
 /// Starts every pending delivery of the ledger (after a restart).

@@ -1,0 +1,73 @@
+//! [`Followers`]: what this process knows of each partition's projection, shared by the
+//! projectors and the readers waiting on them: the next offset its projector committed, whether
+//! a projector runs here, and a signal for a reader waiting on the projection, so that a
+//! pacing projector applies at once for it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::{watch, Notify};
+
+/// One partition's projection as this process sees it.
+#[derive(Debug)]
+pub(crate) struct Follow {
+    /// The next offset to project, as last committed by this process.
+    pub(crate) projected: watch::Sender<u64>,
+    /// Whether a projector of this partition runs in this process.
+    local: AtomicBool,
+    /// Signalled when a reader starts waiting for the projection.
+    demand: Notify,
+}
+
+impl Follow {
+    fn new() -> Self {
+        Self {
+            projected: watch::Sender::new(0),
+            local: AtomicBool::new(false),
+            demand: Notify::new(),
+        }
+    }
+
+    /// Whether a projector of the partition runs in this process (its commits then wake
+    /// waiters; without one, only the stored offset tells).
+    pub(crate) fn is_local(&self) -> bool {
+        self.local.load(Ordering::Acquire)
+    }
+
+    /// Marks whether a projector of the partition runs in this process.
+    pub(crate) fn set_local(&self, local: bool) {
+        self.local.store(local, Ordering::Release);
+    }
+
+    /// Tells the projector a reader waits for it.
+    pub(crate) fn want(&self) {
+        self.demand.notify_one();
+    }
+
+    /// Waits until a reader wants the projection or `pace` passes.
+    pub(crate) async fn pace(&self, pace: std::time::Duration) {
+        let _wanted_or_paced = tokio::time::timeout(pace, self.demand.notified()).await;
+    }
+}
+
+/// Every partition's [`Follow`], created on first use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Followers(Arc<Mutex<HashMap<u32, Arc<Follow>>>>);
+
+impl Followers {
+    /// The follow of `partition`.
+    pub(crate) fn of(&self, partition: u32) -> Arc<Follow> {
+        let mut follows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(
+            follows
+                .entry(partition)
+                .or_insert_with(|| Arc::new(Follow::new())),
+        )
+    }
+
+    /// Every follow created so far.
+    pub(crate) fn all(&self) -> Vec<Arc<Follow>> {
+        let follows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        follows.values().cloned().collect()
+    }
+}
