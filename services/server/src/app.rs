@@ -2,6 +2,7 @@
 //! until a signal stops it (the all-in-one server, or the command service that leaves
 //! projecting to the projector service); and [`create_account`], the offline subcommand.
 
+use crate::background::Background;
 use crate::credentials::Credentials;
 use crate::secret;
 use crate::settings::Settings;
@@ -13,6 +14,7 @@ use std::fs::File;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
+use tokio::runtime::Handle;
 
 /// The file locked by the process working on an embedded data folder.
 const LOCK_FILE: &str = "lock";
@@ -31,6 +33,7 @@ pub enum Role {
 /// A built server, not yet serving until [`Application::run_until_stopped`].
 pub struct Application {
     stack: Stack,
+    background: Background,
     _locks: Vec<File>,
     server: actix_web::dev::Server,
     port: u16,
@@ -50,7 +53,15 @@ impl Application {
             own_address: Some(own),
             ..settings.dispatcher.clone()
         });
-        let (stack, locks) = open_stack(&settings, role == Role::AllInOne, callbacks).await?;
+        let background = Background::start(settings.background_nice)
+            .context("starting the background runtime")?;
+        let (stack, locks) = open_stack(
+            &settings,
+            role == Role::AllInOne,
+            callbacks,
+            Some(background.handle()),
+        )
+        .await?;
         if !stack.account_exists(AccountId(1)).await? {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
@@ -60,6 +71,7 @@ impl Application {
         tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, ?role, "serving");
         Ok(Self {
             stack,
+            background,
             _locks: locks,
             server,
             port,
@@ -72,7 +84,8 @@ impl Application {
     }
 
     /// Serves until SIGINT or SIGTERM, then stops gracefully: HTTP first (requests in flight
-    /// finish), then the actors (after their current batch), then the projectors.
+    /// finish), then the actors (after their current batch), then the projectors and the
+    /// background runtime they ran on.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
@@ -81,6 +94,7 @@ impl Application {
         handle.stop(true).await;
         let served = server.await;
         self.stack.shutdown().await;
+        self.background.shutdown();
         tracing::info!("stopped");
         served.context("the HTTP server task failed")??;
         Ok(())
@@ -90,7 +104,7 @@ impl Application {
 /// Creates an account named `name` with an admin key (the services must be stopped: this
 /// claims every partition) and answers its credentials.
 pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Credentials> {
-    let (stack, _locks) = open_stack(&settings, true, None).await?;
+    let (stack, _locks) = open_stack(&settings, true, None, None).await?;
     let created = async {
         let account = stack.next_free_account().await?;
         Credentials::create(stack.state(), account, name).await
@@ -105,10 +119,12 @@ pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Cr
 /// the server runs) is refused instead of fencing the first one's actors; with `callbacks`, a
 /// second lock (`<data>/callbacks.lock`, the one the `dispatcher` service takes) too. The locks
 /// last as long as the returned files. (On Kafka, a second process fences the first instead.)
+/// Background work runs on `background` when given.
 async fn open_stack(
     settings: &Settings,
     projectors: bool,
     callbacks: Option<DispatcherConfig>,
+    background: Option<Handle>,
 ) -> anyhow::Result<(Stack, Vec<File>)> {
     let dir = &settings.data_dir;
     std::fs::create_dir_all(dir)
@@ -136,7 +152,7 @@ async fn open_stack(
             secret::load_or_create(dir)?
         }
     };
-    let stack = Stack::open(&settings.stack(projectors, callbacks), secret)
+    let stack = Stack::open(&settings.stack(projectors, callbacks, background), secret)
         .await
         .context("opening the event log and the read store")?;
     Ok((stack, locks))

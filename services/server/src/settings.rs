@@ -8,6 +8,7 @@ use callbacks::DispatcherConfig;
 use eventlog::{DbUrl, LogUrl};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use tokio::runtime::Handle;
 
 /// Everything a service needs to know before it starts.
 #[derive(Debug, Clone)]
@@ -20,6 +21,9 @@ pub struct Settings {
     pub partitions: u32,
     /// HTTP worker threads (`PROMO_WORKERS`).
     pub workers: usize,
+    /// The nice value of the background threads (`PROMO_BACKGROUND_NICE`, 0 to 19, default
+    /// [`crate::background::DEFAULT_NICE`]; 0 runs them at the request path's priority).
+    pub background_nice: u8,
     /// The token secret when given (`PROMO_TOKEN_SECRET`); wrapped, never printed.
     pub token_secret: Option<TokenSecret>,
     /// The event log (`PROMO_EVENT_LOG`, default `sqlite://<data>/events.db`).
@@ -51,6 +55,14 @@ impl Settings {
         let partitions = positive(var("PROMO_PARTITIONS"), "PROMO_PARTITIONS")?.unwrap_or(4);
         let workers = positive(var("PROMO_WORKERS"), "PROMO_WORKERS")?
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let background_nice = match var("PROMO_BACKGROUND_NICE") {
+            Some(text) => text
+                .parse::<u8>()
+                .ok()
+                .filter(|nice| *nice <= 19)
+                .context("PROMO_BACKGROUND_NICE must be a whole number from 0 to 19")?,
+            None => crate::background::DEFAULT_NICE,
+        };
         let data_dir = PathBuf::from(var("PROMO_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
         let event_log = match var("PROMO_EVENT_LOG") {
             Some(url) => LogUrl::parse(&url)?,
@@ -82,6 +94,7 @@ impl Settings {
             data_dir,
             partitions: u32::try_from(partitions).context("PROMO_PARTITIONS is too large")?,
             workers,
+            background_nice,
             token_secret: var("PROMO_TOKEN_SECRET").map(|text| TokenSecret::new(text.into_bytes())),
             event_log,
             read_store,
@@ -96,8 +109,14 @@ impl Settings {
     }
 
     /// The stack these settings name; `projectors`: whether this process projects;
-    /// `callbacks`: the dispatcher's settings when it runs in this process.
-    pub fn stack(&self, projectors: bool, callbacks: Option<DispatcherConfig>) -> StackConfig {
+    /// `callbacks`: the dispatcher's settings when it runs in this process; `background`:
+    /// where background work runs (the caller's runtime when `None`).
+    pub fn stack(
+        &self,
+        projectors: bool,
+        callbacks: Option<DispatcherConfig>,
+        background: Option<Handle>,
+    ) -> StackConfig {
         StackConfig {
             event_log: self.event_log.clone(),
             read_store: self.read_store.clone(),
@@ -105,6 +124,7 @@ impl Settings {
             partitions: self.partitions,
             projectors,
             callbacks,
+            background,
         }
     }
 }

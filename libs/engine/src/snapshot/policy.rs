@@ -8,6 +8,7 @@ use super::{encode, PartitionState, FORMAT, KEEP};
 use eventlog::{Snapshot, SnapshotStore};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
 /// Counts of snapshot writes, shared with the actor's stats.
@@ -37,16 +38,19 @@ pub(crate) struct Snapshotter {
     consistent: bool,
     in_flight: Option<JoinHandle<()>>,
     counters: Arc<SnapshotCounters>,
+    /// Where writes run; `None`: the current runtime.
+    background: Option<Handle>,
 }
 
 impl Snapshotter {
-    /// A snapshotter for `partition` writing to `store` every `every` records; tell it where
-    /// the loaded state stands with [`Self::loaded`].
+    /// A snapshotter for `partition` writing to `store` every `every` records, on
+    /// `background` when given; tell it where the loaded state stands with [`Self::loaded`].
     pub(crate) fn new(
         store: Option<Arc<dyn SnapshotStore>>,
         every: Option<u64>,
         partition: u32,
         counters: Arc<SnapshotCounters>,
+        background: Option<Handle>,
     ) -> Self {
         Self {
             store,
@@ -59,6 +63,7 @@ impl Snapshotter {
             consistent: true,
             in_flight: None,
             counters,
+            background,
         }
     }
 
@@ -111,7 +116,10 @@ impl Snapshotter {
         let task = self.write(store, accounts);
         self.covered = self.synced_to;
         self.since = 0;
-        self.in_flight = Some(tokio::spawn(task));
+        self.in_flight = Some(match &self.background {
+            Some(background) => background.spawn(task),
+            None => tokio::spawn(task),
+        });
     }
 
     /// At a clean stop: waits for the snapshot being written, then writes one more from
