@@ -44,7 +44,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(health::configure)
     .configure(auth::configure)
     .service(
+        // The point of sale first: routes are tried in order, and the terminals' requests are
+        // the ones that must not wait behind every catalog pattern.
         web::scope("/v1.0")
+            .configure(pos::configure)
             .configure(account::configure)
             .configure(members::configure)
             .configure(merchants::configure)
@@ -53,7 +56,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(deliveries::configure)
             .configure(offers::configure)
             .configure(credentials::configure)
-            .configure(pos::configure)
             .configure(lists::configure)
             .configure(items::configure),
     )
