@@ -12,12 +12,16 @@
 //! ```
 //!
 //! Against a running server: `--url http://127.0.0.1:8080 --identity <id> --key <key>`.
+//! `--timeline <file>` writes every request's due time and latency (ms), one per line.
 
 use anyhow::{bail, Context as _};
 use benches::load::{run, Api, Mode, PosFixture, RunConfig, ServerProcess};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The command line.
 struct Options {
@@ -30,6 +34,7 @@ struct Options {
     concurrency: usize,
     credentials: Option<usize>,
     partitions: u32,
+    timeline: Option<PathBuf>,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -43,6 +48,7 @@ fn options() -> anyhow::Result<Options> {
         concurrency: 64,
         credentials: None,
         partitions: 4,
+        timeline: None,
     };
     let mut rate = 1_000;
     let mut saturate = true;
@@ -62,6 +68,7 @@ fn options() -> anyhow::Result<Options> {
                 options.credentials = Some(value()?.parse().context("--credentials")?)
             }
             "--partitions" => options.partitions = value()?.parse().context("--partitions")?,
+            "--timeline" => options.timeline = Some(PathBuf::from(value()?)),
             other => bail!("unknown option {other} (see the doc at the top of loadgen.rs)"),
         }
     }
@@ -124,6 +131,10 @@ async fn main() -> anyhow::Result<()> {
     println!("run: {config:?}");
     let report = run(&api, &fixture, config).await?;
     println!("{report}");
+    if let Some(path) = &options.timeline {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        report.write_timeline(&mut file)?;
+    }
     if let Some(mut server) = process {
         server.terminate()?;
     }

@@ -18,7 +18,7 @@ mod server;
 pub use client::Api;
 pub use fixture::{basket, PosFixture};
 pub use receiver::{Behaviour, Received, Receiver};
-pub use report::Report;
+pub use report::{Report, Sample};
 pub use run::{run, Mode, RunConfig};
 pub use server::{Printed, ServerProcess};
 

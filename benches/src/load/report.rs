@@ -5,6 +5,19 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
+/// One answered request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sample {
+    /// The answer's HTTP status (0 for a transport error).
+    pub status: u16,
+    /// When it was due, in microseconds from the start of the run.
+    pub due_us: u64,
+    /// From when it was due to its whole answer, in microseconds.
+    pub latency_us: u64,
+    /// The server's own time for it (`X-Runtime`), in microseconds.
+    pub server_us: Option<u64>,
+}
+
 /// The outcome of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
@@ -14,6 +27,11 @@ pub struct Report {
     pub statuses: BTreeMap<u16, u64>,
     /// Latency of every answered request, in microseconds, sorted.
     pub latencies_us: Vec<u64>,
+    /// The server's own time (`X-Runtime`) of every answer that carried it, in
+    /// microseconds, sorted: what of the latency was spent inside the server.
+    pub server_us: Vec<u64>,
+    /// Every answered request, in due order: where in the run the slow ones fell.
+    pub timeline: Vec<Sample>,
     /// Whether the run stopped early because the codes ran out.
     pub ran_out_of_codes: bool,
 }
@@ -34,16 +52,41 @@ impl Report {
         }
     }
 
+    /// Writes the timeline as text lines `due_ms latency_ms server_ms status`, for plotting.
+    pub fn write_timeline(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        for sample in &self.timeline {
+            writeln!(
+                out,
+                "{:.3} {:.3} {:.3} {}",
+                sample.due_us as f64 / 1_000.0,
+                sample.latency_us as f64 / 1_000.0,
+                sample.server_us.unwrap_or_default() as f64 / 1_000.0,
+                sample.status
+            )?;
+        }
+        Ok(())
+    }
+
     /// The latency at `quantile` (0..=1), in milliseconds.
     pub fn percentile_ms(&self, quantile: f64) -> f64 {
-        let Some(last) = self.latencies_us.len().checked_sub(1) else {
-            return 0.0;
-        };
-        let rank = ((last as f64) * quantile).round() as usize;
-        self.latencies_us
-            .get(rank.min(last))
-            .map_or(0.0, |micros| *micros as f64 / 1_000.0)
+        percentile_ms(&self.latencies_us, quantile)
     }
+
+    /// The server's own time (`X-Runtime`) at `quantile` (0..=1), in milliseconds.
+    pub fn server_percentile_ms(&self, quantile: f64) -> f64 {
+        percentile_ms(&self.server_us, quantile)
+    }
+}
+
+/// The value at `quantile` (0..=1) of `sorted` microseconds, in milliseconds (nearest rank).
+fn percentile_ms(sorted: &[u64], quantile: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    let rank = ((last as f64) * quantile).round() as usize;
+    sorted
+        .get(rank.min(last))
+        .map_or(0.0, |micros| *micros as f64 / 1_000.0)
 }
 
 impl fmt::Display for Report {
@@ -66,6 +109,17 @@ impl fmt::Display for Report {
             self.percentile_ms(0.999),
             self.percentile_ms(1.0)
         )?;
+        if !self.server_us.is_empty() {
+            write!(
+                f,
+                "\nin the server (X-Runtime) ms: p50 {:.3}  p90 {:.3}  p99 {:.3}  p99.9 {:.3}  max {:.3}",
+                self.server_percentile_ms(0.50),
+                self.server_percentile_ms(0.90),
+                self.server_percentile_ms(0.99),
+                self.server_percentile_ms(0.999),
+                self.server_percentile_ms(1.0)
+            )?;
+        }
         if self.ran_out_of_codes {
             write!(f, "\n(stopped early: every code was used)")?;
         }

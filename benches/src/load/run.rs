@@ -1,14 +1,16 @@
 //! [`run`]: sends redeem requests (`POST /v1.0/pos/redemptions`, one fresh code and
 //! idempotency key each) either as fast as `concurrency` connections allow (saturation) or
 //! open-loop at a fixed rate, where each latency counts from the moment the request was due,
-//! so a stalled server cannot hide its queueing (no coordinated omission).
+//! so a stalled server cannot hide its queueing (no coordinated omission); a pacing thread
+//! releases each request when it falls due.
 
-use super::client::answer;
-use super::{Api, LoadError, PosFixture, Report};
+use super::{Api, LoadError, PosFixture, Report, Sample};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::Method;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// How requests are paced.
@@ -36,7 +38,8 @@ struct Shared {
     api: Api,
     fixture: PosFixture,
     next: AtomicUsize,
-    results: Mutex<Vec<(u16, u64)>>,
+    started: Instant,
+    results: Mutex<Vec<Sample>>,
 }
 
 impl Shared {
@@ -50,33 +53,81 @@ impl Shared {
     }
 
     async fn redeem(&self, index: usize, code: &str, terminal: usize, due: Instant) {
+        let body = self.fixture.redeem_body(code).to_string();
         let request = self
             .api
             .request(Method::POST, "/v1.0/pos/redemptions")
             .header("Idempotency-Key", format!("load-{index}"))
             .header("X-Terminal-Id", format!("lane-{terminal}"))
-            .json(&self.fixture.redeem_body(code));
-        let status = match request.send().await {
-            Ok(response) => answer(response).await.map_or(0, |(status, _)| status),
-            Err(_) => 0,
+            .header(CONTENT_TYPE, "application/json")
+            .body(body);
+        let (status, server_us) = match request.send().await {
+            Ok(response) => read_answer(response).await,
+            Err(_) => (0, None),
         };
-        let micros = u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let sample = Sample {
+            status,
+            due_us: micros(due.duration_since(self.started)),
+            latency_us: micros(due.elapsed()),
+            server_us,
+        };
         self.results
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((status, micros));
+            .push(sample);
     }
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// The status of an answer whose body was read whole (0 when it could not be read), and the
+/// server's own time for it (`X-Runtime`). The body itself is not decoded, so the generator
+/// spends its CPU on sending, not on parsing.
+async fn read_answer(response: reqwest::Response) -> (u16, Option<u64>) {
+    let status = response.status().as_u16();
+    let server_us = response
+        .headers()
+        .get("x-runtime")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|seconds| seconds.parse::<f64>().ok())
+        .map(|seconds| (seconds * 1e6) as u64);
+    match response.bytes().await {
+        Ok(body) if !body.is_empty() => (status, server_us),
+        _ => (0, None),
+    }
+}
+
+/// The instants requests fall due at `rate` per second from `started` until `deadline`,
+/// each sent when it falls due by a thread that sleeps precisely until then: tokio's timer
+/// fires up to a millisecond late, which would count as server latency.
+fn pace(rate: u32, started: Instant, deadline: Instant) -> mpsc::UnboundedReceiver<Instant> {
+    let (sender, due_times) = mpsc::unbounded_channel();
+    let period = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
+    std::thread::spawn(move || {
+        let mut due = started;
+        while due < deadline {
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            if sender.send(due).is_err() {
+                return;
+            }
+            due += period;
+        }
+    });
+    due_times
 }
 
 /// Runs the load and reports it.
 pub async fn run(api: &Api, fixture: &PosFixture, config: RunConfig) -> Result<Report, LoadError> {
+    let started = Instant::now();
     let shared = Arc::new(Shared {
         api: api.clone(),
         fixture: fixture.clone(),
         next: AtomicUsize::new(0),
+        started,
         results: Mutex::new(Vec::new()),
     });
-    let started = Instant::now();
     let deadline = started + config.duration;
     let mut tasks = JoinSet::new();
     match config.mode {
@@ -94,17 +145,14 @@ pub async fn run(api: &Api, fixture: &PosFixture, config: RunConfig) -> Result<R
             }
         }
         Mode::Rate(rate) => {
-            let period = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
-            let mut due = started;
-            while due < deadline {
-                tokio::time::sleep_until(due.into()).await;
+            let mut due_times = pace(rate, started, deadline);
+            while let Some(due) = due_times.recv().await {
                 let shared = shared.clone();
                 tasks.spawn(async move {
                     if let Some((index, code)) = shared.take() {
                         shared.redeem(index, code, index % 64, due).await;
                     }
                 });
-                due += period;
             }
         }
     }
@@ -121,10 +169,14 @@ pub async fn run(api: &Api, fixture: &PosFixture, config: RunConfig) -> Result<R
         ran_out_of_codes: shared.next.load(Ordering::Relaxed) >= fixture.codes.len(),
         ..Report::default()
     };
-    for (status, micros) in results {
-        *report.statuses.entry(status).or_default() += 1;
-        report.latencies_us.push(micros);
+    for sample in results {
+        *report.statuses.entry(sample.status).or_default() += 1;
+        report.latencies_us.push(sample.latency_us);
+        report.server_us.extend(sample.server_us);
+        report.timeline.push(sample);
     }
     report.latencies_us.sort_unstable();
+    report.server_us.sort_unstable();
+    report.timeline.sort_unstable_by_key(|sample| sample.due_us);
     Ok(report)
 }
