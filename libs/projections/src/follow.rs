@@ -1,10 +1,10 @@
 //! [`Followers`]: what this process knows of each partition's projection, shared by the
 //! projectors and the readers waiting on them: the next offset its projector committed, whether
-//! a projector runs here, and a signal for a reader waiting on the projection, so that a
-//! pacing projector applies at once for it.
+//! a projector runs here, and the furthest offset a reader waits for, so that a pacing
+//! projector applies at once for it.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{watch, Notify};
 
@@ -15,6 +15,8 @@ pub(crate) struct Follow {
     pub(crate) projected: watch::Sender<u64>,
     /// Whether a projector of this partition runs in this process.
     local: AtomicBool,
+    /// One past the furthest offset a reader has waited for (0: none).
+    wanted_end: AtomicU64,
     /// Signalled when a reader starts waiting for the projection.
     demand: Notify,
 }
@@ -24,6 +26,7 @@ impl Follow {
         Self {
             projected: watch::Sender::new(0),
             local: AtomicBool::new(false),
+            wanted_end: AtomicU64::new(0),
             demand: Notify::new(),
         }
     }
@@ -39,14 +42,23 @@ impl Follow {
         self.local.store(local, Ordering::Release);
     }
 
-    /// Tells the projector a reader waits for it.
-    pub(crate) fn want(&self) {
-        self.demand.notify_one();
+    /// Tells the projector a reader waits for the record at `offset`.
+    pub(crate) fn want(&self, offset: u64) {
+        self.wanted_end
+            .fetch_max(offset.saturating_add(1), Ordering::AcqRel);
+        self.demand.notify_waiters();
     }
 
-    /// Waits until a reader wants the projection or `pace` passes.
-    pub(crate) async fn pace(&self, pace: std::time::Duration) {
-        let _wanted_or_paced = tokio::time::timeout(pace, self.demand.notified()).await;
+    /// Waits `pace` before the projector reads from `next` again, unless a reader waits for
+    /// a record at or after `next` (already, or once this waits).
+    pub(crate) async fn pace(&self, next: u64, pace: std::time::Duration) {
+        let wanted = self.demand.notified();
+        tokio::pin!(wanted);
+        wanted.as_mut().enable();
+        if self.wanted_end.load(Ordering::Acquire) > next {
+            return;
+        }
+        let _wanted_or_paced = tokio::time::timeout(pace, wanted).await;
     }
 }
 

@@ -3,11 +3,12 @@
 //! batch is applied, the next one is read (one batch ahead), so the log and the read database
 //! work at the same time.
 //!
-//! Caught up with a steady trickle of records, it paces itself: after a batch that took all
-//! there was, it waits [`ProjectorConfig::pace`] before reading again, so records are applied
-//! a few per transaction rather than one each, and the read database's per-transaction cost
-//! does not compete with the request path at every write. A reader of this process waiting
-//! for the projection ([`ReadStore::wait_until`]) cuts the wait short.
+//! Under a steady stream of records it paces itself: after a batch that took all there was,
+//! it waits [`ProjectorConfig::pace`] before reading again, so records are applied a few per
+//! transaction rather than one each, and the read database's per-transaction cost does not
+//! compete with the request path at every write. A reader of this process waiting for the
+//! projection ([`ReadStore::wait_until`]) cuts the wait short. After an idle wait on the
+//! tail, the first record is applied as soon as it lands.
 
 use crate::error::ProjectionError;
 use crate::follow::Follow;
@@ -100,7 +101,10 @@ impl<L: EventLog> Projector<L> {
             if let Some(after) = self.step(next, &mut ahead).await? {
                 next = after;
                 if ahead.is_none() && !self.config.pace.is_zero() {
-                    follow.pace(self.config.pace).await;
+                    tokio::select! {
+                        () = follow.pace(next, self.config.pace) => {}
+                        _stopping = shutdown.changed() => {}
+                    }
                 }
                 continue;
             }

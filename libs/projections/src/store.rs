@@ -119,7 +119,7 @@ impl ReadStore {
         if !follow.is_local() && self.next_offset(partition).await? > offset {
             return Ok(true);
         }
-        follow.want();
+        follow.want(offset);
         loop {
             let slice = deadline
                 .saturating_duration_since(Instant::now())
