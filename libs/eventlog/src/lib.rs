@@ -28,6 +28,7 @@ pub mod kafka;
 mod log;
 mod partition;
 pub mod postgres;
+mod recent;
 mod record;
 pub mod snapshot;
 pub mod sqlite;

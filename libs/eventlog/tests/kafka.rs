@@ -107,3 +107,39 @@ async fn accounts_keep_their_order_within_a_batch() {
     assert_eq!(of("a"), ["a-0", "a-1", "a-2"]);
     assert_eq!(of("b"), ["b-0", "b-late-0"]);
 }
+
+/// A follower in the process whose writer holds a partition is answered from memory; when a
+/// writer of another process (another `KafkaLog` on the topic) takes the partition over, that
+/// follower still learns of the new records (within about a second, the broker being asked
+/// while it waits), reads them from the broker, and the old writer is fenced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_takeover_by_another_process_reaches_the_old_holders_followers() {
+    let here = fresh("takeover-elsewhere", 2).await;
+    let elsewhere = KafkaLog::open(here.config().clone()).await.unwrap();
+    let mut old = claim(&here, 1).await;
+    let held = append(&mut old, &batch("7", "here", 2)).await;
+    assert_eq!(here.end_offset(1).await.unwrap(), held.end);
+    assert_eq!(payloads(&events(&here, 1).await), ["here-0", "here-1"]);
+
+    let mut new = claim(&elsewhere, 1).await;
+    let taken = append(&mut new, &batch("7", "elsewhere", 1)).await;
+    let waited = std::time::Instant::now();
+    assert!(here
+        .wait_for(1, held.end, std::time::Duration::from_secs(10))
+        .await
+        .unwrap());
+    assert!(waited.elapsed() < std::time::Duration::from_secs(5));
+    assert!(here.end_offset(1).await.unwrap() >= taken.end);
+    assert_eq!(
+        payloads(&events(&here, 1).await),
+        ["here-0", "here-1", "elsewhere-0"]
+    );
+    assert!(matches!(
+        old.append(&batch("7", "stale", 1)).await,
+        Err(LogError::Fenced { .. })
+    ));
+    assert_eq!(
+        payloads(&events(&here, 1).await),
+        ["here-0", "here-1", "elsewhere-0"]
+    );
+}

@@ -20,12 +20,29 @@ pub(super) const MAX_RECORDS: usize = (1 << INDEX_BITS) - 1;
 pub(super) const MAX_MESSAGE_BYTES: usize = 768 * 1024;
 const LENGTH_BYTES: usize = 4;
 
-/// One message to produce: its key and framed value, and how many records it holds.
+/// One message to produce: its key and framed value, and which of the batch's records it
+/// holds (their indices in the batch, in order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Packed {
     pub(super) key: String,
     pub(super) value: Vec<u8>,
-    pub(super) records: usize,
+    pub(super) members: Vec<usize>,
+}
+
+impl Packed {
+    /// A message for `key` holding no record yet.
+    pub(super) fn empty(key: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            value: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
+    /// How many records it holds (a claim marker, which holds none, counts as one).
+    pub(super) fn records(&self) -> usize {
+        self.members.len().max(1)
+    }
 }
 
 /// The record offset of the record at `index` in the message at `kafka_offset`.
@@ -52,29 +69,24 @@ pub(super) fn pack(records: &[AppendRecord]) -> Result<Vec<Packed>, LogError> {
     }
     let mut messages = Vec::new();
     for key in keys {
-        let mut current = Packed {
-            key: key.to_owned(),
-            value: Vec::new(),
-            records: 0,
-        };
-        for record in records.iter().filter(|record| record.key == key) {
+        let mut current = Packed::empty(key);
+        for (index, record) in records
+            .iter()
+            .enumerate()
+            .filter(|(_, record)| record.key == key)
+        {
             let length = u32::try_from(record.payload.len()).map_err(|_| too_large(record))?;
             if LENGTH_BYTES + record.payload.len() > MAX_MESSAGE_BYTES {
                 return Err(too_large(record));
             }
-            let full = current.records == MAX_RECORDS
+            let full = current.members.len() == MAX_RECORDS
                 || current.value.len() + LENGTH_BYTES + record.payload.len() > MAX_MESSAGE_BYTES;
-            if full && current.records > 0 {
-                let next = Packed {
-                    key: key.to_owned(),
-                    value: Vec::new(),
-                    records: 0,
-                };
-                messages.push(std::mem::replace(&mut current, next));
+            if full && !current.members.is_empty() {
+                messages.push(std::mem::replace(&mut current, Packed::empty(key)));
             }
             current.value.extend_from_slice(&length.to_be_bytes());
             current.value.extend_from_slice(&record.payload);
-            current.records += 1;
+            current.members.push(index);
         }
         messages.push(current);
     }
@@ -133,7 +145,8 @@ mod tests {
         let keys: Vec<&str> = messages.iter().map(|m| m.key.as_str()).collect();
         assert_eq!(keys, ["7", "8", "9"]);
         assert_eq!(unpack(&messages[0].value).unwrap(), [&b"a"[..], &b""[..]]);
-        assert_eq!(messages[0].records, 2);
+        assert_eq!(messages[0].members, [0, 2]);
+        assert_eq!(messages[1].members, [1]);
         assert_eq!(unpack(&messages[2].value).unwrap(), [&[0u8, 255][..]]);
     }
 
@@ -143,8 +156,11 @@ mod tests {
         let records: Vec<_> = (0..5).map(|_| record("1", &payload)).collect();
         let messages = pack(&records).unwrap();
         assert_eq!(
-            messages.iter().map(|m| m.records).collect::<Vec<_>>(),
-            [2, 2, 1]
+            messages
+                .iter()
+                .map(|m| m.members.clone())
+                .collect::<Vec<_>>(),
+            [vec![0, 1], vec![2, 3], vec![4]]
         );
         assert!(messages.iter().all(|m| m.value.len() <= MAX_MESSAGE_BYTES));
         let total: usize = messages

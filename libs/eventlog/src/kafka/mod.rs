@@ -13,11 +13,19 @@
 //!   one partition at a time, kept in a pool so that a reader following the tail keeps its
 //!   position.
 //!
+//! - Partitions a writer of this process holds are followed here without the broker: reads
+//!   of what it committed last, the end it reached and waits on its commits are answered in
+//!   memory (see `local`), the broker being asked only every second whether another process
+//!   took the partition over. A follower in another process (the projector service) polls the
+//!   broker.
+//!
 //! Modules: `frame` (messages and record offsets), `config` (settings and client configs),
-//! `topic` (creation and checks), `reader` (consumers), `writer` (transactions and claims).
+//! `topic` (creation and checks), `reader` (consumers), `writer` (transactions and claims),
+//! `local` (what this process's writers committed).
 
 mod config;
 mod frame;
+mod local;
 mod reader;
 mod topic;
 mod writer;
@@ -26,6 +34,7 @@ pub use config::KafkaConfig;
 pub use writer::KafkaWriter;
 
 use crate::{EventLog, LogError, LogRecord};
+use local::{Local, OWNED_CHECK, OWNED_CHECK_WINDOW};
 use reader::ReaderPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +49,7 @@ pub struct KafkaLog {
 struct Shared {
     config: KafkaConfig,
     readers: ReaderPool,
+    local: Arc<Local>,
 }
 
 impl KafkaLog {
@@ -51,8 +61,13 @@ impl KafkaLog {
         }
         topic::ensure(&config).await?;
         let readers = ReaderPool::new(config.clone());
+        let local = Arc::new(Local::new(config.partitions));
         Ok(Self {
-            shared: Arc::new(Shared { config, readers }),
+            shared: Arc::new(Shared {
+                config,
+                readers,
+                local,
+            }),
         })
     }
 
@@ -83,7 +98,8 @@ impl EventLog for KafkaLog {
 
     async fn claim(&self, partition: u32) -> Result<KafkaWriter, LogError> {
         self.check(partition)?;
-        writer::claim(&self.shared.config, &self.shared.readers, partition).await
+        let shared = &self.shared;
+        writer::claim(&shared.config, &shared.readers, &shared.local, partition).await
     }
 
     async fn read(
@@ -93,11 +109,17 @@ impl EventLog for KafkaLog {
         max: usize,
     ) -> Result<Vec<LogRecord>, LogError> {
         self.check(partition)?;
+        if let Some(records) = self.shared.local.read(partition, from, max) {
+            return Ok(records);
+        }
         self.shared.readers.read(partition, from, max).await
     }
 
     async fn end_offset(&self, partition: u32) -> Result<u64, LogError> {
         self.check(partition)?;
+        if let Some(end) = self.shared.local.end(partition) {
+            return Ok(end);
+        }
         let (_, high) = self.shared.readers.watermarks(partition).await?;
         Ok(frame::record_offset(high, 0))
     }
@@ -109,10 +131,30 @@ impl EventLog for KafkaLog {
         timeout: Duration,
     ) -> Result<bool, LogError> {
         self.check(partition)?;
-        self.shared
-            .readers
-            .wait_for(partition, offset, timeout)
-            .await
+        let local = &self.shared.local;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let slice = left.min(OWNED_CHECK);
+            match local.wait_past(partition, offset, slice).await {
+                Some(true) => return Ok(true),
+                Some(false) => {
+                    let elsewhere = self
+                        .shared
+                        .readers
+                        .wait_for(partition, offset, OWNED_CHECK_WINDOW)
+                        .await?;
+                    if elsewhere {
+                        local.released(partition, None);
+                        return Ok(true);
+                    }
+                    if left.is_zero() {
+                        return Ok(false);
+                    }
+                }
+                None => return self.shared.readers.wait_for(partition, offset, left).await,
+            }
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! Reading the topic: consumers assigned to one partition at a time (no consumer group, no
 //! committed offsets), pooled so that a reader following a partition's tail keeps its
-//! position and its fetched data between calls. librdkafka's calls block, so each read runs
-//! on a blocking thread with the reader it took from the pool.
+//! position between calls. An idle reader's partition is paused, so librdkafka does not keep
+//! fetching for it in the background (an idle server's readers otherwise kept the broker
+//! answering fetches all the time); taken again, it resumes from where it stopped.
+//! librdkafka's calls block, so each read runs on a blocking thread with the reader it took
+//! from the pool.
 //!
 //! A read ends when it has `max` records; when it has some and the consumer holds no more
 //! fetched messages; or, when it has none, once the consumer's position has reached the
@@ -107,13 +110,19 @@ impl ReaderPool {
             })
             .or_else(|| idle.len().checked_sub(1));
         if let Some(index) = found {
-            return Ok(idle.swap_remove(index));
+            let mut reader = idle.swap_remove(index);
+            drop(idle);
+            reader.resume()?;
+            return Ok(reader);
         }
         drop(idle);
         Reader::new(&self.config)
     }
 
-    fn give_back(&self, reader: Reader) {
+    fn give_back(&self, mut reader: Reader) {
+        if reader.pause().is_err() {
+            return;
+        }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < MAX_IDLE {
             idle.push(reader);
@@ -188,6 +197,8 @@ struct Reader {
     last: Option<(i64, usize)>,
     /// A message polled but not (wholly) yielded yet.
     pending: Option<Polled>,
+    /// Whether fetching for its partition is paused (while it is idle in the pool).
+    paused: bool,
 }
 
 impl Reader {
@@ -199,7 +210,52 @@ impl Reader {
             next: 0,
             last: None,
             pending: None,
+            paused: false,
         })
+    }
+
+    /// Its partition as a one-element list, `None` before its first assignment.
+    fn assignment(&self) -> Result<Option<TopicPartitionList>, LogError> {
+        let Some(partition) = self.partition else {
+            return Ok(None);
+        };
+        let mut list = TopicPartitionList::new();
+        list.add_partition(&self.topic, kafka_partition(partition)?);
+        Ok(Some(list))
+    }
+
+    /// Stops the background fetching for its partition; what was fetched and not polled is
+    /// fetched again after [`Self::resume`].
+    fn pause(&mut self) -> Result<(), LogError> {
+        if let Some(list) = self.assignment()?.filter(|_| !self.paused) {
+            self.consumer.pause(&list).map_err(storage)?;
+            self.paused = true;
+        }
+        Ok(())
+    }
+
+    /// Fetches for its partition again, from its next message: assigned anew there, since a
+    /// partition only resumed took seconds to be fetched again; a pending message is
+    /// dropped, to be fetched again.
+    fn resume(&mut self) -> Result<(), LogError> {
+        let Some(list) = self.assignment()?.filter(|_| self.paused) else {
+            return Ok(());
+        };
+        self.consumer.resume(&list).map_err(storage)?;
+        let mut assignment = TopicPartitionList::new();
+        if let Some(partition) = self.partition {
+            assignment
+                .add_partition_offset(
+                    &self.topic,
+                    kafka_partition(partition)?,
+                    Offset::Offset(self.next),
+                )
+                .map_err(storage)?;
+        }
+        self.consumer.assign(&assignment).map_err(storage)?;
+        self.pending = None;
+        self.paused = false;
+        Ok(())
     }
 
     /// `at` (message, index) after the last message yielded whole is the next message.

@@ -9,22 +9,27 @@
 //! Appending: one transaction per batch; the answer comes only after the commit. A fatal
 //! producer error (fenced by a newer claim, or any error librdkafka calls fatal) fences the
 //! writer for good; an abortable one aborts the transaction and fails the append, leaving
-//! the writer usable.
+//! the writer usable. Claims, commits and failures are told to the log's `Local`, which
+//! serves this process's followers (see `local`).
 
 use super::config::{storage, KafkaConfig};
 use super::frame::{self, Packed};
+use super::local::Local;
 use super::reader::{kafka_partition, ReaderPool, CLAIM, EPOCH_HEADER, KIND_HEADER};
 use crate::{AppendRecord, LogError, PartitionWriter, RecordKind};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Messages at the partition's end read at a claim to find the newest epoch.
 const TAIL_MESSAGES: i64 = 32;
 /// Tries of a commit that failed with a retriable error.
 const COMMIT_TRIES: u32 = 3;
+/// Longest wait, before a commit, for librdkafka to stop counting delivered messages.
+const SETTLE_MAX: Duration = Duration::from_millis(5);
 
 /// The writer of one partition of a [`super::KafkaLog`].
 pub struct KafkaWriter {
@@ -34,12 +39,22 @@ pub struct KafkaWriter {
     epoch: u64,
     timeout: Duration,
     fenced: bool,
+    /// Where this process learns what its writers committed.
+    local: Arc<Local>,
+}
+
+/// What a transaction's messages got: the Kafka offset of each, and the record offsets they
+/// span.
+struct Delivered {
+    offsets: Vec<i64>,
+    bounds: Range<u64>,
 }
 
 /// Claims `partition`: fences older writers, picks a higher epoch, commits the claim marker.
 pub(super) async fn claim(
     config: &KafkaConfig,
     readers: &ReaderPool,
+    local: &Arc<Local>,
     partition: u32,
 ) -> Result<KafkaWriter, LogError> {
     let producer: FutureProducer = config.producer(partition).create().map_err(storage)?;
@@ -57,13 +72,11 @@ pub(super) async fn claim(
         epoch: newest.saturating_add(1).max(now_micros()),
         timeout,
         fenced: false,
+        local: Arc::clone(local),
     };
-    let marker = Packed {
-        key: String::new(),
-        value: Vec::new(),
-        records: 1,
-    };
-    writer.transact(&[marker], RecordKind::Claim).await?;
+    let marker = Packed::empty("");
+    let claimed = writer.transact(&[marker], RecordKind::Claim).await?;
+    local.claimed(partition, writer.epoch, claimed.bounds.end);
     Ok(writer)
 }
 
@@ -104,17 +117,41 @@ impl PartitionWriter for KafkaWriter {
             return Ok(0..0);
         }
         let messages = frame::pack(records)?;
-        self.transact(&messages, RecordKind::Event).await
+        let delivered = self.transact(&messages, RecordKind::Event).await?;
+        let mut placed: Vec<(u64, &AppendRecord)> = messages
+            .iter()
+            .zip(&delivered.offsets)
+            .flat_map(|(message, offset)| {
+                message
+                    .members
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(index, member)| {
+                        let record = records.get(*member)?;
+                        Some((frame::record_offset(*offset, index), record))
+                    })
+            })
+            .collect();
+        placed.sort_unstable_by_key(|(offset, _)| *offset);
+        self.local
+            .committed(self.partition, self.epoch, placed, delivered.bounds.end);
+        Ok(delivered.bounds)
+    }
+}
+
+impl Drop for KafkaWriter {
+    fn drop(&mut self) {
+        self.local.released(self.partition, Some(self.epoch));
     }
 }
 
 impl KafkaWriter {
-    /// Produces `messages` in one transaction and commits it; the record offsets they got.
+    /// Produces `messages` in one transaction and commits it; the offsets they got.
     async fn transact(
         &mut self,
         messages: &[Packed],
         kind: RecordKind,
-    ) -> Result<Range<u64>, LogError> {
+    ) -> Result<Delivered, LogError> {
         if let Err(error) = self.producer.begin_transaction() {
             return Err(self.failed(error).await);
         }
@@ -128,17 +165,19 @@ impl KafkaWriter {
                 .payload(&message.value)
                 .headers(headers.clone());
             match self.producer.send_result(record) {
-                Ok(delivery) => deliveries.push((delivery, message.records)),
+                Ok(delivery) => deliveries.push((delivery, message.records())),
                 Err((error, _)) => return Err(self.failed(error).await),
             }
         }
         let mut bounds: Option<Range<u64>> = None;
+        let mut offsets = Vec::with_capacity(deliveries.len());
         for (delivery, records) in deliveries {
             let delivered = match delivery.await {
                 Ok(Ok(delivered)) => delivered,
                 Ok(Err((error, _))) => return Err(self.failed(error).await),
                 Err(_) => return Err(self.failed(KafkaError::Canceled).await),
             };
+            offsets.push(delivered.offset);
             let start = frame::record_offset(delivered.offset, 0);
             let end = frame::record_offset(delivered.offset, records);
             bounds = Some(match bounds {
@@ -147,7 +186,10 @@ impl KafkaWriter {
             });
         }
         self.commit().await?;
-        Ok(bounds.unwrap_or(0..0))
+        Ok(Delivered {
+            offsets,
+            bounds: bounds.unwrap_or(0..0),
+        })
     }
 
     fn headers(&self, kind: RecordKind) -> OwnedHeaders {
@@ -171,10 +213,12 @@ impl KafkaWriter {
             tries += 1;
             let producer = self.producer.clone();
             let timeout = self.timeout;
-            let committed =
-                tokio::task::spawn_blocking(move || producer.commit_transaction(timeout))
-                    .await
-                    .map_err(|error| LogError::Storage(Box::new(error)))?;
+            let committed = tokio::task::spawn_blocking(move || {
+                settle(&producer);
+                producer.commit_transaction(timeout)
+            })
+            .await
+            .map_err(|error| LogError::Storage(Box::new(error)))?;
             match committed {
                 Ok(()) => return Ok(()),
                 Err(KafkaError::Transaction(error))
@@ -187,6 +231,7 @@ impl KafkaWriter {
     /// Ends a failed transaction: a fencing or fatal error fences the writer for good;
     /// anything else aborts the transaction and fails only this append.
     async fn failed(&mut self, error: KafkaError) -> LogError {
+        self.local.released(self.partition, Some(self.epoch));
         if is_fatal(&error) {
             self.fenced = true;
             tracing::warn!(partition = self.partition, epoch = self.epoch, %error, "Kafka writer fenced");
@@ -211,6 +256,19 @@ impl KafkaWriter {
             partition: self.partition,
             epoch: self.epoch,
         }
+    }
+}
+
+/// Waits (up to [`SETTLE_MAX`]) until librdkafka counts no message of `producer` in flight.
+///
+/// rdkafka's `commit_transaction` flushes first, and a flush that finds a message still
+/// counted polls the event queue for 100 ms, which the producer's own polling thread empties:
+/// every such commit took 100 ms more. A delivery future resolves just before librdkafka
+/// stops counting its message, so a commit right after the deliveries often hit that.
+fn settle(producer: &FutureProducer) {
+    let started = std::time::Instant::now();
+    while producer.in_flight_count() > 0 && started.elapsed() < SETTLE_MAX {
+        std::thread::sleep(Duration::from_micros(20));
     }
 }
 

@@ -17,11 +17,10 @@
 //! Tailing ([`EventLog::wait_for`]): appends made through this `SqliteLog` (or its clones) wake
 //! waiters at once through a per-partition `watch`; appends by another process on the same file
 //! are seen by re-reading the end offset every [`CROSS_PROCESS_POLL`]. The records this
-//! process appended last are kept in memory (`recent`), so followers in the process read the
+//! process appended last are kept in memory (`crate::recent`), so followers in the process read the
 //! tail without a query.
 
 mod convert;
-mod recent;
 mod schema;
 mod snapshots;
 mod tail;
@@ -36,6 +35,7 @@ use sqlx::{ConnectOptions, Connection, SqliteConnection, SqliteExecutor, SqliteP
 use tokio::sync::{watch, Mutex};
 
 use self::convert::{db_error, from_sql, to_sql};
+use crate::recent::Recent;
 use crate::{EventLog, LogError, LogRecord, RecordKind};
 
 pub use self::snapshots::SqliteSnapshots;
@@ -62,7 +62,7 @@ struct Shared {
     /// Per partition, the highest end offset this process has committed.
     tails: Vec<watch::Sender<u64>>,
     /// The records this process appended last.
-    recent: recent::Recent,
+    recent: Recent,
 }
 
 impl Shared {
@@ -115,7 +115,7 @@ impl SqliteLog {
                 writer: Mutex::new(writer),
                 readers,
                 tails,
-                recent: recent::Recent::new(partitions),
+                recent: Recent::new(partitions),
             }),
         })
     }
@@ -159,6 +159,7 @@ impl EventLog for SqliteLog {
         let next = end_offset_on(&mut *tx, part).await?;
         tx.commit().await.map_err(db_error)?;
         drop(conn);
+        self.shared.recent.forget(partition);
         let epoch = from_sql(epoch, "epoch")?;
         Ok(SqliteWriter::new(
             Arc::clone(&self.shared),

@@ -98,10 +98,13 @@ impl PartitionWriter for SqliteWriter {
                 self.next = Some(range.end);
                 shared
                     .recent
-                    .remember(self.partition, range.start, self.epoch, records);
+                    .remember(self.partition, self.epoch, range.clone().zip(records));
                 shared.notify_end(self.partition, range.end);
             }
-            Err(_) => self.next = None,
+            Err(_) => {
+                self.next = None;
+                shared.recent.forget(self.partition);
+            }
         }
         result
     }
