@@ -181,6 +181,12 @@ impl Backend {
     }
 }
 
+/// The read file's WAL is checkpointed every 100 pages (SQLite's default is 1,000): at
+/// `synchronous = NORMAL` a checkpoint is the first sync of everything written since the last,
+/// and a sync of 1,000 pages held the disk long enough to delay the event log's own commits
+/// (by 2 - 4 ms, every 400 redemptions); a tenth of it does not.
+const SQLITE_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 100";
+
 /// Opens the SQLite file `options` names: creates it if missing and turns on WAL once (it
 /// stays on in the file), then opens the pool; every connection relaxes `synchronous` to
 /// NORMAL, which WAL keeps crash-safe.
@@ -201,6 +207,7 @@ pub(crate) async fn connect_sqlite(
         .after_connect(|connection: &mut AnyConnection, _| {
             Box::pin(async move {
                 connection.execute("PRAGMA synchronous = NORMAL").await?;
+                connection.execute(SQLITE_AUTOCHECKPOINT).await?;
                 Ok(())
             })
         })

@@ -14,12 +14,16 @@
 //! `schema.rs`): `log_meta(name, value)` holding the partition count, `claims(part, epoch)`
 //! and `events(part, off, key, payload, epoch)` keyed by `(part, off)`.
 //!
+//! Checkpoints: run by a task of the log's own beside the writer, not inside an append (see
+//! `checkpoint.rs`).
+//!
 //! Tailing ([`EventLog::wait_for`]): appends made through this `SqliteLog` (or its clones) wake
 //! waiters at once through a per-partition `watch`; appends by another process on the same file
 //! are seen by re-reading the end offset every [`CROSS_PROCESS_POLL`]. The records this
 //! process appended last are kept in memory (`crate::recent`), so followers in the process read the
 //! tail without a query.
 
+mod checkpoint;
 mod convert;
 mod schema;
 mod snapshots;
@@ -34,6 +38,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqliteExecutor, SqlitePool};
 use tokio::sync::{watch, Mutex};
 
+use self::checkpoint::{Checkpoints, WRITER_AUTOCHECKPOINT_PAGES};
 use self::convert::{db_error, from_sql, to_sql};
 use crate::recent::Recent;
 use crate::{EventLog, LogError, LogRecord, RecordKind};
@@ -63,6 +68,14 @@ struct Shared {
     tails: Vec<watch::Sender<u64>>,
     /// The records this process appended last.
     recent: Recent,
+    /// The checkpoint task, told of every commit.
+    checkpoints: Arc<Checkpoints>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.checkpoints.close();
+    }
 }
 
 impl Shared {
@@ -93,6 +106,10 @@ impl SqliteLog {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
+            .pragma(
+                "wal_autocheckpoint",
+                WRITER_AUTOCHECKPOINT_PAGES.to_string(),
+            )
             .disable_statement_logging();
         let mut writer = options
             .clone()
@@ -104,9 +121,11 @@ impl SqliteLog {
             let _closed = writer.close().await;
             return Err(error);
         }
+        let options = options.create_if_missing(false);
+        let checkpoints = Checkpoints::start(options.clone());
         let readers = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
-            .connect_lazy_with(options.create_if_missing(false));
+            .connect_lazy_with(options);
         let tails = (0..partitions).map(|_| watch::Sender::new(0)).collect();
         Ok(Self {
             shared: Arc::new(Shared {
@@ -116,6 +135,7 @@ impl SqliteLog {
                 readers,
                 tails,
                 recent: Recent::new(partitions),
+                checkpoints,
             }),
         })
     }

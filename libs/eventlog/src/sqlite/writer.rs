@@ -100,6 +100,7 @@ impl PartitionWriter for SqliteWriter {
                     .recent
                     .remember(self.partition, self.epoch, range.clone().zip(records));
                 shared.notify_end(self.partition, range.end);
+                shared.checkpoints.committed();
             }
             Err(_) => {
                 self.next = None;
