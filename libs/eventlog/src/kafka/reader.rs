@@ -1,10 +1,10 @@
 //! Reading the topic: consumers assigned to one partition at a time (no consumer group, no
-//! committed offsets), pooled so that a reader following a partition's tail keeps its
-//! position between calls. An idle reader's partition is paused, so librdkafka does not keep
-//! fetching for it in the background (an idle server's readers otherwise kept the broker
-//! answering fetches all the time); taken again, it resumes from where it stopped.
-//! librdkafka's calls block, so each read runs on a blocking thread with the reader it took
-//! from the pool.
+//! committed offsets), pooled for their connections. A reader given back to the pool is
+//! unassigned and forgets its place, so an idle reader does not keep fetching in the
+//! background (pooled readers left assigned kept the broker scanning their partitions a
+//! hundred times a second, and halved the throughput of a writer on the same broker); each
+//! call assigns the reader it takes where it starts. librdkafka's calls block, so each read
+//! runs on a blocking thread with the reader it took from the pool.
 //!
 //! A read ends when it has `max` records; when it has some and the consumer holds no more
 //! fetched messages; or, when it has none, once the consumer's position has reached the
@@ -63,7 +63,7 @@ impl ReaderPool {
         if max == 0 {
             return Ok(Vec::new());
         }
-        let reader = self.take(partition, at)?;
+        let reader = self.take()?;
         let timeout = self.config.operation_timeout;
         self.run(reader, move |reader| {
             reader.read(partition, at, max, timeout)
@@ -83,7 +83,7 @@ impl ReaderPool {
         let Some(at) = frame::split(offset) else {
             return Ok(false);
         };
-        let reader = self.take(partition, at)?;
+        let reader = self.take()?;
         self.run(reader, move |reader| {
             reader.wait_for(partition, at, timeout)
         })
@@ -92,35 +92,26 @@ impl ReaderPool {
 
     /// The low and high watermarks (message offsets) of `partition`.
     pub(super) async fn watermarks(&self, partition: u32) -> Result<(i64, i64), LogError> {
-        let reader = self.take(partition, (i64::MAX, 0))?;
+        let reader = self.take()?;
         self.run(reader, move |reader| reader.watermarks(partition))
             .await
     }
 
-    /// A reader for `partition` at message `at`: the idle one already there if any, else any
-    /// idle one, else a new one.
-    fn take(&self, partition: u32, at: (i64, usize)) -> Result<Reader, LogError> {
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        let found = idle
-            .iter()
-            .position(|reader| reader.is_at(partition, at))
-            .or_else(|| {
-                idle.iter()
-                    .position(|reader| reader.partition == Some(partition))
-            })
-            .or_else(|| idle.len().checked_sub(1));
-        if let Some(index) = found {
-            let mut reader = idle.swap_remove(index);
-            drop(idle);
-            reader.resume()?;
-            return Ok(reader);
+    /// An idle reader, or a new one.
+    fn take(&self) -> Result<Reader, LogError> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match idle {
+            Some(reader) => Ok(reader),
+            None => Reader::new(&self.config),
         }
-        drop(idle);
-        Reader::new(&self.config)
     }
 
     fn give_back(&self, mut reader: Reader) {
-        if reader.pause().is_err() {
+        if reader.unassign().is_err() {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
@@ -197,8 +188,6 @@ struct Reader {
     last: Option<(i64, usize)>,
     /// A message polled but not (wholly) yielded yet.
     pending: Option<Polled>,
-    /// Whether fetching for its partition is paused (while it is idle in the pool).
-    paused: bool,
 }
 
 impl Reader {
@@ -210,52 +199,7 @@ impl Reader {
             next: 0,
             last: None,
             pending: None,
-            paused: false,
         })
-    }
-
-    /// Its partition as a one-element list, `None` before its first assignment.
-    fn assignment(&self) -> Result<Option<TopicPartitionList>, LogError> {
-        let Some(partition) = self.partition else {
-            return Ok(None);
-        };
-        let mut list = TopicPartitionList::new();
-        list.add_partition(&self.topic, kafka_partition(partition)?);
-        Ok(Some(list))
-    }
-
-    /// Stops the background fetching for its partition; what was fetched and not polled is
-    /// fetched again after [`Self::resume`].
-    fn pause(&mut self) -> Result<(), LogError> {
-        if let Some(list) = self.assignment()?.filter(|_| !self.paused) {
-            self.consumer.pause(&list).map_err(storage)?;
-            self.paused = true;
-        }
-        Ok(())
-    }
-
-    /// Fetches for its partition again, from its next message: assigned anew there, since a
-    /// partition only resumed took seconds to be fetched again; a pending message is
-    /// dropped, to be fetched again.
-    fn resume(&mut self) -> Result<(), LogError> {
-        let Some(list) = self.assignment()?.filter(|_| self.paused) else {
-            return Ok(());
-        };
-        self.consumer.resume(&list).map_err(storage)?;
-        let mut assignment = TopicPartitionList::new();
-        if let Some(partition) = self.partition {
-            assignment
-                .add_partition_offset(
-                    &self.topic,
-                    kafka_partition(partition)?,
-                    Offset::Offset(self.next),
-                )
-                .map_err(storage)?;
-        }
-        self.consumer.assign(&assignment).map_err(storage)?;
-        self.pending = None;
-        self.paused = false;
-        Ok(())
     }
 
     /// `at` (message, index) after the last message yielded whole is the next message.
@@ -270,8 +214,15 @@ impl Reader {
         }
     }
 
-    fn is_at(&self, partition: u32, at: (i64, usize)) -> bool {
-        self.partition == Some(partition) && self.normalize(partition, at).0 == self.next
+    /// Stops fetching and forgets its place: the next call assigns it afresh.
+    fn unassign(&mut self) -> Result<(), LogError> {
+        if self.partition.take().is_some() {
+            self.consumer.unassign().map_err(storage)?;
+        }
+        self.next = 0;
+        self.last = None;
+        self.pending = None;
+        Ok(())
     }
 
     /// Moves the reader to message `at.0` of `partition` unless it is there already.
