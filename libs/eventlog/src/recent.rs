@@ -14,10 +14,12 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::{AppendRecord, LogRecord, RecordKind};
 
-/// Most records kept per partition.
-const MAX_RECORDS: usize = 4096;
+/// Most records kept per partition: about two seconds of a saturated partition, so that
+/// followers a batch or two behind (a projector into Postgres at full load) still read from
+/// memory; a read from the broker or the file is far dearer.
+const MAX_RECORDS: usize = 32_768;
 /// Most payload bytes kept per partition.
-const MAX_BYTES: usize = 4 << 20;
+const MAX_BYTES: usize = 16 << 20;
 
 /// The recent window of every partition.
 pub(crate) struct Recent {

@@ -53,6 +53,17 @@ struct Shared {
 }
 
 impl KafkaLog {
+    /// The broker holds records of `partition` past `offset` while a writer of this process
+    /// holds it: they are that writer's own when its commit lands here too (the broker shows
+    /// a commit before the writer tells `Local`); otherwise another process wrote them, and
+    /// the partition goes back to the broker.
+    async fn settle_elsewhere(&self, partition: u32, offset: u64) {
+        let local = &self.shared.local;
+        if local.wait_past(partition, offset, OWNED_CHECK).await == Some(false) {
+            local.released(partition, None);
+        }
+    }
+
     /// Connects to the brokers of `config`, creates its topic with `config.partitions`
     /// partitions when missing, and checks an existing topic has that many.
     pub async fn open(config: KafkaConfig) -> Result<Self, LogError> {
@@ -145,7 +156,7 @@ impl EventLog for KafkaLog {
                         .wait_for(partition, offset, OWNED_CHECK_WINDOW)
                         .await?;
                     if elsewhere {
-                        local.released(partition, None);
+                        self.settle_elsewhere(partition, offset).await;
                         return Ok(true);
                     }
                     if left.is_zero() {
