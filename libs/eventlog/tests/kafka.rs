@@ -143,3 +143,26 @@ async fn a_takeover_by_another_process_reaches_the_old_holders_followers() {
         ["here-0", "here-1", "elsewhere-0"]
     );
 }
+
+/// A commit of this process's own writer, landing while a waiter asks the broker whether
+/// another process wrote to the partition (about a second into an idle wait), is not taken
+/// for a takeover: the partition stays followed from memory (its end is the writer's, not
+/// the broker's high watermark, which counts the commit marker too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_own_commit_during_the_takeover_check_keeps_the_partition_here() {
+    let log = fresh("own-commit", 1).await;
+    let mut writer = claim(&log, 0).await;
+    let first = append(&mut writer, &batch("7", "a", 1)).await;
+    let waiting = {
+        let log = log.clone();
+        tokio::spawn(async move {
+            log.wait_for(0, first.end, std::time::Duration::from_secs(5))
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(1050)).await;
+    let second = append(&mut writer, &batch("7", "b", 1)).await;
+    assert!(waiting.await.unwrap().unwrap());
+    assert_eq!(log.end_offset(0).await.unwrap(), second.end);
+    assert_eq!(payloads(&events(&log, 0).await), ["a-0", "b-0"]);
+}
