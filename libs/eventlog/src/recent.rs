@@ -120,17 +120,18 @@ impl Recent {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The offsets of what a read answered, `None` when it did not answer.
+    pub(crate) fn offsets(read: Option<Vec<LogRecord>>) -> Option<Vec<u64>> {
+        read.map(|records| records.iter().map(|record| record.offset).collect())
+    }
 
     fn records(count: usize, size: usize) -> Vec<AppendRecord> {
         (0..count)
             .map(|index| AppendRecord::new(format!("k{index}"), vec![b'x'; size]))
             .collect()
-    }
-
-    fn offsets(read: Option<Vec<LogRecord>>) -> Option<Vec<u64>> {
-        read.map(|records| records.iter().map(|record| record.offset).collect())
     }
 
     #[test]

@@ -146,15 +146,12 @@ impl Local {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recent::tests::offsets;
 
     fn records(count: usize) -> Vec<AppendRecord> {
         (0..count)
             .map(|index| AppendRecord::new("1", vec![b'x'; index + 1]))
             .collect()
-    }
-
-    fn offsets(read: Option<Vec<LogRecord>>) -> Option<Vec<u64>> {
-        read.map(|records| records.iter().map(|record| record.offset).collect())
     }
 
     #[test]

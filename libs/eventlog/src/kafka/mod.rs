@@ -10,8 +10,7 @@
 //! - An append is one transaction: one message per account (see `frame`), headers carrying
 //!   the writer's epoch; it returns only after the commit succeeded.
 //! - Reads use consumers with `isolation.level=read_committed`, assigned (not subscribed) to
-//!   one partition at a time, kept in a pool so that a reader following the tail keeps its
-//!   position.
+//!   one partition at a time, kept in a pool for their connections (unassigned while idle).
 //!
 //! - Partitions a writer of this process holds are followed here without the broker: reads
 //!   of what it committed last, the end it reached and waits on its commits are answered in

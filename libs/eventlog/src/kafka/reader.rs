@@ -184,8 +184,6 @@ struct Reader {
     partition: Option<u32>,
     /// The offset of the next message this reader yields (the pending one's, if any).
     next: i64,
-    /// The last message yielded whole: its offset and record count.
-    last: Option<(i64, usize)>,
     /// A message polled but not (wholly) yielded yet.
     pending: Option<Polled>,
 }
@@ -197,21 +195,8 @@ impl Reader {
             topic: config.topic.clone(),
             partition: None,
             next: 0,
-            last: None,
             pending: None,
         })
-    }
-
-    /// `at` (message, index) after the last message yielded whole is the next message.
-    fn normalize(&self, partition: u32, at: (i64, usize)) -> (i64, usize) {
-        match self.last {
-            Some((offset, records))
-                if self.partition == Some(partition) && at.0 == offset && at.1 >= records =>
-            {
-                (self.next.max(offset + 1), 0)
-            }
-            _ => at,
-        }
     }
 
     /// Stops fetching and forgets its place: the next call assigns it afresh.
@@ -220,17 +205,12 @@ impl Reader {
             self.consumer.unassign().map_err(storage)?;
         }
         self.next = 0;
-        self.last = None;
         self.pending = None;
         Ok(())
     }
 
-    /// Moves the reader to message `at.0` of `partition` unless it is there already.
+    /// Assigns the reader to message `at.0` of `partition`.
     fn seek(&mut self, partition: u32, at: (i64, usize)) -> Result<(i64, usize), LogError> {
-        let at = self.normalize(partition, at);
-        if self.partition == Some(partition) && self.next == at.0 {
-            return Ok(at);
-        }
         let mut assignment = TopicPartitionList::new();
         assignment
             .add_partition_offset(
@@ -242,7 +222,6 @@ impl Reader {
         self.consumer.assign(&assignment).map_err(storage)?;
         self.partition = Some(partition);
         self.next = at.0;
-        self.last = None;
         self.pending = None;
         Ok(at)
     }
@@ -286,7 +265,6 @@ impl Reader {
                 break;
             }
             self.next = message.offset + 1;
-            self.last = Some((message.offset, count));
         }
         Ok(records)
     }
@@ -310,7 +288,6 @@ impl Reader {
                     return Ok(true);
                 }
                 self.next = message.offset + 1;
-                self.last = Some((message.offset, message.records()));
             }
             let now = Instant::now();
             if now >= deadline && (at_end || now >= settled) {
