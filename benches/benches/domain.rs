@@ -53,7 +53,7 @@ fn replay_from_json(c: &mut Criterion) {
                 AccountState::default,
                 |mut state| {
                     for line in &lines {
-                        let event: Event = serde_json::from_str(line).unwrap();
+                        let event = Event::from_json(line).unwrap();
                         evolve(&mut state, event);
                     }
                     state

@@ -320,7 +320,7 @@ proptest! {
             .account
             .events
             .iter()
-            .map(|event| serde_json::from_str(&serde_json::to_string(event).unwrap()).unwrap())
+            .map(|event| Event::from_json(&serde_json::to_string(event).unwrap()).unwrap())
             .collect();
         prop_assert_eq!(&decoded, &world.account.events);
         prop_assert!(replay(decoded.clone()) == world.account.state, "replayed state differs from the live one");

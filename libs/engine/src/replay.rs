@@ -76,7 +76,7 @@ pub fn replay_json<L: AsRef<[u8]> + Sync>(
 /// skip checking every string again; invalid text gets the parser's own error.
 fn decode(stored: &[u8]) -> Result<Event, serde_json::Error> {
     match std::str::from_utf8(stored) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => Event::from_json(text),
         Err(_) => serde_json::from_slice(stored),
     }
 }

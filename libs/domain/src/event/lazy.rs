@@ -1,9 +1,11 @@
 //! A part of an event payload that replay does not need (a redemption's evaluation): parsed
 //! when a decision makes it, kept as its JSON text when an event is read back, and parsed only
-//! when someone asks for it. Replay then scans it instead of building it.
+//! when someone asks for it. Replay then cuts it out of the text (see `split`) instead of
+//! building it; text that was cut out unchecked is checked when it is parsed or written.
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
+use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -16,13 +18,23 @@ pub struct Lazy<T>(Form<T>);
 #[derive(Clone)]
 enum Form<T> {
     Parsed(T),
-    Stored(Box<RawValue>),
+    Stored(Box<str>),
 }
 
 impl<T> Lazy<T> {
     /// Wraps a parsed value.
     pub fn new(value: T) -> Self {
         Self(Form::Parsed(value))
+    }
+
+    /// Wraps stored JSON text, checked only when it is parsed or written.
+    pub(super) fn stored(text: Box<str>) -> Self {
+        Self(Form::Stored(text))
+    }
+
+    /// Whether this is stored text equal to `text`.
+    pub(super) fn is_stored_text(&self, text: &str) -> bool {
+        matches!(&self.0, Form::Stored(stored) if &**stored == text)
     }
 }
 
@@ -31,7 +43,7 @@ impl<T: DeserializeOwned + Clone> Lazy<T> {
     pub fn get(&self) -> Result<Cow<'_, T>, serde_json::Error> {
         match &self.0 {
             Form::Parsed(value) => Ok(Cow::Borrowed(value)),
-            Form::Stored(text) => serde_json::from_str(text.get()).map(Cow::Owned),
+            Form::Stored(text) => serde_json::from_str(text).map(Cow::Owned),
         }
     }
 
@@ -39,7 +51,7 @@ impl<T: DeserializeOwned + Clone> Lazy<T> {
     pub fn into_inner(self) -> Result<T, serde_json::Error> {
         match self.0 {
             Form::Parsed(value) => Ok(value),
-            Form::Stored(text) => serde_json::from_str(text.get()),
+            Form::Stored(text) => serde_json::from_str(&text),
         }
     }
 }
@@ -49,7 +61,7 @@ impl<T: Serialize> Lazy<T> {
     fn text(&self) -> Cow<'_, str> {
         match &self.0 {
             Form::Parsed(value) => Cow::Owned(serde_json::to_string(value).unwrap_or_default()),
-            Form::Stored(text) => Cow::Borrowed(text.get()),
+            Form::Stored(text) => Cow::Borrowed(text),
         }
     }
 }
@@ -58,14 +70,16 @@ impl<T: Serialize> Serialize for Lazy<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
             Form::Parsed(value) => value.serialize(serializer),
-            Form::Stored(text) => text.serialize(serializer),
+            Form::Stored(text) => RawValue::from_string(text.to_string())
+                .map_err(S::Error::custom)?
+                .serialize(serializer),
         }
     }
 }
 
 impl<'de, T> Deserialize<'de> for Lazy<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Box::<RawValue>::deserialize(deserializer).map(|text| Self(Form::Stored(text)))
+        Box::<RawValue>::deserialize(deserializer).map(|text| Self(Form::Stored(text.into())))
     }
 }
 

@@ -7,6 +7,7 @@ mod kinds;
 mod lazy;
 mod payloads;
 mod schema;
+mod split;
 mod upcast;
 
 pub use kinds::{EventKind, EventType};

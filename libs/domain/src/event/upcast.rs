@@ -1,5 +1,6 @@
 //! Upcasting: events stored under an older schema version are rewritten to the current shape
-//! when read, never in the log. Each step takes one type from version N to N + 1.
+//! when read, never in the log. Each step takes one type from version N to N + 1. A step must
+//! leave a redemption's `evaluation` alone: replay cuts it out unparsed (see `split`).
 
 use serde_json::Value;
 

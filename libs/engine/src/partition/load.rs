@@ -208,8 +208,8 @@ fn fold(
 /// `state` with `events` (JSON, in log order) applied one by one.
 fn apply(mut state: AccountState, events: &[RawEvent]) -> Result<AccountState, ReplayError> {
     for (position, event) in events.iter().enumerate() {
-        let event: Event = serde_json::from_str(event.0.get())
-            .map_err(|source| ReplayError { position, source })?;
+        let event =
+            Event::from_json(event.0.get()).map_err(|source| ReplayError { position, source })?;
         evolve(&mut state, event);
     }
     Ok(state)
