@@ -137,8 +137,12 @@ impl Local {
         let held = self.held(partition)?;
         let mut end = held.end.subscribe();
         self.end(partition)?;
-        let _passed_or_timed_out =
-            tokio::time::timeout(timeout, end.wait_for(|end| *end > offset)).await;
+        // What `wait_for` answers holds the channel's lock: it is let go at once, before `end`
+        // takes the holder's lock (`committed` takes the two in that order).
+        let _passed: Result<bool, _> =
+            tokio::time::timeout(timeout, end.wait_for(|end| *end > offset))
+                .await
+                .map(|passed| passed.is_ok());
         self.end(partition).map(|end| end > offset)
     }
 }
@@ -208,5 +212,39 @@ mod tests {
         assert_eq!(waiting.await.ok().flatten(), None);
         assert!(released.elapsed() < Duration::from_secs(5));
         assert_eq!(local.wait_past(0, 20, Duration::ZERO).await, None);
+    }
+
+    /// A waiter woken by a commit while the next commit arrives: they once took the holder's
+    /// lock and the end channel's in opposite orders and stopped each other for good.
+    #[test]
+    fn waiters_and_commits_at_once_never_block_each_other() {
+        let local = std::sync::Arc::new(Local::new(1));
+        local.claimed(0, 7, 1);
+        let (done, finished) = std::sync::mpsc::channel();
+        let committing = {
+            let local = local.clone();
+            std::thread::spawn(move || {
+                let record = records(1);
+                for end in 2..200_000 {
+                    local.committed(0, 7, [end - 1].into_iter().zip(&record), end);
+                }
+            })
+        };
+        let waiting = {
+            let local = local.clone();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .unwrap_or_else(|error| panic!("runtime: {error}"));
+                for offset in 0..200_000 {
+                    runtime.block_on(local.wait_past(0, offset / 2, Duration::ZERO));
+                }
+                let _sent = done.send(());
+            })
+        };
+        let outcome = finished.recv_timeout(Duration::from_secs(60));
+        assert!(outcome.is_ok(), "a waiter and a commit blocked each other");
+        assert!(committing.join().is_ok() && waiting.join().is_ok());
     }
 }
