@@ -18,7 +18,10 @@ pub struct Lazy<T>(Form<T>);
 #[derive(Clone)]
 enum Form<T> {
     Parsed(T),
-    Stored(Box<str>),
+    /// Read back through the JSON parser, which checked it.
+    Stored(Box<RawValue>),
+    /// Cut out of an event's text unchecked (see `split`).
+    Cut(Box<str>),
 }
 
 impl<T> Lazy<T> {
@@ -27,14 +30,14 @@ impl<T> Lazy<T> {
         Self(Form::Parsed(value))
     }
 
-    /// Wraps stored JSON text, checked only when it is parsed or written.
-    pub(super) fn stored(text: Box<str>) -> Self {
-        Self(Form::Stored(text))
+    /// Wraps JSON text cut out of an event unchecked: checked when it is parsed or written.
+    pub(super) fn cut(text: Box<str>) -> Self {
+        Self(Form::Cut(text))
     }
 
-    /// Whether this is stored text equal to `text`.
+    /// Whether this was read back as exactly `text`.
     pub(super) fn is_stored_text(&self, text: &str) -> bool {
-        matches!(&self.0, Form::Stored(stored) if &**stored == text)
+        matches!(&self.0, Form::Stored(stored) if stored.get() == text)
     }
 }
 
@@ -43,7 +46,8 @@ impl<T: DeserializeOwned + Clone> Lazy<T> {
     pub fn get(&self) -> Result<Cow<'_, T>, serde_json::Error> {
         match &self.0 {
             Form::Parsed(value) => Ok(Cow::Borrowed(value)),
-            Form::Stored(text) => serde_json::from_str(text).map(Cow::Owned),
+            Form::Stored(text) => serde_json::from_str(text.get()).map(Cow::Owned),
+            Form::Cut(text) => serde_json::from_str(text).map(Cow::Owned),
         }
     }
 
@@ -51,7 +55,8 @@ impl<T: DeserializeOwned + Clone> Lazy<T> {
     pub fn into_inner(self) -> Result<T, serde_json::Error> {
         match self.0 {
             Form::Parsed(value) => Ok(value),
-            Form::Stored(text) => serde_json::from_str(&text),
+            Form::Stored(text) => serde_json::from_str(text.get()),
+            Form::Cut(text) => serde_json::from_str(&text),
         }
     }
 }
@@ -61,7 +66,8 @@ impl<T: Serialize> Lazy<T> {
     fn text(&self) -> Cow<'_, str> {
         match &self.0 {
             Form::Parsed(value) => Cow::Owned(serde_json::to_string(value).unwrap_or_default()),
-            Form::Stored(text) => Cow::Borrowed(text),
+            Form::Stored(text) => Cow::Borrowed(text.get()),
+            Form::Cut(text) => Cow::Borrowed(text),
         }
     }
 }
@@ -70,7 +76,8 @@ impl<T: Serialize> Serialize for Lazy<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
             Form::Parsed(value) => value.serialize(serializer),
-            Form::Stored(text) => RawValue::from_string(text.to_string())
+            Form::Stored(text) => text.serialize(serializer),
+            Form::Cut(text) => RawValue::from_string(text.to_string())
                 .map_err(S::Error::custom)?
                 .serialize(serializer),
         }
@@ -79,7 +86,7 @@ impl<T: Serialize> Serialize for Lazy<T> {
 
 impl<'de, T> Deserialize<'de> for Lazy<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Box::<RawValue>::deserialize(deserializer).map(|text| Self(Form::Stored(text.into())))
+        Box::<RawValue>::deserialize(deserializer).map(|text| Self(Form::Stored(text)))
     }
 }
 

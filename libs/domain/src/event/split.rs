@@ -48,7 +48,7 @@ fn with_cut(text: &str, cut: Range<usize>) -> Option<Event> {
     if !lazy.is_stored_text(PLACEHOLDER) {
         return None;
     }
-    *lazy = Lazy::stored(text.get(cut)?.into());
+    *lazy = Lazy::cut(text.get(cut)?.into());
     Some(event)
 }
 
