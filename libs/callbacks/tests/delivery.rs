@@ -172,7 +172,18 @@ async fn a_restart_resumes_pending_and_new_ones_without_resending_delivered_ones
     assert!(retried
         .iter()
         .all(|request| request.header("x-delivery-id") == retried[0].header("x-delivery-id")));
-    assert_eq!(by_path(missed.0).len(), 1);
+    let missed_requests = by_path(missed.0);
+    let described: Vec<_> = missed_requests
+        .iter()
+        .map(|request| {
+            (
+                request.header("x-delivery-id").map(str::to_owned),
+                request.at,
+                request.answered,
+            )
+        })
+        .collect();
+    assert_eq!(missed_requests.len(), 1, "{described:?}");
     dispatcher.shutdown().await;
     let counts = types(&world.own_records().await);
     assert_eq!(counts["delivery_scheduled"], 3, "none scheduled twice");

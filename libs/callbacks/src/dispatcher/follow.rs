@@ -82,6 +82,12 @@ pub(super) async fn run<S: EventLog>(
                 continue;
             }
             let schedule = record.offset >= from.next_offset;
+            // Pending deliveries resume before the first new one is scheduled: once this
+            // batch's are recorded, the ledger would list them as pending too.
+            if schedule && !resumed {
+                resume(&shared, &part);
+                resumed = true;
+            }
             apply(&record, &mut states, &part, schedule.then_some(&mut batch));
         }
         if next > from.next_offset
