@@ -129,8 +129,10 @@ async fn main() -> anyhow::Result<()> {
         concurrency: options.concurrency,
     };
     println!("run: {config:?}");
+    let before = api.engine_split().await?;
     let report = run(&api, &fixture, config).await?;
     println!("{report}");
+    println!("{}", api.engine_split().await?.since(&before));
     if let Some(path) = &options.timeline {
         let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
         report.write_timeline(&mut file)?;

@@ -1,6 +1,6 @@
 //! [`Api`]: a logged-in client of the server's HTTP API.
 
-use super::LoadError;
+use super::{EngineSplit, LoadError};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -76,6 +76,17 @@ impl Api {
             request = request.json(body);
         }
         answer(request.send().await?).await
+    }
+
+    /// The engine's histograms as `/metrics` shows them now.
+    pub async fn engine_split(&self) -> Result<EngineSplit, LoadError> {
+        let text = self
+            .request(Method::GET, "/metrics")
+            .send()
+            .await?
+            .text()
+            .await?;
+        Ok(EngineSplit::parse(&text))
     }
 
     /// Sends and insists on `expected`, answering the body.

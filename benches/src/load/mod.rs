@@ -6,9 +6,11 @@
 //!   channel, members and one credential per redemption.
 //! - `run`: the redemption load itself, at saturation or at a fixed rate.
 //! - `report`: throughput and latency percentiles.
+//! - `engine`: the engine's append, batch and wait histograms from `/metrics`, over a run.
 //! - `receiver`: a partner's callback endpoint that records what it gets.
 
 mod client;
+mod engine;
 mod fixture;
 mod receiver;
 mod report;
@@ -16,6 +18,7 @@ mod run;
 mod server;
 
 pub use client::Api;
+pub use engine::{Bound, EngineSplit, Totals};
 pub use fixture::{basket, PosFixture};
 pub use receiver::{Behaviour, Received, Receiver};
 pub use report::{Report, Sample};

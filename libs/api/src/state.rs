@@ -29,20 +29,22 @@ pub struct AppState {
 
 impl AppState {
     /// State over `partitions` (one handle per partition, in partition order), the read store
-    /// fed from their log, and the token signing secret, on the system clock.
+    /// fed from their log, the token signing secret and the metrics `/metrics` serves, on the
+    /// system clock.
     pub fn new(
         partitions: Vec<PartitionHandle>,
         store: ReadStore,
         secret: TokenSecret,
-    ) -> Result<Self, prometheus::Error> {
-        Ok(Self {
+        metrics: Metrics,
+    ) -> Self {
+        Self {
             partitions: partitions.into(),
             store,
             secret,
-            metrics: Metrics::new()?,
+            metrics,
             clock: Arc::new(SystemClock),
             deliveries: None,
-        })
+        }
     }
 
     /// The same state listing and replaying callback deliveries through `deliveries` (the

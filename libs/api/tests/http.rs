@@ -188,6 +188,7 @@ async fn bodies_must_be_json_or_forms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_metrics_need_no_auth() {
     let app = spawn_app().await;
+    let _token = app.login(1).await;
     let (status, body) = read(app.client.get(app.url("/health")).send().await.unwrap()).await;
     assert_eq!((status, body), (200, json!({"status": "ok"})));
     assert_eq!(
@@ -215,5 +216,19 @@ async fn health_and_metrics_need_no_auth() {
         text.contains("http_request_duration_seconds_bucket"),
         "{text}"
     );
+    // The account logged in above was written by a partition actor: its append, its
+    // batch and its command's wait are counted, under that partition's label.
+    for series in [
+        "engine_append_duration_seconds_count",
+        "engine_batch_commands_count",
+        "engine_command_wait_seconds_count",
+    ] {
+        let counted: f64 = text
+            .lines()
+            .filter(|line| line.starts_with(&format!("{series}{{partition=\"")))
+            .filter_map(|line| line.rsplit_once(' ')?.1.parse::<f64>().ok())
+            .sum();
+        assert!(counted >= 1.0, "{series} in {text}");
+    }
     app.stop().await;
 }

@@ -8,6 +8,7 @@
 //!   [`PartitionHandle`].
 //! - [`Envelope`]: the stored form of one event (id, account, writer epoch, correlation).
 //! - [`Clock`]: where time comes from, so tests can drive it.
+//! - [`EngineMetrics`]: append time, batch size and queue wait of the actors, for `/metrics`.
 //! - [`replay_json`]: an account's state rebuilt from its events as stored, decoded on worker
 //!   threads.
 //! - [`snapshot`]: snapshots of a partition's state (format and when they are written), so a
@@ -19,6 +20,7 @@
 pub mod clock;
 pub mod envelope;
 pub mod error;
+pub mod metrics;
 pub mod partition;
 pub mod replay;
 pub mod snapshot;
@@ -26,5 +28,6 @@ pub mod snapshot;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{partition_of, record_key, Envelope};
 pub use error::EngineError;
+pub use metrics::EngineMetrics;
 pub use partition::{ActorConfig, ActorStats, PartitionActor, PartitionHandle, EXPIRY_CORRELATION};
 pub use replay::{replay_json, ReplayError};

@@ -18,10 +18,13 @@
 //! to a Kafka one, same partition count), and serves the API's delivery routes from it.
 
 use crate::auth::TokenSecret;
+use crate::http::Metrics;
 use crate::state::AppState;
 use callbacks::{CallbackError, CallbackMetrics, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
-use engine::{partition_of, ActorConfig, EngineError, PartitionActor, PartitionHandle};
+use engine::{
+    partition_of, ActorConfig, EngineError, EngineMetrics, PartitionActor, PartitionHandle,
+};
 use eventlog::{open_snapshots, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
 use projections::{ProjectionError, ProjectorConfig, ProjectorGroup, ReadStore};
 use std::future::Future;
@@ -175,9 +178,11 @@ impl Stack {
         secret: TokenSecret,
     ) -> Result<Self, StackError> {
         let background = extras.background;
+        let metrics = Metrics::new()?;
         let config = ActorConfig {
             snapshots,
             background: background.clone(),
+            metrics: Some(EngineMetrics::register(metrics.registry())?),
             ..ActorConfig::default()
         };
         let mut handles = Vec::new();
@@ -189,7 +194,7 @@ impl Stack {
             let _on_background = background.as_ref().map(Handle::enter);
             ProjectorGroup::start(&log, &store, ProjectorConfig::default())
         });
-        let mut state = AppState::new(handles.clone(), store.clone(), secret)?;
+        let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics);
         let dispatcher = match extras.callbacks {
             Some((own, config)) => {
                 let metrics = CallbackMetrics::register(state.metrics().registry())?;

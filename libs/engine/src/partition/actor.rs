@@ -30,6 +30,7 @@ use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
 use rand_core::RngCore;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 use ulid::Ulid;
 
@@ -127,6 +128,11 @@ impl<L: EventLog> PartitionActor<L> {
     /// applied at once and queued for the batch's append.
     fn decide(&mut self, request: Box<Request>, batch: &mut Batch) {
         bump(&self.shared.counters.commands_decided, 1);
+        if let Some(metrics) = &self.metrics {
+            metrics
+                .wait
+                .observe(request.sent_at.elapsed().as_secs_f64());
+        }
         let now = self.clock.now();
         let state = self
             .accounts
@@ -210,6 +216,11 @@ impl<L: EventLog> PartitionActor<L> {
         if batch.is_empty() {
             return;
         }
+        if let Some(metrics) = &self.metrics {
+            if !batch.answers.is_empty() {
+                metrics.batch.observe(batch.answers.len() as f64);
+            }
+        }
         let outcome = if batch.records.is_empty() {
             Ok(())
         } else {
@@ -253,7 +264,15 @@ impl<L: EventLog> PartitionActor<L> {
 
     async fn append(&mut self, records: &[AppendRecord]) -> Result<(), Failure> {
         let counters = &self.shared.counters;
-        match self.writer.append(records).await {
+        let started = Instant::now();
+        let appended = self.writer.append(records).await;
+        if let Some(metrics) = &self.metrics {
+            metrics.append.observe(started.elapsed().as_secs_f64());
+            if appended.is_err() {
+                metrics.failed.inc();
+            }
+        }
+        match appended {
             Ok(offsets) => {
                 self.snapshots
                     .appended(offsets.end, self.shared.epoch, records.len() as u64);

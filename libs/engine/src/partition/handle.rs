@@ -10,6 +10,7 @@ use domain::ids::{AccountId, ApiKeyId};
 use domain::{AccountState, Command, Decision};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 /// A cloneable way to reach one partition's actor.
@@ -76,6 +77,7 @@ impl PartitionHandle {
             idempotency_key,
             correlation_id,
             reply,
+            sent_at: Instant::now(),
         };
         self.send(Message::Execute(Box::new(request))).await?;
         answer.await.map_err(|_| self.shared.gone())?

@@ -17,6 +17,7 @@ mod load;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::EngineError;
+use crate::metrics::{EngineMetrics, PartitionMetrics};
 use crate::snapshot::policy::{SnapshotCounters, Snapshotter};
 use crate::snapshot::DEFAULT_EVERY;
 use domain::ids::AccountId;
@@ -27,7 +28,7 @@ use rand_core::SeedableRng;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 
@@ -58,6 +59,8 @@ pub struct ActorConfig {
     /// The runtime snapshot writes (encoding and storing) run on, so that they take CPU from
     /// background threads rather than from the request path; `None`: the actor's own.
     pub background: Option<Handle>,
+    /// Where the actor records its appends, batches and queue waits; `None` records nothing.
+    pub metrics: Option<EngineMetrics>,
 }
 
 impl Default for ActorConfig {
@@ -71,6 +74,7 @@ impl Default for ActorConfig {
             snapshots: None,
             snapshot_every: Some(DEFAULT_EVERY),
             background: None,
+            metrics: None,
         }
     }
 }
@@ -117,6 +121,7 @@ pub struct PartitionActor<L: EventLog> {
     expiry: expiry::Schedule,
     snapshots: Snapshotter,
     shared: Arc<Shared>,
+    metrics: Option<PartitionMetrics>,
     halted: bool,
 }
 
@@ -170,6 +175,7 @@ impl<L: EventLog> PartitionActor<L> {
             expiry,
             snapshots,
             shared: Arc::clone(&shared),
+            metrics: config.metrics.map(|metrics| metrics.partition(partition)),
             halted: false,
         };
         tokio::spawn(actor.run(inbox));
@@ -258,6 +264,8 @@ struct Request {
     idempotency_key: Option<String>,
     correlation_id: Option<String>,
     reply: Reply,
+    /// When the handle sent it, for the queue-wait metric.
+    sent_at: Instant,
 }
 
 /// An answer computed from the state, sent only once everything decided before it is durable.
