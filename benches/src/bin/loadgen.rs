@@ -78,7 +78,7 @@ fn options() -> anyhow::Result<Options> {
     Ok(options)
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let options = options()?;
     let _data = tempfile::tempdir()?;

@@ -56,6 +56,14 @@ impl Api {
         &self.token
     }
 
+    /// The server's `host:port`.
+    pub fn address(&self) -> &str {
+        self.base
+            .strip_prefix("http://")
+            .unwrap_or(&self.base)
+            .trim_end_matches('/')
+    }
+
     /// A request builder for `path` carrying the token.
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.client

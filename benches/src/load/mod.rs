@@ -5,6 +5,7 @@
 //! - `fixture`: what a POS load needs, created over HTTP: a store, an approved offer on a
 //!   channel, members and one credential per redemption.
 //! - `run`: the redemption load itself, at saturation or at a fixed rate.
+//! - `wire`: the lean HTTP/1.1 client the redemption load goes out through.
 //! - `report`: throughput and latency percentiles.
 //! - `engine`: the engine's append, batch and wait histograms from `/metrics`, over a run.
 //! - `receiver`: a partner's callback endpoint that records what it gets.
@@ -16,6 +17,7 @@ mod receiver;
 mod report;
 mod run;
 mod server;
+mod wire;
 
 pub use client::Api;
 pub use engine::{Bound, EngineSplit, Totals};
@@ -24,6 +26,7 @@ pub use receiver::{Behaviour, Received, Receiver};
 pub use report::{Report, Sample};
 pub use run::{run, Mode, RunConfig};
 pub use server::{Printed, ServerProcess};
+pub use wire::{Answer, Connection, Connections};
 
 /// Why a load step failed.
 #[derive(Debug, thiserror::Error)]

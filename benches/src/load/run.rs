@@ -2,11 +2,11 @@
 //! idempotency key each) either as fast as `concurrency` connections allow (saturation) or
 //! open-loop at a fixed rate, where each latency counts from the moment the request was due,
 //! so a stalled server cannot hide its queueing (no coordinated omission); a pacing thread
-//! releases each request when it falls due.
+//! releases each request when it falls due. Requests go out through the lean client of
+//! `wire`, prepared as bytes from a [`RedeemTemplate`].
 
+use super::wire::Connections;
 use super::{Api, LoadError, PosFixture, Report, Sample};
-use reqwest::header::CONTENT_TYPE;
-use reqwest::Method;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -33,9 +33,60 @@ pub struct RunConfig {
     pub concurrency: usize,
 }
 
+/// A redeem request as bytes, but for its code, idempotency key and terminal.
+struct RedeemTemplate {
+    /// The request line and the headers every request carries.
+    head: String,
+    /// The JSON body before the code.
+    body_before: String,
+    /// The JSON body after the code.
+    body_after: String,
+}
+
+impl RedeemTemplate {
+    /// Marks the code's place in the rendered body.
+    const PLACEHOLDER: &'static str = "\u{1}";
+
+    fn new(api: &Api, fixture: &PosFixture) -> Result<Self, LoadError> {
+        let head = format!(
+            "POST /v1.0/pos/redemptions HTTP/1.1\r\nHost: {}\r\nX-Auth-Token: {}\r\n\
+             Content-Type: application/json\r\n",
+            api.address(),
+            api.token()
+        );
+        let body = fixture.redeem_body(Self::PLACEHOLDER).to_string();
+        let placeholder = serde_json::Value::from(Self::PLACEHOLDER).to_string();
+        let (before, after) =
+            body.split_once(&placeholder)
+                .ok_or_else(|| LoadError::Unexpected {
+                    what: "rendering the redeem body".into(),
+                    status: 0,
+                    body: body.clone(),
+                })?;
+        Ok(Self {
+            head,
+            body_before: before.to_owned(),
+            body_after: after.to_owned(),
+        })
+    }
+
+    /// The whole request redeeming `code` as the `index`th request, from `terminal`.
+    fn render(&self, index: usize, code: &str, terminal: usize) -> Vec<u8> {
+        let code = serde_json::Value::from(code).to_string();
+        let length = self.body_before.len() + code.len() + self.body_after.len();
+        format!(
+            "{}Idempotency-Key: load-{index}\r\nX-Terminal-Id: lane-{terminal}\r\n\
+             Content-Length: {length}\r\n\r\n{}{code}{}",
+            self.head, self.body_before, self.body_after
+        )
+        .into_bytes()
+    }
+}
+
 /// Shared by the request tasks.
 struct Shared {
-    api: Api,
+    connections: Connections,
+    template: RedeemTemplate,
     fixture: PosFixture,
     next: AtomicUsize,
     started: Instant,
@@ -53,16 +104,9 @@ impl Shared {
     }
 
     async fn redeem(&self, index: usize, code: &str, terminal: usize, due: Instant) {
-        let body = self.fixture.redeem_body(code).to_string();
-        let request = self
-            .api
-            .request(Method::POST, "/v1.0/pos/redemptions")
-            .header("Idempotency-Key", format!("load-{index}"))
-            .header("X-Terminal-Id", format!("lane-{terminal}"))
-            .header(CONTENT_TYPE, "application/json")
-            .body(body);
-        let (status, server_us) = match request.send().await {
-            Ok(response) => read_answer(response).await,
+        let request = self.template.render(index, code, terminal);
+        let (status, server_us) = match self.connections.exchange(&request).await {
+            Ok(answer) => (answer.status, answer.server_us),
             Err(_) => (0, None),
         };
         let sample = Sample {
@@ -80,23 +124,6 @@ impl Shared {
 
 fn micros(duration: Duration) -> u64 {
     u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
-}
-
-/// The status of an answer whose body was read whole (0 when it could not be read), and the
-/// server's own time for it (`X-Runtime`). The body itself is not decoded, so the generator
-/// spends its CPU on sending, not on parsing.
-async fn read_answer(response: reqwest::Response) -> (u16, Option<u64>) {
-    let status = response.status().as_u16();
-    let server_us = response
-        .headers()
-        .get("x-runtime")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|seconds| seconds.parse::<f64>().ok())
-        .map(|seconds| (seconds * 1e6) as u64);
-    match response.bytes().await {
-        Ok(body) if !body.is_empty() => (status, server_us),
-        _ => (0, None),
-    }
 }
 
 /// The instants requests fall due at `rate` per second from `started` until `deadline`,
@@ -120,9 +147,11 @@ fn pace(rate: u32, started: Instant, deadline: Instant) -> mpsc::UnboundedReceiv
 
 /// Runs the load and reports it.
 pub async fn run(api: &Api, fixture: &PosFixture, config: RunConfig) -> Result<Report, LoadError> {
+    let template = RedeemTemplate::new(api, fixture)?;
     let started = Instant::now();
     let shared = Arc::new(Shared {
-        api: api.clone(),
+        connections: Connections::new(api.address()),
+        template,
         fixture: fixture.clone(),
         next: AtomicUsize::new(0),
         started,

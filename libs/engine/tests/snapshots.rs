@@ -226,6 +226,42 @@ async fn snapshots_are_written_every_n_records_and_the_newest_two_kept() {
     assert_eq!(actor.handle.stats().snapshot_failures, 0);
 }
 
+/// A snapshot written while the actor runs is rebuilt in the background from the newest one
+/// and the log, not copied from the actor: a restart from it (while the first actor still
+/// holds the partition, so no shutdown snapshot is written) rebuilds the full replay's state.
+#[tokio::test]
+async fn a_background_snapshot_is_the_state_of_the_log_at_its_offset() {
+    for seed in [4, 5] {
+        let setup = Setup::new().await;
+        let store = store(&setup).await;
+        let first = start(&setup, Some(&store), Some(9)).await;
+        workload(&first, &setup, seed, 120).await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let written = loop {
+            let stats = first.handle.stats();
+            let offsets = store.offsets(0).await.unwrap();
+            if stats.snapshots_written >= 2 && offsets.len() == 2 {
+                break offsets;
+            }
+            assert!(Instant::now() < deadline, "{stats:?}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        assert_eq!(first.handle.stats().snapshot_failures, 0);
+        let live = first.state().await;
+
+        let restarted = start(&setup, Some(&store), None).await;
+        let stats = restarted.handle.stats();
+        // The newest when it loaded: the one seen above, or one still in flight then.
+        let loaded_at = stats.snapshot_loaded_at;
+        assert!(loaded_at >= written[0], "seed {seed}: {stats:?}");
+        assert_eq!(stats.records_replayed, end(&setup).await - loaded_at);
+        assert!(
+            restarted.state().await == live,
+            "seed {seed}: snapshot + tail differs from the live state"
+        );
+    }
+}
+
 #[tokio::test]
 async fn no_snapshot_is_written_when_disabled() {
     let setup = Setup::new().await;

@@ -249,7 +249,12 @@ impl<L: EventLog> PartitionActor<L> {
             reads.into_iter().for_each(|answer| answer());
         }
         if self.snapshots.due() {
-            self.snapshots.start(self.accounts.clone());
+            let log = Arc::clone(&self.log);
+            let partition = self.shared.partition;
+            self.snapshots.start(move |store| async move {
+                let loaded = load::rebuild(&*log, partition, Some(&*store)).await?;
+                Ok((loaded.accounts, loaded.end, loaded.epoch))
+            });
         }
     }
 
@@ -301,7 +306,7 @@ impl<L: EventLog> PartitionActor<L> {
     /// cannot be read.
     async fn recover(&mut self) {
         let partition = self.shared.partition;
-        match load::rebuild(&self.log, partition, self.snapshots.store()).await {
+        match load::rebuild(&*self.log, partition, self.snapshots.store()).await {
             Ok(loaded) => {
                 self.shared.counters.loaded(&loaded);
                 self.snapshots

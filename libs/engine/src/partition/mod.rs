@@ -111,7 +111,7 @@ pub struct ActorStats {
 /// The single writer of one partition. Created and run by [`PartitionActor::start`]; the
 /// rest of the program talks to it through a [`PartitionHandle`].
 pub struct PartitionActor<L: EventLog> {
-    log: L,
+    log: Arc<L>,
     writer: L::Writer,
     accounts: HashMap<AccountId, AccountState>,
     empty: AccountState,
@@ -165,7 +165,7 @@ impl<L: EventLog> PartitionActor<L> {
         let (sender, inbox) = mpsc::channel(config.queue.max(1));
         let expiry = expiry::Schedule::new(&accounts, config.expiry_tick);
         let actor = Self {
-            log,
+            log: Arc::new(log),
             writer,
             accounts,
             empty: AccountState::default(),

@@ -4,10 +4,11 @@
 //! - `format`: the encoding of a partition's state (every account's [`domain::AccountState`])
 //!   as MessagePack with named fields, and its version [`FORMAT`].
 //! - `policy`: when the actor writes one and how: after every `snapshot_every` records since
-//!   the newest snapshot, from a copy of the state taken right after a durable append (so it
-//!   matches exactly the log offset it names), encoded on a blocking thread and saved in the
-//!   background, never delaying a reply; once more at a clean shutdown. The newest [`KEEP`]
-//!   per partition are kept.
+//!   the newest snapshot, from a state rebuilt in the background from that snapshot plus the
+//!   log after it (so it matches exactly the log offset it names, and the actor never stops to
+//!   copy its state), encoded on a blocking thread and saved, never delaying a reply; once more
+//!   at a clean shutdown, from the actor's own state. The newest [`KEEP`] per partition are
+//!   kept.
 //!
 //! Where they are stored is the event log crate's [`eventlog::SnapshotStore`]; loading them is
 //! in `partition::load`. A snapshot that cannot be read (another format version, a decoding

@@ -1,11 +1,18 @@
 //! When the actor writes a snapshot, and how: [`Snapshotter`] follows the log end the actor's
 //! state matches, says when `every` records have gone by since the newest snapshot, and writes
-//! one from a copy of the state in a background task (encoding on a blocking thread), one at
-//! a time. A failed write is logged and counted; the next one is tried after `every` more
-//! records (or at shutdown).
+//! one in a background task, one at a time. A failed write is logged and counted; the next one
+//! is tried after `every` more records (or at shutdown).
+//!
+//! The background task does not copy the actor's state: it rebuilds the state from the newest
+//! snapshot plus the log after it (what a restart runs) and snapshots that, at the log offset
+//! it reached. Copying a large partition stalled the actor: with 120,000 credentials and
+//! 100,000 redemptions the copy took about 290 ms, during which no command was decided. Only
+//! the snapshot at a clean shutdown is taken from the actor's own state.
 
 use super::{encode, PartitionState, FORMAT, KEEP};
+use crate::error::EngineError;
 use eventlog::{Snapshot, SnapshotStore};
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::runtime::Handle;
@@ -108,12 +115,27 @@ impl Snapshotter {
             && self.in_flight.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
-    /// Writes a snapshot of `accounts` (a copy of the state as it is now) in the background.
-    pub(crate) fn start(&mut self, accounts: PartitionState) {
+    /// Writes a snapshot in the background of the state `rebuild` makes from the store (the
+    /// state, the offset it covers and the newest writer epoch in it).
+    pub(crate) fn start<F, R>(&mut self, rebuild: F)
+    where
+        F: FnOnce(Arc<dyn SnapshotStore>) -> R + Send + 'static,
+        R: Future<Output = Result<Rebuilt, EngineError>> + Send + 'static,
+    {
         let Some(store) = self.store.clone() else {
             return;
         };
-        let task = self.write(store, accounts);
+        let partition = self.partition;
+        let counters = Arc::clone(&self.counters);
+        let task = async move {
+            let outcome = match rebuild(Arc::clone(&store)).await {
+                Ok((accounts, offset, epoch)) => {
+                    save(store, partition, offset, epoch, accounts).await
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            record(&counters, partition, outcome);
+        };
         self.covered = self.synced_to;
         self.since = 0;
         self.in_flight = Some(match &self.background {
@@ -134,49 +156,58 @@ impl Snapshotter {
         if self.every.is_none() || !self.consistent || self.since == 0 {
             return;
         }
-        let task = self.write(store, accounts.clone());
+        let outcome = save(
+            store,
+            self.partition,
+            self.synced_to,
+            self.epoch,
+            accounts.clone(),
+        )
+        .await;
+        record(&self.counters, self.partition, outcome);
         self.covered = self.synced_to;
         self.since = 0;
-        task.await;
     }
+}
 
-    fn write(
-        &self,
-        store: Arc<dyn SnapshotStore>,
-        accounts: PartitionState,
-    ) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let partition = self.partition;
-        let offset = self.synced_to;
-        let epoch = self.epoch;
-        let counters = Arc::clone(&self.counters);
-        async move {
-            let encoded = tokio::task::spawn_blocking(move || encode(&accounts)).await;
-            let outcome = match encoded {
-                Ok(Ok(state)) => {
-                    let snapshot = Snapshot {
-                        partition,
-                        offset,
-                        epoch,
-                        format: FORMAT,
-                        state,
-                    };
-                    store
-                        .save(&snapshot, KEEP)
-                        .await
-                        .map_err(|error| error.to_string())
-                }
-                Ok(Err(error)) => Err(error.to_string()),
-                Err(error) => Err(error.to_string()),
-            };
-            match outcome {
-                Ok(()) => {
-                    counters.written.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(error) => {
-                    counters.failed.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(partition, offset, %error, "snapshot not written");
-                }
-            }
+/// A rebuilt state, the log offset it covers and the newest writer epoch in it.
+pub(crate) type Rebuilt = (PartitionState, u64, u64);
+
+/// Encodes `accounts` on a blocking thread and saves it as the snapshot of `partition` at
+/// `offset`.
+async fn save(
+    store: Arc<dyn SnapshotStore>,
+    partition: u32,
+    offset: u64,
+    epoch: u64,
+    accounts: PartitionState,
+) -> Result<(), String> {
+    let state = tokio::task::spawn_blocking(move || encode(&accounts))
+        .await
+        .map_err(|error| error.to_string())?
+        .map_err(|error| error.to_string())?;
+    let snapshot = Snapshot {
+        partition,
+        offset,
+        epoch,
+        format: FORMAT,
+        state,
+    };
+    store
+        .save(&snapshot, KEEP)
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// Counts a snapshot write's outcome, logging a failure.
+fn record(counters: &SnapshotCounters, partition: u32, outcome: Result<(), String>) {
+    match outcome {
+        Ok(()) => {
+            counters.written.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(error) => {
+            counters.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(partition, %error, "snapshot not written");
         }
     }
 }
