@@ -17,9 +17,10 @@
 //! A state copy or a stop request in the queue first commits the commands decided before it,
 //! so it never sees (or leaves behind) events that are not yet durable.
 //!
-//! Snapshots (see `crate::snapshot`): once a batch is durable and answered, a copy of the state
-//! (which then matches the log end exactly) goes to a background snapshot write when one is
-//! due; a clean stop writes one more before it acknowledges.
+//! Snapshots (see `crate::snapshot`): once a batch is durable and answered and one is due, a
+//! background task rebuilds the state from the newest snapshot plus the log and writes that
+//! (the actor's own state is never copied while it serves); a clean stop writes one more from
+//! the actor's state before it acknowledges.
 
 use super::{bump, keys, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
 use crate::envelope::{record_key, Envelope};
