@@ -26,7 +26,6 @@ pub use receiver::{Behaviour, Received, Receiver};
 pub use report::{Report, Sample};
 pub use run::{run, Mode, RunConfig};
 pub use server::{Printed, ServerProcess};
-pub use wire::{Answer, Connection, Connections};
 
 /// Why a load step failed.
 #[derive(Debug, thiserror::Error)]

@@ -48,18 +48,22 @@ impl Connection {
         self.stream.write_all(request).await?;
         self.received.clear();
         loop {
-            if self.stream.read_buf(&mut self.received).await? == 0 {
-                return Err(io::ErrorKind::UnexpectedEof.into());
-            }
+            self.read_more().await?;
             if let Some((head, body, answer)) = parse_head(&self.received)? {
                 while self.received.len() < head + body {
-                    if self.stream.read_buf(&mut self.received).await? == 0 {
-                        return Err(io::ErrorKind::UnexpectedEof.into());
-                    }
+                    self.read_more().await?;
                 }
                 return Ok(answer);
             }
         }
+    }
+
+    /// Appends what the stream has to `received`; a closed stream is an error.
+    async fn read_more(&mut self) -> io::Result<()> {
+        if self.stream.read_buf(&mut self.received).await? == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(())
     }
 }
 

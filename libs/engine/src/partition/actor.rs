@@ -253,8 +253,7 @@ impl<L: EventLog> PartitionActor<L> {
             let log = Arc::clone(&self.log);
             let partition = self.shared.partition;
             self.snapshots.start(move |store| async move {
-                let loaded = load::rebuild(&*log, partition, Some(&*store)).await?;
-                Ok((loaded.accounts, loaded.end, loaded.epoch))
+                load::rebuild(&*log, partition, Some(&*store)).await
             });
         }
     }

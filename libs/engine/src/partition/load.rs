@@ -39,18 +39,18 @@ impl AsRef<[u8]> for RawEvent {
 }
 
 /// A rebuilt state and where it stands against the log.
-pub(super) struct Loaded {
+pub(crate) struct Loaded {
     /// Every account of the partition.
-    pub(super) accounts: PartitionState,
+    pub(crate) accounts: PartitionState,
     /// The offset of the snapshot it started from (0 without one).
-    pub(super) covered: u64,
+    pub(crate) covered: u64,
     /// One past the last record it was rebuilt from (the snapshot's offset when the log holds
     /// nothing after it): where reading the log goes on.
-    pub(super) end: u64,
+    pub(crate) end: u64,
     /// The newest writer epoch among the records it holds.
-    pub(super) epoch: u64,
+    pub(crate) epoch: u64,
     /// Records read from the log (the tail after the snapshot).
-    pub(super) records: u64,
+    pub(crate) records: u64,
 }
 
 /// Where the replay starts: a snapshot's state, offset and epoch, or nothing.

@@ -13,7 +13,7 @@ mod actor;
 mod expiry;
 mod handle;
 mod keys;
-mod load;
+pub(crate) mod load;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::EngineError;

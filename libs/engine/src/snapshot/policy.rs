@@ -11,6 +11,7 @@
 
 use super::{encode, PartitionState, FORMAT, KEEP};
 use crate::error::EngineError;
+use crate::partition::load::Loaded;
 use eventlog::{Snapshot, SnapshotStore};
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -115,12 +116,12 @@ impl Snapshotter {
             && self.in_flight.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
-    /// Writes a snapshot in the background of the state `rebuild` makes from the store (the
-    /// state, the offset it covers and the newest writer epoch in it).
+    /// Writes a snapshot in the background of the state `rebuild` makes from the store, at the
+    /// offset and epoch it reached.
     pub(crate) fn start<F, R>(&mut self, rebuild: F)
     where
         F: FnOnce(Arc<dyn SnapshotStore>) -> R + Send + 'static,
-        R: Future<Output = Result<Rebuilt, EngineError>> + Send + 'static,
+        R: Future<Output = Result<Loaded, EngineError>> + Send + 'static,
     {
         let Some(store) = self.store.clone() else {
             return;
@@ -129,8 +130,8 @@ impl Snapshotter {
         let counters = Arc::clone(&self.counters);
         let task = async move {
             let outcome = match rebuild(Arc::clone(&store)).await {
-                Ok((accounts, offset, epoch)) => {
-                    save(store, partition, offset, epoch, accounts).await
+                Ok(loaded) => {
+                    save(store, partition, loaded.end, loaded.epoch, loaded.accounts).await
                 }
                 Err(error) => Err(error.to_string()),
             };
@@ -169,9 +170,6 @@ impl Snapshotter {
         self.since = 0;
     }
 }
-
-/// A rebuilt state, the log offset it covers and the newest writer epoch in it.
-pub(crate) type Rebuilt = (PartitionState, u64, u64);
 
 /// Encodes `accounts` on a blocking thread and saves it as the snapshot of `partition` at
 /// `offset`.
