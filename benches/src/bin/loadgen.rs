@@ -15,7 +15,7 @@
 //! `--timeline <file>` writes every request's due time and latency (ms), one per line.
 
 use anyhow::{bail, Context as _};
-use benches::load::{run, Api, Mode, PosFixture, RunConfig, ServerProcess};
+use benches::load::{run, Api, CpuTimes, Mode, PosFixture, RunConfig, ServerProcess};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -78,6 +78,9 @@ fn options() -> anyhow::Result<Options> {
     Ok(options)
 }
 
+/// Steal (CPU time the hypervisor gave other guests) from which a run's figures are flagged.
+const STEAL_WARNING_PERCENT: f64 = 2.0;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let options = options()?;
@@ -130,9 +133,22 @@ async fn main() -> anyhow::Result<()> {
     };
     println!("run: {config:?}");
     let before = api.engine_split().await?;
+    let cpu_before = CpuTimes::now();
     let report = run(&api, &fixture, config).await?;
+    let cpu = cpu_before
+        .zip(CpuTimes::now())
+        .map(|(before, after)| after.since(&before));
     println!("{report}");
     println!("{}", api.engine_split().await?.since(&before));
+    match cpu {
+        Some(split) => {
+            println!("{split}");
+            if split.steal_percent() >= STEAL_WARNING_PERCENT {
+                println!("warning: the hypervisor took CPU from this machine during the run; its latency is the host's, measure again when steal is near 0");
+            }
+        }
+        None => println!("machine CPU: /proc/stat not readable"),
+    }
     if let Some(path) = &options.timeline {
         let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
         report.write_timeline(&mut file)?;

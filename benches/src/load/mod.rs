@@ -8,11 +8,13 @@
 //! - `wire`: the lean HTTP/1.1 client the redemption load goes out through.
 //! - `report`: throughput and latency percentiles.
 //! - `engine`: the engine's append, batch and wait histograms from `/metrics`, over a run.
+//! - `host`: the machine's CPU time over a run, steal by the hypervisor included.
 //! - `receiver`: a partner's callback endpoint that records what it gets.
 
 mod client;
 mod engine;
 mod fixture;
+mod host;
 mod receiver;
 mod report;
 mod run;
@@ -22,6 +24,7 @@ mod wire;
 pub use client::Api;
 pub use engine::{Bound, EngineSplit, Totals};
 pub use fixture::{basket, PosFixture};
+pub use host::{CpuSplit, CpuTimes};
 pub use receiver::{Behaviour, Received, Receiver};
 pub use report::{Report, Sample};
 pub use run::{run, Mode, RunConfig};
