@@ -13,9 +13,13 @@
 //!
 //! Against a running server: `--url http://127.0.0.1:8080 --identity <id> --key <key>`.
 //! `--timeline <file>` writes every request's due time and latency (ms), one per line.
+//!
+//! Every run also prints the machine it ran on: a probe of the data folder's disk before it
+//! (500 synced 12 KiB overwrites, when the generator starts the server) and the CPU split over
+//! it from `/proc/stat`, flagging runs the hypervisor took CPU from (steal).
 
 use anyhow::{bail, Context as _};
-use benches::load::{run, Api, CpuTimes, Mode, PosFixture, RunConfig, ServerProcess};
+use benches::load::{run, Api, CpuTimes, Mode, PosFixture, RunConfig, ServerProcess, SyncProbe};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -78,6 +82,9 @@ fn options() -> anyhow::Result<Options> {
     Ok(options)
 }
 
+/// Synced writes of the disk probe before a run on a server of the generator's own.
+const SYNC_PROBE_WRITES: usize = 500;
+
 /// Steal (CPU time the hypervisor gave other guests) from which a run's figures are flagged.
 const STEAL_WARNING_PERCENT: f64 = 2.0;
 
@@ -100,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(path) => path.clone(),
                 None => std::env::current_exe()?.with_file_name("server"),
             };
+            println!("{}", SyncProbe::measure(_data.path(), SYNC_PROBE_WRITES)?);
             let partitions = options.partitions.to_string();
             let server = ServerProcess::start(
                 &binary,

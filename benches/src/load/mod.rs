@@ -9,9 +9,11 @@
 //! - `report`: throughput and latency percentiles.
 //! - `engine`: the engine's append, batch and wait histograms from `/metrics`, over a run.
 //! - `host`: the machine's CPU time over a run, steal by the hypervisor included.
+//! - `disk`: how fast the data folder's disk makes a small write durable, probed before a run.
 //! - `receiver`: a partner's callback endpoint that records what it gets.
 
 mod client;
+mod disk;
 mod engine;
 mod fixture;
 mod host;
@@ -22,6 +24,7 @@ mod server;
 mod wire;
 
 pub use client::Api;
+pub use disk::SyncProbe;
 pub use engine::{Bound, EngineSplit, Totals};
 pub use fixture::{basket, PosFixture};
 pub use host::{CpuSplit, CpuTimes};

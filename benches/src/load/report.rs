@@ -79,7 +79,7 @@ impl Report {
 }
 
 /// The value at `quantile` (0..=1) of `sorted` microseconds, in milliseconds (nearest rank).
-fn percentile_ms(sorted: &[u64], quantile: f64) -> f64 {
+pub(super) fn percentile_ms(sorted: &[u64], quantile: f64) -> f64 {
     let Some(last) = sorted.len().checked_sub(1) else {
         return 0.0;
     };
