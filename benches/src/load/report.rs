@@ -34,6 +34,9 @@ pub struct Report {
     pub timeline: Vec<Sample>,
     /// Whether the run stopped early because the codes ran out.
     pub ran_out_of_codes: bool,
+    /// Requests sent a second time because the server had closed the kept connection they
+    /// went out on (counted once each in the statuses, by their second answer).
+    pub resent: u64,
 }
 
 impl Report {
@@ -118,6 +121,13 @@ impl fmt::Display for Report {
                 self.server_percentile_ms(0.99),
                 self.server_percentile_ms(0.999),
                 self.server_percentile_ms(1.0)
+            )?;
+        }
+        if self.resent > 0 {
+            write!(
+                f,
+                "\nresent on a new connection after the server closed an idle one: {}",
+                self.resent
             )?;
         }
         if self.ran_out_of_codes {

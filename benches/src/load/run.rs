@@ -196,6 +196,7 @@ pub async fn run(api: &Api, fixture: &PosFixture, config: RunConfig) -> Result<R
     let mut report = Report {
         elapsed,
         ran_out_of_codes: shared.next.load(Ordering::Relaxed) >= fixture.codes.len(),
+        resent: shared.connections.resent(),
         ..Report::default()
     };
     for sample in results {

@@ -14,6 +14,7 @@
 //! quarter of the two cores at saturation (see benches/README.md).
 
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -115,6 +116,8 @@ fn parse_head(received: &[u8]) -> io::Result<Option<(usize, usize, Answer)>> {
 pub struct Connections {
     address: String,
     idle: Mutex<Vec<Connection>>,
+    /// Requests sent once more after failing on a reused connection.
+    resent: AtomicU64,
 }
 
 impl Connections {
@@ -123,6 +126,7 @@ impl Connections {
         Self {
             address: address.to_owned(),
             idle: Mutex::new(Vec::new()),
+            resent: AtomicU64::new(0),
         }
     }
 
@@ -133,7 +137,10 @@ impl Connections {
         let answer = match self.take_idle() {
             Some(mut reused) => match reused.exchange(request).await {
                 Ok(answer) => Ok((reused, answer)),
-                Err(_) => self.exchange_on_new(request).await,
+                Err(_) => {
+                    self.resent.fetch_add(1, Ordering::Relaxed);
+                    self.exchange_on_new(request).await
+                }
             },
             None => self.exchange_on_new(request).await,
         };
@@ -143,6 +150,11 @@ impl Connections {
             .unwrap_or_else(PoisonError::into_inner)
             .push(connection);
         Ok(answer)
+    }
+
+    /// How many requests were sent once more after failing on a reused connection.
+    pub fn resent(&self) -> u64 {
+        self.resent.load(Ordering::Relaxed)
     }
 
     /// The most recently used idle connection not idle for [`IDLE_LIMIT`]; drops older ones.
@@ -235,6 +247,7 @@ mod tests {
             assert_eq!(answer.server_us, Some(500));
         }
         assert_eq!(connections.idle.lock().unwrap().len(), 1);
+        assert_eq!(connections.resent(), 0);
         let missing = format!("GET /nowhere HTTP/1.1\r\nHost: {address}\r\n\r\n");
         let answer = connections.exchange(missing.as_bytes()).await.unwrap();
         assert_eq!(answer.status, 404);
@@ -267,6 +280,7 @@ mod tests {
         let answer = connections.exchange(request.as_bytes()).await.unwrap();
         assert_eq!(answer.status, 201);
         assert_eq!(connections.idle.lock().unwrap().len(), 1);
+        assert_eq!(connections.resent(), 1);
         handle.stop(true).await;
     }
 
