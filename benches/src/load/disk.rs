@@ -27,7 +27,6 @@ impl SyncProbe {
     pub fn measure(folder: &Path, count: usize) -> io::Result<Self> {
         let path = folder.join("sync-probe.tmp");
         let file = OpenOptions::new()
-            .read(true)
             .write(true)
             .create(true)
             .truncate(true)

@@ -157,11 +157,17 @@ impl Connections {
         self.resent.load(Ordering::Relaxed)
     }
 
-    /// The most recently used idle connection not idle for [`IDLE_LIMIT`]; drops older ones.
+    /// The most recently used idle connection unless it has been idle for [`IDLE_LIMIT`];
+    /// then every idle one is dropped, since the pool is a stack and those under it have been
+    /// idle longer. One look per request, not a scan of the pool.
     fn take_idle(&self) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        idle.retain(|connection| connection.idle_since.elapsed() < IDLE_LIMIT);
-        idle.pop()
+        let newest = idle.pop()?;
+        if newest.idle_since.elapsed() < IDLE_LIMIT {
+            return Some(newest);
+        }
+        idle.clear();
+        None
     }
 
     async fn exchange_on_new(&self, request: &[u8]) -> io::Result<(Connection, Answer)> {
