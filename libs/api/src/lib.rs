@@ -33,6 +33,7 @@ mod stack;
 mod state;
 
 pub use auth::{hash_key, Principal, TokenSecret};
+pub use engine::{Allowance, GuessLimits};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;

@@ -7,8 +7,13 @@ use callbacks::Deliveries;
 use chrono::{DateTime, Utc};
 use domain::account::Role;
 use domain::ids::{AccountId, ApiKeyId};
+use domain::redemption::{Plan, PosRequest};
 use domain::{Command, Event};
-use engine::{partition_of, Clock, EngineError, PartitionHandle, SystemClock};
+use engine::guessing::is_wrong_code;
+use engine::{
+    partition_of, Clock, EngineError, GuessLimiter, GuessLimits, PartitionHandle, Presenter,
+    SystemClock, Throttled,
+};
 use projections::ReadStore;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +30,7 @@ pub struct AppState {
     metrics: Metrics,
     clock: Arc<dyn Clock>,
     deliveries: Option<Arc<dyn Deliveries>>,
+    guesses: Arc<GuessLimiter>,
 }
 
 impl AppState {
@@ -44,7 +50,14 @@ impl AppState {
             metrics,
             clock: Arc::new(SystemClock),
             deliveries: None,
+            guesses: Arc::new(GuessLimiter::new(GuessLimits::default())),
         }
+    }
+
+    /// The same state checking presented codes against `guesses` (the limiter the partition
+    /// actors decide redemptions under, so dry runs and redemptions share allowances).
+    pub fn with_guesses(self, guesses: Arc<GuessLimiter>) -> Self {
+        Self { guesses, ..self }
     }
 
     /// The same state listing and replaying callback deliveries through `deliveries` (the
@@ -123,8 +136,7 @@ impl AppState {
         Ok(self
             .store
             .api_key(account, key_id)
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .filter(|key| !key.is_revoked(now))
             .map(|key| key.roles))
     }
@@ -147,6 +159,50 @@ impl AppState {
             Err(EngineError::Rejected(error)) => Err(ApiError::Domain(error)),
             Err(error) => Err(engine_failure(error)),
         }
+    }
+
+    /// Executes `command`, which presents codes on behalf of `presenter`, under the
+    /// presenter's wrong-code allowances (429 while one is spent, whatever the codes).
+    pub async fn present(
+        &self,
+        account: AccountId,
+        command: Command,
+        idempotency_key: Option<String>,
+        correlation_id: Option<String>,
+        presenter: Presenter,
+    ) -> Result<Vec<Event>, ApiError> {
+        let (_, handle) = self.partition(account)?;
+        match handle
+            .present(account, command, idempotency_key, correlation_id, presenter)
+            .await
+        {
+            Ok(decision) => Ok(decision.outcome().to_vec()),
+            Err(EngineError::Rejected(error)) => Err(ApiError::Domain(error)),
+            Err(error) => Err(engine_failure(error)),
+        }
+    }
+
+    /// A dry run of `request` on `account`'s live state for `presenter`, under the same
+    /// allowances as a redemption (checked and spent in one step with the evaluation).
+    pub async fn evaluate(
+        &self,
+        account: AccountId,
+        request: PosRequest,
+        presenter: Presenter,
+    ) -> Result<Plan, ApiError> {
+        let guesses = Arc::clone(&self.guesses);
+        let planned = self
+            .read(account, move |state, now| {
+                guesses.attempt(
+                    account,
+                    presenter,
+                    now,
+                    || domain::evaluate(state, &request, now),
+                    is_wrong_code,
+                )
+            })
+            .await?;
+        planned.map_err(throttled)?.map_err(ApiError::Domain)
     }
 
     /// Runs `query` on `account`'s live state in its partition's actor, in order with the
@@ -184,11 +240,7 @@ impl AppState {
         let Some(last) = handle.log_end().checked_sub(1) else {
             return Ok(());
         };
-        let caught_up = self
-            .store
-            .wait_until(partition, last, READ_WAIT)
-            .await
-            .map_err(ApiError::internal)?;
+        let caught_up = self.store.wait_until(partition, last, READ_WAIT).await?;
         if !caught_up {
             tracing::warn!(
                 partition,
@@ -200,10 +252,24 @@ impl AppState {
     }
 }
 
+/// A presentation refused while an allowance is spent.
+fn throttled(refused: Throttled) -> ApiError {
+    ApiError::TooManyRequests {
+        message: "Too many invalid codes; retry later",
+        retry_after: refused.retry_after,
+    }
+}
+
 /// An engine failure as the API answers it: the log unavailable to this process (fenced,
 /// stopped, an append that failed) is a 503 the client may retry; anything else is internal.
 fn engine_failure(error: EngineError) -> ApiError {
     match error {
+        EngineError::Throttled(refused) => throttled(refused),
+        EngineError::EventTooLarge { .. } => ApiError::BadRequest(
+            "The request would record more than the log takes in one event; send fewer codes, \
+             offers or basket lines"
+                .into(),
+        ),
         EngineError::Fenced { .. } | EngineError::Stopped { .. } | EngineError::AppendFailed(_) => {
             ApiError::log_unavailable(error)
         }

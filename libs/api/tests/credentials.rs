@@ -340,8 +340,9 @@ async fn a_voided_credential_stays_voided_and_cannot_be_redeemed() {
 async fn redeeming_marks_the_credential_redeemed_once_per_idempotency_key() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    app.bootstrap(1, "till-1", "pos-key", vec![Role::Pos]).await;
-    let pos = app.token("till-1", "pos-key").await;
+    app.bootstrap(1, "desk-1", "issuer-key", vec![Role::Issuer])
+        .await;
+    let issuer = app.token("desk-1", "issuer-key").await;
     let credential = issue(&app, &w, w.member).await;
     let path = format!(
         "/v1.0/credentials/{}/redeem.json?store_id={}",
@@ -350,7 +351,7 @@ async fn redeeming_marks_the_credential_redeemed_once_per_idempotency_key() {
     let redeem = || {
         app.client
             .post(app.url(&path))
-            .header("X-Auth-Token", &pos)
+            .header("X-Auth-Token", &issuer)
             .header("Idempotency-Key", "sale-1")
             .send()
     };
@@ -369,7 +370,7 @@ async fn redeeming_marks_the_credential_redeemed_once_per_idempotency_key() {
     assert_eq!(status, 201, "{again}");
     assert_eq!(again["redemption"]["id"], redemption);
 
-    let (status, body) = send(&app, Method::PUT, &pos, &path).await;
+    let (status, body) = send(&app, Method::PUT, &issuer, &path).await;
     assert_eq!(status, 409, "{body}");
 
     let one = format!("/v1.0/credentials/{}", credential["id"]);
@@ -382,7 +383,10 @@ async fn redeeming_marks_the_credential_redeemed_once_per_idempotency_key() {
         "/v1.0/credentials?member_id={}&channel_id={}",
         w.member, w.channel
     );
+    app.bootstrap(1, "till-1", "pos-key", vec![Role::Pos]).await;
+    let pos = app.token("till-1", "pos-key").await;
     assert_eq!(send(&app, Method::POST, &pos, &create).await.0, 403);
+    assert_eq!(send(&app, Method::PUT, &pos, &path).await.0, 403);
     app.stop().await;
 }
 

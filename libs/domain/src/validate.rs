@@ -36,7 +36,23 @@ fn bounded_text(field: &'static str, text: &str, max: usize) -> DomainResult<Str
     if text.chars().count() > max {
         return Err(DomainError::TooLong { field, max });
     }
+    clean_text(field, text)?;
     Ok(text.to_owned())
+}
+
+/// Refuses text holding a control character other than tab, line feed and carriage return:
+/// a NUL cannot be stored by Postgres, and none belongs in a promotions record.
+pub fn clean_text(field: &'static str, text: &str) -> DomainResult<()> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(DomainError::Invalid {
+            field,
+            reason: "must not contain control characters".into(),
+        });
+    }
+    Ok(())
 }
 
 /// An error for a count that must be at least one.
@@ -94,6 +110,32 @@ pub fn percent(field: &'static str, value: Decimal) -> DomainResult<()> {
     Ok(())
 }
 
+/// Most ids one request may list before any of them is looked at.
+pub const MAX_LISTED_IDS: usize = 1_000;
+
+/// The distinct ids of `ids` in their first order, found in linear time: refused when the
+/// list is longer than [`MAX_LISTED_IDS`] (before any work) or names more than `max`
+/// distinct ids.
+pub fn distinct<T: Copy + Eq + Hash>(
+    field: &'static str,
+    ids: &[T],
+    max: usize,
+) -> DomainResult<Vec<T>> {
+    let too_many = || DomainError::Invalid {
+        field,
+        reason: format!("must name at most {max} distinct ids"),
+    };
+    if ids.len() > MAX_LISTED_IDS {
+        return Err(too_many());
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    let unique: Vec<T> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
+    if unique.len() > max {
+        return Err(too_many());
+    }
+    Ok(unique)
+}
+
 /// The value stored under `id` in `map`, or a not-found error naming `resource`.
 pub fn existing<'a, K: Eq + Hash, V, S: BuildHasher>(
     map: &'a HashMap<K, V, S>,
@@ -122,7 +164,13 @@ mod tests {
             })
         );
         assert_eq!(optional_text("Name", Some(""), 3), Ok(None));
+        assert!(required_text("Name", Some("a\u{0}b"), 9).is_err());
+        assert!(optional_text("Terms", Some("one\r\n\ttwo"), 99).is_ok());
         assert!(positive("Count", Some(0)).is_err());
+        assert_eq!(distinct("Ids", &[3, 1, 3, 2, 1], 3), Ok(vec![3, 1, 2]));
+        assert!(distinct("Ids", &[1, 2, 3], 2).is_err());
+        assert!(distinct("Ids", &vec![7; MAX_LISTED_IDS + 1], 1).is_err());
+        assert_eq!(distinct("Ids", &vec![7; MAX_LISTED_IDS], 1), Ok(vec![7]));
         assert_eq!(positive("Count", Some(2)), Ok(Some(2)));
     }
 }

@@ -45,6 +45,11 @@ impl<E: DeserializeOwned> Envelope<E> {
     }
 }
 
+/// Largest stored event accepted, in bytes: a command whose event would be larger is refused
+/// (it would otherwise fail the whole group-commit batch at the log: a Kafka message holds at
+/// most 768 KiB).
+pub const MAX_EVENT_BYTES: usize = 512 * 1024;
+
 /// The log record key of an account: its id in decimal text.
 pub fn record_key(account_id: AccountId) -> String {
     account_id.0.to_string()

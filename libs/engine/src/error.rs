@@ -72,6 +72,17 @@ pub enum EngineError {
         #[source]
         source: crate::replay::ReplayError,
     },
+    /// The command presents codes while one of its presenter's wrong-code allowances is
+    /// spent; it was not decided.
+    #[error(transparent)]
+    Throttled(#[from] crate::guessing::Throttled),
+    /// An event of the command would be larger than [`crate::envelope::MAX_EVENT_BYTES`];
+    /// nothing was recorded.
+    #[error("an event of {bytes} bytes is larger than the log takes")]
+    EventTooLarge {
+        /// The encoded event's size.
+        bytes: usize,
+    },
     /// An event could not be encoded; nothing was recorded.
     #[error("an event could not be encoded: {0}")]
     Encode(#[source] serde_json::Error),

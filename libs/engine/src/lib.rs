@@ -8,6 +8,7 @@
 //!   [`PartitionHandle`].
 //! - [`Envelope`]: the stored form of one event (id, account, writer epoch, correlation).
 //! - [`Clock`]: where time comes from, so tests can drive it.
+//! - [`GuessLimiter`]: the wrong-code allowances commands presenting codes are decided under.
 //! - [`EngineMetrics`]: append time, batch size and queue wait of the actors, for `/metrics`.
 //! - [`replay_json`]: an account's state rebuilt from its events as stored, decoded on worker
 //!   threads.
@@ -20,6 +21,7 @@
 pub mod clock;
 pub mod envelope;
 pub mod error;
+pub mod guessing;
 pub mod metrics;
 pub mod partition;
 pub mod replay;
@@ -28,6 +30,7 @@ pub mod snapshot;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{partition_of, record_key, Envelope};
 pub use error::EngineError;
+pub use guessing::{Allowance, GuessLimiter, GuessLimits, Presenter, Throttled};
 pub use metrics::EngineMetrics;
 pub use partition::{ActorConfig, ActorStats, PartitionActor, PartitionHandle, EXPIRY_CORRELATION};
 pub use replay::{replay_json, ReplayError};

@@ -125,6 +125,7 @@ impl Settings {
             projectors,
             callbacks,
             background,
+            guesses: api::GuessLimits::default(),
         }
     }
 }

@@ -1,13 +1,19 @@
 //! [`Body`]: a request body read as JSON, or as form-urlencoded where Sparkfly clients send
 //! one (`curl -d` sends JSON text labelled as a form; `member[identifier]=x` pairs are read as
-//! nested objects). Any other Content-Type is refused with 415, malformed JSON with 400.
+//! nested objects, see [`super::form`]). Any other Content-Type is refused with 415, a body
+//! past [`MAX_BODY_BYTES`] with 413, malformed JSON with 400; what is read must pass the
+//! rule of [`super::limits`] (nesting, control characters) before the handler sees it.
 
+use super::form;
+use super::limits::{check_value, MAX_BODY_BYTES};
 use super::ApiError;
 use actix_web::dev::Payload;
-use actix_web::http::header::CONTENT_TYPE;
-use actix_web::web::Bytes;
+use actix_web::error::PayloadError;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -43,35 +49,59 @@ fn parse<T: DeserializeOwned>(format: Format, bytes: &[u8]) -> Result<T, ApiErro
     let text = bytes.trim_ascii();
     let value = match format {
         _ if text.is_empty() => Value::Object(Map::new()),
-        Format::Form if !text.starts_with(b"{") => form(text)?,
-        Format::Json | Format::Form => serde_json::from_slice(text)
-            .map_err(|error| ApiError::BadRequest(format!("Malformed JSON: {error}")))?,
+        Format::Form if !text.starts_with(b"{") => Value::Object(form::nest(form::pairs(text)?)?),
+        Format::Json | Format::Form => serde_json::from_slice(text).map_err(|error| {
+            ApiError::BadRequest(format!("Malformed JSON: {}", error.classify_text()))
+        })?,
     };
-    serde_json::from_value(value).map_err(|error| ApiError::BadRequest(error.to_string()))
+    check_value(&value)?;
+    serde_json::from_value(value).map_err(ApiError::invalid_input)
 }
 
-fn form(bytes: &[u8]) -> Result<Value, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
-        .map_err(|error| ApiError::BadRequest(format!("Malformed form: {error}")))?;
-    let mut root = Map::new();
-    for (key, value) in pairs {
-        let mut path = key.split('[').map(|part| part.trim_end_matches(']'));
-        let Some(first) = path.next() else { continue };
-        let mut target = &mut root;
-        let mut name = first.to_owned();
-        for part in path {
-            let entry = target
-                .entry(name)
-                .or_insert_with(|| Value::Object(Map::new()));
-            let Value::Object(inner) = entry else {
-                return Err(ApiError::BadRequest(format!("Malformed form key: {key}")));
-            };
-            target = inner;
-            name = part.to_owned();
-        }
-        target.insert(name, Value::String(value));
+/// What kind of JSON error it was, without echoing the input.
+trait Classify {
+    fn classify_text(&self) -> String;
+}
+
+impl Classify for serde_json::Error {
+    fn classify_text(&self) -> String {
+        format!(
+            "{} at line {} column {}",
+            match self.classify() {
+                serde_json::error::Category::Eof => "unexpected end",
+                serde_json::error::Category::Syntax => "syntax error",
+                serde_json::error::Category::Data => "unexpected value",
+                serde_json::error::Category::Io => "unreadable body",
+            },
+            self.line(),
+            self.column()
+        )
     }
-    Ok(Value::Object(root))
+}
+
+/// The body's bytes, refused with 413 as soon as they pass [`MAX_BODY_BYTES`] (a declared
+/// length past it is refused before anything is read).
+async fn collect(request: &HttpRequest, payload: &mut Payload) -> Result<BytesMut, ApiError> {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let mut bytes = BytesMut::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|error| match error {
+            PayloadError::Overflow => ApiError::PayloadTooLarge,
+            _ => ApiError::BadRequest("The request body could not be read".into()),
+        })?;
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
@@ -80,11 +110,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let format = format(request);
-        let bytes = Bytes::from_request(request, payload);
+        let request = request.clone();
+        let mut payload = payload.take();
         Box::pin(async move {
-            let bytes = bytes
-                .await
-                .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+            let bytes = collect(&request, &mut payload).await?;
             if bytes.is_empty() {
                 return parse(Format::Json, &bytes).map(Body);
             }
@@ -100,10 +129,10 @@ mod tests {
 
     #[test]
     fn forms_nest_bracketed_keys() {
-        let value = form(b"member[identifier]=a%20b&member[notification_mode]=sms&x=1");
+        let value: Result<Value, _> = parse(Format::Form, b"member[identifier]=a%20b&x=1");
         assert!(matches!(
             value,
-            Ok(v) if v == json!({"member": {"identifier": "a b", "notification_mode": "sms"}, "x": "1"})
+            Ok(v) if v == json!({"member": {"identifier": "a b"}, "x": "1"})
         ));
     }
 
@@ -111,5 +140,35 @@ mod tests {
     fn json_labelled_as_a_form_is_json() {
         let value: Result<Value, _> = parse(Format::Form, br#"{"member": {"identifier": "x"}}"#);
         assert!(matches!(value, Ok(v) if v == json!({"member": {"identifier": "x"}})));
+    }
+
+    #[test]
+    fn both_formats_follow_one_rule() {
+        let deep_json = format!("{}1{}", "[".repeat(20), "]".repeat(20));
+        let deep_form = format!("x{}=1", "[a]".repeat(20));
+        for (format, text) in [
+            (Format::Json, deep_json.as_bytes()),
+            (Format::Form, deep_form.as_bytes()),
+            (
+                Format::Json,
+                br#"{"member": {"identifier": "a\u0000b"}}"#.as_slice(),
+            ),
+            (Format::Form, b"member[identifier]=a%00b".as_slice()),
+        ] {
+            let parsed: Result<Value, _> = parse(format, text);
+            assert!(
+                matches!(parsed, Err(ApiError::BadRequest(_))),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    #[test]
+    fn json_errors_do_not_echo_the_input() {
+        let parsed: Result<Value, _> = parse(Format::Json, b"{\"secret-looking\": nope}");
+        assert!(
+            matches!(parsed, Err(ApiError::BadRequest(text)) if !text.contains("nope") && text.starts_with("Malformed JSON: syntax error"))
+        );
     }
 }

@@ -2,10 +2,14 @@
 //! `{"error": "..."}` here and nowhere else. Internal failures answer an opaque 500 and log
 //! their cause.
 
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use domain::{DomainError, ErrorKind};
 use serde_json::json;
+
+/// Most characters of a parser's message a refusal repeats.
+const MAX_ECHO: usize = 200;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -25,9 +29,24 @@ pub enum ApiError {
     /// The path exists, not with this method.
     #[error("Method not allowed")]
     MethodNotAllowed,
+    /// The body is larger than the API accepts.
+    #[error(
+        "The request body is larger than {} bytes",
+        super::limits::MAX_BODY_BYTES
+    )]
+    PayloadTooLarge,
     /// The body is neither JSON nor form-urlencoded.
     #[error("Content-Type must be application/json or application/x-www-form-urlencoded")]
     UnsupportedMediaType,
+    /// Too many wrong codes (or sign-in attempts): refused whatever the request holds until
+    /// `retry_after` has passed.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What was limited.
+        message: &'static str,
+        /// How long until the caller may try again.
+        retry_after: std::time::Duration,
+    },
     /// A conflict outside the domain (a replay of a delivery still pending).
     #[error("{0}")]
     Conflict(String),
@@ -53,9 +72,30 @@ impl ApiError {
         Self::Internal(cause.to_string())
     }
 
+    /// Input that does not read as the request's type: the parser's message, cut to a few
+    /// hundred characters so a refusal never echoes a large input back.
+    pub fn invalid_input(error: impl std::fmt::Display) -> Self {
+        let text = error.to_string();
+        match text.char_indices().nth(MAX_ECHO) {
+            Some((end, _)) => Self::BadRequest(format!("{}...", &text[..end])),
+            None => Self::BadRequest(text),
+        }
+    }
+
     /// The log unavailable, with its cause (kept for the logs).
     pub fn log_unavailable(cause: impl std::fmt::Display) -> Self {
         Self::LogUnavailable(cause.to_string())
+    }
+}
+
+impl From<projections::ProjectionError> for ApiError {
+    /// A number that no row can hold (an id past the database's integers) names nothing:
+    /// 404. Any other failure of the read side is internal.
+    fn from(error: projections::ProjectionError) -> Self {
+        match error {
+            projections::ProjectionError::OutOfRange(_) => Self::NotFound,
+            other => Self::internal(other),
+        }
     }
 }
 
@@ -77,8 +117,10 @@ impl ResponseError for ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Domain(DomainError::Taken { .. }) => StatusCode::BAD_REQUEST,
             Self::Domain(error) => match error.kind() {
@@ -97,7 +139,12 @@ impl ResponseError for ApiError {
             Self::LogUnavailable(cause) => tracing::warn!(cause = %cause, "request refused"),
             _ => {}
         }
-        HttpResponse::build(self.status_code()).json(json!({ "error": self.to_string() }))
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::TooManyRequests { retry_after, .. } = self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            response.insert_header((RETRY_AFTER, seconds.max(1).to_string()));
+        }
+        response.json(json!({ "error": self.to_string() }))
     }
 }
 

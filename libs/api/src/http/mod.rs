@@ -3,18 +3,24 @@
 //! - `error`: [`ApiError`], the one place errors become responses.
 //! - `observe`: request ids, `X-Runtime`, request logs and metrics.
 //! - `suffix`: every path also answers with a `.json` suffix.
-//! - `body`: [`Body`], a JSON or form-urlencoded request body.
+//! - `body`: [`Body`], a JSON or form-urlencoded request body; `query`: [`Query`], the query
+//!   string; `form`: bracketed form keys, shared by both; `limits`: the one rule every input
+//!   passes (size, nesting, control characters).
 //! - `metrics`: [`Metrics`], the Prometheus registry.
 
 mod body;
 mod error;
+pub mod form;
+pub mod limits;
 mod metrics;
 mod observe;
+mod query;
 mod suffix;
 
 pub use body::Body;
 pub use error::ApiError;
 pub use metrics::Metrics;
+pub use query::{parse_query, Query};
 
 /// The header a client names a write's idempotency key in.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";

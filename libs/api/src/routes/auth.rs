@@ -35,8 +35,7 @@ async fn accepting_key(
     Ok(state
         .store()
         .api_keys_by_identity(identity)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .into_iter()
         .find(|key| key.accepts(key_hash, now)))
 }

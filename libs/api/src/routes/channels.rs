@@ -10,7 +10,7 @@
 use super::common::{page_body, read_guard, write, ListQuery, WRITE};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -101,14 +101,13 @@ fn recorded(events: &[Event]) -> Result<&Channel, ApiError> {
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let page = state
         .store()
         .channels(principal.account_id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let rows = page.items.iter().map(|channel| shown(&principal, channel));
     page_body(&page, "channels", "channel", rows)
 }
@@ -135,8 +134,7 @@ async fn get(
     let channel = state
         .store()
         .channel(principal.account_id, ChannelId(id.into_inner()))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(one(StatusCode::OK, &shown(&principal, &channel)))
 }

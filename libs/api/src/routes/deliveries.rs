@@ -10,7 +10,7 @@
 use super::common::{ListQuery, READ, WRITE};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::ApiError;
+use crate::http::{ApiError, Query};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use callbacks::Deliveries;
@@ -61,7 +61,7 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<u64>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let deliveries = dispatcher(&state)?;

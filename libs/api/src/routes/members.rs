@@ -7,7 +7,7 @@
 use super::common::{page_body, read_guard, write, ListQuery, READ};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::{Member, MemberFields};
@@ -84,14 +84,13 @@ fn recorded(events: &[Event]) -> Result<&Member, ApiError> {
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let page = state
         .store()
         .members(principal.account_id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "members", "member", &page.items)
 }
 
@@ -120,8 +119,7 @@ async fn get(
     let member = state
         .store()
         .member(principal.account_id, MemberId(id.into_inner()))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(one(actix_web::http::StatusCode::OK, &member))
 }
@@ -157,7 +155,7 @@ async fn delete(
 async fn search(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<SearchQuery>,
+    query: Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let identifier = query
@@ -169,8 +167,7 @@ async fn search(
     let member = state
         .store()
         .member_by_identifier(principal.account_id, identifier)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(one(actix_web::http::StatusCode::OK, &member))
 }

@@ -6,7 +6,7 @@
 use super::common::{page_body, read_guard, write, ListQuery};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -76,14 +76,13 @@ fn recorded(events: &[Event]) -> Result<&Merchant, ApiError> {
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let page = state
         .store()
         .merchants(principal.account_id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "merchants", "merchant", &page.items)
 }
 
@@ -109,8 +108,7 @@ async fn get(
     let merchant = state
         .store()
         .merchant(principal.account_id, MerchantId(id.into_inner()))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(one(StatusCode::OK, &merchant))
 }

@@ -34,32 +34,28 @@ mod stores;
 use crate::http::ApiError;
 use actix_web::web;
 
-/// Mounts every route, and makes path and query errors answer like the rest of the API.
+/// Mounts every route, and makes path errors (a segment that is not an id) answer 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::QueryConfig::default()
-            .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
-    )
-    .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
-    .configure(health::configure)
-    .configure(auth::configure)
-    .service(
-        // The point of sale first: routes are tried in order, and the terminals' requests are
-        // the ones that must not wait behind every catalog pattern.
-        web::scope("/v1.0")
-            .configure(pos::configure)
-            .configure(account::configure)
-            .configure(members::configure)
-            .configure(merchants::configure)
-            .configure(stores::configure)
-            .configure(channels::configure)
-            .configure(deliveries::configure)
-            .configure(offers::configure)
-            .configure(credentials::configure)
-            .configure(lists::configure)
-            .configure(items::configure),
-    )
-    .default_service(web::to(not_found));
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+        .configure(health::configure)
+        .configure(auth::configure)
+        .service(
+            // The point of sale first: routes are tried in order, and the terminals' requests are
+            // the ones that must not wait behind every catalog pattern.
+            web::scope("/v1.0")
+                .configure(pos::configure)
+                .configure(account::configure)
+                .configure(members::configure)
+                .configure(merchants::configure)
+                .configure(stores::configure)
+                .configure(channels::configure)
+                .configure(deliveries::configure)
+                .configure(offers::configure)
+                .configure(credentials::configure)
+                .configure(lists::configure)
+                .configure(items::configure),
+        )
+        .default_service(web::to(not_found));
 }
 
 async fn method_not_allowed() -> Result<actix_web::HttpResponse, ApiError> {

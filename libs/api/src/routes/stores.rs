@@ -7,7 +7,7 @@
 use super::common::{page_body, read_guard, write, ListQuery};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -124,8 +124,7 @@ async fn owned(
     state
         .store()
         .store(principal.account_id, StoreId(store_id))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|store| store.merchant_id == MerchantId(merchant_id))
         .ok_or(ApiError::NotFound)
 }
@@ -134,21 +133,19 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     merchant_id: web::Path<u64>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let merchant_id = MerchantId(merchant_id.into_inner());
     state
         .store()
         .merchant(principal.account_id, merchant_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let page = state
         .store()
         .merchant_stores(principal.account_id, merchant_id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "stores", "store", page.items.iter().map(view))
 }
 

@@ -23,7 +23,8 @@ use crate::state::AppState;
 use callbacks::{CallbackError, CallbackMetrics, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
 use engine::{
-    partition_of, ActorConfig, EngineError, EngineMetrics, PartitionActor, PartitionHandle,
+    partition_of, ActorConfig, EngineError, EngineMetrics, GuessLimiter, GuessLimits,
+    PartitionActor, PartitionHandle,
 };
 use eventlog::{open_snapshots, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
 use projections::{ProjectionError, ProjectorConfig, ProjectorGroup, ReadStore};
@@ -74,6 +75,8 @@ pub struct StackConfig {
     pub callbacks: Option<DispatcherConfig>,
     /// The runtime background work runs on (see the module docs); `None`: the caller's.
     pub background: Option<Handle>,
+    /// The wrong-code allowances of the point of sale.
+    pub guesses: GuessLimits,
 }
 
 impl StackConfig {
@@ -88,6 +91,7 @@ impl StackConfig {
             projectors: true,
             callbacks: None,
             background: None,
+            guesses: GuessLimits::default(),
         }
     }
 
@@ -109,6 +113,8 @@ pub struct Extras<L> {
     pub callbacks: Option<(L, DispatcherConfig)>,
     /// The runtime background work runs on; `None`: the caller's.
     pub background: Option<Handle>,
+    /// The wrong-code allowances of the point of sale.
+    pub guesses: GuessLimits,
 }
 
 /// The running stack. Stop it with [`Stack::shutdown`].
@@ -165,6 +171,7 @@ impl Stack {
             projectors: config.projectors,
             callbacks,
             background: config.background.clone(),
+            guesses: config.guesses,
         };
         Self::start_on(log, snapshots, store, extras, secret).await
     }
@@ -179,10 +186,12 @@ impl Stack {
     ) -> Result<Self, StackError> {
         let background = extras.background;
         let metrics = Metrics::new()?;
+        let guesses = Arc::new(GuessLimiter::new(extras.guesses));
         let config = ActorConfig {
             snapshots,
             background: background.clone(),
             metrics: Some(EngineMetrics::register(metrics.registry())?),
+            guesses: Some(Arc::clone(&guesses)),
             ..ActorConfig::default()
         };
         let mut handles = Vec::new();
@@ -194,7 +203,8 @@ impl Stack {
             let _on_background = background.as_ref().map(Handle::enter);
             ProjectorGroup::start(&log, &store, ProjectorConfig::default())
         });
-        let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics);
+        let mut state =
+            AppState::new(handles.clone(), store.clone(), secret, metrics).with_guesses(guesses);
         let dispatcher = match extras.callbacks {
             Some((own, config)) => {
                 let metrics = CallbackMetrics::register(state.metrics().registry())?;

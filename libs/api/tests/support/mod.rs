@@ -37,9 +37,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any.
 pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
+    spawn_app_configured(|config| config.callbacks = callbacks).await
+}
+
+/// Starts the whole stack on the configuration `configure` leaves.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut StackConfig)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;
-    config.callbacks = callbacks;
+    configure(&mut config);
     let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
         .await
         .unwrap();

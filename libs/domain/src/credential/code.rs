@@ -66,6 +66,17 @@ pub fn is_well_formed_secure(code: &str) -> bool {
     check_index(&indices[..SECURE_RANDOM_LEN]) == indices[SECURE_RANDOM_LEN]
 }
 
+/// Whether `code` (as typed: case and surrounding spaces do not matter) could be a code this
+/// crate draws: a secure code with the right check character, or 4 to 8 digits. Anything
+/// else is wrong without a lookup.
+pub fn is_plausible(code: &str) -> bool {
+    let code = code.trim();
+    let digits = code.len() >= usize::from(*NUMERIC_DIGITS.start())
+        && code.len() <= usize::from(*NUMERIC_DIGITS.end())
+        && code.bytes().all(|byte| byte.is_ascii_digit());
+    digits || is_well_formed_secure(&normalize(code))
+}
+
 /// The code as customers may type it, in the form it is stored: trimmed, upper case.
 pub fn normalize(code: &str) -> String {
     code.trim().to_ascii_uppercase()
@@ -128,6 +139,21 @@ mod tests {
             let code = numeric_code(&mut rng, digits);
             assert_eq!(code.len(), usize::from(digits));
             assert!(code.bytes().all(|byte| byte.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn only_codes_of_a_drawn_shape_are_plausible() {
+        let mut rng = ChaCha8Rng::seed_from_u64(10);
+        let code = secure_code(&mut rng);
+        assert!(is_plausible(&code));
+        assert!(is_plausible(&format!(" {} ", code.to_ascii_lowercase())));
+        let mut typo = code.clone().into_bytes();
+        typo[0] = if typo[0] == b'2' { b'3' } else { b'2' };
+        assert!(!is_plausible(&String::from_utf8(typo).unwrap_or_default()));
+        assert!(is_plausible(&numeric_code(&mut rng, 6)));
+        for wrong in ["", "123", "123456789", "12a4", "NOPE", "ABCDEFGHJKMN0"] {
+            assert!(!is_plausible(wrong), "{wrong}");
         }
     }
 

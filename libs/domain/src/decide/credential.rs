@@ -12,7 +12,7 @@ use crate::ids::{CredentialId, MemberId, OfferId, StoreId};
 use crate::offer::OfferStatus;
 use crate::redemption::{lapsed_applications, reached, store_eligible, used, OfferApplication};
 use crate::state::AccountState;
-use crate::validate::{existing, positive};
+use crate::validate::{distinct, existing, positive};
 use chrono::{DateTime, Duration, Utc};
 
 /// Most offers one credential may carry.
@@ -195,18 +195,7 @@ fn check_offers(
     requested: &[OfferId],
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<OfferId>> {
-    let mut offer_ids: Vec<OfferId> = Vec::with_capacity(requested.len());
-    for id in requested {
-        if !offer_ids.contains(id) {
-            offer_ids.push(*id);
-        }
-    }
-    if offer_ids.len() > MAX_OFFERS_PER_CREDENTIAL {
-        return Err(DomainError::Invalid {
-            field: "Offer ids",
-            reason: format!("must name at most {MAX_OFFERS_PER_CREDENTIAL} offers"),
-        });
-    }
+    let offer_ids = distinct("Offer ids", requested, MAX_OFFERS_PER_CREDENTIAL)?;
     let missing: Vec<String> = offer_ids
         .iter()
         .filter(|id| {

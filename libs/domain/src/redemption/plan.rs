@@ -117,7 +117,9 @@ fn resolve_codes<'s>(
     let mut credentials: Vec<&Credential> = Vec::with_capacity(codes.len());
     for raw in codes {
         let trimmed = raw.trim();
-        let id = if trimmed.bytes().any(|byte| byte.is_ascii_lowercase()) {
+        let id = if !code::is_plausible(trimmed) {
+            None
+        } else if trimmed.bytes().any(|byte| byte.is_ascii_lowercase()) {
             state.credential_ids_by_code.get(&code::normalize(trimmed))
         } else {
             state.credential_ids_by_code.get(trimmed)

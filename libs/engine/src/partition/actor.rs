@@ -23,8 +23,9 @@
 //! the actor's state before it acknowledges.
 
 use super::{bump, keys, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
-use crate::envelope::{record_key, Envelope};
+use crate::envelope::{record_key, Envelope, MAX_EVENT_BYTES};
 use crate::error::EngineError;
+use crate::guessing::is_wrong_code;
 use domain::ids::AccountId;
 use domain::{decide, evolve, Context, Decision};
 use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
@@ -140,15 +141,30 @@ impl<L: EventLog> PartitionActor<L> {
             .get(&request.account_id)
             .unwrap_or(&self.empty);
         let mut context = Context::new(now, &mut self.rng);
-        let decided = decide(
-            state,
-            &request.command,
-            request.idempotency_key.as_deref(),
-            &mut context,
-        );
+        let mut decide_now = || {
+            decide(
+                state,
+                &request.command,
+                request.idempotency_key.as_deref(),
+                &mut context,
+            )
+        };
+        let decided = match (request.presenter, &self.guesses) {
+            (Some(presenter), Some(guesses)) => guesses
+                .attempt(
+                    request.account_id,
+                    presenter,
+                    now,
+                    decide_now,
+                    is_wrong_code,
+                )
+                .map_err(EngineError::Throttled),
+            _ => Ok(decide_now()),
+        };
         let answer = match decided {
-            Err(error) => Err(EngineError::Rejected(error)),
-            Ok(decision) => self.stage(
+            Err(throttled) => Err(throttled),
+            Ok(Err(error)) => Err(EngineError::Rejected(error)),
+            Ok(Ok(decision)) => self.stage(
                 request.account_id,
                 request.correlation_id.as_deref(),
                 decision,
@@ -191,6 +207,11 @@ impl<L: EventLog> PartitionActor<L> {
                 event,
             };
             let payload = envelope.encode().map_err(EngineError::Encode)?;
+            if payload.len() > MAX_EVENT_BYTES {
+                return Err(EngineError::EventTooLarge {
+                    bytes: payload.len(),
+                });
+            }
             records.push(AppendRecord::new(key.clone(), payload));
         }
         batch.records.append(&mut records);

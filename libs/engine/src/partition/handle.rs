@@ -4,6 +4,7 @@
 use super::{ActorStats, Deferred, Message, ReadRequest, Request, Shared};
 use crate::envelope::partition_of;
 use crate::error::EngineError;
+use crate::guessing::Presenter;
 use chrono::{DateTime, Utc};
 use domain::account::ApiKey;
 use domain::ids::{AccountId, ApiKeyId};
@@ -69,6 +70,39 @@ impl PartitionHandle {
         idempotency_key: Option<String>,
         correlation_id: Option<String>,
     ) -> Result<Decision, EngineError> {
+        self.submit(account_id, command, idempotency_key, correlation_id, None)
+            .await
+    }
+
+    /// [`PartitionHandle::execute`] for a command presenting codes on behalf of `presenter`:
+    /// decided under its wrong-code allowances (see [`crate::guessing`]), refused with
+    /// [`EngineError::Throttled`] while one of them is spent.
+    pub async fn present(
+        &self,
+        account_id: AccountId,
+        command: Command,
+        idempotency_key: Option<String>,
+        correlation_id: Option<String>,
+        presenter: Presenter,
+    ) -> Result<Decision, EngineError> {
+        self.submit(
+            account_id,
+            command,
+            idempotency_key,
+            correlation_id,
+            Some(presenter),
+        )
+        .await
+    }
+
+    async fn submit(
+        &self,
+        account_id: AccountId,
+        command: Command,
+        idempotency_key: Option<String>,
+        correlation_id: Option<String>,
+        presenter: Option<Presenter>,
+    ) -> Result<Decision, EngineError> {
         self.check_account(account_id, &command)?;
         let (reply, answer) = oneshot::channel();
         let request = Request {
@@ -76,6 +110,7 @@ impl PartitionHandle {
             command,
             idempotency_key,
             correlation_id,
+            presenter,
             reply,
             sent_at: Instant::now(),
         };

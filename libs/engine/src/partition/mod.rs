@@ -17,6 +17,7 @@ pub(crate) mod load;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::EngineError;
+use crate::guessing::{GuessLimiter, Presenter};
 use crate::metrics::{EngineMetrics, PartitionMetrics};
 use crate::snapshot::policy::{SnapshotCounters, Snapshotter};
 use crate::snapshot::DEFAULT_EVERY;
@@ -61,6 +62,9 @@ pub struct ActorConfig {
     pub background: Option<Handle>,
     /// Where the actor records its appends, batches and queue waits; `None` records nothing.
     pub metrics: Option<EngineMetrics>,
+    /// The wrong-code allowances a command presenting codes is decided under (see
+    /// [`crate::guessing`]); shared by every actor and the dry runs. `None`: no limit.
+    pub guesses: Option<Arc<GuessLimiter>>,
 }
 
 impl Default for ActorConfig {
@@ -75,6 +79,7 @@ impl Default for ActorConfig {
             snapshot_every: Some(DEFAULT_EVERY),
             background: None,
             metrics: None,
+            guesses: None,
         }
     }
 }
@@ -122,6 +127,7 @@ pub struct PartitionActor<L: EventLog> {
     snapshots: Snapshotter,
     shared: Arc<Shared>,
     metrics: Option<PartitionMetrics>,
+    guesses: Option<Arc<GuessLimiter>>,
     halted: bool,
 }
 
@@ -176,6 +182,7 @@ impl<L: EventLog> PartitionActor<L> {
             snapshots,
             shared: Arc::clone(&shared),
             metrics: config.metrics.map(|metrics| metrics.partition(partition)),
+            guesses: config.guesses,
             halted: false,
         };
         tokio::spawn(actor.run(inbox));
@@ -263,6 +270,8 @@ struct Request {
     command: Command,
     idempotency_key: Option<String>,
     correlation_id: Option<String>,
+    /// Who presents the command's codes, when it presents any (a point-of-sale redemption).
+    presenter: Option<Presenter>,
     reply: Reply,
     /// When the handle sent it, for the queue-wait metric.
     sent_at: Instant,

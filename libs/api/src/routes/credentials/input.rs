@@ -6,7 +6,7 @@
 //! an empty value as absent. Query keys nest as form keys do
 //! (`annotations[conv_ids][click]=abc`).
 
-use crate::http::ApiError;
+use crate::http::{form, ApiError};
 use domain::command::CredentialRequest;
 use domain::credential::Annotations;
 use domain::ids::{ChannelId, MemberId, OfferId, StoreId};
@@ -131,66 +131,24 @@ fn id_value(value: &Value) -> Result<Option<u64>, ()> {
     }
 }
 
-/// Deepest `a[b][c]` nesting a query key may have.
-const MAX_QUERY_DEPTH: usize = 4;
-
-/// The query string as fields: `a[b]=x` nests (`annotations[conv_ids][click]=abc`),
-/// `credential[x]` reads as `x`, and `x[]` or a repeated key collects into an array.
+/// The query string as fields, nested as form keys are (see [`crate::http::form`]);
+/// `credential[x]` reads as `x`.
 fn from_query(query: &str) -> Result<Map<String, Value>, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-        .map_err(|error| ApiError::BadRequest(format!("Malformed query: {error}")))?;
-    let mut fields = Map::new();
-    for (key, value) in pairs {
-        let mut path: Vec<&str> = key
-            .split('[')
-            .map(|part| part.trim_end_matches(']'))
-            .collect();
-        if path.len() > 1 && path.first() == Some(&"credential") {
-            path.remove(0);
-        }
-        if path.len() > MAX_QUERY_DEPTH {
-            return Err(ApiError::BadRequest(format!("Malformed query key: {key}")));
-        }
-        insert(&mut fields, &path, Value::String(value))
-            .map_err(|()| ApiError::BadRequest(format!("Malformed query key: {key}")))?;
-    }
-    Ok(fields)
+    let pairs = form::pairs(query.as_bytes())?
+        .into_iter()
+        .map(|(key, value)| (unwrap_credential(key), value))
+        .collect();
+    form::nest(pairs)
 }
 
-fn insert(fields: &mut Map<String, Value>, path: &[&str], value: Value) -> Result<(), ()> {
-    match path {
-        [] | [""] | ["", ..] => Err(()),
-        [name] => {
-            add(fields, name, value, false);
-            Ok(())
-        }
-        [name, ""] => {
-            add(fields, name, value, true);
-            Ok(())
-        }
-        [name, rest @ ..] => {
-            let entry = fields
-                .entry(*name)
-                .or_insert_with(|| Value::Object(Map::new()));
-            let Value::Object(inner) = entry else {
-                return Err(());
-            };
-            insert(inner, rest, value)
-        }
-    }
-}
-
-/// Sets `name`, or appends to it when it is already given or `many` asks for an array.
-fn add(fields: &mut Map<String, Value>, name: &str, value: Value, many: bool) {
-    match fields.get_mut(name) {
-        Some(Value::Array(items)) => items.push(value),
-        Some(existing) => *existing = Value::Array(vec![existing.take(), value]),
-        None if many => {
-            fields.insert(name.to_owned(), Value::Array(vec![value]));
-        }
-        None => {
-            fields.insert(name.to_owned(), value);
-        }
+/// `credential[x][y]` as `x[y]`; other keys as they are.
+fn unwrap_credential(key: String) -> String {
+    match key
+        .strip_prefix("credential[")
+        .and_then(|rest| rest.split_once(']'))
+    {
+        Some((name, rest)) if !name.is_empty() => format!("{name}{rest}"),
+        _ => key,
     }
 }
 
@@ -234,7 +192,8 @@ mod tests {
         let expected = json!({"conv_ids": {"click": "abc"}, "source": "app"});
         let annotations = serde_json::to_value(input.annotations().unwrap()).unwrap();
         assert_eq!(annotations, expected);
-        assert!(Input::merge("a[b][c][d][e]=1", json!({})).is_err());
+        assert!(Input::merge(&format!("a{}=1", "[b]".repeat(8)), json!({})).is_err());
+        assert!(Input::merge("member_id=%00", json!({})).is_err());
         assert!(Input::merge("member_id=1&member_id[x]=2", json!({})).is_err());
         assert!(Input::merge("[x]=1", json!({})).is_err());
     }

@@ -21,7 +21,7 @@ mod view;
 use super::common::{page_body, read_guard, write, WRITE};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -145,7 +145,7 @@ fn issued(events: &[Event]) -> Result<CredentialId, ApiError> {
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListFilter>,
+    query: Query<ListFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.filter()?;
     read_guard(&state, &principal).await?;
@@ -153,8 +153,7 @@ async fn list(
     let mut page = state
         .store()
         .credentials(account, filter, query.page())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let credentials = std::mem::take(&mut page.items);
     let views = state
         .read(account, move |live, now| {
@@ -193,8 +192,7 @@ async fn get(
     let credential = state
         .store()
         .credential(account, CredentialId(id))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let view = state
         .read(account, move |live, now| {

@@ -26,8 +26,10 @@ use domain::{Command, DomainError, Event, EventKind};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-/// Who may redeem: point-of-sale terminals and issuers (admins always may).
-const REDEEM: &[Role] = &[Role::Pos, Role::Issuer];
+/// Who may redeem by credential id: issuers (admins always may). Terminals redeem by code
+/// (`/v1.0/pos/...`), under the wrong-code allowances: a credential id is a small counter,
+/// so a `pos` key redeeming by id would step around them.
+const REDEEM: &[Role] = &[Role::Issuer];
 
 /// The answer: the credential, the redemption and Sparkfly's empty `errors`.
 #[derive(Serialize)]

@@ -7,7 +7,7 @@
 use super::items::merchant_found;
 use super::{id_of, in_scope, merchant_of, path_resource};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::routes::common::{page_body, read_guard, write, ListQuery};
 use crate::routes::lists::body_refusal;
 use crate::routes::method_not_allowed;
@@ -117,8 +117,7 @@ async fn found(
     state
         .store()
         .item_set(principal.account_id, id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|set| in_scope(merchant, set.merchant_id))
         .ok_or(ApiError::NotFound)
 }
@@ -127,7 +126,7 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     request: HttpRequest,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let merchant = merchant_of(&request)?;
     read_guard(&state, &principal).await?;
@@ -135,8 +134,7 @@ async fn list(
     let page = state
         .store()
         .item_sets(principal.account_id, merchant, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "item_sets", "item_set", &page.items)
 }
 
@@ -199,14 +197,13 @@ async fn items(
     state: web::Data<AppState>,
     principal: Principal,
     request: HttpRequest,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let set = found(&state, &principal, &request).await?;
     let page = state
         .store()
         .item_set_items(principal.account_id, set.id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "items", "item", &page.items)
 }
 

@@ -4,7 +4,7 @@
 
 use super::{id_of, in_scope, merchant_of, path_resource};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::routes::common::{page_body, read_guard, write};
 use crate::routes::lists::body_refusal;
 use crate::routes::method_not_allowed;
@@ -102,8 +102,7 @@ async fn found(
     state
         .store()
         .item(principal.account_id, id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|item| in_scope(merchant, item.merchant_id))
         .ok_or(ApiError::NotFound)
 }
@@ -120,8 +119,7 @@ pub(super) async fn merchant_found(
     state
         .store()
         .merchant(principal.account_id, merchant)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .map(drop)
         .ok_or(ApiError::NotFound)
 }
@@ -130,7 +128,7 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     request: HttpRequest,
-    query: web::Query<ItemQuery>,
+    query: Query<ItemQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let merchant = merchant_of(&request)?;
     read_guard(&state, &principal).await?;
@@ -148,8 +146,7 @@ async fn list(
             &filter,
             projections::PageRequest::new(query.page, query.per_page),
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "items", "item", &page.items)
 }
 

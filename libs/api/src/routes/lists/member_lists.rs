@@ -4,7 +4,7 @@
 
 use super::{body_refusal, set_step};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::routes::common::{page_body, read_guard, write, ListQuery, WRITE};
 use crate::routes::method_not_allowed;
 use crate::state::AppState;
@@ -97,22 +97,20 @@ async fn found(state: &AppState, principal: &Principal, id: u64) -> Result<Membe
     state
         .store()
         .member_list(principal.account_id, MemberListId(id))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)
 }
 
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let page = state
         .store()
         .member_lists(principal.account_id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "member_lists", "member_list", &page.items)
 }
 
@@ -185,15 +183,14 @@ async fn members(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<u64>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     found(&state, &principal, id).await?;
     let page = state
         .store()
         .member_list_members(principal.account_id, MemberListId(id), query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(HttpResponse::Ok().json(json!({
         "page": page.page,
         "per_page": page.per_page,

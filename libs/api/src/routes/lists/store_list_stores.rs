@@ -8,7 +8,7 @@
 use super::store_lists::{found, RESOURCE};
 use super::{body_refusal, set_step};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::routes::common::{page_body, write, ListQuery, WRITE};
 use crate::routes::method_not_allowed;
 use crate::state::AppState;
@@ -99,15 +99,14 @@ async fn stores(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(u64, u64)>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
     found(&state, &principal, Some(merchant_id), id).await?;
     let page = state
         .store()
         .store_list_stores(principal.account_id, StoreListId(id), query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "stores", "store", page.items.iter().map(view))
 }
 
@@ -115,15 +114,14 @@ async fn store_ids(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<u64>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     found(&state, &principal, None, id).await?;
     let page = state
         .store()
         .store_list_stores(principal.account_id, StoreListId(id), query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let ids: Vec<StoreId> = page.items.iter().map(|store| store.id).collect();
     Ok(HttpResponse::Ok().json(json!({
         "page": page.page,

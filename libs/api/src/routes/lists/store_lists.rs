@@ -3,7 +3,7 @@
 //! caller's account (otherwise 404); it answers with all its store ids.
 
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::routes::common::{page_body, read_guard, write, ListQuery};
 use crate::routes::method_not_allowed;
 use crate::state::AppState;
@@ -71,8 +71,7 @@ pub(super) async fn found(
     state
         .store()
         .store_list(principal.account_id, StoreListId(id))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|list| {
             merchant.is_none_or(|merchant| list.merchant_id == Some(MerchantId(merchant)))
         })
@@ -83,21 +82,19 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     merchant_id: web::Path<u64>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let merchant_id = MerchantId(merchant_id.into_inner());
     state
         .store()
         .merchant(principal.account_id, merchant_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let page = state
         .store()
         .store_lists(principal.account_id, Some(merchant_id), query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     page_body(&page, "store_lists", "store_list", &page.items)
 }
 

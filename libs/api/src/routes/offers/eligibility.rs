@@ -8,7 +8,7 @@
 use super::view::{live, stored};
 use super::{follow_up, method_not_allowed, paginate};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Query};
 use crate::routes::common::{page_body, read_guard, write, ListQuery};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -258,7 +258,7 @@ async fn item_sets(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<u64>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let view = stored(&state, principal.account_id, OfferId(id.into_inner())).await?;

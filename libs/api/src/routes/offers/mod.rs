@@ -15,7 +15,7 @@ mod view;
 use super::common::{page_body, read_guard, write, WRITE};
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, Query, RequestId, IDEMPOTENCY_KEY};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -136,11 +136,7 @@ async fn all_offers(state: &AppState, account: AccountId) -> Result<Vec<OfferRow
     let mut number = 1;
     loop {
         let request = PageRequest::new(Some(number), Some(MAX_PER_PAGE));
-        let page = state
-            .store()
-            .offers(account, request)
-            .await
-            .map_err(ApiError::internal)?;
+        let page = state.store().offers(account, request).await?;
         let last = u64::from(number) >= page.total_pages;
         all.extend(page.items);
         if last {
@@ -187,7 +183,7 @@ pub(super) fn paginate<T>(items: Vec<T>, request: PageRequest) -> Result<Page<T>
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<OffersQuery>,
+    query: Query<OffersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let account = principal.account_id;
@@ -195,11 +191,7 @@ async fn list(
         Some(merchant) => {
             merchant_page(&state, account, MerchantId(merchant), query.request()).await?
         }
-        None => state
-            .store()
-            .offers(account, query.request())
-            .await
-            .map_err(ApiError::internal)?,
+        None => state.store().offers(account, query.request()).await?,
     };
     offers_page(&state, account, page).await
 }
@@ -208,7 +200,7 @@ async fn merchant_offers(
     state: web::Data<AppState>,
     principal: Principal,
     merchant: web::Path<u64>,
-    query: web::Query<OffersQuery>,
+    query: Query<OffersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let account = principal.account_id;
@@ -216,8 +208,7 @@ async fn merchant_offers(
     state
         .store()
         .merchant(account, merchant)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let page = merchant_page(&state, account, merchant, query.request()).await?;
     offers_page(&state, account, page).await

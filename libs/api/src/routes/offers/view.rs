@@ -242,8 +242,7 @@ impl ChannelNames {
                     let name = state
                         .store()
                         .channel(account, link.channel_id)
-                        .await
-                        .map_err(ApiError::internal)?
+                        .await?
                         .map(|channel| channel.name);
                     self.0.insert(link.channel_id, name.clone());
                     name
@@ -264,8 +263,7 @@ pub(super) async fn stored(
     let row = state
         .store()
         .offer(account, id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let links = ChannelNames::default()
         .name(state, account, row.channels)

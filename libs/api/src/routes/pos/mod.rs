@@ -5,64 +5,59 @@
 //! gets the first answer. Their answers are built from the events the command recorded (the
 //! first command's, for a repeat), so a repeat answers the same status and body; the other
 //! actions answer the redemption as the read model holds it once it holds their write.
-//! Wrong codes are rate limited per terminal (`limiter`). The `pos` role may do everything,
+//! Wrong codes spend allowances per API key, store and account (see `engine::guessing`):
+//! past one, every code-presenting request of that key, store or account answers 429. The `pos` role may do everything,
 //! `reporting` may read (admins always may).
 
-mod limiter;
 mod wire;
 
 use super::common::ListQuery;
 use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, Query, RequestId, IDEMPOTENCY_KEY};
 use crate::state::AppState;
-use actix_web::http::header::RETRY_AFTER;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::account::Role;
 use domain::ids::RedemptionId;
 use domain::redemption::{PosRequest, RedemptionStatus};
 use domain::{Command, DomainError, Event, EventKind};
-use limiter::{Terminal, TerminalKey, TerminalLimiter, MAX_TERMINAL_ID};
+use engine::Presenter;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::time::Duration;
 use wire::PosBody;
 
 /// Who may use the point of sale (admins always may).
 const POS: &[Role] = &[Role::Pos];
 /// Who may read redemptions.
 const READ: &[Role] = &[Role::Pos, Role::Reporting];
-/// The header naming the terminal a request comes from.
-const TERMINAL_ID: &str = "x-terminal-id";
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::Data::from(limiter::shared()))
-        .service(
-            web::resource("/pos/evaluate")
-                .post(evaluate)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/pos/redemptions")
-                .get(list)
-                .post(redeem)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/pos/reservations")
-                .post(reserve)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/pos/redemptions/{id}")
-                .get(get)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/pos/redemptions/{id}/{action}")
-                .post(act)
-                .default_service(web::to(method_not_allowed)),
-        );
+    cfg.service(
+        web::resource("/pos/evaluate")
+            .post(evaluate)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/pos/redemptions")
+            .get(list)
+            .post(redeem)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/pos/reservations")
+            .post(reserve)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/pos/redemptions/{id}")
+            .get(get)
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/pos/redemptions/{id}/{action}")
+            .post(act)
+            .default_service(web::to(method_not_allowed)),
+    );
 }
 
 /// What can be done to a recorded redemption or reservation.
@@ -109,63 +104,12 @@ fn required_key(request: &HttpRequest) -> Result<String, ApiError> {
         })
 }
 
-fn terminal(principal: &Principal, request: &HttpRequest) -> Result<TerminalKey, ApiError> {
-    let terminal = match request.headers().get(TERMINAL_ID) {
-        None => Terminal::Key(principal.key_id),
-        Some(value) => value
-            .to_str()
-            .ok()
-            .map(str::trim)
-            .filter(|id| (1..=MAX_TERMINAL_ID).contains(&id.len()))
-            .map(|id| Terminal::Named(id.to_owned()))
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "X-Terminal-Id must be text of 1 to {MAX_TERMINAL_ID} characters"
-                ))
-            })?,
-    };
-    Ok((principal.account_id, terminal))
-}
-
-fn too_many(wait: Duration) -> HttpResponse {
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let seconds = seconds.max(1);
-    HttpResponse::TooManyRequests()
-        .insert_header((RETRY_AFTER, seconds.to_string()))
-        .json(json!({
-            "error": format!(
-                "Too many invalid codes from this terminal; retry after {seconds} seconds"
-            )
-        }))
-}
-
-/// A request presenting codes from `terminal`: refused at once while the terminal's
-/// wrong-code budget is spent; a refusal for an unknown code spends it.
-struct Presenting<'a> {
-    limiter: &'a TerminalLimiter,
-    terminal: TerminalKey,
-}
-
-impl<'a> Presenting<'a> {
-    fn start(
-        limiter: &'a TerminalLimiter,
-        principal: &Principal,
-        request: &HttpRequest,
-    ) -> Result<Result<Self, HttpResponse>, ApiError> {
-        let terminal = terminal(principal, request)?;
-        Ok(match limiter.refused_for(&terminal) {
-            Some(wait) => Err(too_many(wait)),
-            None => Ok(Self { limiter, terminal }),
-        })
-    }
-
-    fn refused(&self, error: ApiError) -> Result<HttpResponse, ApiError> {
-        if let ApiError::Domain(DomainError::CodeNotValid { .. }) = error {
-            if let Some(wait) = self.limiter.wrong_code(&self.terminal) {
-                return Ok(too_many(wait));
-            }
-        }
-        Err(error)
+/// Who presents the codes of a request: the key behind the token and the store it names;
+/// neither is a header the caller could vary to get a fresh allowance.
+fn presenter(principal: &Principal, request: &PosRequest) -> Presenter {
+    Presenter {
+        key: principal.key_id,
+        store: request.store_id,
     }
 }
 
@@ -197,44 +141,32 @@ fn recorded_body(events: &[Event], reserved: bool) -> Result<HttpResponse, ApiEr
 
 async fn evaluate(
     state: web::Data<AppState>,
-    limiter: web::Data<TerminalLimiter>,
     principal: Principal,
-    request: HttpRequest,
     Body(body): Body<PosBody>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(POS)?;
-    let presenting = match Presenting::start(&limiter, &principal, &request)? {
-        Ok(presenting) => presenting,
-        Err(refusal) => return Ok(refusal),
-    };
-    let pos_request: PosRequest = body.request;
-    let planned = state
-        .read(principal.account_id, move |account, now| {
-            domain::evaluate(account, &pos_request, now)
-        })
+    let presenter = presenter(&principal, &body.request);
+    let plan = state
+        .evaluate(principal.account_id, body.request, presenter)
         .await?;
-    match planned {
-        Ok(plan) => Ok(HttpResponse::Ok().json(json!({ "evaluation": wire::planned(&plan)? }))),
-        Err(error) => presenting.refused(ApiError::Domain(error)),
-    }
+    Ok(HttpResponse::Ok().json(json!({ "evaluation": wire::planned(&plan)? })))
 }
 
 async fn redeem(
     state: web::Data<AppState>,
-    limiter: web::Data<TerminalLimiter>,
     principal: Principal,
     request: HttpRequest,
     Body(body): Body<PosBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let presenter = presenter(&principal, &body.request);
     let command = Command::Redeem {
         request: body.request,
     };
-    present(&state, &limiter, &principal, &request, command, false).await
+    record(&state, &principal, &request, command, presenter, false).await
 }
 
 async fn reserve(
     state: web::Data<AppState>,
-    limiter: web::Data<TerminalLimiter>,
     principal: Principal,
     request: HttpRequest,
     Body(body): Body<PosBody>,
@@ -243,40 +175,36 @@ async fn reserve(
     let ttl_seconds = body.ttl_seconds.ok_or(DomainError::Blank {
         field: "Ttl seconds",
     })?;
+    let presenter = presenter(&principal, &body.request);
     let command = Command::Reserve {
         request: body.request,
         ttl_seconds,
     };
-    present(&state, &limiter, &principal, &request, command, true).await
+    record(&state, &principal, &request, command, presenter, true).await
 }
 
-/// Redeems or reserves: the role, the key, the terminal's budget, then the engine.
-async fn present(
+/// Redeems or reserves: the role, the key, then the engine, under the presenter's
+/// wrong-code allowances.
+async fn record(
     state: &AppState,
-    limiter: &TerminalLimiter,
     principal: &Principal,
     request: &HttpRequest,
     command: Command,
+    presenter: Presenter,
     reserved: bool,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(POS)?;
     let key = required_key(request)?;
-    let presenting = match Presenting::start(limiter, principal, request)? {
-        Ok(presenting) => presenting,
-        Err(refusal) => return Ok(refusal),
-    };
-    let executed = state
-        .execute(
+    let events = state
+        .present(
             principal.account_id,
             command,
             Some(key),
             RequestId::of(request),
+            presenter,
         )
-        .await;
-    match executed {
-        Ok(events) => recorded_body(&events, reserved),
-        Err(error) => presenting.refused(error),
-    }
+        .await?;
+    recorded_body(&events, reserved)
 }
 
 async fn act(
@@ -301,8 +229,7 @@ async fn act(
     let row = state
         .store()
         .redemption(principal.account_id, redemption_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::internal("a recorded redemption is not in the read model"))?;
     Ok(redemption_body(
         actix_web::http::StatusCode::OK,
@@ -320,8 +247,7 @@ async fn get(
     let row = state
         .store()
         .redemption(principal.account_id, RedemptionId(id.into_inner()))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(redemption_body(
         actix_web::http::StatusCode::OK,
@@ -332,15 +258,14 @@ async fn get(
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     state.read_barrier(principal.account_id).await?;
     let page = state
         .store()
         .redemptions(principal.account_id, query.request())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let rows = page
         .items
         .iter()
