@@ -9,6 +9,8 @@
 //! - `http`: cross-cutting behaviour: request ids and timing, metrics, the `.json` suffix,
 //!   request bodies, and the one mapping of errors to responses ([`ApiError`]).
 //! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
+//! - `openapi`: the route declarations ([`openapi::Routes`]) that both mount the routes and
+//!   render the OpenAPI document served at `GET /openapi.json`.
 //! - `routes`: one module per resource family, among them the account's callback settings and
 //!   a channel's callback deliveries (served when the dispatcher runs in this process, 503
 //!   otherwise).
@@ -27,6 +29,7 @@
 
 pub mod auth;
 pub mod http;
+pub mod openapi;
 pub mod routes;
 mod server;
 mod stack;

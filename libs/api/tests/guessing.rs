@@ -120,7 +120,11 @@ async fn parallel_guesses_spend_the_allowance_exactly() {
         .map(|n| {
             let (app, token, basket) = (&app, &token, shop.basket(&[&guess(n)]));
             async move {
-                let path = if n.is_multiple_of(2) { REDEEM } else { EVALUATE };
+                let path = if n.is_multiple_of(2) {
+                    REDEEM
+                } else {
+                    EVALUATE
+                };
                 let key = format!("p-{n}");
                 let terminal = format!("lane-{n}");
                 pos(app, token, path, Some(&key), Some(&terminal), &basket).await

@@ -7,7 +7,9 @@
 //!   string; `form`: bracketed form keys, shared by both; `limits`: the one rule every input
 //!   passes (size, nesting, control characters).
 //! - `metrics`: [`Metrics`], the Prometheus registry.
+//! - `answer`: [`One`] and [`Paged`], the Sparkfly envelopes of answers.
 
+pub mod answer;
 mod body;
 mod error;
 pub mod form;
@@ -17,6 +19,7 @@ mod observe;
 mod query;
 mod suffix;
 
+pub use answer::{Named, One, Paged};
 pub use body::Body;
 pub use error::ApiError;
 pub use metrics::Metrics;

@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use domain::account::Role;
 use domain::{Command, Event};
 use projections::Page;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -17,7 +18,7 @@ pub(super) const READ: &[Role] = &[Role::Issuer, Role::Reporting];
 pub(super) const WRITE: &[Role] = &[Role::Issuer];
 
 /// `?page=&per_page=` of a list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub(super) struct ListQuery {
     pub(super) page: Option<u32>,
     pub(super) per_page: Option<u32>,

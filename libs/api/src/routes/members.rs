@@ -4,45 +4,82 @@
 //! writes. Issuers (and admins) may do everything, reporting may read. A write with an
 //! `Idempotency-Key` header answers a repeat with the first outcome and records nothing.
 
-use super::common::{page_body, read_guard, write, ListQuery, READ};
-use super::method_not_allowed;
+use super::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::{Member, MemberFields};
 use domain::ids::MemberId;
 use domain::{Command, Event, EventKind};
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/members")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/members/search")
-            .get(search)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/members/{id}")
-            .get(get)
-            .put(update)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get("/members", "listMembers", "The account's members")
+                .roles(READ)
+                .query::<ListQuery>()
+                .answers::<Paged<Member>>(200, "A page of members"),
+            list,
+        )
+        .add(
+            Op::post("/members", "createMember", "Create a member")
+                .roles(WRITE)
+                .idempotent()
+                .body::<MemberInput>()
+                .answers::<One<Member>>(201, "The member created"),
+            create,
+        )
+        .add(
+            Op::get(
+                "/members/search",
+                "searchMembers",
+                "The member with an identifier",
+            )
+            .roles(READ)
+            .query::<SearchQuery>()
+            .answers::<One<Member>>(200, "The member"),
+            search,
+        )
+        .add(
+            Op::get("/members/{id}", "getMember", "A member")
+                .roles(READ)
+                .answers::<One<Member>>(200, "The member"),
+            get,
+        )
+        .add(
+            Op::put("/members/{id}", "updateMember", "Change a member")
+                .roles(WRITE)
+                .idempotent()
+                .body::<MemberInput>()
+                .answers::<One<Member>>(200, "The member as changed"),
+            update,
+        )
+        .add(
+            Op::delete("/members/{id}", "deleteMember", "Delete a member")
+                .roles(WRITE)
+                .idempotent()
+                .empty(200, "Deleted"),
+            delete,
+        );
+}
+
+impl Named for Member {
+    const ONE: &'static str = "member";
+    const MANY: &'static str = "members";
 }
 
 /// `{"member": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct MemberInput {
     member: FieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// A member's fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
     identifier: Option<String>,
     notification_mode: Option<String>,
@@ -57,18 +94,14 @@ impl From<MemberInput> for MemberFields {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// `?identifier=`.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct SearchQuery {
     identifier: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    member: &'a Member,
-}
-
 fn one(status: actix_web::http::StatusCode, member: &Member) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { member })
+    HttpResponse::build(status).json(One(member))
 }
 
 fn recorded(events: &[Event]) -> Result<&Member, ApiError> {
@@ -91,7 +124,7 @@ async fn list(
         .store()
         .members(principal.account_id, query.request())
         .await?;
-    page_body(&page, "members", "member", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn create(

@@ -1,6 +1,6 @@
 //! The routes, one module per resource family, mounted by [`configure`].
 //!
-//! - `health`: `GET /health` and `GET /metrics` (no auth).
+//! - `health`: `GET /health`, `GET /metrics` and `GET /openapi.json` (no auth).
 //! - `auth`: `GET /auth`.
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
@@ -32,20 +32,29 @@ mod pos;
 mod stores;
 
 use crate::http::ApiError;
+use crate::openapi::Routes;
 use actix_web::web;
+
+/// Every declared route, in the order requests are matched against them (the point of sale
+/// first: the terminals' requests must not wait behind every catalog pattern).
+pub fn routes() -> Routes {
+    let mut routes = Routes::default();
+    health::routes(&mut routes);
+    routes.with_prefix("/v1.0", |routes| {
+        pos::routes(routes);
+        members::routes(routes);
+    });
+    routes
+}
 
 /// Mounts every route, and makes path errors (a segment that is not an id) answer 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
-        .configure(health::configure)
-        .configure(auth::configure)
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
+    routes().mount(cfg, method_not_allowed);
+    cfg.configure(auth::configure)
         .service(
-            // The point of sale first: routes are tried in order, and the terminals' requests are
-            // the ones that must not wait behind every catalog pattern.
             web::scope("/v1.0")
-                .configure(pos::configure)
                 .configure(account::configure)
-                .configure(members::configure)
                 .configure(merchants::configure)
                 .configure(stores::configure)
                 .configure(channels::configure)

@@ -23,7 +23,7 @@ pub const MAX_CODES: usize = 10;
 pub const MAX_RESERVATION_SECONDS: u32 = 3_600;
 
 /// What a terminal sends to evaluate, reserve or redeem codes against a basket.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct PosRequest {
     /// Where the sale happens.
     pub store_id: StoreId,

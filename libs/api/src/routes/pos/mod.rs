@@ -12,9 +12,9 @@
 mod wire;
 
 use super::common::ListQuery;
-use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, One, Paged, Query, RequestId, IDEMPOTENCY_KEY};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::account::Role;
@@ -22,46 +22,88 @@ use domain::ids::RedemptionId;
 use domain::redemption::{PosRequest, RedemptionStatus};
 use domain::{Command, DomainError, Event, EventKind};
 use engine::Presenter;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
-use wire::PosBody;
+use wire::{Planned, PosBody, Redemption};
 
 /// Who may use the point of sale (admins always may).
 const POS: &[Role] = &[Role::Pos];
 /// Who may read redemptions.
 const READ: &[Role] = &[Role::Pos, Role::Reporting];
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/pos/evaluate")
-            .post(evaluate)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/pos/redemptions")
-            .get(list)
-            .post(redeem)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/pos/reservations")
-            .post(reserve)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/pos/redemptions/{id}")
-            .get(get)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/pos/redemptions/{id}/{action}")
-            .post(act)
-            .default_service(web::to(method_not_allowed)),
-    );
+const KEY_REQUIRED: &str = "The terminal's transaction id: a repeat answers the first outcome \
+     and records nothing; the same key with another request is refused (409).";
+
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::post(
+                "/pos/evaluate",
+                "evaluatePos",
+                "Dry run: the discounts codes would give",
+            )
+            .roles(POS)
+            .body::<PosBody>()
+            .answers::<One<Planned>>(200, "What a redemption would record"),
+            evaluate,
+        )
+        .add(
+            Op::post(
+                "/pos/redemptions",
+                "redeemPos",
+                "Redeem codes against a basket",
+            )
+            .roles(POS)
+            .header("Idempotency-Key", true, KEY_REQUIRED)
+            .body::<PosBody>()
+            .answers::<One<Redemption>>(201, "The redemption recorded"),
+            redeem,
+        )
+        .add(
+            Op::get(
+                "/pos/redemptions",
+                "listPosRedemptions",
+                "The account's redemptions",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<Redemption>>(200, "A page of redemptions"),
+            list,
+        )
+        .add(
+            Op::post(
+                "/pos/reservations",
+                "reservePos",
+                "Hold codes and capacity for ttl_seconds",
+            )
+            .roles(POS)
+            .header("Idempotency-Key", true, KEY_REQUIRED)
+            .body::<PosBody>()
+            .answers::<One<Redemption>>(201, "The reservation recorded"),
+            reserve,
+        )
+        .add(
+            Op::get("/pos/redemptions/{id}", "getPosRedemption", "A redemption")
+                .roles(READ)
+                .answers::<One<Redemption>>(200, "The redemption"),
+            get,
+        )
+        .add(
+            Op::post(
+                "/pos/redemptions/{id}/{action}",
+                "actOnPosRedemption",
+                "Confirm or cancel a reservation, void or reverse a redemption",
+            )
+            .roles(POS)
+            .path_param::<Action>("action")
+            .idempotent()
+            .answers::<One<Redemption>>(200, "The redemption after the action"),
+            act,
+        );
 }
 
 /// What can be done to a recorded redemption or reservation.
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 enum Action {
     Confirm,
@@ -113,8 +155,8 @@ fn presenter(principal: &Principal, request: &PosRequest) -> Presenter {
     }
 }
 
-fn redemption_body(status: actix_web::http::StatusCode, redemption: Value) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "redemption": redemption }))
+fn redemption_body(status: actix_web::http::StatusCode, redemption: Redemption) -> HttpResponse {
+    HttpResponse::build(status).json(One(redemption))
 }
 
 fn recorded_body(events: &[Event], reserved: bool) -> Result<HttpResponse, ApiError> {
@@ -149,7 +191,7 @@ async fn evaluate(
     let plan = state
         .evaluate(principal.account_id, body.request, presenter)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "evaluation": wire::planned(&plan)? })))
+    Ok(HttpResponse::Ok().json(One(wire::planned(&plan))))
 }
 
 async fn redeem(
@@ -271,5 +313,5 @@ async fn list(
         .iter()
         .map(wire::row)
         .collect::<Result<Vec<_>, _>>()?;
-    super::common::page_body(&page, "redemptions", "redemption", rows)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, rows)))
 }

@@ -1,86 +1,88 @@
 //! The wire shapes of the point-of-sale API: the request body a terminal sends, and the
-//! redemption `R` every answer carries, built alike from a recorded event, a read-model row or
-//! a dry run's plan. Money is written as strings in major units ("1.50"), as the discount
-//! engine's evaluation holds it.
+//! redemption [`Redemption`] every answer carries, built alike from a recorded event, a
+//! read-model row or a dry run's plan. Money is written as strings in major units ("1.50"),
+//! as the discount engine's evaluation holds it.
 
-use crate::http::ApiError;
+use crate::http::{ApiError, Named};
+use chrono::{DateTime, Utc};
+use discount::Evaluation;
 use domain::event::RecordedRedemption;
-use domain::ids::{CredentialId, OfferId, StoreId};
+use domain::ids::{CredentialId, OfferId, RedemptionId, StoreId};
 use domain::redemption::{Plan, PosRequest, RedemptionStatus};
 use domain::time::format_timestamp;
 use projections::RedemptionRow;
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The body of evaluate, redeem and reserve: the request, and for reserve its TTL.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub(super) struct PosBody {
     /// Store, codes and basket.
     #[serde(flatten)]
     pub(super) request: PosRequest,
-    /// Seconds a reservation holds (reserve only).
+    /// Seconds a reservation holds (reserve only, 1 to 3,600).
     pub(super) ttl_seconds: Option<u32>,
 }
 
-/// The evaluation fields of `R`, in the engine's shape.
-const EVALUATION_FIELDS: [&str; 5] = [
-    "subtotal",
-    "total_discount",
-    "total_points",
-    "lines",
-    "offers",
-];
-
-/// What `R` says besides its evaluation.
-struct Head {
+/// A redemption, a reservation or a dry run's plan, with the discount engine's evaluation.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(super) struct Redemption<'a> {
+    /// Its id (not for a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<RedemptionId>,
+    /// Where it is in its life (not for a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<RedemptionStatus>,
+    /// Where.
     store_id: StoreId,
+    /// The credentials redeemed, in the order presented.
     credential_ids: Vec<CredentialId>,
+    /// The offers redeemed.
     offer_ids: Vec<OfferId>,
+    /// Every line's discount, every offer's outcome and the totals.
+    #[serde(flatten)]
+    evaluation: Cow<'a, Evaluation>,
+    /// When it was recorded (not for a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    created_at: Option<String>,
+    /// When a reservation lapses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    expires_at: Option<String>,
 }
 
-fn compose(head: Head, evaluation: Value) -> Result<Map<String, Value>, ApiError> {
-    let Value::Object(mut evaluation) = evaluation else {
-        return Err(ApiError::internal(
-            "a redemption's evaluation is not an object",
-        ));
-    };
-    let mut body = Map::new();
-    body.insert("store_id".into(), Value::from(head.store_id.0));
-    body.insert(
-        "credential_ids".into(),
-        ids(head.credential_ids.iter().map(|id| id.0)),
-    );
-    body.insert(
-        "offer_ids".into(),
-        ids(head.offer_ids.iter().map(|id| id.0)),
-    );
-    for field in EVALUATION_FIELDS {
-        let value = evaluation
-            .remove(field)
-            .ok_or_else(|| ApiError::internal(format!("evaluation without {field}")))?;
-        body.insert(field.into(), value);
-    }
-    Ok(body)
+impl Named for Redemption<'_> {
+    const ONE: &'static str = "redemption";
+    const MANY: &'static str = "redemptions";
 }
 
-fn ids(ids: impl Iterator<Item = u64>) -> Value {
-    Value::Array(ids.map(Value::from).collect())
+/// A dry run's answer: the redemption it would record, under `evaluation`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub(super) struct Planned<'a>(pub(super) Redemption<'a>);
+
+impl Named for Planned<'_> {
+    const ONE: &'static str = "evaluation";
+    const MANY: &'static str = "evaluations";
 }
 
-fn credential_ids(offers: impl Iterator<Item = CredentialId>) -> Vec<CredentialId> {
-    let mut ids: Vec<CredentialId> = Vec::new();
-    for id in offers {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids
+/// The distinct credentials of `ids`, in their first order.
+fn distinct(ids: impl Iterator<Item = CredentialId>) -> Vec<CredentialId> {
+    let mut seen = std::collections::HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
 }
 
-/// `R` of a dry run: no id, status or time.
-pub(super) fn planned(plan: &Plan) -> Result<Value, ApiError> {
-    let evaluation = serde_json::to_value(&plan.evaluation).map_err(ApiError::internal)?;
-    let head = Head {
+fn time(at: &DateTime<Utc>) -> Option<String> {
+    Some(format_timestamp(at))
+}
+
+/// The redemption a dry run would record.
+pub(super) fn planned(plan: &Plan) -> Planned<'_> {
+    Planned(Redemption {
+        id: None,
+        status: None,
         store_id: plan.store_id,
         credential_ids: plan.credential_ids.clone(),
         offer_ids: plan
@@ -88,72 +90,46 @@ pub(super) fn planned(plan: &Plan) -> Result<Value, ApiError> {
             .iter()
             .map(|application| application.offer_id)
             .collect(),
-    };
-    compose(head, evaluation).map(Value::Object)
+        evaluation: Cow::Borrowed(&plan.evaluation),
+        created_at: None,
+        expires_at: None,
+    })
 }
 
-/// `R` of a redemption or reservation as its event recorded it, in `status`, at `at`.
-pub(super) fn recorded(
-    redemption: &RecordedRedemption,
+/// A redemption or reservation as its event recorded it, in `status`, at `at`.
+pub(super) fn recorded<'a>(
+    redemption: &'a RecordedRedemption,
     status: RedemptionStatus,
-    at: &chrono::DateTime<chrono::Utc>,
-) -> Result<Value, ApiError> {
-    let evaluation = serde_json::to_value(&redemption.evaluation).map_err(ApiError::internal)?;
-    let head = Head {
+    at: &DateTime<Utc>,
+) -> Result<Redemption<'a>, ApiError> {
+    Ok(Redemption {
+        id: Some(redemption.redemption_id),
+        status: Some(status),
         store_id: redemption.store_id,
-        credential_ids: credential_ids(redemption.offers.iter().map(|offer| offer.credential_id)),
+        credential_ids: distinct(redemption.offers.iter().map(|offer| offer.credential_id)),
         offer_ids: redemption
             .offers
             .iter()
             .map(|offer| offer.offer_id)
             .collect(),
-    };
-    let mut body = compose(head, evaluation)?;
-    identify(
-        &mut body,
-        redemption.redemption_id.0,
-        status,
-        at,
-        redemption.expires_at,
-    );
-    Ok(Value::Object(body))
+        evaluation: redemption.evaluation.get().map_err(ApiError::internal)?,
+        created_at: time(at),
+        expires_at: redemption.expires_at.as_ref().and_then(time),
+    })
 }
 
-/// `R` of a read-model row.
-pub(super) fn row(row: &RedemptionRow) -> Result<Value, ApiError> {
-    let head = Head {
+/// A redemption as the read model holds it.
+pub(super) fn row(row: &RedemptionRow) -> Result<Redemption<'static>, ApiError> {
+    let evaluation: Evaluation =
+        serde_json::from_value(row.evaluation.clone()).map_err(ApiError::internal)?;
+    Ok(Redemption {
+        id: Some(row.id),
+        status: Some(row.status),
         store_id: row.store_id,
         credential_ids: row.credential_ids.clone(),
         offer_ids: row.offers.iter().map(|offer| offer.offer_id).collect(),
-    };
-    let mut body = compose(head, row.evaluation.clone())?;
-    identify(
-        &mut body,
-        row.id.0,
-        row.status,
-        &row.created_at,
-        row.expires_at,
-    );
-    Ok(Value::Object(body))
-}
-
-fn identify(
-    body: &mut Map<String, Value>,
-    id: u64,
-    status: RedemptionStatus,
-    created_at: &chrono::DateTime<chrono::Utc>,
-    expires_at: Option<chrono::DateTime<chrono::Utc>>,
-) {
-    body.insert("id".into(), Value::from(id));
-    body.insert("status".into(), Value::from(status.to_string()));
-    body.insert(
-        "created_at".into(),
-        Value::from(format_timestamp(created_at)),
-    );
-    if let Some(expires_at) = expires_at {
-        body.insert(
-            "expires_at".into(),
-            Value::from(format_timestamp(&expires_at)),
-        );
-    }
+        evaluation: Cow::Owned(evaluation),
+        created_at: time(&row.created_at),
+        expires_at: row.expires_at.as_ref().and_then(time),
+    })
 }
