@@ -3,7 +3,7 @@
 
 use crate::auth::TokenSecret;
 use crate::http::{ApiError, Metrics};
-use callbacks::Deliveries;
+use callbacks::{Deliveries, Destinations};
 use chrono::{DateTime, Utc};
 use domain::account::Role;
 use domain::ids::{AccountId, ApiKeyId};
@@ -25,6 +25,8 @@ pub struct AppState {
     metrics: Metrics,
     clock: Arc<dyn Clock>,
     deliveries: Option<Arc<dyn Deliveries>>,
+    /// Where callback urls may point (set by the stack from its config).
+    pub(crate) callback_destinations: Destinations,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             metrics,
             clock: Arc::new(SystemClock),
             deliveries: None,
+            callback_destinations: Destinations::default(),
         }
     }
 
@@ -59,6 +62,11 @@ impl AppState {
     /// The callback dispatcher, when it runs in this process.
     pub fn deliveries(&self) -> Option<&Arc<dyn Deliveries>> {
         self.deliveries.as_ref()
+    }
+
+    /// Where callback urls may point: checked when a channel's or the account's url is set.
+    pub fn callback_destinations(&self) -> &Destinations {
+        &self.callback_destinations
     }
 
     /// The same state reading time (token expiry) from `clock`.

@@ -169,7 +169,8 @@ mod tests {
     #[test]
     fn the_account_share_follows_the_concurrency_unless_set() {
         let share = |concurrency: &str, per_account: Option<&str>| {
-            let (concurrency, per_account) = (concurrency.to_owned(), per_account.map(str::to_owned));
+            let (concurrency, per_account) =
+                (concurrency.to_owned(), per_account.map(str::to_owned));
             DispatcherConfig::from_vars(move |name| match name {
                 "PROMO_CALLBACK_CONCURRENCY" => Some(concurrency.clone()),
                 "PROMO_CALLBACK_PER_ACCOUNT" => per_account.clone(),
@@ -192,11 +193,16 @@ mod tests {
             config.destinations.allow_list().to_string(),
             "127.0.0.0/8,10.1.0.0/16"
         );
-        assert!(config.destinations.allows("10.1.2.3".parse().unwrap_or_else(|_| unreachable!())));
+        assert!(config
+            .destinations
+            .allows("10.1.2.3".parse().unwrap_or_else(|_| unreachable!())));
         let bad = DispatcherConfig::from_vars(|name| {
             (name == "PROMO_CALLBACK_ALLOW").then(|| "10.0.0.0/8,intranet".to_owned())
         });
         let error = bad.err().map(|error| error.to_string()).unwrap_or_default();
-        assert!(error.starts_with("PROMO_CALLBACK_ALLOW must be a comma-separated list"), "{error}");
+        assert!(
+            error.starts_with("PROMO_CALLBACK_ALLOW must be a comma-separated list"),
+            "{error}"
+        );
     }
 }

@@ -35,10 +35,14 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(None).await
 }
 
-/// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any.
+/// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any; the
+/// API checks callback urls against the dispatcher's destination policy.
 pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;
+    if let Some(callbacks) = &callbacks {
+        config.callback_destinations = callbacks.destinations.clone();
+    }
     config.callbacks = callbacks;
     let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
         .await

@@ -62,7 +62,11 @@ pub struct Pinned {
 
 impl Drop for Pinned {
     fn drop(&mut self) {
-        let mut names = self.pins.names.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut names = self
+            .pins
+            .names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(pin) = names.get_mut(&self.name) {
             pin.attempts = pin.attempts.saturating_sub(1);
             if pin.attempts == 0 {

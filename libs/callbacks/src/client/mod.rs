@@ -163,7 +163,10 @@ impl Deliverer {
                         status: status.as_u16(),
                     }
                 } else {
-                    failed(Some(status.as_u16()), format!("answered {}", status.as_u16()))
+                    failed(
+                        Some(status.as_u16()),
+                        format!("answered {}", status.as_u16()),
+                    )
                 }
             }
             Err(error) => {

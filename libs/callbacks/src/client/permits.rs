@@ -108,21 +108,32 @@ mod tests {
         let (a, b) = (AccountId(1), AccountId(2));
         let _one = permits.acquire(a, at("10.0.0.1:80"), soon()).await.unwrap();
         let _two = permits.acquire(a, at("10.0.0.2:80"), soon()).await.unwrap();
-        assert!(permits.acquire(a, at("10.0.0.3:80"), soon()).await.is_none());
+        assert!(permits
+            .acquire(a, at("10.0.0.3:80"), soon())
+            .await
+            .is_none());
         let _other = permits.acquire(b, at("10.0.0.3:80"), soon()).await.unwrap();
     }
 
     #[tokio::test]
     async fn a_destination_is_its_address_and_port() {
         let permits = Permits::new(8, 1, 8);
-        let held = permits.acquire(AccountId(1), at("10.0.0.1:80"), soon()).await;
+        let held = permits
+            .acquire(AccountId(1), at("10.0.0.1:80"), soon())
+            .await;
         assert!(held.is_some());
-        let same = permits.acquire(AccountId(2), at("10.0.0.1:80"), soon()).await;
+        let same = permits
+            .acquire(AccountId(2), at("10.0.0.1:80"), soon())
+            .await;
         assert!(same.is_none());
-        let other_port = permits.acquire(AccountId(2), at("10.0.0.1:81"), soon()).await;
+        let other_port = permits
+            .acquire(AccountId(2), at("10.0.0.1:81"), soon())
+            .await;
         assert!(other_port.is_some());
         drop(held);
-        let freed = permits.acquire(AccountId(2), at("10.0.0.1:80"), soon()).await;
+        let freed = permits
+            .acquire(AccountId(2), at("10.0.0.1:80"), soon())
+            .await;
         assert!(freed.is_some());
     }
 

@@ -86,7 +86,13 @@ mod tests {
         ] {
             assert!(list.contains(ip(allowed)), "{allowed}");
         }
-        for refused in ["10.2.0.1", "192.168.5.8", "fe80::1", "::1", "169.254.169.254"] {
+        for refused in [
+            "10.2.0.1",
+            "192.168.5.8",
+            "fe80::1",
+            "::1",
+            "169.254.169.254",
+        ] {
             assert!(!list.contains(ip(refused)), "{refused}");
         }
     }

@@ -257,7 +257,10 @@ mod tests {
     async fn the_allow_list_opens_its_ranges_only() {
         let policy = policy("127.0.0.0/8,10.1.0.0/16", &[("db.test", &["10.2.0.1"])]);
         assert!(policy.vet("http://127.0.0.1:9000/cb").await.is_ok());
-        assert!(policy.vet("http://[::ffff:127.0.0.1]:9000/cb").await.is_ok());
+        assert!(policy
+            .vet("http://[::ffff:127.0.0.1]:9000/cb")
+            .await
+            .is_ok());
         assert!(policy.vet("http://10.1.3.4/cb").await.is_ok());
         assert!(policy.vet("http://10.2.0.1/cb").await.is_err());
         assert!(policy.vet("http://db.test/cb").await.is_err());
