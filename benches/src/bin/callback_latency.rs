@@ -75,7 +75,10 @@ async fn main() -> anyhow::Result<()> {
     let server = ServerProcess::start(
         &binary,
         &data.path().join("data"),
-        &[("PROMO_PARTITIONS", "4")],
+        &[
+            ("PROMO_PARTITIONS", "4"),
+            ("PROMO_CALLBACK_ALLOW", "127.0.0.0/8"),
+        ],
     )
     .await
     .with_context(|| format!("starting {}", binary.display()))?;

@@ -1,10 +1,14 @@
 //! [`Receiver`]: a partner's callback endpoint on 127.0.0.1:0 for tests and the callback
 //! latency bench: records every request (path and query, headers, body, when it arrived) and
-//! answers as told: 200, a status, fail the first N then 200, or never.
+//! answers as told: 200, a status, fail the first N then 200, never, or 200 with an endless
+//! body (counting the bytes it hands to the connection, and whether the client hung up).
 
+use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Notify;
@@ -20,7 +24,14 @@ pub enum Behaviour {
     Status(u16),
     /// Never answers (the connection stays open).
     Hang,
+    /// 200 with a body that does not end (10 GiB, made lazily as the connection takes it).
+    Endless,
 }
+
+/// The chunk an endless body is made of.
+const ENDLESS_CHUNK: usize = 64 * 1024;
+/// How long an endless body is.
+const ENDLESS_BYTES: u64 = 10 << 30;
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -55,6 +66,37 @@ struct Inner {
     behaviour: Mutex<Behaviour>,
     received: Mutex<Vec<Received>>,
     arrived: Notify,
+    /// Bytes of endless bodies handed to connections.
+    sent: AtomicU64,
+    /// Endless bodies dropped (their connection closed) so far.
+    hung_up: AtomicU64,
+}
+
+/// Counts an endless body as hung up when the server drops it.
+struct HangUp(Arc<Inner>, AtomicBool);
+
+impl Drop for HangUp {
+    fn drop(&mut self) {
+        if !self.1.swap(true, Ordering::AcqRel) {
+            self.0.hung_up.fetch_add(1, Ordering::AcqRel);
+            self.0.arrived.notify_waiters();
+        }
+    }
+}
+
+/// A 10 GiB body, one chunk at a time, counted as it is taken.
+fn endless(inner: Arc<Inner>) -> HttpResponse {
+    let chunk = Bytes::from(vec![b'x'; ENDLESS_CHUNK]);
+    let hang_up = HangUp(inner, AtomicBool::new(false));
+    let chunks = ENDLESS_BYTES / ENDLESS_CHUNK as u64;
+    let body = futures_util::stream::iter(0..chunks).map(move |_| {
+        hang_up
+            .0
+            .sent
+            .fetch_add(ENDLESS_CHUNK as u64, Ordering::AcqRel);
+        Ok::<_, std::convert::Infallible>(chunk.clone())
+    });
+    HttpResponse::Ok().streaming(body)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -94,6 +136,7 @@ async fn receive(
         Behaviour::FailFirst(_) => 200,
         Behaviour::Status(status) => status,
         Behaviour::Hang => 0,
+        Behaviour::Endless => 200,
     };
     lock(&inner.received).push(Received {
         target: request.uri().to_string(),
@@ -106,6 +149,9 @@ async fn receive(
     inner.arrived.notify_waiters();
     if status == 0 {
         std::future::pending::<()>().await;
+    }
+    if behaviour == Behaviour::Endless {
+        return endless(inner.get_ref().clone());
     }
     let status = actix_web::http::StatusCode::from_u16(status)
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -121,6 +167,8 @@ impl Receiver {
             behaviour: Mutex::new(behaviour),
             received: Mutex::new(Vec::new()),
             arrived: Notify::new(),
+            sent: AtomicU64::new(0),
+            hung_up: AtomicU64::new(0),
         });
         let data = web::Data::new(inner.clone());
         let server = HttpServer::new(move || {
@@ -164,6 +212,28 @@ impl Receiver {
             }
             if tokio::time::timeout_at(deadline, arrived).await.is_err() {
                 return self.received();
+            }
+        }
+    }
+
+    /// Bytes of endless bodies handed to connections so far (what the client could have
+    /// read, give or take the sockets' buffers).
+    pub fn sent_bytes(&self) -> u64 {
+        self.inner.sent.load(Ordering::Acquire)
+    }
+
+    /// Waits until at least `count` endless bodies were dropped (their client hung up) or
+    /// `timeout` passed; answers how many were.
+    pub async fn wait_for_hang_ups(&self, count: u64, timeout: Duration) -> u64 {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let arrived = self.inner.arrived.notified();
+            let hung_up = self.inner.hung_up.load(Ordering::Acquire);
+            if hung_up >= count {
+                return hung_up;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return self.inner.hung_up.load(Ordering::Acquire);
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::auth::TokenSecret;
 use crate::http::{ApiError, Metrics};
-use callbacks::Deliveries;
+use callbacks::{Deliveries, Destinations};
 use chrono::{DateTime, Utc};
 use domain::account::Role;
 use domain::ids::{AccountId, ApiKeyId};
@@ -31,6 +31,8 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     deliveries: Option<Arc<dyn Deliveries>>,
     guesses: Arc<GuessLimiter>,
+    /// Where callback urls may point (set by the stack from its config).
+    pub(crate) callback_destinations: Destinations,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             deliveries: None,
             guesses: Arc::new(GuessLimiter::new(GuessLimits::default())),
+            callback_destinations: Destinations::default(),
         }
     }
 
@@ -72,6 +75,11 @@ impl AppState {
     /// The callback dispatcher, when it runs in this process.
     pub fn deliveries(&self) -> Option<&Arc<dyn Deliveries>> {
         self.deliveries.as_ref()
+    }
+
+    /// Where callback urls may point: checked when a channel's or the account's url is set.
+    pub fn callback_destinations(&self) -> &Destinations {
+        &self.callback_destinations
     }
 
     /// The same state reading time (token expiry) from `clock`.

@@ -9,8 +9,12 @@
 //! - [`sign`]: the HMAC-SHA256 signature of a body under the channel's secret, with a
 //!   timestamp, and the partner's verification recipe.
 //! - [`backoff`]: the retry schedule (exponential, capped, jittered).
+//! - [`destination`]: where callbacks may go (public addresses and the ranges an operator
+//!   allows), checked when a url is set and again before every attempt.
 //! - [`guard`]: the url checks made before every attempt.
-//! - [`client`]: one attempt over HTTP(S), bounded per host and in all.
+//! - [`client`]: one attempt over HTTP(S) to a checked address, bounded per account, per
+//!   destination address and in all, its answer read up to a cap, its failure told as a
+//!   class.
 //! - [`record`] and [`ledger`]: delivery state as events in the dispatcher's own event log,
 //!   and their fold.
 //! - [`Dispatcher`]: follows the main log, schedules, delivers, records, resumes after a
@@ -25,6 +29,7 @@ pub mod client;
 pub mod config;
 pub mod conversion;
 pub mod deliveries;
+pub mod destination;
 mod dispatcher;
 pub mod error;
 pub mod guard;
@@ -37,6 +42,7 @@ pub mod sign;
 pub use backoff::Backoff;
 pub use config::{ConfigError, DispatcherConfig};
 pub use deliveries::{Deliveries, DeliveryPage, ReplayError};
+pub use destination::{AllowList, Destinations};
 pub use dispatcher::Dispatcher;
 pub use error::CallbackError;
 pub use ledger::{DeliveryStatus, DeliveryView};

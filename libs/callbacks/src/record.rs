@@ -5,11 +5,13 @@
 //! - `delivery_scheduled`: a callback to send, with everything needed to send it (rendered
 //!   url, body, whether to sign) and its stable id; written in the same batch as the source
 //!   position past the redemption that made it, so a crash never loses nor doubles one.
-//! - `delivery_attempt_failed`: one attempt that got no 2xx (status or error), with its time.
+//! - `delivery_attempt_failed`: one attempt that got no 2xx (status, or the class of the
+//!   failure: `connection refused`, `timed out`, ...), with its time.
 //! - `delivery_delivered`: the attempt that got a 2xx. Final.
 //! - `delivery_timed_out`: the deadline passed without a 2xx. Final (`TIMEOUT_EXCEEDED`).
-//! - `delivery_refused`: the guards refuse its url (not http(s), the server's own listener).
-//!   Final, never sent.
+//! - `delivery_refused`: the guards refuse its url (not http(s), no allowed address, the
+//!   server's own listener). Final, never sent. Its reason is the class users see
+//!   (`destination not allowed`, `not an http or https url`); the details go to the logs.
 //! - `delivery_replay_requested`: a final delivery is to be sent again, with a new deadline.
 //! - `source_reached`: the dispatcher has scheduled everything of a main-log partition before
 //!   `next_offset`, with the newest writer epoch seen there.

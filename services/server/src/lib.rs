@@ -46,8 +46,14 @@
 //!   service, and the delivery routes answer 503.
 //! - `PROMO_SERVER_BIND`: for the `dispatcher` service, the API's address it never calls.
 //! - `PROMO_CALLBACK_DEADLINE_MS` (default 60000), `PROMO_CALLBACK_TIMEOUT_MS` (10000),
-//!   `PROMO_CALLBACK_PER_HOST` (8), `PROMO_CALLBACK_CONCURRENCY` (256): the dispatcher's retry
-//!   deadline, per-attempt timeout and attempts in flight per partner host and in all.
+//!   `PROMO_CALLBACK_PER_HOST` (8), `PROMO_CALLBACK_CONCURRENCY` (256),
+//!   `PROMO_CALLBACK_PER_ACCOUNT` (a quarter of the concurrency): the dispatcher's retry
+//!   deadline, per-attempt timeout and attempts in flight per destination address, in all
+//!   and per account.
+//! - `PROMO_CALLBACK_ALLOW`: CIDR ranges (comma-separated, e.g. `10.1.0.0/16`) callbacks may
+//!   reach although they are not public; by default only public addresses are called. Read
+//!   by the dispatcher and by the API (which refuses other internal urls when they are set),
+//!   so give the command service and the dispatcher the same value.
 //! - `RUST_LOG`: log filter (default `info`); logs go to stderr as text.
 //!
 //! API keys are 32 random bytes in hex; only their SHA-256 hash ([`api::hash_key`]) reaches

@@ -124,6 +124,7 @@ impl Settings {
             partitions: self.partitions,
             projectors,
             callbacks,
+            callback_destinations: self.dispatcher.destinations.clone(),
             background,
             guesses: api::GuessLimits::default(),
         }

@@ -9,7 +9,11 @@ use std::path::Path;
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_server");
-const ENV: &[(&str, &str)] = &[("PROMO_PARTITIONS", "2"), ("PROMO_WORKERS", "1")];
+const ENV: &[(&str, &str)] = &[
+    ("PROMO_PARTITIONS", "2"),
+    ("PROMO_WORKERS", "1"),
+    ("PROMO_CALLBACK_ALLOW", "127.0.0.0/8"),
+];
 
 async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Value {
     api.request(Method::POST, "/v1.0/pos/redemptions")

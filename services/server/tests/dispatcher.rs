@@ -32,6 +32,7 @@ async fn start(data: &Path) -> ServerProcess {
             ("PROMO_PARTITIONS", partitions.as_str()),
             ("PROMO_SERVER_BIND", "127.0.0.1:1"),
             ("PROMO_CALLBACK_DEADLINE_MS", "20000"),
+            ("PROMO_CALLBACK_ALLOW", "127.0.0.0/8"),
         ],
     )
     .await

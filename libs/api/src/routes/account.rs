@@ -1,9 +1,11 @@
 //! The account itself: `GET/PUT /v1.0/account` and `PUT /v1.0/account/callbacks/enable|disable`
 //! (Sparkfly's account resource: `{"account": {...}, "errors": {}}`). `PUT /account` takes
 //! `{"account": {"callbacks": {"credential_url": "..."}}}` and sets the account-level callback
-//! url (an http or https url; empty removes it). Admins only; answered from the account's live
-//! state, so a change is seen at once.
+//! url (an http or https url, not pointing at an internal address: see `callback_urls`; empty
+//! removes it). Admins only; answered from the account's live state, so a change is seen at
+//! once.
 
+use super::callback_urls::vet_callback_url;
 use super::common::write;
 use super::method_not_allowed;
 use crate::auth::Principal;
@@ -100,6 +102,8 @@ async fn update(
         .account
         .callbacks
         .and_then(|callbacks| callbacks.credential_url);
+    principal.require(&[Role::Admin])?;
+    vet_callback_url(&state, "Credential callback url", url.as_deref()).await?;
     let fields = AccountFields {
         credential_callback_url: url,
         ..AccountFields::default()

@@ -3,10 +3,14 @@
 //! `code_lifetime` beside Sparkfly's fields); reads come from the read model once it holds the
 //! caller's writes. Issuers (and admins) write, reporting reads.
 //!
+//! A `conversion_callback_url` that points at an internal address is refused (400, see
+//! `callback_urls`).
+//!
 //! `hmac_secret` (the key callbacks are signed with while `allow_hmac` is on) is shown to those
 //! who may write the channel, never to reporting; `"rotate_hmac_secret": true` in an update
 //! draws a new one.
 
+use super::callback_urls::vet_callback_url;
 use super::common::{page_body, read_guard, write, ListQuery, WRITE};
 use super::method_not_allowed;
 use crate::auth::Principal;
@@ -51,6 +55,20 @@ struct FieldsInput {
     code_lifetime: Option<u32>,
     #[serde(default)]
     rotate_hmac_secret: bool,
+}
+
+/// The field's name in errors, as the domain's url rule names it.
+const CALLBACK_URL: &str = "Conversion callback url";
+
+/// Checks the callback url of `input`, once the principal may write channels.
+async fn vet(
+    state: &AppState,
+    principal: &Principal,
+    input: &ChannelInput,
+) -> Result<(), ApiError> {
+    principal.require(WRITE)?;
+    let url = input.channel.conversion_callback_url.as_deref();
+    vet_callback_url(state, CALLBACK_URL, url).await
 }
 
 impl From<ChannelInput> for ChannelFields {
@@ -118,6 +136,7 @@ async fn create(
     request: HttpRequest,
     Body(input): Body<ChannelInput>,
 ) -> Result<HttpResponse, ApiError> {
+    vet(&state, &principal, &input).await?;
     let command = Command::CreateChannel {
         fields: input.into(),
     };
@@ -146,6 +165,7 @@ async fn update(
     id: web::Path<u64>,
     Body(input): Body<ChannelInput>,
 ) -> Result<HttpResponse, ApiError> {
+    vet(&state, &principal, &input).await?;
     let command = Command::UpdateChannel {
         channel_id: ChannelId(id.into_inner()),
         fields: input.into(),

@@ -15,9 +15,11 @@
 //! - `lists`: store lists and member lists, with their stores and members.
 //! - `items`: items and item sets.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, page bodies).
+//! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
 mod auth;
+mod callback_urls;
 mod channels;
 mod common;
 mod credentials;

@@ -20,7 +20,7 @@
 use crate::auth::TokenSecret;
 use crate::http::Metrics;
 use crate::state::AppState;
-use callbacks::{CallbackError, CallbackMetrics, Dispatcher, DispatcherConfig};
+use callbacks::{CallbackError, CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
 use engine::{
     partition_of, ActorConfig, EngineError, EngineMetrics, GuessLimiter, GuessLimits,
@@ -73,6 +73,9 @@ pub struct StackConfig {
     pub projectors: bool,
     /// The callback dispatcher's settings when this process runs it.
     pub callbacks: Option<DispatcherConfig>,
+    /// Where callback urls may point, checked by the API when one is set (the same policy
+    /// as the dispatcher's: `PROMO_CALLBACK_ALLOW`); public addresses only by default.
+    pub callback_destinations: Destinations,
     /// The runtime background work runs on (see the module docs); `None`: the caller's.
     pub background: Option<Handle>,
     /// The wrong-code allowances of the point of sale.
@@ -90,6 +93,7 @@ impl StackConfig {
             partitions,
             projectors: true,
             callbacks: None,
+            callback_destinations: Destinations::default(),
             background: None,
             guesses: GuessLimits::default(),
         }
@@ -111,6 +115,8 @@ pub struct Extras<L> {
     pub projectors: bool,
     /// The dispatcher's own log and settings, when it runs here.
     pub callbacks: Option<(L, DispatcherConfig)>,
+    /// Where callback urls may point, for the API's checks.
+    pub callback_destinations: Destinations,
     /// The runtime background work runs on; `None`: the caller's.
     pub background: Option<Handle>,
     /// The wrong-code allowances of the point of sale.
@@ -170,6 +176,7 @@ impl Stack {
         let extras = Extras {
             projectors: config.projectors,
             callbacks,
+            callback_destinations: config.callback_destinations.clone(),
             background: config.background.clone(),
             guesses: config.guesses,
         };
@@ -205,6 +212,7 @@ impl Stack {
         });
         let mut state =
             AppState::new(handles.clone(), store.clone(), secret, metrics).with_guesses(guesses);
+        state.callback_destinations = extras.callback_destinations;
         let dispatcher = match extras.callbacks {
             Some((own, config)) => {
                 let metrics = CallbackMetrics::register(state.metrics().registry())?;

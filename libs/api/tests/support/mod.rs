@@ -35,9 +35,16 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(None).await
 }
 
-/// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any.
+/// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any; the
+/// API checks callback urls against the dispatcher's destination policy.
 pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
-    spawn_app_configured(|config| config.callbacks = callbacks).await
+    spawn_app_configured(|config| {
+        if let Some(callbacks) = &callbacks {
+            config.callback_destinations = callbacks.destinations.clone();
+        }
+        config.callbacks = callbacks;
+    })
+    .await
 }
 
 /// Starts the whole stack on the configuration `configure` leaves.

@@ -100,6 +100,7 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
             .deliverer
             .send(Attempt {
                 delivery_id: &job.delivery_id,
+                account: job.account,
                 number: attempt + 1,
                 url: &job.url,
                 body: &job.body,
@@ -127,10 +128,14 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
                 .await;
                 return;
             }
-            Outcome::Refused(reason) => {
+            Outcome::Refused(refusal) => {
                 shared.metrics.refused.inc();
-                tracing::warn!(delivery = %job.delivery_id, %reason, "callback url refused");
-                record(part, DeliveryEvent::DeliveryRefused(ended(&job, &reason))).await;
+                tracing::warn!(delivery = %job.delivery_id, account = job.account.0, reason = %refusal, "callback url refused");
+                record(
+                    part,
+                    DeliveryEvent::DeliveryRefused(ended(&job, refusal.class())),
+                )
+                .await;
                 return;
             }
             Outcome::NoPermit => continue,

@@ -28,7 +28,6 @@ use crate::client::Deliverer;
 use crate::config::DispatcherConfig;
 use crate::deliveries::{BoxFuture, Deliveries, DeliveryPage, ReplayError};
 use crate::error::CallbackError;
-use crate::guard::Guard;
 use crate::ledger::{DeliveryStatus, DeliveryView, Ledger};
 use crate::metrics::CallbackMetrics;
 use crate::record::{DeliveryEvent, ReplayRequested};
@@ -160,12 +159,7 @@ impl Dispatcher {
                 own: own.partitions(),
             });
         }
-        let deliverer = Deliverer::new(
-            Guard::new(config.own_address),
-            config.request_timeout,
-            config.per_host,
-            config.concurrency,
-        )?;
+        let deliverer = Deliverer::new(&config)?;
         let (stop, stopped) = watch::channel(false);
         let (stop_writers, writers_stopped) = watch::channel(false);
         let mut parts = Vec::new();

@@ -3,7 +3,7 @@
 //! (`callbacks.db`) in the same folder.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use callbacks::{Backoff, CallbackMetrics, Dispatcher, DispatcherConfig};
+use callbacks::{Backoff, CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
 use discount::{Basket, BasketLine};
 use domain::account::AccountFields;
 use domain::catalog::{MemberFields, MerchantFields, StoreFields};
@@ -43,9 +43,16 @@ pub struct Shop {
     pub secret: Option<String>,
 }
 
-/// A dispatcher config with a short deadline and fast retries.
+/// Callbacks allowed to local receivers (127.0.0.0/8), names resolved by the system.
+pub fn loopback_allowed() -> Destinations {
+    Destinations::new("127.0.0.0/8".parse().unwrap())
+}
+
+/// A dispatcher config with a short deadline and fast retries, allowed to call local
+/// receivers.
 pub fn fast_config() -> DispatcherConfig {
     DispatcherConfig {
+        destinations: loopback_allowed(),
         deadline: Duration::from_secs(5),
         request_timeout: Duration::from_millis(500),
         backoff: Backoff {

@@ -1,19 +1,25 @@
 //! Callbacks over the API: the account's callback settings (`/v1.0/account`,
 //! `/v1.0/account/callbacks/enable|disable`), callback urls refused unless http(s), the
 //! channel's secret shown to writers only, and a channel's deliveries listed and replayed,
-//! with a real local receiver and the dispatcher in the stack.
+//! with a real local receiver and the dispatcher in the stack. Where callbacks may go is in
+//! `destinations`; what bounds a partner's answer and a tenant's share is in `limits`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../support/mod.rs"]
 mod support;
 
+mod destinations;
+mod limits;
+
 use benches::load::{Api, Behaviour, PosFixture, Receiver};
-use callbacks::DispatcherConfig;
+use callbacks::{Destinations, DispatcherConfig};
 use domain::account::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::{read, spawn_app, spawn_app_with, TestApp};
 
+/// `method` on `path` with the token and an optional JSON body; the status and JSON answer.
 async fn send(
     app: &TestApp,
     token: &str,
@@ -29,6 +35,69 @@ async fn send(
         request = request.json(&body);
     }
     read(request.send().await.unwrap()).await
+}
+
+/// The policy of a stack whose partners are local receivers: 127.0.0.0/8 allowed.
+fn local_partners() -> Destinations {
+    Destinations::new("127.0.0.0/8".parse().unwrap())
+}
+
+/// Points `channel`'s callbacks at `url`; the status and answer.
+async fn point_channel(app: &TestApp, token: &str, channel: u64, url: &str) -> (u16, Value) {
+    let body = json!({"channel": {"conversion_callback_url": url}});
+    let path = format!("/v1.0/channels/{channel}");
+    send(app, token, Method::PUT, &path, Some(body)).await
+}
+
+/// Account `id`'s token, API client and a fixture of `codes` credentials whose channel calls
+/// `url`.
+async fn shop(app: &TestApp, id: u64, codes: usize, url: &str) -> (String, Api, PosFixture) {
+    let token = app.login(id).await;
+    let api = Api::new(&app.address, &token).unwrap();
+    let fixture = PosFixture::create(&api, codes, 4, json!({})).await.unwrap();
+    let (status, body) = point_channel(app, &token, fixture.channel_id, url).await;
+    assert_eq!(status, 200, "{body}");
+    (token, api, fixture)
+}
+
+/// Redeems code `index` of `fixture`; the redemption.
+async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Value {
+    let (status, body) = read(
+        api.request(Method::POST, "/v1.0/pos/redemptions")
+            .header("Idempotency-Key", format!("txn-{index}"))
+            .json(&fixture.redeem_body(&fixture.codes[index]))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+/// The newest delivery of `channel` once `done` holds for it (at most `within`).
+async fn newest_delivery(
+    app: &TestApp,
+    token: &str,
+    channel: u64,
+    within: Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let path = format!("/v1.0/channels/{channel}/deliveries");
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let (status, listed) = send(app, token, Method::GET, &path, None).await;
+        assert_eq!(status, 200, "{listed}");
+        let newest = &listed["deliveries"][0]["delivery"];
+        if done(newest) {
+            return newest.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no such delivery in time: {listed}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
@@ -189,43 +258,21 @@ async fn a_channels_deliveries_are_listed_and_replayed() {
     let app = spawn_app_with(Some(DispatcherConfig {
         deadline: Duration::from_millis(400),
         request_timeout: Duration::from_millis(200),
+        destinations: local_partners(),
         ..DispatcherConfig::default()
     }))
     .await;
-    let token = app.login(1).await;
-    let api = Api::new(&app.address, &token).unwrap();
-    let fixture = PosFixture::create(&api, 1, 2, json!({})).await.unwrap();
+    let url = format!("{}/cb/%{{credential_id}}", receiver.base);
+    let (token, api, fixture) = shop(&app, 1, 1, &url).await;
     let channel = fixture.channel_id;
-    let url = json!({"channel": {"conversion_callback_url": format!("{}/cb/%{{credential_id}}", receiver.base)}});
-    let (status, _) = send(
-        &app,
-        &token,
-        Method::PUT,
-        &format!("/v1.0/channels/{channel}"),
-        Some(url),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let (status, redeemed) = read(
-        api.request(Method::POST, "/v1.0/pos/redemptions")
-            .header("Idempotency-Key", "txn-1")
-            .json(&fixture.redeem_body(&fixture.codes[0]))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{redeemed}");
+    let redeemed = redeem(&api, &fixture, 0).await;
 
+    newest_delivery(&app, &token, channel, Duration::from_secs(4), |delivery| {
+        delivery["status"] == "timed_out"
+    })
+    .await;
     let path = format!("/v1.0/channels/{channel}/deliveries.json");
-    let mut listed = Value::Null;
-    for _ in 0..200 {
-        listed = send(&app, &token, Method::GET, &path, None).await.1;
-        if listed["deliveries"][0]["delivery"]["status"] == "timed_out" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let (_, listed) = send(&app, &token, Method::GET, &path, None).await;
     assert_eq!(listed["total_entries"], 1, "{listed}");
     assert_eq!(listed["page"], 1);
     let delivery = &listed["deliveries"][0]["delivery"];
