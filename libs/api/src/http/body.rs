@@ -164,6 +164,61 @@ mod tests {
         }
     }
 
+    /// How deep `value` nests.
+    fn depth(value: &Value) -> usize {
+        match value {
+            Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            Value::Object(fields) => 1 + fields.values().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    fn text(value: &Value) -> Vec<String> {
+        match value {
+            Value::String(text) => vec![text.clone()],
+            Value::Array(items) => items.iter().flat_map(text).collect(),
+            Value::Object(fields) => fields
+                .iter()
+                .flat_map(|(name, item)| std::iter::once(name.clone()).chain(text(item)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, both parsers answer without panicking, and what they accept
+        /// nests at most MAX_DEPTH levels and holds no forbidden control character.
+        #[test]
+        fn any_body_is_refused_or_within_the_rule(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"[]{}\":,=&%0a\\u".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..400,
+            ),
+            form in proptest::bool::ANY,
+        ) {
+            let format = if form { Format::Form } else { Format::Json };
+            if let Ok(value) = parse::<Value>(format, &body) {
+                proptest::prop_assert!(depth(&value) <= crate::http::limits::MAX_DEPTH);
+                proptest::prop_assert!(!text(&value).iter().any(|text| crate::http::limits::has_control(text)));
+            }
+        }
+
+        /// Deep nesting built on purpose, in both formats, is refused past MAX_DEPTH and
+        /// read below it.
+        #[test]
+        fn nesting_is_read_up_to_the_limit_and_refused_past_it(levels in 1usize..40) {
+            let json = format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+            let form = format!("x{}=1", "[a]".repeat(levels - 1));
+            let json_ok = parse::<Value>(Format::Json, json.as_bytes()).is_ok();
+            let form_ok = parse::<Value>(Format::Form, form.as_bytes()).is_ok();
+            proptest::prop_assert_eq!(json_ok, levels <= crate::http::limits::MAX_DEPTH);
+            proptest::prop_assert_eq!(form_ok, levels <= crate::http::limits::MAX_DEPTH);
+        }
+    }
+
     #[test]
     fn json_errors_do_not_echo_the_input() {
         let parsed: Result<Value, _> = parse(Format::Json, b"{\"secret-looking\": nope}");
