@@ -7,12 +7,14 @@
 //!   string; `form`: bracketed form keys, shared by both; `limits`: the one rule every input
 //!   passes (size, nesting, control characters).
 //! - `metrics`: [`Metrics`], the Prometheus registry.
+//! - `idempotency`: [`IdempotencyKey`], the `Idempotency-Key` header of a write.
 //! - `answer`: [`One`] and [`Paged`], the Sparkfly envelopes of answers.
 
 pub mod answer;
 mod body;
 mod error;
 pub mod form;
+mod idempotency;
 pub mod limits;
 mod metrics;
 mod observe;
@@ -22,10 +24,9 @@ mod suffix;
 pub use answer::{Named, One, Paged};
 pub use body::Body;
 pub use error::ApiError;
+pub use idempotency::{IdempotencyKey, IDEMPOTENCY_KEY, MAX_KEY_LEN};
 pub use metrics::Metrics;
 pub use query::{parse_query, Query};
 
-/// The header a client names a write's idempotency key in.
-pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub use observe::{observe, RequestId, REQUEST_ID};
 pub use suffix::strip_json_suffix;

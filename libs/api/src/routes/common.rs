@@ -2,7 +2,7 @@
 //! optional `Idempotency-Key`), the read guard, and the Sparkfly page body.
 
 use crate::auth::Principal;
-use crate::http::{ApiError, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, IdempotencyKey, RequestId};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse};
 use domain::account::Role;
@@ -39,16 +39,7 @@ pub(super) async fn write(
     command: Command,
 ) -> Result<Vec<Event>, ApiError> {
     principal.require(WRITE)?;
-    let key = request
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .map(|value| {
-            value
-                .to_str()
-                .map(str::to_owned)
-                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))
-        })
-        .transpose()?;
+    let IdempotencyKey(key) = IdempotencyKey::of(request)?;
     state
         .execute(principal.account_id, command, key, RequestId::of(request))
         .await

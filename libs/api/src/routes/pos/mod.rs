@@ -13,7 +13,7 @@ mod wire;
 
 use super::common::ListQuery;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, One, Paged, Query, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, IdempotencyKey, One, Paged, Query, RequestId};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -123,29 +123,6 @@ impl Action {
     }
 }
 
-fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
-    request
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .map(|value| {
-            value
-                .to_str()
-                .map(str::to_owned)
-                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))
-        })
-        .transpose()
-}
-
-fn required_key(request: &HttpRequest) -> Result<String, ApiError> {
-    idempotency_key(request)?
-        .filter(|key| !key.trim().is_empty())
-        .ok_or_else(|| {
-            ApiError::BadRequest(
-                "Idempotency-Key header (the terminal's transaction id) is required".into(),
-            )
-        })
-}
-
 /// Who presents the codes of a request: the key behind the token and the store it names;
 /// neither is a header the caller could vary to get a fresh allowance.
 fn presenter(principal: &Principal, request: &PosRequest) -> Presenter {
@@ -236,7 +213,7 @@ async fn record(
     reserved: bool,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(POS)?;
-    let key = required_key(request)?;
+    let key = IdempotencyKey::of(request)?.required()?;
     let events = state
         .present(
             principal.account_id,
@@ -257,7 +234,7 @@ async fn act(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(POS)?;
     let (id, action) = path.into_inner();
-    let key = idempotency_key(&request)?;
+    let IdempotencyKey(key) = IdempotencyKey::of(&request)?;
     let redemption_id = RedemptionId(id);
     state
         .execute(
