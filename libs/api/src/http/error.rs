@@ -2,10 +2,12 @@
 //! `{"error": "..."}` here and nowhere else. Internal failures answer an opaque 500 and log
 //! their cause.
 
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use domain::{DomainError, ErrorKind};
 use serde_json::json;
+use std::time::Duration;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,15 @@ pub enum ApiError {
     /// A conflict outside the domain (a replay of a delivery still pending).
     #[error("{0}")]
     Conflict(String),
+    /// The caller spent its allowance of attempts; it may try again after `retry_after`
+    /// (answered in whole seconds, at least 1, in `Retry-After`).
+    #[error("{message}; retry after {} seconds", retry_seconds(*retry_after))]
+    TooManyRequests {
+        /// What was attempted too often.
+        message: &'static str,
+        /// How long until the next attempt is allowed.
+        retry_after: Duration,
+    },
     /// The part of the service this route needs does not run in this process.
     #[error("{0}")]
     Unavailable(&'static str),
@@ -80,6 +91,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Domain(DomainError::Taken { .. }) => StatusCode::BAD_REQUEST,
             Self::Domain(error) => match error.kind() {
                 ErrorKind::Invalid => StatusCode::BAD_REQUEST,
@@ -97,8 +109,17 @@ impl ResponseError for ApiError {
             Self::LogUnavailable(cause) => tracing::warn!(cause = %cause, "request refused"),
             _ => {}
         }
-        HttpResponse::build(self.status_code()).json(json!({ "error": self.to_string() }))
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::TooManyRequests { retry_after, .. } = self {
+            response.insert_header((RETRY_AFTER, retry_seconds(*retry_after).to_string()));
+        }
+        response.json(json!({ "error": self.to_string() }))
     }
+}
+
+/// `wait` in whole seconds, rounded up, at least 1.
+fn retry_seconds(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 #[cfg(test)]
@@ -125,6 +146,28 @@ mod tests {
         let (status, text) = body(ApiError::log_unavailable("partition 3 fenced")).await;
         assert_eq!(status, 503);
         assert_eq!(text, r#"{"error":"Service unavailable, retry later"}"#);
+    }
+
+    #[actix_web::test]
+    async fn too_many_attempts_answer_429_with_retry_after_in_whole_seconds() {
+        let error = ApiError::TooManyRequests {
+            message: "Too many attempts",
+            retry_after: Duration::from_millis(5_200),
+        };
+        let response = error.error_response();
+        assert_eq!(response.status().as_u16(), 429);
+        assert_eq!(
+            response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("6")
+        );
+        let bytes = to_bytes(response.into_body()).await.unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&bytes),
+            r#"{"error":"Too many attempts; retry after 6 seconds"}"#
+        );
     }
 
     #[actix_web::test]

@@ -37,13 +37,29 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any.
 pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
+    spawn(callbacks, None).await
+}
+
+/// Starts the whole stack with the API reading the time (token expiry, key grace periods)
+/// from `clock`.
+pub async fn spawn_app_with_clock(clock: std::sync::Arc<dyn engine::Clock>) -> TestApp {
+    spawn(None, Some(clock)).await
+}
+
+async fn spawn(
+    callbacks: Option<callbacks::DispatcherConfig>,
+    clock: Option<std::sync::Arc<dyn engine::Clock>>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;
     config.callbacks = callbacks;
     let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
         .await
         .unwrap();
-    let state = stack.state().clone();
+    let state = match clock {
+        Some(clock) => stack.state().clone().with_clock(clock),
+        None => stack.state().clone(),
+    };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = api::serve(listener, state.clone(), 1).unwrap();
