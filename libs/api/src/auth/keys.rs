@@ -34,6 +34,17 @@ pub enum KeyStatus {
     Revoked,
 }
 
+impl KeyStatus {
+    /// The status as the API writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Rotated => "rotated",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
 /// An API key as its account's admins see it: never its secret nor the secret's hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyView {
