@@ -34,13 +34,7 @@ async fn auth_from(
     identity: &str,
     key: &str,
 ) -> (u16, Option<String>, Value) {
-    let response = client
-        .get(app.url("/auth"))
-        .header("X-Auth-Identity", identity)
-        .header("X-Auth-Key", key)
-        .send()
-        .await
-        .unwrap();
+    let response = app.auth_from(client, identity, key).await;
     let token = response
         .headers()
         .get("x-auth-token")

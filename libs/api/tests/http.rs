@@ -21,14 +21,7 @@ async fn auth_trades_identity_and_key_for_a_token() {
     assert_eq!(app.get(&token, "/v1.0/members").await.status(), 200);
 
     for (identity, key) in [("app", "wrong"), ("nobody", "s3cret")] {
-        let response = app
-            .client
-            .get(app.url("/auth"))
-            .header("X-Auth-Identity", identity)
-            .header("X-Auth-Key", key)
-            .send()
-            .await
-            .unwrap();
+        let response = app.auth_from(&app.client, identity, key).await;
         let (status, body) = read(response).await;
         assert_eq!(status, 401);
         assert!(body["error"].is_string());

@@ -143,16 +143,25 @@ impl TestApp {
         self.state.read_barrier(account).await.unwrap();
     }
 
-    /// `GET /auth` with the credentials; answers the token.
-    pub async fn token(&self, identity: &str, key: &str) -> String {
-        let response = self
-            .client
+    /// `GET /auth` with the credentials, sent by `client`.
+    pub async fn auth_from(
+        &self,
+        client: &reqwest::Client,
+        identity: &str,
+        key: &str,
+    ) -> reqwest::Response {
+        client
             .get(self.url("/auth"))
             .header("X-Auth-Identity", identity)
             .header("X-Auth-Key", key)
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// `GET /auth` with the credentials; answers the token.
+    pub async fn token(&self, identity: &str, key: &str) -> String {
+        let response = self.auth_from(&self.client, identity, key).await;
         assert_eq!(response.status(), 204);
         response.headers()["x-auth-token"]
             .to_str()
