@@ -45,7 +45,8 @@ async fn accepting_key(
 }
 
 /// A key not found at once is looked for again once the read model has caught up with the
-/// log, so a key issued just before is accepted.
+/// log, so a key issued just before is accepted; a key found is checked against the keys the
+/// partition's actor published, so one revoked just before is not.
 async fn authenticate(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -76,13 +77,18 @@ async fn authenticate(
                 .ok_or(ApiError::Unauthorized(BAD_CREDENTIALS))?
         }
     };
-    let token = state.secret().sign(Token {
+    let token = Token {
         account_id: key.account_id,
         key_id: key.id,
         expires_at: now + TOKEN_LIFETIME,
         binding: KeyBinding::of(&key_hash),
-    });
+    };
+    // The read model may not show a revocation or rotation yet: the token is answered only
+    // when the key as its actor published it accepts it, as every request will check.
+    if state.api_key_roles(&token, now).await?.is_none() {
+        return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+    }
     Ok(HttpResponse::NoContent()
-        .insert_header(("X-Auth-Token", token))
+        .insert_header(("X-Auth-Token", state.secret().sign(token)))
         .finish())
 }
