@@ -24,8 +24,12 @@
 //! - `DELETE` answers 200 with an empty body.
 //! - Read-your-writes: a read first waits (bounded) until the read model holds every record
 //!   its account's partition had when the read started, so it holds the caller's writes.
-//! - Tokens are `account.key_id.expires_at.hmac`, not Sparkfly's 64 hex characters; they
-//!   stop working when their key is revoked.
+//! - Tokens are `account.key_id.expires_at.binding.hmac`, not Sparkfly's 64 hex characters;
+//!   they stop working when their key is revoked, or when the secret that obtained them is
+//!   rotated away and the rotation's grace period ends; none lasts more than 24 hours.
+//! - `GET /auth` attempts are limited per identity and per client address (429 with
+//!   `Retry-After` past the allowance).
+//! - API keys are managed by the account's admins under `/v1.0/api_keys`.
 
 pub mod auth;
 pub mod http;
@@ -40,5 +44,7 @@ pub use engine::{Allowance, GuessLimits};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
-pub use stack::{callbacks_log, open_read_store, Extras, Stack, StackConfig, StackError};
+pub use stack::{
+    callbacks_log, open_read_store, pair_stores, Extras, Stack, StackConfig, StackError,
+};
 pub use state::AppState;

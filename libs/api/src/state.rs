@@ -1,12 +1,12 @@
 //! [`AppState`]: the handles every request works through, and how writes and reads reach
 //! the right partition.
 
-use crate::auth::TokenSecret;
+use crate::auth::{AuthLimits, Token, TokenSecret};
 use crate::http::{ApiError, Metrics};
 use callbacks::{Deliveries, Destinations};
 use chrono::{DateTime, Utc};
 use domain::account::Role;
-use domain::ids::{AccountId, ApiKeyId};
+use domain::ids::AccountId;
 use domain::redemption::{Plan, PosRequest};
 use domain::{Command, Event};
 use engine::guessing::is_wrong_code;
@@ -33,6 +33,7 @@ pub struct AppState {
     guesses: Arc<GuessLimiter>,
     /// Where callback urls may point (set by the stack from its config).
     pub(crate) callback_destinations: Destinations,
+    auth_limits: Arc<AuthLimits>,
 }
 
 impl AppState {
@@ -54,6 +55,7 @@ impl AppState {
             deliveries: None,
             guesses: Arc::new(GuessLimiter::new(GuessLimits::default())),
             callback_destinations: Destinations::default(),
+            auth_limits: Arc::default(),
         }
     }
 
@@ -113,6 +115,11 @@ impl AppState {
         &self.metrics
     }
 
+    /// The `GET /auth` attempt budgets of this server.
+    pub fn auth_limits(&self) -> &AuthLimits {
+        &self.auth_limits
+    }
+
     fn partition(&self, account: AccountId) -> Result<(u32, &PartitionHandle), ApiError> {
         let count = u32::try_from(self.partitions.len())
             .map_err(|_| ApiError::internal("too many partitions"))?;
@@ -124,28 +131,29 @@ impl AppState {
         Ok((partition, handle))
     }
 
-    /// The roles of API key `key_id` of `account` when it exists and is not revoked at `now`.
-    /// Read from the keys its partition's actor published after its last durable batch (a map
-    /// lookup); from the read model while that actor does not serve (fenced by a newer
-    /// writer, whose changes only the read model shows).
+    /// The roles of the API key `token` names when it still accepts the secret that obtained
+    /// the token at `now` ([`Token::accepted_by`]). Read from the keys its partition's actor
+    /// published after its last durable batch (a map lookup); from the read model while that
+    /// actor does not serve (fenced by a newer writer, whose changes only the read model
+    /// shows).
     pub async fn api_key_roles(
         &self,
-        account: AccountId,
-        key_id: ApiKeyId,
+        token: &Token,
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<Role>>, ApiError> {
+        let (account, key_id) = (token.account_id, token.key_id);
         let (_, handle) = self.partition(account)?;
         if handle.is_serving() {
             return Ok(handle
                 .api_key(account, key_id)
-                .filter(|key| !key.is_revoked(now))
+                .filter(|key| token.accepted_by(key.as_ref(), now))
                 .map(|key| key.roles.clone()));
         }
         Ok(self
             .store
             .api_key(account, key_id)
             .await?
-            .filter(|key| !key.is_revoked(now))
+            .filter(|key| token.accepted_by(key, now))
             .map(|key| key.roles))
     }
 

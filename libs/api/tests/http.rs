@@ -4,10 +4,11 @@
 
 mod support;
 
-use api::auth::Token;
+use api::auth::{KeyBinding, Token};
+use api::hash_key;
 use chrono::Duration;
 use domain::account::Role;
-use domain::ids::{AccountId, ApiKeyId};
+use domain::ids::AccountId;
 use domain::Command;
 use serde_json::json;
 use support::{read, spawn_app};
@@ -20,14 +21,7 @@ async fn auth_trades_identity_and_key_for_a_token() {
     assert_eq!(app.get(&token, "/v1.0/members").await.status(), 200);
 
     for (identity, key) in [("app", "wrong"), ("nobody", "s3cret")] {
-        let response = app
-            .client
-            .get(app.url("/auth"))
-            .header("X-Auth-Identity", identity)
-            .header("X-Auth-Key", key)
-            .send()
-            .await
-            .unwrap();
+        let response = app.auth_from(&app.client, identity, key).await;
         let (status, body) = read(response).await;
         assert_eq!(status, 401);
         assert!(body["error"].is_string());
@@ -63,12 +57,32 @@ async fn requests_without_a_valid_token_are_refused() {
         assert!(body["error"].is_string());
     }
 
-    let expired = app.state.secret().sign(Token {
-        account_id: AccountId(1),
-        key_id: ApiKeyId(2),
-        expires_at: app.state.now() - Duration::seconds(1),
-    });
+    let key_id = app
+        .state
+        .store()
+        .api_keys_by_identity("account-1")
+        .await
+        .unwrap()[0]
+        .id;
+    let signed = |expires_at| {
+        app.state.secret().sign(Token {
+            account_id: AccountId(1),
+            key_id,
+            expires_at,
+            binding: KeyBinding::of(&hash_key("key-1")),
+        })
+    };
+    let now = app.state.now();
+    let fresh = signed(now + Duration::hours(1));
+    assert_eq!(app.get(&fresh, "/v1.0/members").await.status(), 200);
+    let expired = signed(now - Duration::seconds(1));
     assert_eq!(app.get(&expired, "/v1.0/members").await.status(), 401);
+    let two_days = signed(now + Duration::hours(48));
+    assert_eq!(
+        app.get(&two_days, "/v1.0/members").await.status(),
+        401,
+        "no token lasts more than 24 hours, even one signed with the right secret"
+    );
     app.stop().await;
 }
 

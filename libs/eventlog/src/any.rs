@@ -39,6 +39,17 @@ impl AnyLog {
             LogUrl::Kafka { brokers, topic } => open_kafka(brokers, topic, partitions).await,
         }
     }
+
+    /// What names this log, for the stores filled from it to record and check
+    /// (`store_pairing`): a SQLite log's random id ([`SqliteLog::log_id`]), or `kafka:` and the
+    /// topic (a topic deleted and created again under the same name keeps its name).
+    pub fn log_id(&self) -> String {
+        match self {
+            Self::Sqlite(log) => log.log_id(),
+            #[cfg(feature = "kafka")]
+            Self::Kafka(log) => format!("kafka:{}", log.config().topic),
+        }
+    }
 }
 
 #[cfg(feature = "kafka")]

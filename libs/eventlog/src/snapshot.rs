@@ -52,4 +52,10 @@ pub trait SnapshotStore: Send + Sync + 'static {
 
     /// The offsets of the snapshots stored for `partition` (any format), newest first.
     fn offsets(&self, partition: u32) -> BoxFuture<'_, Result<Vec<u64>, LogError>>;
+
+    /// The id of the event log this store's snapshots are taken from: `log_id` is recorded
+    /// when the store names none yet (a new store, or one written before stores were paired)
+    /// and the id it names is answered. Another id than `log_id` means the store belongs to
+    /// another log, and its snapshots must not be loaded.
+    fn pair<'a>(&'a self, log_id: &'a str) -> BoxFuture<'a, Result<String, LogError>>;
 }

@@ -134,6 +134,25 @@ async fn snapshots_survive_reopening<B: Backend>() {
     assert_eq!(reopened.latest(2, 1).await.unwrap(), Some(big));
 }
 
+async fn a_store_is_paired_with_the_first_log_it_is_given<B: Backend>() {
+    let backend = B::fresh().await;
+    let store = backend.open().await;
+    assert_eq!(
+        store.pair("sqlite:00000000000000aa").await.unwrap(),
+        "sqlite:00000000000000aa"
+    );
+    assert_eq!(
+        store.pair("sqlite:00000000000000bb").await.unwrap(),
+        "sqlite:00000000000000aa"
+    );
+    drop(store);
+    let reopened = backend.open().await;
+    assert_eq!(
+        reopened.pair("kafka:other").await.unwrap(),
+        "sqlite:00000000000000aa"
+    );
+}
+
 /// Runs each contract test against every backend: `sqlite::name` and `postgres::name`.
 macro_rules! per_backend {
     ($($name:ident),* $(,)?) => {
@@ -165,4 +184,5 @@ per_backend!(
     partitions_are_independent,
     the_same_offset_is_replaced,
     snapshots_survive_reopening,
+    a_store_is_paired_with_the_first_log_it_is_given,
 );

@@ -69,6 +69,18 @@ async fn everything_survives_reopening() {
 }
 
 #[tokio::test]
+async fn a_log_keeps_its_id_and_a_new_file_gets_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    let id = SqliteLog::open(&path, 2).await.unwrap().log_id();
+    assert!(id.starts_with("sqlite:"), "{id}");
+    assert_eq!(SqliteLog::open(&path, 2).await.unwrap().log_id(), id);
+    let other = tempfile::tempdir().unwrap();
+    let other = SqliteLog::open(log_path(&other), 2).await.unwrap();
+    assert_ne!(other.log_id(), id);
+}
+
+#[tokio::test]
 async fn reopening_with_another_partition_count_fails() {
     let dir = tempfile::tempdir().unwrap();
     let path = log_path(&dir);

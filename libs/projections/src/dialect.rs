@@ -233,6 +233,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../../migrations/sqlite/0004_offset_epochs.sql"),
     ),
+    (
+        5,
+        include_str!("../../../migrations/sqlite/0005_store_pairing.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -251,5 +255,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         4,
         include_str!("../../../migrations/postgres/0004_offset_epochs.sql"),
+    ),
+    (
+        5,
+        include_str!("../../../migrations/postgres/0005_store_pairing.sql"),
     ),
 ];

@@ -6,8 +6,9 @@
 //!   keyed by `(account_id, id)`, and the [`Position`] of each partition (next offset and
 //!   writer epoch), written in the same transaction as the rows ([`ReadStore::apply_batch`]).
 //!   Lists and lookups read it; [`ReadStore::wait_until`] lets a client that just wrote wait
-//!   for its own write. One query text serves both databases (sqlx's `Any` driver); what
-//!   differs is in the `dialect` module, and the schema in `migrations/<database>/`.
+//!   for its own write; [`ReadStore::pair`] records the event log it is filled from. One
+//!   query text serves both databases (sqlx's `Any` driver); what differs is in the
+//!   `dialect` module, and the schema in `migrations/<database>/`.
 //! - [`Projector`]: the loop that follows one partition of an [`eventlog::EventLog`] and
 //!   applies what it reads, batch by batch: the hot rows of a batch are loaded in bulk, changed
 //!   in memory and written back with multi-row upserts (`apply::cache`); [`ProjectorGroup`],

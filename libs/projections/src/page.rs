@@ -60,6 +60,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The page `request` asks for of `rows`, the whole list held in memory (small lists read
+    /// from live state rather than from a table).
+    pub fn of_all(request: PageRequest, rows: Vec<T>) -> Self {
+        let total = u64::try_from(rows.len()).unwrap_or(u64::MAX);
+        let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(request.limit()).unwrap_or(usize::MAX);
+        let items = rows.into_iter().skip(skip).take(take).collect();
+        Self::new(request, total, items)
+    }
+
     pub(crate) fn new(request: PageRequest, total_entries: u64, items: Vec<T>) -> Self {
         Self {
             page: request.page,
@@ -94,5 +104,14 @@ mod tests {
             Page::<u8>::new(PageRequest::default(), 0, vec![]).total_pages,
             0
         );
+    }
+
+    #[test]
+    fn a_list_in_memory_is_paged_like_a_table() {
+        let page = Page::of_all(PageRequest::new(Some(2), Some(2)), vec![1, 2, 3, 4, 5]);
+        assert_eq!((page.total_entries, page.total_pages), (5, 3));
+        assert_eq!(page.items, [3, 4]);
+        let past = Page::of_all(PageRequest::new(Some(9), Some(2)), vec![1, 2, 3]);
+        assert!(past.items.is_empty());
     }
 }

@@ -1,6 +1,6 @@
 //! The read database: opening it (SQLite or Postgres, by URL), the position of each
 //! partition's projection (next offset and writer epoch), waiting for an offset to be
-//! projected, and rebuilding from zero.
+//! projected, rebuilding from zero, and the event log it is paired with.
 
 use crate::dialect::{self, Backend, WriteLock};
 use crate::error::{int, uint, ProjectionError};
@@ -138,7 +138,26 @@ impl ReadStore {
         }
     }
 
-    /// Empties every table and forgets every offset: projecting again starts from offset 0.
+    /// The id of the event log this database is filled from: `log_id` is recorded when it
+    /// names none yet (a new database, one from before pairing, or one just emptied by
+    /// [`ReadStore::rebuild`]), and the id it names is answered. Another id than `log_id`
+    /// means its rows were projected from another log.
+    pub async fn pair(&self, log_id: &str) -> Result<String, ProjectionError> {
+        sqlx::query(
+            "INSERT INTO store_pairing (id, log_id) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(log_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT log_id FROM store_pairing WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Empties every table, forgets every offset and the log it was paired with: projecting
+    /// again starts from offset 0, into a database paired with the log projected.
     pub async fn rebuild(&self) -> Result<(), ProjectionError> {
         let mut tx = self
             .backend
@@ -162,6 +181,7 @@ impl ReadStore {
             "DELETE FROM item_sets",
             "DELETE FROM item_set_items",
             "DELETE FROM projection_offsets",
+            "DELETE FROM store_pairing",
         ] {
             sqlx::query(statement).execute(&mut *tx).await?;
         }

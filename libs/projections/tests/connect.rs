@@ -45,3 +45,23 @@ async fn an_unknown_scheme_is_refused() {
         Ok(_) => panic!("a mysql URL was accepted"),
     }
 }
+
+#[tokio::test]
+async fn a_store_is_paired_with_the_first_log_until_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("read.db");
+    let store = ReadStore::open(&path).await.unwrap();
+    assert_eq!(store.pair("sqlite:log-a").await.unwrap(), "sqlite:log-a");
+    assert_eq!(store.pair("sqlite:log-b").await.unwrap(), "sqlite:log-a");
+    store.close().await;
+    let reopened = ReadStore::open(&path).await.unwrap();
+    assert_eq!(reopened.pair("sqlite:log-b").await.unwrap(), "sqlite:log-a");
+    reopened.rebuild().await.unwrap();
+    assert_eq!(reopened.pair("sqlite:log-b").await.unwrap(), "sqlite:log-b");
+
+    let database = TestDatabase::create().await;
+    let store = ReadStore::connect(&database.url).await.unwrap();
+    assert_eq!(store.pair("kafka:a").await.unwrap(), "kafka:a");
+    assert_eq!(store.pair("kafka:b").await.unwrap(), "kafka:a");
+    store.close().await;
+}

@@ -4,12 +4,13 @@
 
 use crate::background::Background;
 use crate::credentials::Credentials;
-use crate::secret;
 use crate::settings::Settings;
+use crate::{files, secret};
 use anyhow::{bail, Context as _};
 use api::{Stack, TokenSecret};
 use callbacks::DispatcherConfig;
 use domain::ids::AccountId;
+use futures_util::future::BoxFuture;
 use std::fs::File;
 use std::io::Write;
 use std::net::TcpListener;
@@ -43,7 +44,8 @@ impl Application {
     /// Binds the listener, opens the backends, starts the actors (and the projectors for
     /// [`Role::AllInOne`], and the callback dispatcher unless `PROMO_CALLBACKS=off`, told never
     /// to call this listener), and creates account 1 with its first key when the log holds no
-    /// account 1 (printing the credentials once).
+    /// account 1 (printing the credentials once, and keeping them in
+    /// `<data>/admin_credentials`, mode 0600).
     pub async fn build(settings: Settings, role: Role) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
@@ -66,6 +68,7 @@ impl Application {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
             print_once(&credentials)?;
+            credentials.save(&settings.data_dir)?;
         }
         let server = api::serve(listener, stack.state().clone(), settings.workers)?;
         tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, ?role, "serving");
@@ -104,17 +107,32 @@ impl Application {
 /// Creates an account named `name` with an admin key (the services must be stopped: this
 /// claims every partition) and answers its credentials.
 pub async fn create_account(settings: Settings, name: &str) -> anyhow::Result<Credentials> {
-    let (stack, _locks) = open_stack(&settings, true, None, None).await?;
-    let created = async {
-        let account = stack.next_free_account().await?;
-        Credentials::create(stack.state(), account, name).await
-    }
-    .await;
-    stack.shutdown().await;
-    created
+    let name = name.to_owned();
+    with_stack(&settings, |stack| {
+        Box::pin(async move {
+            let account = stack.next_free_account().await?;
+            Credentials::create(stack.state(), account, &name).await
+        })
+    })
+    .await
 }
 
-/// Opens the stack the settings name. On the embedded default it holds the data folder's
+/// Runs `work` on the stack the settings name (projecting in this process, no callbacks),
+/// for the offline subcommands: the services must be stopped, since this claims every
+/// partition. The stack is shut down after, whatever `work` answered.
+pub(crate) async fn with_stack<T>(
+    settings: &Settings,
+    work: impl for<'a> FnOnce(&'a Stack) -> BoxFuture<'a, anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let (stack, _locks) = open_stack(settings, true, None, None).await?;
+    let answer = work(&stack).await;
+    stack.shutdown().await;
+    answer
+}
+
+/// Opens the stack the settings name, in a data folder of mode 0700 whose files (and the
+/// SQLite stores, wherever they are) are made 0600 once open (see [`files`]). On the embedded
+/// default it holds the data folder's
 /// lock file (`<data>/lock`) so a second process (a second server, or `create-account` while
 /// the server runs) is refused instead of fencing the first one's actors; with `callbacks`, a
 /// second lock (`<data>/callbacks.lock`, the one the `dispatcher` service takes) too. The locks
@@ -127,8 +145,7 @@ async fn open_stack(
     background: Option<Handle>,
 ) -> anyhow::Result<(Stack, Vec<File>)> {
     let dir = &settings.data_dir;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("creating the data folder {}", dir.display()))?;
+    files::prepare_folder(dir)?;
     let mut locks = Vec::new();
     if settings.embedded() {
         locks.push(lock_file(
@@ -152,16 +169,26 @@ async fn open_stack(
             secret::load_or_create(dir)?
         }
     };
-    let stack = Stack::open(&settings.stack(projectors, callbacks, background), secret)
+    let config = settings.stack(projectors, callbacks, background);
+    let stack = Stack::open(&config, secret)
         .await
         .context("opening the event log and the read store")?;
+    let logs = [
+        config.event_log.clone(),
+        api::callbacks_log(&config.event_log),
+    ];
+    let databases = [Some(config.read_store.clone()), config.snapshot_store()];
+    files::restrict(
+        dir,
+        &files::sqlite_stores(&logs, databases.iter().flatten()),
+    )?;
     Ok((stack, locks))
 }
 
 /// Takes the lock of `path` for this process, or says why not (`taken`: what a held lock
 /// means for the data folder).
 pub(crate) fn lock_file(path: &Path, taken: &str) -> anyhow::Result<File> {
-    let lock = File::create(path).with_context(|| format!("opening {}", path.display()))?;
+    let lock = files::lock_file(path).with_context(|| format!("opening {}", path.display()))?;
     if let Err(error) = lock.try_lock() {
         let folder = path.parent().unwrap_or(path);
         bail!("the data folder {} {taken}: {error}", folder.display());

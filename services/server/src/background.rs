@@ -13,9 +13,20 @@ use tokio::runtime::{Handle, Runtime};
 /// The nice value background threads get unless `PROMO_BACKGROUND_NICE` says otherwise.
 pub const DEFAULT_NICE: u8 = 10;
 
-/// The background runtime. Stop it with [`Background::shutdown`].
+/// The background runtime. Stop it with [`Background::shutdown`]; dropped (a start that
+/// failed half way), it stops the same way, since a runtime dropped inside the main runtime
+/// would panic and hide the failure.
 pub struct Background {
-    runtime: Runtime,
+    runtime: Option<Runtime>,
+    handle: Handle,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Background {
@@ -29,17 +40,20 @@ impl Background {
             .enable_all()
             .on_thread_start(move || lower_priority(nice))
             .build()?;
-        Ok(Self { runtime })
+        Ok(Self {
+            handle: runtime.handle().clone(),
+            runtime: Some(runtime),
+        })
     }
 
     /// Where to spawn background work.
     pub fn handle(&self) -> Handle {
-        self.runtime.handle().clone()
+        self.handle.clone()
     }
 
     /// Stops the runtime without waiting for its tasks (stop them first).
     pub fn shutdown(self) {
-        self.runtime.shutdown_background();
+        drop(self);
     }
 }
 
@@ -86,7 +100,7 @@ mod tests {
         for nice in [5, 10, 19] {
             let background = Background::start(nice).unwrap_or_else(|error| panic!("{error}"));
             let seen = background
-                .runtime
+                .handle()
                 .block_on(async { tokio::spawn(async { own_nice() }).await.ok().flatten() });
             background.shutdown();
             assert_eq!(seen, Some(i32::from(nice)));

@@ -1,12 +1,19 @@
-//! [`Credentials`]: a new account with an admin API key, created through the engine.
+//! [`Credentials`]: a new account with an admin API key, created through the engine, and
+//! the file a first start keeps them in.
 
-use crate::secret::random_bytes;
+use crate::files::write_private;
+use crate::keys::failure;
 use anyhow::Context as _;
-use api::{hash_key, AppState};
+use api::auth::keys;
+use api::AppState;
 use domain::account::{AccountFields, Role};
 use domain::ids::AccountId;
 use domain::Command;
 use std::fmt;
+use std::path::Path;
+
+/// The file in the data folder holding the first start's credentials (mode 0600).
+pub const CREDENTIALS_FILE: &str = "admin_credentials";
 
 /// An account's first API key. `Display` prints the key: show it once, never log it.
 pub struct Credentials {
@@ -38,8 +45,8 @@ impl fmt::Display for Credentials {
 }
 
 impl Credentials {
-    /// Creates account `account` named `name` and an admin API key for it; only the key's
-    /// hash reaches the engine.
+    /// Creates account `account` named `name` and an admin API key for it
+    /// (`account-<id>-admin`); only the key's hash reaches the engine.
     pub async fn create(state: &AppState, account: AccountId, name: &str) -> anyhow::Result<Self> {
         let fields = AccountFields {
             name: Some(name.to_owned()),
@@ -56,27 +63,23 @@ impl Credentials {
                 None,
             )
             .await
-            .map_err(|error| anyhow::anyhow!("creating account {}: {error}", account.0))?;
+            .map_err(failure)
+            .with_context(|| format!("creating account {}", account.0))?;
         let identity = format!("account-{}-admin", account.0);
-        let key = hex::encode(random_bytes()?);
-        state
-            .execute(
-                account,
-                Command::IssueApiKey {
-                    identity: identity.clone(),
-                    key_hash: hash_key(&key),
-                    roles: vec![Role::Admin],
-                },
-                None,
-                None,
-            )
+        let issued = keys::issue(state, account, Some(&identity), vec![Role::Admin])
             .await
-            .map_err(|error| anyhow::anyhow!("issuing a key: {error}"))
-            .context("the account exists but has no key")?;
+            .map_err(failure)
+            .context("issuing a key: the account exists but has no key")?;
         Ok(Self {
             account,
             identity,
-            key,
+            key: issued.key,
         })
+    }
+
+    /// Keeps them in `<data_dir>/admin_credentials`, readable by the owner only.
+    pub fn save(&self, data_dir: &Path) -> anyhow::Result<()> {
+        write_private(&data_dir.join(CREDENTIALS_FILE), &format!("{self}\n"))
+            .context("keeping the first credentials")
     }
 }

@@ -12,8 +12,8 @@
 //! ids.
 
 use crate::app::{lock_file, CALLBACKS_LOCK_FILE};
-use crate::ops;
 use crate::settings::Settings;
+use crate::{files, ops};
 use anyhow::Context as _;
 use callbacks::{CallbackMetrics, Dispatcher, DispatcherConfig};
 use eventlog::AnyLog;
@@ -49,8 +49,7 @@ impl DispatcherService {
     /// and binds `/health` and `/metrics`.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let dir = &settings.data_dir;
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating the data folder {}", dir.display()))?;
+        files::prepare_folder(dir)?;
         let lock = match settings.embedded() {
             true => Some(lock_file(
                 &dir.join(CALLBACKS_LOCK_FILE),
@@ -67,6 +66,11 @@ impl DispatcherService {
         )
         .await
         .context("opening the dispatcher's log")?;
+        let logs = [
+            settings.event_log.clone(),
+            api::callbacks_log(&settings.event_log),
+        ];
+        files::restrict(dir, &files::sqlite_stores(&logs, []))?;
         let registry = prometheus::Registry::new();
         let metrics = CallbackMetrics::register(&registry)?;
         let config = DispatcherConfig {

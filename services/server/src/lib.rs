@@ -21,6 +21,17 @@
 //!   the smallest id from 1 up the event log holds no account for (accounts are never
 //!   deleted, so one past the highest). On an empty log that is account 1, and the server then
 //!   prints no first-start credentials.
+//! - `server keys issue --account N --role pos [--role ...] [--identity X]`, `server keys list
+//!   --account N`, `server keys rotate --account N --id K [--grace-seconds S]` (default 3600,
+//!   at most 604800), `server keys revoke --account N --id K`: an account's API keys, with the
+//!   services stopped, through the operations the `/v1.0/api_keys` routes use. Issue and
+//!   rotate print the new secret once, in the first start's shape.
+//!
+//! Data at rest: the data folder is made mode 0700 and every file the services keep (the
+//! SQLite files and their `-wal`/`-shm`, wherever they are; the lock files; `token_secret`;
+//! `admin_credentials`) 0600, at every start. The first start also keeps the credentials it
+//! prints in `<data>/admin_credentials` (0600). A read database or snapshot store filled
+//! from another event log (another SQLite file, another Kafka topic) is refused at start.
 //!
 //! Configuration, from environment variables (or `KEY=value` lines of the file `PROMO_CONFIG`
 //! names; variables already set win):
@@ -37,10 +48,11 @@
 //! - `PROMO_BACKGROUND_NICE`: the nice value (0 to 19, default 10) of the threads that run
 //!   the projectors, the callback dispatcher and snapshot writes in the `server` and the
 //!   `command-service`, so that requests get the CPU first on a busy machine.
-//! - `PROMO_TOKEN_SECRET`: the token signing secret. When not given, a random one is created
-//!   once in `<data>/token_secret` (hex, mode 0600) and read on every later start, so tokens
-//!   survive a restart. Set it, the same on every instance, when several serve one log. The
-//!   secret is never logged.
+//! - `PROMO_TOKEN_SECRET`: the token signing secret, at least 32 bytes (`openssl rand -hex
+//!   32`); a shorter one, or the `change-me` placeholder of `k8s/config.yaml`, refuses to
+//!   start. When not given, a random one is created once in `<data>/token_secret` (hex, mode
+//!   0600) and read on every later start, so tokens survive a restart. Set it, the same on
+//!   every instance, when several serve one log. The secret is never logged.
 //! - `PROMO_CALLBACKS`: `embedded` (default) runs the conversion-callback dispatcher in the
 //!   server (it never calls the server's own listener); `off` leaves it to the `dispatcher`
 //!   service, and the delivery routes answer 503.
@@ -57,7 +69,7 @@
 //! - `RUST_LOG`: log filter (default `info`); logs go to stderr as text.
 //!
 //! API keys are 32 random bytes in hex; only their SHA-256 hash ([`api::hash_key`]) reaches
-//! the engine. Identities are `account-<id>-admin`.
+//! the engine. The first key of an account is `account-<id>-admin`.
 
 /// Every binary allocates with mimalloc: the request path allocates small short-lived
 /// objects on several threads, where glibc's allocator spent about a tenth of the CPU.
@@ -66,8 +78,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod app;
 mod background;
+mod cli;
 mod credentials;
 mod dispatcher;
+mod files;
+mod keys;
 mod ops;
 mod projector;
 mod secret;
@@ -75,8 +90,10 @@ mod settings;
 mod signals;
 
 pub use app::{create_account, Application, Role, CALLBACKS_LOCK_FILE};
-pub use credentials::Credentials;
+pub use cli::{Cli, Command, KeysCommand};
+pub use credentials::{Credentials, CREDENTIALS_FILE};
 pub use dispatcher::DispatcherService;
+pub use keys::{manage as manage_keys, KeyAction};
 pub use projector::{rebuild, ProjectorService};
 pub use settings::Settings;
 

@@ -2,11 +2,12 @@
 //! projector per partition of the event log into the read store, with `/health` (503 once a
 //! projector stopped on an error) and `/metrics` (each partition's projected offset) on its
 //! own port; and [`rebuild`], which empties the read store and projects the whole log again.
+//! A read store filled from another event log is refused at start (`rebuild` takes it over).
 
-use crate::ops;
 use crate::settings::Settings;
+use crate::{files, ops};
 use anyhow::Context as _;
-use api::open_read_store;
+use api::{open_read_store, pair_stores};
 use eventlog::{AnyLog, EventLog};
 use futures_util::future::BoxFuture;
 use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
@@ -75,10 +76,12 @@ impl ProjectorService {
 }
 
 /// Empties the read store and projects every partition of the log from offset 0 to its end,
-/// then stops. Run it with the projector service stopped.
+/// then stops. Run it with the projector service stopped. The read store is paired with this
+/// log afresh: a rebuild is how a read database of another log is taken over.
 pub async fn rebuild(settings: &Settings) -> anyhow::Result<()> {
-    let (log, store) = open(settings).await?;
+    let (log, store) = open_unpaired(settings).await?;
     store.rebuild().await.context("emptying the read store")?;
+    pair_stores(&log, &store, None).await?;
     for partition in 0..log.partitions() {
         let projector = projections::Projector::new(
             log.clone(),
@@ -96,13 +99,24 @@ pub async fn rebuild(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The log and the read store, the store checked to belong to the log ([`pair_stores`]).
 async fn open(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore)> {
+    let (log, store) = open_unpaired(settings).await?;
+    pair_stores(&log, &store, None).await?;
+    Ok((log, store))
+}
+
+/// The log and the read store, in a private data folder ([`files`]).
+async fn open_unpaired(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore)> {
+    files::prepare_folder(&settings.data_dir)?;
     let log = AnyLog::open(&settings.event_log, settings.partitions)
         .await
         .context("opening the event log")?;
     let store = open_read_store(&settings.read_store)
         .await
         .context("opening the read store")?;
+    let stores = files::sqlite_stores([&settings.event_log], [&settings.read_store]);
+    files::restrict(&settings.data_dir, &stores)?;
     Ok((log, store))
 }
 

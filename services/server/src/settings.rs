@@ -24,7 +24,8 @@ pub struct Settings {
     /// The nice value of the background threads (`PROMO_BACKGROUND_NICE`, 0 to 19, default
     /// [`crate::background::DEFAULT_NICE`]; 0 runs them at the request path's priority).
     pub background_nice: u8,
-    /// The token secret when given (`PROMO_TOKEN_SECRET`); wrapped, never printed.
+    /// The token secret when given (`PROMO_TOKEN_SECRET`, at least 32 bytes, not the
+    /// manifests' placeholder); wrapped, never printed.
     pub token_secret: Option<TokenSecret>,
     /// The event log (`PROMO_EVENT_LOG`, default `sqlite://<data>/events.db`).
     pub event_log: LogUrl,
@@ -51,7 +52,14 @@ impl Settings {
             dotenvy::from_path(&file)
                 .with_context(|| format!("reading PROMO_CONFIG {}", file.to_string_lossy()))?;
         }
-        let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings from `lookup` (a variable's value by name; empty counts as unset).
+    /// A token secret shorter than 32 bytes, or the example manifests' placeholder, is
+    /// refused.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
         let partitions = positive(var("PROMO_PARTITIONS"), "PROMO_PARTITIONS")?.unwrap_or(4);
         let workers = positive(var("PROMO_WORKERS"), "PROMO_WORKERS")?
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
@@ -95,7 +103,10 @@ impl Settings {
             partitions: u32::try_from(partitions).context("PROMO_PARTITIONS is too large")?,
             workers,
             background_nice,
-            token_secret: var("PROMO_TOKEN_SECRET").map(|text| TokenSecret::new(text.into_bytes())),
+            token_secret: var("PROMO_TOKEN_SECRET")
+                .map(|text| TokenSecret::strong(text.into_bytes()))
+                .transpose()
+                .context("PROMO_TOKEN_SECRET")?,
             event_log,
             read_store,
             snapshots,
@@ -151,4 +162,37 @@ fn positive(text: Option<String>, name: &str) -> anyhow::Result<Option<usize>> {
             .with_context(|| format!("{name} must be a positive integer"))
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        Settings::from_vars(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn a_short_token_secret_refuses_to_start() {
+        let Err(error) = settings(&[("PROMO_TOKEN_SECRET", "shared test secret")]) else {
+            panic!("an 18-byte secret was accepted");
+        };
+        let message = format!("{error:#}");
+        assert!(message.contains("PROMO_TOKEN_SECRET"), "{message}");
+        assert!(message.contains("at least 32"), "{message}");
+    }
+
+    #[test]
+    fn a_long_random_token_secret_is_taken_and_none_is_fine() {
+        let hex = "9f".repeat(32);
+        let taken = settings(&[("PROMO_TOKEN_SECRET", &hex)]);
+        assert!(taken.is_ok_and(|settings| settings.token_secret.is_some()));
+        let unset = settings(&[("PROMO_TOKEN_SECRET", "")]);
+        assert!(unset.is_ok_and(|settings| settings.token_secret.is_none()));
+    }
 }

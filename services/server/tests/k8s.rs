@@ -1,7 +1,7 @@
 //! The Kubernetes manifests under `k8s/`: every file parses as YAML, every document is a
 //! well-formed object, every container runs one of this package's binaries with resource
 //! requests, a readiness probe on `/health` and only settings the binaries read, and every
-//! Service selects pods some Deployment runs.
+//! Service selects pods some Deployment runs; the Secret's placeholder token secret is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde::Deserialize;
@@ -143,4 +143,21 @@ fn every_service_selects_a_deployments_pods() {
             doc["metadata"]["name"]
         );
     }
+}
+
+#[test]
+fn the_manifests_placeholder_token_secret_refuses_to_start() {
+    let documents = documents();
+    let placeholder = documents
+        .iter()
+        .find_map(|(_, doc)| doc["stringData"]["PROMO_TOKEN_SECRET"].as_str())
+        .expect("the Secret holds PROMO_TOKEN_SECRET");
+    let refused = server::Settings::from_vars(|name| {
+        (name == "PROMO_TOKEN_SECRET").then(|| placeholder.to_owned())
+    });
+    let Err(error) = refused else {
+        panic!("the placeholder {placeholder:?} was accepted as a token secret");
+    };
+    let message = format!("{error:#}");
+    assert!(message.contains("placeholder"), "{message}");
 }

@@ -1,7 +1,8 @@
 //! [`Principal`]: who a request acts as. Extracting it checks the `X-Auth-Token` signature
-//! and expiry, then that the key it was issued for is not revoked (as its partition's actor
-//! published it, see [`AppState::api_key_roles`]); handlers then require roles and confine
-//! every read and write to its account.
+//! and expiry, then that the key it was issued for still accepts the secret that obtained it
+//! (not revoked, not rotated away past the grace period; as its partition's actor published
+//! it, see [`AppState::api_key_roles`]); handlers then require roles and confine every read
+//! and write to its account.
 
 use super::token::Token;
 use crate::http::ApiError;
@@ -44,19 +45,17 @@ impl Principal {
 async fn authenticate(state: AppState, header: Option<String>) -> Result<Principal, ApiError> {
     let text = header.ok_or(ApiError::Unauthorized("Missing X-Auth-Token"))?;
     let now = state.now();
-    let Token {
-        account_id, key_id, ..
-    } = state
+    let token: Token = state
         .secret()
         .verify(&text, now)
         .ok_or(ApiError::Unauthorized("Invalid or expired token"))?;
     let roles = state
-        .api_key_roles(account_id, key_id, now)
+        .api_key_roles(&token, now)
         .await?
         .ok_or(ApiError::Unauthorized("Invalid or expired token"))?;
     Ok(Principal {
-        account_id,
-        key_id,
+        account_id: token.account_id,
+        key_id: token.key_id,
         roles,
     })
 }

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use domain::{DomainError, ErrorKind};
 use serde_json::json;
+use std::time::Duration;
 
 /// Most characters of a parser's message a refusal repeats.
 const MAX_ECHO: usize = 200;
@@ -38,14 +39,15 @@ pub enum ApiError {
     /// The body is neither JSON nor form-urlencoded.
     #[error("Content-Type must be application/json or application/x-www-form-urlencoded")]
     UnsupportedMediaType,
-    /// Too many wrong codes (or sign-in attempts): refused whatever the request holds until
-    /// `retry_after` has passed.
+    /// Too many wrong codes or sign-in attempts: refused whatever the request holds until
+    /// `retry_after` has passed (answered in whole seconds, at least 1, in `Retry-After`; the
+    /// body does not repeat it, so refusals of right and wrong guesses read alike).
     #[error("{message}")]
     TooManyRequests {
         /// What was limited.
         message: &'static str,
         /// How long until the caller may try again.
-        retry_after: std::time::Duration,
+        retry_after: Duration,
     },
     /// A conflict outside the domain (a replay of a delivery still pending).
     #[error("{0}")]
@@ -141,11 +143,15 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         if let Self::TooManyRequests { retry_after, .. } = self {
-            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-            response.insert_header((RETRY_AFTER, seconds.max(1).to_string()));
+            response.insert_header((RETRY_AFTER, retry_seconds(*retry_after).to_string()));
         }
         response.json(json!({ "error": self.to_string() }))
     }
+}
+
+/// `wait` in whole seconds, rounded up, at least 1.
+fn retry_seconds(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 #[cfg(test)]
@@ -172,6 +178,28 @@ mod tests {
         let (status, text) = body(ApiError::log_unavailable("partition 3 fenced")).await;
         assert_eq!(status, 503);
         assert_eq!(text, r#"{"error":"Service unavailable, retry later"}"#);
+    }
+
+    #[actix_web::test]
+    async fn too_many_attempts_answer_429_with_retry_after_in_whole_seconds() {
+        let error = ApiError::TooManyRequests {
+            message: "Too many attempts",
+            retry_after: Duration::from_millis(5_200),
+        };
+        let response = error.error_response();
+        assert_eq!(response.status().as_u16(), 429);
+        assert_eq!(
+            response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("6")
+        );
+        let bytes = to_bytes(response.into_body()).await.unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&bytes),
+            r#"{"error":"Too many attempts; retry after 6 seconds"}"#
+        );
     }
 
     #[actix_web::test]

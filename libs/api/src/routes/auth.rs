@@ -1,7 +1,10 @@
 //! `GET /auth`: `X-Auth-Identity` and `X-Auth-Key` for a 204 with an `X-Auth-Token` valid
-//! [`TOKEN_LIFETIME`].
+//! [`TOKEN_LIFETIME`], bound to the secret presented. Every attempt first spends a unit of
+//! the identity's and the client address's budgets ([`crate::auth::AuthLimits`]); past
+//! them it answers 429 with `Retry-After`, whatever the credentials.
 
-use crate::auth::{hash_key, Token, TOKEN_LIFETIME};
+use crate::auth::keys::MAX_IDENTITY;
+use crate::auth::{hash_key, KeyBinding, Token, TOKEN_LIFETIME};
 use crate::http::ApiError;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -41,12 +44,27 @@ async fn accepting_key(
 }
 
 /// A key not found at once is looked for again once the read model has caught up with the
-/// log, so a key issued just before is accepted.
+/// log, so a key issued just before is accepted; a key found is checked against the keys the
+/// partition's actor published, so one revoked just before is not.
 async fn authenticate(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let identity = header(&request, IDENTITY)?;
+    let address = request.peer_addr().map(|peer| peer.ip());
+    // No identity is longer: a longer one is budgeted by its start, so a flood of long
+    // identities cannot grow the limiter's memory beyond that.
+    let budgeted = identity.get(..=MAX_IDENTITY).unwrap_or(identity);
+    state
+        .auth_limits()
+        .attempt(budgeted, address)
+        .map_err(|retry_after| ApiError::TooManyRequests {
+            message: "Too many authentication attempts",
+            retry_after,
+        })?;
+    if identity.len() > MAX_IDENTITY {
+        return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+    }
     let key_hash = hash_key(header(&request, KEY)?);
     let now = state.now();
     let key = match accepting_key(&state, identity, &key_hash, now).await? {
@@ -58,12 +76,18 @@ async fn authenticate(
                 .ok_or(ApiError::Unauthorized(BAD_CREDENTIALS))?
         }
     };
-    let token = state.secret().sign(Token {
+    let token = Token {
         account_id: key.account_id,
         key_id: key.id,
         expires_at: now + TOKEN_LIFETIME,
-    });
+        binding: KeyBinding::of(&key_hash),
+    };
+    // The read model may not show a revocation or rotation yet: the token is answered only
+    // when the key as its actor published it accepts it, as every request will check.
+    if state.api_key_roles(&token, now).await?.is_none() {
+        return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+    }
     Ok(HttpResponse::NoContent()
-        .insert_header(("X-Auth-Token", token))
+        .insert_header(("X-Auth-Token", state.secret().sign(token)))
         .finish())
 }

@@ -6,6 +6,7 @@
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
 //! - `account`: `/v1.0/account` and `/v1.0/account/callbacks/enable|disable`.
+//! - `api_keys`: `/v1.0/api_keys`, the account's API keys (issue, list, rotate, revoke).
 //! - `channels`: `/v1.0/channels` and `/v1.0/channels/{id}`.
 //! - `deliveries`: a channel's callback deliveries and their replay.
 //! - `offers`: `/v1.0/offers`, approval, channel links (xid) and eligibility.
@@ -18,6 +19,7 @@
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
+mod api_keys;
 mod auth;
 mod callback_urls;
 mod channels;
@@ -57,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/v1.0")
                 .configure(account::configure)
+                .configure(api_keys::configure)
                 .configure(merchants::configure)
                 .configure(stores::configure)
                 .configure(channels::configure)

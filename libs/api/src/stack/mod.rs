@@ -12,10 +12,17 @@
 //! have a lower CPU priority, so that on a busy machine a point-of-sale request never waits
 //! for a projection. Without one it shares the caller's runtime.
 //!
+//! At start the read store and the snapshot store must belong to the event log opened
+//! (`pairing`, [`pair_stores`]): a store filled from another log is refused.
+//!
 //! With [`StackConfig::callbacks`] the stack also runs the conversion-callback dispatcher
 //! over the same log, recording its deliveries in a log of its own beside the event log
 //! ([`callbacks_log`]: `callbacks.db` next to a SQLite log, the topic `<topic>-callbacks` next
 //! to a Kafka one, same partition count), and serves the API's delivery routes from it.
+
+mod pairing;
+
+pub use pairing::pair_stores;
 
 use crate::auth::TokenSecret;
 use crate::http::Metrics;
@@ -55,6 +62,20 @@ pub enum StackError {
     /// shut down).
     #[error("background runtime: {0}")]
     Background(String),
+    /// The read database or the snapshot store was filled from another event log.
+    #[error(
+        "the {store} was filled from another event log ({paired}) than this one ({log}): {remedy}"
+    )]
+    OtherLog {
+        /// Which store.
+        store: &'static str,
+        /// The log it was filled from.
+        paired: String,
+        /// The log opened.
+        log: String,
+        /// What the operator can do.
+        remedy: &'static str,
+    },
 }
 
 /// Where the stack keeps its data, and what this process runs.
@@ -100,7 +121,7 @@ impl StackConfig {
     }
 
     /// Where snapshots go: the configured store, else beside a SQLite log, else nowhere.
-    fn snapshot_store(&self) -> Option<DbUrl> {
+    pub fn snapshot_store(&self) -> Option<DbUrl> {
         match (&self.snapshots, &self.event_log) {
             (Some(url), _) => Some(url.clone()),
             (None, LogUrl::Sqlite(events)) => Some(DbUrl::Sqlite(snapshot_path(events))),
@@ -144,9 +165,10 @@ impl Stack {
         Self::open(&StackConfig::embedded(events, read, partitions), secret).await
     }
 
-    /// Opens the backends `config` names, claims every partition with an actor (rebuilding
-    /// its accounts from the newest snapshot and the log after it), starts the projectors
-    /// when asked, and builds the [`AppState`] signing tokens with `secret`.
+    /// Opens the backends `config` names, checks the read store and the snapshot store belong
+    /// to the log ([`pair_stores`]), claims every partition with an actor (rebuilding its
+    /// accounts from the newest snapshot and the log after it), starts the projectors when
+    /// asked, and builds the [`AppState`] signing tokens with `secret`.
     pub async fn open(config: &StackConfig, secret: TokenSecret) -> Result<Self, StackError> {
         let partitions = config.partitions.max(1);
         let background = config.background.as_ref();
@@ -161,6 +183,7 @@ impl Stack {
             None => None,
         };
         let log = AnyLog::open(&config.event_log, partitions).await?;
+        pair_stores(&log, &store, snapshots.as_deref()).await?;
         let callbacks = match &config.callbacks {
             Some(settings) => {
                 let url = callbacks_log(&config.event_log);

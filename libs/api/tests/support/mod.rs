@@ -38,24 +38,43 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any; the
 /// API checks callback urls against the dispatcher's destination policy.
 pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
-    spawn_app_configured(|config| {
-        if let Some(callbacks) = &callbacks {
-            config.callback_destinations = callbacks.destinations.clone();
-        }
-        config.callbacks = callbacks;
-    })
+    spawn(
+        |config| {
+            if let Some(callbacks) = &callbacks {
+                config.callback_destinations = callbacks.destinations.clone();
+            }
+            config.callbacks = callbacks;
+        },
+        None,
+    )
     .await
 }
 
 /// Starts the whole stack on the configuration `configure` leaves.
 pub async fn spawn_app_configured(configure: impl FnOnce(&mut StackConfig)) -> TestApp {
+    spawn(configure, None).await
+}
+
+/// Starts the whole stack with the API reading the time (token expiry, key grace periods)
+/// from `clock`.
+pub async fn spawn_app_with_clock(clock: std::sync::Arc<dyn engine::Clock>) -> TestApp {
+    spawn(|_| {}, Some(clock)).await
+}
+
+async fn spawn(
+    configure: impl FnOnce(&mut StackConfig),
+    clock: Option<std::sync::Arc<dyn engine::Clock>>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;
     configure(&mut config);
     let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
         .await
         .unwrap();
-    let state = stack.state().clone();
+    let state = match clock {
+        Some(clock) => stack.state().clone().with_clock(clock),
+        None => stack.state().clone(),
+    };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = api::serve(listener, state.clone(), 1).unwrap();
@@ -139,16 +158,25 @@ impl TestApp {
         self.state.read_barrier(account).await.unwrap();
     }
 
-    /// `GET /auth` with the credentials; answers the token.
-    pub async fn token(&self, identity: &str, key: &str) -> String {
-        let response = self
-            .client
+    /// `GET /auth` with the credentials, sent by `client`.
+    pub async fn auth_from(
+        &self,
+        client: &reqwest::Client,
+        identity: &str,
+        key: &str,
+    ) -> reqwest::Response {
+        client
             .get(self.url("/auth"))
             .header("X-Auth-Identity", identity)
             .header("X-Auth-Key", key)
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// `GET /auth` with the credentials; answers the token.
+    pub async fn token(&self, identity: &str, key: &str) -> String {
+        let response = self.auth_from(&self.client, identity, key).await;
         assert_eq!(response.status(), 204);
         response.headers()["x-auth-token"]
             .to_str()

@@ -3,8 +3,9 @@
 //! newest of a format, the stored offsets).
 //!
 //! Schema, created in code when missing: `partition_snapshots(part, off, epoch, format,
-//! state BYTEA, PRIMARY KEY (part, off))`. The table name is its own so that the database can
-//! be the one the read models live in. Losing the table loses nothing but restart time: the
+//! state BYTEA, PRIMARY KEY (part, off))` and `partition_snapshots_log(id = 1, log_id)`, the
+//! log the snapshots are taken from (see [`SnapshotStore::pair`]). The table names are their
+//! own so that the database can be the one the read models live in. Losing the table loses nothing but restart time: the
 //! state is rebuilt from the log.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -27,6 +28,11 @@ CREATE TABLE IF NOT EXISTS partition_snapshots (
     format BIGINT NOT NULL,
     state BYTEA NOT NULL,
     PRIMARY KEY (part, off)
+)";
+const CREATE_LOG: &str = "
+CREATE TABLE IF NOT EXISTS partition_snapshots_log (
+    id SMALLINT PRIMARY KEY CHECK (id = 1),
+    log_id TEXT NOT NULL
 )";
 
 /// Snapshots in a Postgres table. Cheap to clone: clones share the connections.
@@ -54,10 +60,12 @@ impl PostgresSnapshots {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        sqlx::query(CREATE)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        for create in [CREATE, CREATE_LOG] {
+            sqlx::query(create)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
         tx.commit().await.map_err(db_error)?;
         Ok(Self { pool })
     }
@@ -131,6 +139,21 @@ impl PostgresSnapshots {
             .map(|offset| from_sql(offset, "snapshot offset"))
             .collect()
     }
+
+    async fn pair_now(&self, log_id: &str) -> Result<String, LogError> {
+        sqlx::query(
+            "INSERT INTO partition_snapshots_log (id, log_id) VALUES (1, $1) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(log_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        sqlx::query_scalar("SELECT log_id FROM partition_snapshots_log WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
 }
 
 impl SnapshotStore for PostgresSnapshots {
@@ -152,6 +175,10 @@ impl SnapshotStore for PostgresSnapshots {
 
     fn offsets(&self, partition: u32) -> BoxFuture<'_, Result<Vec<u64>, LogError>> {
         Box::pin(self.offsets_now(partition))
+    }
+
+    fn pair<'a>(&'a self, log_id: &'a str) -> BoxFuture<'a, Result<String, LogError>> {
+        Box::pin(self.pair_now(log_id))
     }
 }
 

@@ -11,7 +11,8 @@
 //! transaction.
 //!
 //! Schema (version 1, created in code and versioned with `PRAGMA user_version`, see
-//! `schema.rs`): `log_meta(name, value)` holding the partition count, `claims(part, epoch)`
+//! `schema.rs`): `log_meta(name, value)` holding the partition count and the log's random
+//! id, `claims(part, epoch)`
 //! and `events(part, off, key, payload, epoch)` keyed by `(part, off)`.
 //!
 //! Checkpoints: run by a task of the log's own beside the writer, not inside an append (see
@@ -62,6 +63,8 @@ pub struct SqliteLog {
 struct Shared {
     path: PathBuf,
     partitions: u32,
+    /// The random id drawn when the file was created.
+    id: u64,
     writer: Mutex<SqliteConnection>,
     readers: SqlitePool,
     /// Per partition, the highest end offset this process has committed.
@@ -117,10 +120,13 @@ impl SqliteLog {
             .connect()
             .await
             .map_err(db_error)?;
-        if let Err(error) = schema::prepare(&mut writer, partitions).await {
-            let _closed = writer.close().await;
-            return Err(error);
-        }
+        let id = match schema::prepare(&mut writer, partitions).await {
+            Ok(id) => id,
+            Err(error) => {
+                let _closed = writer.close().await;
+                return Err(error);
+            }
+        };
         let options = options.create_if_missing(false);
         let checkpoints = Checkpoints::start(options.clone());
         let readers = SqlitePoolOptions::new()
@@ -131,6 +137,7 @@ impl SqliteLog {
             shared: Arc::new(Shared {
                 path,
                 partitions,
+                id,
                 writer: Mutex::new(writer),
                 readers,
                 tails,
@@ -143,6 +150,12 @@ impl SqliteLog {
     /// The file this log lives in.
     pub fn path(&self) -> &Path {
         &self.shared.path
+    }
+
+    /// What names this log and no other: `sqlite:` and the random id drawn when the file was
+    /// created (a file created again at the same path gets another).
+    pub fn log_id(&self) -> String {
+        format!("sqlite:{:016x}", self.shared.id)
     }
 
     fn check(&self, partition: u32) -> Result<i64, LogError> {

@@ -1,8 +1,10 @@
 //! The SQLite file's schema, created in code and versioned with `PRAGMA user_version`.
 //!
 //! Version 1:
-//! - `log_meta(name TEXT PRIMARY KEY, value INTEGER)`: fixed facts of the log; today only
-//!   `partitions`, stored at creation and checked at every open.
+//! - `log_meta(name TEXT PRIMARY KEY, value INTEGER)`: fixed facts of the log: `partitions`,
+//!   stored at creation and checked at every open; `log_id`, a random 64-bit number drawn by
+//!   SQLite's `random()` at creation (or at the first open by a build that knows it), which
+//!   names this log for the stores paired with it (see [`super::SqliteLog::log_id`]).
 //! - `claims(part INTEGER PRIMARY KEY, epoch INTEGER)`: the newest epoch claimed per partition.
 //! - `events(part, off, key TEXT, payload BLOB, epoch, PRIMARY KEY (part, off))`: the records.
 //!
@@ -40,8 +42,8 @@ PRAGMA user_version = 1;
 ";
 
 /// Creates the schema in a new file, or checks an existing one: its version and that it was
-/// created with `partitions` partitions.
-pub(super) async fn prepare(conn: &mut SqliteConnection, partitions: u32) -> Result<(), LogError> {
+/// created with `partitions` partitions. Answers the log's id (drawn when it has none yet).
+pub(super) async fn prepare(conn: &mut SqliteConnection, partitions: u32) -> Result<u64, LogError> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
     let found: i64 = sqlx::query_scalar("PRAGMA user_version")
         .fetch_one(&mut *tx)
@@ -80,5 +82,14 @@ pub(super) async fn prepare(conn: &mut SqliteConnection, partitions: u32) -> Res
             requested: partitions,
         });
     }
-    tx.commit().await.map_err(db_error)
+    sqlx::query("INSERT OR IGNORE INTO log_meta (name, value) VALUES ('log_id', random())")
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    let id: i64 = sqlx::query_scalar("SELECT value FROM log_meta WHERE name = 'log_id'")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(id.cast_unsigned())
 }

@@ -6,8 +6,10 @@
 //! appends (and the replies waiting on them) while it is written. Here it never does.
 //!
 //! Settings: WAL, `synchronous=FULL`, 5 s busy timeout. Schema, created in code:
-//! `snapshots(part, off, epoch, format, state BLOB, PRIMARY KEY (part, off))`. Losing this
-//! file loses nothing but restart time: the state is rebuilt from the log.
+//! `snapshots(part, off, epoch, format, state BLOB, PRIMARY KEY (part, off))`, and
+//! `snapshots_log(id = 1, log_id)`: the log the snapshots are taken from (see
+//! [`SnapshotStore::pair`]). Losing this file loses nothing but restart time: the state is
+//! rebuilt from the log.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,6 +32,10 @@ CREATE TABLE IF NOT EXISTS snapshots (
     format INTEGER NOT NULL,
     state BLOB NOT NULL,
     PRIMARY KEY (part, off)
+);
+CREATE TABLE IF NOT EXISTS snapshots_log (
+    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+    log_id TEXT NOT NULL
 );
 ";
 
@@ -130,6 +136,18 @@ impl SqliteSnapshots {
             .map(|offset| from_sql(offset, "snapshot offset"))
             .collect()
     }
+
+    async fn pair_now(&self, log_id: &str) -> Result<String, LogError> {
+        sqlx::query("INSERT OR IGNORE INTO snapshots_log (id, log_id) VALUES (1, ?1)")
+            .bind(log_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        sqlx::query_scalar("SELECT log_id FROM snapshots_log WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
 }
 
 impl SnapshotStore for SqliteSnapshots {
@@ -151,5 +169,9 @@ impl SnapshotStore for SqliteSnapshots {
 
     fn offsets(&self, partition: u32) -> BoxFuture<'_, Result<Vec<u64>, LogError>> {
         Box::pin(self.offsets_now(partition))
+    }
+
+    fn pair<'a>(&'a self, log_id: &'a str) -> BoxFuture<'a, Result<String, LogError>> {
+        Box::pin(self.pair_now(log_id))
     }
 }

@@ -171,7 +171,10 @@ impl Production {
             ("PROMO_READ_DB".into(), read_db.to_owned()),
             ("PROMO_PARTITIONS".into(), PARTITIONS.into()),
             ("PROMO_WORKERS".into(), "2".into()),
-            ("PROMO_TOKEN_SECRET".into(), "shared test secret".into()),
+            (
+                "PROMO_TOKEN_SECRET".into(),
+                "shared test secret of the production layout".into(),
+            ),
         ]
     }
 
