@@ -198,7 +198,7 @@ mod tests {
         let bytes = to_bytes(response.into_body()).await.unwrap_or_default();
         assert_eq!(
             String::from_utf8_lossy(&bytes),
-            r#"{"error":"Too many attempts; retry after 6 seconds"}"#
+            r#"{"error":"Too many attempts"}"#
         );
     }
 
