@@ -14,6 +14,7 @@ use domain::account::{ApiKey, Role};
 use domain::ids::{AccountId, ApiKeyId};
 use domain::{Command, EventKind};
 use rand_core::{OsError, OsRng, TryRngCore};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The grace period of a rotation that names none: an hour.
@@ -22,7 +23,7 @@ pub const DEFAULT_GRACE_SECONDS: u32 = 3_600;
 pub const MAX_IDENTITY: usize = 128;
 
 /// Where a key stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
     /// Its current secret is accepted.
@@ -46,7 +47,7 @@ impl KeyStatus {
 }
 
 /// An API key as its account's admins see it: never its secret nor the secret's hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct KeyView {
     /// Its id.
     pub id: ApiKeyId,
@@ -58,12 +59,15 @@ pub struct KeyView {
     pub status: KeyStatus,
     /// When it was issued.
     #[serde(with = "domain::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// While rotated: when the previous secret stops being accepted.
     #[serde(with = "domain::time::rfc3339_option")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub grace_ends_at: Option<DateTime<Utc>>,
     /// When it was revoked.
     #[serde(with = "domain::time::rfc3339_option")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -89,13 +93,23 @@ impl KeyView {
 }
 
 /// A key with the secret just drawn for it: answer it once, never log it.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct IssuedKey {
     /// The key.
     #[serde(flatten)]
     pub view: KeyView,
     /// Its new secret (`X-Auth-Key`).
     pub key: String,
+}
+
+impl crate::http::Named for KeyView {
+    const ONE: &'static str = "api_key";
+    const MANY: &'static str = "api_keys";
+}
+
+impl crate::http::Named for IssuedKey {
+    const ONE: &'static str = "api_key";
+    const MANY: &'static str = "api_keys";
 }
 
 impl std::fmt::Debug for IssuedKey {

@@ -201,17 +201,24 @@ fn responses(op: &Op, answers: &mut SchemaGenerator) -> Value {
         PUBLIC_REFUSALS
     };
     for (status, description) in refusals {
-        responses.entry(status.to_string()).or_insert_with(|| {
-            json!({
-                "description": description,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            })
-        });
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| refusal(description));
     }
     Value::Object(responses)
 }
 
+fn refusal(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    })
+}
+
 fn response(answer: &Answer, answers: &mut SchemaGenerator) -> Value {
+    if answer.refusal {
+        return refusal(answer.description);
+    }
     match answer.body {
         Some(body) => json!({
             "description": answer.description,

@@ -37,6 +37,7 @@ struct Answer {
     description: &'static str,
     body: Option<SchemaFn>,
     media: &'static str,
+    refusal: bool,
 }
 
 /// What one operation takes and answers.
@@ -156,6 +157,7 @@ impl Op {
             description,
             body: Some(schema_of::<T>),
             media: "application/json",
+            refusal: false,
         });
         self
     }
@@ -167,6 +169,20 @@ impl Op {
             description,
             body: Some(schema_of::<String>),
             media,
+            refusal: false,
+        });
+        self
+    }
+
+    /// Refuses with `status` and the error body (beside the refusals every guarded operation
+    /// has).
+    pub fn refuses(mut self, status: u16, description: &'static str) -> Self {
+        self.answers.push(Answer {
+            status,
+            description,
+            body: None,
+            media: "application/json",
+            refusal: true,
         });
         self
     }
@@ -178,6 +194,7 @@ impl Op {
             description,
             body: None,
             media: "application/json",
+            refusal: false,
         });
         self
     }

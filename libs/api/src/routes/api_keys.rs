@@ -16,70 +16,109 @@
 //! Writes take no `Idempotency-Key`: a repeat could not answer the secret again (only its
 //! hash is recorded), so a retried issue is told its identity is taken instead.
 
-use super::common::{page_body, ListQuery};
-use super::method_not_allowed;
-use crate::auth::keys::{self, DEFAULT_GRACE_SECONDS};
+use super::common::ListQuery;
+use crate::auth::keys::{self, IssuedKey, KeyView, DEFAULT_GRACE_SECONDS};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use domain::account::Role;
 use domain::ids::ApiKeyId;
 use projections::Page;
-use serde::Deserialize;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Who may manage keys.
 const ADMIN: &[Role] = &[Role::Admin];
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api_keys")
-            .get(list)
-            .post(issue)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api_keys/{id}")
-            .get(get)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api_keys/{id}/rotate")
-            .post(rotate)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api_keys/{id}/revoke")
-            .post(revoke)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get(
+                "/api_keys",
+                "listApiKeys",
+                "The account's API keys (never their secrets)",
+            )
+            .roles(ADMIN)
+            .query::<ListQuery>()
+            .answers::<Paged<KeyView>>(200, "A page of keys"),
+            list,
+        )
+        .add(
+            Op::post("/api_keys", "issueApiKey", "Issue a key with roles")
+                .roles(ADMIN)
+                .body::<IssueInput>()
+                .answers::<One<IssuedKey>>(201, "The key, with its secret shown this once"),
+            issue,
+        )
+        .add(
+            Op::get("/api_keys/{id}", "getApiKey", "An API key")
+                .roles(ADMIN)
+                .answers::<One<KeyView>>(200, "The key"),
+            get,
+        )
+        .add(
+            Op::delete("/api_keys/{id}", "deleteApiKey", "Revoke a key at once")
+                .roles(ADMIN)
+                .empty(200, "Revoked"),
+            delete,
+        )
+        .add(
+            Op::post(
+                "/api_keys/{id}/rotate",
+                "rotateApiKey",
+                "Draw a new secret; the previous one works until the grace ends",
+            )
+            .roles(ADMIN)
+            .body::<RotateInput>()
+            .answers::<One<IssuedKey>>(200, "The key, with its new secret shown this once"),
+            rotate,
+        )
+        .add(
+            Op::post(
+                "/api_keys/{id}/revoke",
+                "revokeApiKey",
+                "Revoke a key at once",
+            )
+            .roles(ADMIN)
+            .answers::<One<KeyView>>(200, "The key, revoked"),
+            revoke,
+        );
 }
 
-#[derive(Debug, Deserialize)]
+/// `{"api_key": {...}}`, what to issue.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct IssueInput {
     api_key: IssueFields,
 }
 
-#[derive(Debug, Deserialize)]
+/// A key to issue.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct IssueFields {
+    /// Its public half (`X-Auth-Identity`), 1 to 128 of `A-Za-z0-9._-@+:`; generated when
+    /// absent.
     identity: Option<String>,
+    /// What it may do: `admin`, `issuer`, `pos`, `reporting`.
     roles: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `{"api_key": {"grace_seconds": ...}}`, how to rotate.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct RotateInput {
     api_key: Option<RotateFields>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A rotation.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct RotateFields {
+    /// Seconds the previous secret keeps working (default 3,600, at most 604,800; 0 ends it
+    /// now).
     grace_seconds: Option<u32>,
 }
 
-fn key_body(status: actix_web::http::StatusCode, key: impl serde::Serialize) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "api_key": key }))
+fn key_body<T: Serialize + Named>(status: actix_web::http::StatusCode, key: T) -> HttpResponse {
+    HttpResponse::build(status).json(One(key))
 }
 
 async fn issue(
@@ -104,12 +143,12 @@ async fn issue(
 async fn list(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(ADMIN)?;
     let all = keys::list(&state, principal.account_id).await?;
     let page = Page::of_all(query.request(), all);
-    page_body(&page, "api_keys", "api_key", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn get(

@@ -6,6 +6,7 @@
 use crate::auth::keys::MAX_IDENTITY;
 use crate::auth::{hash_key, KeyBinding, Token, TOKEN_LIFETIME};
 use crate::http::ApiError;
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -15,8 +16,24 @@ const IDENTITY: &str = "x-auth-identity";
 const KEY: &str = "x-auth-key";
 const BAD_CREDENTIALS: &str = "Invalid X-Auth-Identity or X-Auth-Key";
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth", web::get().to(authenticate));
+pub(super) fn routes(routes: &mut Routes) {
+    routes.add(
+        Op::get(
+            "/auth",
+            "authenticate",
+            "Trade an identity and key for a token",
+        )
+        .public()
+        .header("X-Auth-Identity", true, "The key's identity")
+        .header("X-Auth-Key", true, "The key's secret")
+        .empty(204, "The token, valid 24 hours, in the X-Auth-Token header")
+        .empty(401, "Unknown identity or wrong key")
+        .empty(
+            429,
+            "Too many attempts for the identity or from the address",
+        ),
+        authenticate,
+    );
 }
 
 fn header<'a>(request: &'a HttpRequest, name: &str) -> Result<&'a str, ApiError> {

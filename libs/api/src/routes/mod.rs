@@ -44,8 +44,10 @@ use actix_web::web;
 pub fn routes() -> Routes {
     let mut routes = Routes::default();
     health::routes(&mut routes);
+    auth::routes(&mut routes);
     routes.with_prefix("/v1.0", |routes| {
         pos::routes(routes);
+        api_keys::routes(routes);
         members::routes(routes);
     });
     routes
@@ -55,21 +57,19 @@ pub fn routes() -> Routes {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
     routes().mount(cfg, method_not_allowed);
-    cfg.configure(auth::configure)
-        .service(
-            web::scope("/v1.0")
-                .configure(account::configure)
-                .configure(api_keys::configure)
-                .configure(merchants::configure)
-                .configure(stores::configure)
-                .configure(channels::configure)
-                .configure(deliveries::configure)
-                .configure(offers::configure)
-                .configure(credentials::configure)
-                .configure(lists::configure)
-                .configure(items::configure),
-        )
-        .default_service(web::to(not_found));
+    cfg.service(
+        web::scope("/v1.0")
+            .configure(account::configure)
+            .configure(merchants::configure)
+            .configure(stores::configure)
+            .configure(channels::configure)
+            .configure(deliveries::configure)
+            .configure(offers::configure)
+            .configure(credentials::configure)
+            .configure(lists::configure)
+            .configure(items::configure),
+    )
+    .default_service(web::to(not_found));
 }
 
 async fn method_not_allowed() -> Result<actix_web::HttpResponse, ApiError> {
