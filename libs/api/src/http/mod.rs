@@ -7,7 +7,7 @@
 //!   string; `form`: bracketed form keys, shared by both; `limits`: the one rule every input
 //!   passes (size, nesting, control characters).
 //! - `metrics`: [`Metrics`], the Prometheus registry.
-//! - `answer`: [`One`] and [`Paged`], the Sparkfly envelopes of answers.
+//! - `answer`: [`One`], [`Reported`] and [`Paged`], the Sparkfly envelopes of answers.
 
 pub mod answer;
 mod body;
@@ -19,7 +19,7 @@ mod observe;
 mod query;
 mod suffix;
 
-pub use answer::{Named, One, Paged};
+pub use answer::{Named, NoErrors, One, Paged, Reported};
 pub use body::Body;
 pub use error::ApiError;
 pub use metrics::Metrics;

@@ -12,49 +12,59 @@
 //!   redemption: its id, store, offers and the discount engine's evaluation.
 
 use super::input::Input;
-use super::view::{CredentialView, NoErrors};
+use super::view::CredentialView;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, NoErrors, RequestId, IDEMPOTENCY_KEY};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use discount::Evaluation;
 use domain::account::Role;
 use domain::event::RecordedRedemption;
 use domain::ids::{AccountId, CredentialId, OfferId, RedemptionId, StoreId};
 use domain::redemption::PosRequest;
 use domain::{Command, DomainError, Event, EventKind};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
 /// Who may redeem by credential id: issuers (admins always may). Terminals redeem by code
 /// (`/v1.0/pos/...`), under the wrong-code allowances: a credential id is a small counter,
 /// so a `pos` key redeeming by id would step around them.
-const REDEEM: &[Role] = &[Role::Issuer];
+pub(super) const REDEEM: &[Role] = &[Role::Issuer];
 
 /// The answer: the credential, the redemption and Sparkfly's empty `errors`.
-#[derive(Serialize)]
-struct Redeemed<'a> {
+#[derive(Serialize, JsonSchema)]
+pub(super) struct Redeemed<'a> {
+    /// The credential as it is now.
     credential: &'a CredentialView,
-    redemption: RedemptionView,
+    /// The redemption recorded.
+    redemption: RedemptionView<'a>,
+    /// Always empty.
     errors: NoErrors,
 }
 
 /// A recorded redemption as clients read it, with the discount engine's evaluation.
-#[derive(Serialize)]
-struct RedemptionView {
+#[derive(Serialize, JsonSchema)]
+struct RedemptionView<'a> {
+    /// Its id.
     id: RedemptionId,
+    /// Where.
     store_id: StoreId,
+    /// The offers redeemed.
     offer_ids: Vec<OfferId>,
-    evaluation: Value,
+    /// Every line's discount, every offer's outcome and the totals.
+    evaluation: Cow<'a, Evaluation>,
 }
 
-impl RedemptionView {
-    fn new(recorded: &RecordedRedemption) -> Result<Self, ApiError> {
+impl<'a> RedemptionView<'a> {
+    fn new(recorded: &'a RecordedRedemption) -> Result<Self, ApiError> {
         Ok(Self {
             id: recorded.redemption_id,
             store_id: recorded.store_id,
             offer_ids: recorded.offers.iter().map(|offer| offer.offer_id).collect(),
-            evaluation: serde_json::to_value(&recorded.evaluation).map_err(ApiError::internal)?,
+            evaluation: recorded.evaluation.get().map_err(ApiError::internal)?,
         })
     }
 }
