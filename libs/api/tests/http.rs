@@ -1,5 +1,5 @@
 //! Cross-cutting behaviour over real HTTP: auth, tokens, request ids and timing, errors,
-//! content types, health and metrics.
+//! content types, health and metrics, and the OpenAPI document against what is served.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -10,7 +10,7 @@ use chrono::Duration;
 use domain::account::Role;
 use domain::ids::AccountId;
 use domain::Command;
-use serde_json::json;
+use serde_json::{json, Value};
 use support::{read, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -244,5 +244,82 @@ async fn health_and_metrics_need_no_auth() {
             .sum();
         assert!(counted >= 1.0, "{series} in {text}");
     }
+    app.stop().await;
+}
+
+/// A value of the path parameter `schema` describes: its first choice, a word for text, an id
+/// otherwise.
+fn path_value(schema: &Value) -> String {
+    if let Some(first) = schema["enum"].get(0).and_then(Value::as_str) {
+        return first.to_owned();
+    }
+    match schema["type"].as_str() {
+        Some("string") => "x".to_owned(),
+        _ => "1".to_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_operation_is_served_with_a_documented_answer() {
+    let app = spawn_app().await;
+    let token = app.login(1).await;
+    let (status, document) = read(
+        app.client
+            .get(app.url("/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/v1.0/offers/{id}/channels/{channel_id}"));
+    let mut served = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let mut url = path.clone();
+            let parameters = operation["parameters"].as_array().unwrap();
+            for parameter in parameters
+                .iter()
+                .filter(|parameter| parameter["in"] == "path")
+            {
+                let name = parameter["name"].as_str().unwrap();
+                url = url.replace(&format!("{{{name}}}"), &path_value(&parameter["schema"]));
+            }
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = app
+                .client
+                .request(method.clone(), app.url(&url))
+                .header("X-Auth-Token", &token)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|kind| kind.to_str().unwrap().to_owned());
+            let answer = &operation["responses"][status.to_string()];
+            assert!(
+                answer.is_object(),
+                "{method} {url}: {status} is not documented"
+            );
+            match answer["content"]
+                .as_object()
+                .and_then(|content| content.keys().next())
+            {
+                Some(media) => assert!(
+                    kind.as_deref()
+                        .is_some_and(|kind| kind.starts_with(media.as_str())),
+                    "{method} {url}: {kind:?} is not {media}"
+                ),
+                None => assert_eq!(response.text().await.unwrap(), "", "{method} {url}"),
+            }
+            served += 1;
+        }
+    }
+    assert!(served > 100, "{served} operations");
     app.stop().await;
 }

@@ -7,11 +7,12 @@ use crate::conversion::TargetKind;
 use crate::record::{DeliveryEvent, Scheduled, SourcePosition};
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::ids::{AccountId, ChannelId};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 
 /// Where a delivery is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     /// Being attempted (or waiting for its next attempt).
@@ -205,15 +206,17 @@ impl Ledger {
 }
 
 /// A delivery as the API shows it (`{"delivery": {...}}` in Sparkfly's wrapping).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct DeliveryView {
     /// The stable delivery id.
     pub id: String,
     /// `pending`, `delivered`, `timed_out` or `refused`.
     pub status: DeliveryStatus,
     /// `TIMEOUT_EXCEEDED` once timed out, `REFUSED` once refused.
+    #[schemars(with = "Option<ErrorCode>")]
     pub error_code: Option<&'static str>,
     /// `channel` or `account`.
+    #[schemars(with = "TargetName")]
     pub target: &'static str,
     /// The channel, for a channel callback.
     pub channel_id: Option<u64>,
@@ -236,13 +239,36 @@ pub struct DeliveryView {
     /// How often it was replayed.
     pub replays: u32,
     /// When the redemption happened.
+    #[schemars(with = "DateTime<Utc>")]
     pub redeemed_at: String,
     /// When it was scheduled.
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: String,
     /// When it last changed.
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: String,
     /// When it was delivered.
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub delivered_at: Option<String>,
+}
+
+/// The schema of [`DeliveryView::error_code`].
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum ErrorCode {
+    #[serde(rename = "TIMEOUT_EXCEEDED")]
+    TimeoutExceeded,
+    #[serde(rename = "REFUSED")]
+    Refused,
+}
+
+/// The schema of [`DeliveryView::target`].
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum TargetName {
+    Channel,
+    Account,
 }
 
 fn text(at: DateTime<Utc>) -> String {

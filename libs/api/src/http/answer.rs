@@ -1,4 +1,5 @@
-//! The Sparkfly envelopes of answers, as types: [`One`] (`{"member": {...}}`) and [`Paged`]
+//! The Sparkfly envelopes of answers, as types: [`One`] (`{"member": {...}}`), [`Reported`]
+//! (`{"account": {...}, "errors": {}}`) and [`Paged`]
 //! (`{"page", "per_page", "total_entries", "total_pages", "members": [{"member": {...}}]}`).
 //! Both serialize the answer and describe it in the OpenAPI document, so the two cannot
 //! differ. A resource names its keys by implementing [`Named`].
@@ -49,6 +50,39 @@ impl<T: JsonSchema + Named> JsonSchema for One<T> {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let inner = generator.subschema_for::<T>().to_value();
         object(vec![(T::ONE, inner)], &[T::ONE])
+    }
+}
+
+/// The empty `errors` object of Sparkfly's single-resource bodies.
+#[derive(Clone, Copy, Debug, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoErrors {}
+
+/// One resource under its key, beside Sparkfly's empty `errors`.
+#[derive(Debug)]
+pub struct Reported<T>(pub T);
+
+impl<T: Serialize + Named> Serialize for Reported<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry(T::ONE, &self.0)?;
+        map.serialize_entry("errors", &NoErrors {})?;
+        map.end()
+    }
+}
+
+impl<T: JsonSchema + Named> JsonSchema for Reported<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Reported{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let inner = generator.subschema_for::<T>().to_value();
+        let errors = generator.subschema_for::<NoErrors>().to_value();
+        object(
+            vec![(T::ONE, inner), ("errors", errors)],
+            &[T::ONE, "errors"],
+        )
     }
 }
 
@@ -137,6 +171,8 @@ mod tests {
     fn envelopes_serialize_as_sparkfly_answers() {
         let one = serde_json::to_value(One(Thing { id: 1 })).unwrap_or_default();
         assert_eq!(one, json!({"thing": {"id": 1}}));
+        let reported = serde_json::to_value(Reported(Thing { id: 1 })).unwrap_or_default();
+        assert_eq!(reported, json!({"thing": {"id": 1}, "errors": {}}));
         let page = Paged {
             page: 2,
             per_page: 1,

@@ -8,7 +8,7 @@
 //!   passes (size, nesting, control characters).
 //! - `metrics`: [`Metrics`], the Prometheus registry.
 //! - `idempotency`: [`IdempotencyKey`], the `Idempotency-Key` header of a write.
-//! - `answer`: [`One`] and [`Paged`], the Sparkfly envelopes of answers.
+//! - `answer`: [`One`], [`Reported`] and [`Paged`], the Sparkfly envelopes of answers.
 
 pub mod answer;
 mod body;
@@ -21,7 +21,7 @@ mod observe;
 mod query;
 mod suffix;
 
-pub use answer::{Named, One, Paged};
+pub use answer::{Named, NoErrors, One, Paged, Reported};
 pub use body::Body;
 pub use error::ApiError;
 pub use idempotency::{IdempotencyKey, IDEMPOTENCY_KEY, MAX_KEY_LEN};

@@ -7,66 +7,131 @@
 
 use super::callback_urls::vet_callback_url;
 use super::common::write;
-use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
+use crate::http::{ApiError, Body, Named, Reported};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::SecondsFormat;
+use chrono::{DateTime, SecondsFormat, Utc};
 use domain::account::{Account, AccountFields, Role};
+use domain::ids::AccountId;
 use domain::Command;
-use serde::Deserialize;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/account")
-            .get(get)
-            .put(update)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/account/callbacks/enable")
-            .put(enable)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/account/callbacks/disable")
-            .put(disable)
-            .default_service(web::to(method_not_allowed)),
-    );
+/// Who may read and change the account: admins only.
+const ADMIN: &[Role] = &[Role::Admin];
+
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get("/account", "getAccount", "The caller's account")
+                .roles(ADMIN)
+                .answers::<Reported<AccountView>>(200, "The account"),
+            get,
+        )
+        .add(
+            Op::put(
+                "/account",
+                "updateAccount",
+                "Set the account-level callback url",
+            )
+            .roles(ADMIN)
+            .idempotent()
+            .body::<AccountInput>()
+            .answers::<Reported<AccountView>>(200, "The account as changed"),
+            update,
+        )
+        .add(
+            Op::put(
+                "/account/callbacks/enable",
+                "enableAccountCallbacks",
+                "Turn account-level callbacks on",
+            )
+            .roles(ADMIN)
+            .idempotent()
+            .answers::<Reported<AccountView>>(200, "The account as changed"),
+            enable,
+        )
+        .add(
+            Op::put(
+                "/account/callbacks/disable",
+                "disableAccountCallbacks",
+                "Turn account-level callbacks off",
+            )
+            .roles(ADMIN)
+            .idempotent()
+            .answers::<Reported<AccountView>>(200, "The account as changed"),
+            disable,
+        );
 }
 
-#[derive(Debug, Deserialize)]
+/// `{"account": {"callbacks": {"credential_url": "..."}}}`.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct AccountInput {
+    /// The account's settings.
     account: AccountFieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// The account's settings; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct AccountFieldsInput {
+    /// Its callbacks.
     callbacks: Option<CallbacksInput>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The account's callbacks.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct CallbacksInput {
+    /// The account-level callback url: an http or https url that does not point at an
+    /// internal address; empty removes it.
     credential_url: Option<String>,
 }
 
+/// The account in Sparkfly's shape.
+#[derive(Debug, Serialize, JsonSchema)]
+struct AccountView {
+    /// Its id.
+    id: AccountId,
+    /// Its name.
+    name: String,
+    /// Whether account-level conversion callbacks are sent.
+    enable_callbacks: bool,
+    /// The account-level callback url.
+    credential_callback_url: Option<String>,
+    /// Always false: codes are not issued as barcodes.
+    supports_barcode: bool,
+    /// When it was created.
+    #[schemars(with = "DateTime<Utc>")]
+    created_at: String,
+    /// When it last changed.
+    #[schemars(with = "DateTime<Utc>")]
+    updated_at: String,
+}
+
+impl Named for AccountView {
+    const ONE: &'static str = "account";
+    const MANY: &'static str = "accounts";
+}
+
+impl From<Account> for AccountView {
+    fn from(account: Account) -> Self {
+        let time = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Secs, true);
+        Self {
+            id: account.id,
+            name: account.name,
+            enable_callbacks: account.enable_callbacks,
+            credential_callback_url: account.credential_callback_url,
+            supports_barcode: false,
+            created_at: time(account.created_at),
+            updated_at: time(account.updated_at),
+        }
+    }
+}
+
 /// `{"account": {...}, "errors": {}}` in Sparkfly's account shape.
-fn body(account: &Account) -> HttpResponse {
-    let time = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(SecondsFormat::Secs, true);
-    HttpResponse::Ok().json(json!({
-        "account": {
-            "id": account.id.0,
-            "name": account.name,
-            "enable_callbacks": account.enable_callbacks,
-            "credential_callback_url": account.credential_callback_url,
-            "supports_barcode": false,
-            "created_at": time(account.created_at),
-            "updated_at": time(account.updated_at),
-        },
-        "errors": {},
-    }))
+fn body(account: Account) -> HttpResponse {
+    HttpResponse::Ok().json(Reported(AccountView::from(account)))
 }
 
 async fn current(state: &AppState, principal: &Principal) -> Result<Account, ApiError> {
@@ -82,14 +147,14 @@ async fn change(
     request: &HttpRequest,
     fields: AccountFields,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(&[Role::Admin])?;
+    principal.require(ADMIN)?;
     write(state, principal, request, Command::UpdateAccount { fields }).await?;
-    Ok(body(&current(state, principal).await?))
+    Ok(body(current(state, principal).await?))
 }
 
 async fn get(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, ApiError> {
-    principal.require(&[Role::Admin])?;
-    Ok(body(&current(&state, &principal).await?))
+    principal.require(ADMIN)?;
+    Ok(body(current(&state, &principal).await?))
 }
 
 async fn update(
@@ -102,7 +167,7 @@ async fn update(
         .account
         .callbacks
         .and_then(|callbacks| callbacks.credential_url);
-    principal.require(&[Role::Admin])?;
+    principal.require(ADMIN)?;
     vet_callback_url(&state, "Credential callback url", url.as_deref()).await?;
     let fields = AccountFields {
         credential_callback_url: url,

@@ -11,48 +11,91 @@
 //! draws a new one.
 
 use super::callback_urls::vet_callback_url;
-use super::common::{page_body, read_guard, write, ListQuery, WRITE};
-use super::method_not_allowed;
+use super::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::channel::{Channel, ChannelFields, CodeFormat};
 use domain::ids::ChannelId;
 use domain::{Command, Event, EventKind};
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/channels")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/channels/{id}")
-            .get(get)
-            .put(update)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get("/channels", "listChannels", "The account's channels")
+                .roles(READ)
+                .query::<ListQuery>()
+                .answers::<Paged<Channel>>(200, "A page of channels"),
+            list,
+        )
+        .add(
+            Op::post("/channels", "createChannel", "Create a channel")
+                .roles(WRITE)
+                .idempotent()
+                .body::<ChannelInput>()
+                .answers::<One<Channel>>(201, "The channel created"),
+            create,
+        )
+        .add(
+            Op::get("/channels/{id}", "getChannel", "A channel")
+                .roles(READ)
+                .answers::<One<Channel>>(
+                    200,
+                    "The channel (without hmac_secret for those who may not write it)",
+                ),
+            get,
+        )
+        .add(
+            Op::put("/channels/{id}", "updateChannel", "Change a channel")
+                .roles(WRITE)
+                .idempotent()
+                .body::<ChannelInput>()
+                .answers::<One<Channel>>(200, "The channel as changed"),
+            update,
+        )
+        .add(
+            Op::delete("/channels/{id}", "deleteChannel", "Delete a channel")
+                .roles(WRITE)
+                .idempotent()
+                .empty(200, "Deleted"),
+            delete,
+        );
+}
+
+impl Named for Channel {
+    const ONE: &'static str = "channel";
+    const MANY: &'static str = "channels";
 }
 
 /// `{"channel": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ChannelInput {
+    /// The channel's fields.
     channel: FieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// A channel's fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
+    /// Its name (required on create).
     name: Option<String>,
+    /// Whether SMS keywords are allowed.
     allow_sms_keyword: Option<bool>,
+    /// Whether conversion callbacks are signed (turning it on draws an `hmac_secret`).
     allow_hmac: Option<bool>,
+    /// Url called on every redemption, with `%{...}` placeholders; an http or https url
+    /// that does not point at an internal address.
     conversion_callback_url: Option<String>,
+    /// How codes issued on it look.
     code_format: Option<CodeFormat>,
+    /// Seconds a code issued on it lives (at most 3,600 with numeric codes).
     code_lifetime: Option<u32>,
+    /// Draws a new `hmac_secret` (the old one stops signing at once).
     #[serde(default)]
     rotate_hmac_secret: bool,
 }
@@ -86,13 +129,8 @@ impl From<ChannelInput> for ChannelFields {
     }
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    channel: &'a Channel,
-}
-
 fn one(status: StatusCode, channel: &Channel) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { channel })
+    HttpResponse::build(status).json(One(channel))
 }
 
 /// `channel` as `principal` may see it: without its secret unless they may write it.
@@ -126,8 +164,12 @@ async fn list(
         .store()
         .channels(principal.account_id, query.request())
         .await?;
-    let rows = page.items.iter().map(|channel| shown(&principal, channel));
-    page_body(&page, "channels", "channel", rows)
+    let rows = page
+        .items
+        .iter()
+        .map(|channel| shown(&principal, channel))
+        .collect();
+    Ok(HttpResponse::Ok().json(Paged::of(&page, rows)))
 }
 
 async fn create(

@@ -1,16 +1,14 @@
 //! What the catalog routes share: a write through the engine under a role check (with the
-//! optional `Idempotency-Key`), the read guard, and the Sparkfly page body.
+//! optional `Idempotency-Key`), the read guard, and the list query.
 
 use crate::auth::Principal;
 use crate::http::{ApiError, IdempotencyKey, RequestId};
 use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpRequest;
 use domain::account::Role;
 use domain::{Command, Event};
-use projections::Page;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::Deserialize;
 
 /// Who may read the catalog: issuers and reporting (admins always may).
 pub(super) const READ: &[Role] = &[Role::Issuer, Role::Reporting];
@@ -20,7 +18,9 @@ pub(super) const WRITE: &[Role] = &[Role::Issuer];
 /// `?page=&per_page=` of a list.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub(super) struct ListQuery {
+    /// The page, from 1.
     pub(super) page: Option<u32>,
+    /// Rows per page.
     pub(super) per_page: Option<u32>,
 }
 
@@ -49,25 +49,4 @@ pub(super) async fn write(
 pub(super) async fn read_guard(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
     principal.require(READ)?;
     state.read_barrier(principal.account_id).await
-}
-
-/// The Sparkfly list body: the fields of `page` and each of `rows` wrapped as `{key: row}`.
-pub(super) fn page_body<T, S: Serialize>(
-    page: &Page<T>,
-    plural: &str,
-    key: &str,
-    rows: impl IntoIterator<Item = S>,
-) -> Result<HttpResponse, ApiError> {
-    let rows = rows
-        .into_iter()
-        .map(|row| serde_json::to_value(row).map(|row| json!({ key: row })))
-        .collect::<Result<Vec<Value>, _>>()
-        .map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(json!({
-        "page": page.page,
-        "per_page": page.per_page,
-        "total_entries": page.total_entries,
-        "total_pages": page.total_pages,
-        plural: rows,
-    })))
 }

@@ -8,14 +8,13 @@
 //! service) they answer 503 with the Sparkfly error body.
 
 use super::common::{ListQuery, READ, WRITE};
-use super::method_not_allowed;
 use crate::auth::Principal;
-use crate::http::{ApiError, Query};
+use crate::http::{ApiError, Named, Paged, Query, Reported};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use callbacks::Deliveries;
+use callbacks::{Deliveries, DeliveryView};
 use domain::ids::ChannelId;
-use serde_json::json;
 use std::sync::Arc;
 
 /// Most rows per page.
@@ -23,17 +22,35 @@ const MAX_PER_PAGE: u32 = 100;
 /// Rows per page when not asked.
 const DEFAULT_PER_PAGE: u32 = 50;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/channels/{id}/deliveries")
-            .get(list)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/channels/{id}/deliveries/{delivery_id}/replay")
-            .post(replay)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get(
+                "/channels/{id}/deliveries",
+                "listChannelDeliveries",
+                "A channel's newest callback deliveries",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<DeliveryView>>(200, "A page of deliveries, the newest first"),
+            list,
+        )
+        .add(
+            Op::post(
+                "/channels/{id}/deliveries/{delivery_id}/replay",
+                "replayChannelDelivery",
+                "Send a final delivery again, with the same delivery id",
+            )
+            .roles(WRITE)
+            .path_param::<String>("delivery_id")
+            .answers::<Reported<DeliveryView>>(202, "The delivery, pending again"),
+            replay,
+        );
+}
+
+impl Named for DeliveryView {
+    const ONE: &'static str = "delivery";
+    const MANY: &'static str = "deliveries";
 }
 
 fn dispatcher(state: &AppState) -> Result<&Arc<dyn Deliveries>, ApiError> {
@@ -77,18 +94,15 @@ async fn list(
         page as usize,
         per_page as usize,
     );
-    let rows: Vec<_> = found
-        .deliveries
-        .iter()
-        .map(|delivery| json!({ "delivery": delivery }))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "page": found.page,
-        "per_page": found.per_page,
-        "total_entries": found.total_entries,
-        "total_pages": found.total_pages,
-        "deliveries": rows,
-    })))
+    let count = |n: usize| u64::try_from(n).map_err(ApiError::internal);
+    let page = Paged {
+        page: u32::try_from(found.page).map_err(ApiError::internal)?,
+        per_page: u32::try_from(found.per_page).map_err(ApiError::internal)?,
+        total_entries: count(found.total_entries)?,
+        total_pages: count(found.total_pages)?,
+        items: found.deliveries,
+    };
+    Ok(HttpResponse::Ok().json(page))
 }
 
 async fn replay(
@@ -103,5 +117,5 @@ async fn replay(
     let view = deliveries
         .replay(principal.account_id, Some(channel), &delivery_id)
         .await?;
-    Ok(HttpResponse::Accepted().json(json!({ "delivery": view, "errors": {} })))
+    Ok(HttpResponse::Accepted().json(Reported(view)))
 }

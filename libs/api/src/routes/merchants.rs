@@ -3,43 +3,81 @@
 //! read model once it holds the caller's writes. Issuers (and admins) write, reporting reads.
 //! A merchant that still has stores is not deleted (the domain's refusal).
 
-use super::common::{page_body, read_guard, write, ListQuery};
-use super::method_not_allowed;
+use super::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::{Merchant, MerchantFields};
 use domain::ids::MerchantId;
 use domain::{Command, Event, EventKind};
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/merchants")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/merchants/{id}")
-            .get(get)
-            .put(update)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get("/merchants", "listMerchants", "The account's merchants")
+                .roles(READ)
+                .query::<ListQuery>()
+                .answers::<Paged<Merchant>>(200, "A page of merchants"),
+            list,
+        )
+        .add(
+            Op::post("/merchants", "createMerchant", "Create a merchant")
+                .roles(WRITE)
+                .idempotent()
+                .body::<MerchantInput>()
+                .answers::<One<Merchant>>(201, "The merchant created"),
+            create,
+        )
+        .add(
+            Op::get("/merchants/{id}", "getMerchant", "A merchant")
+                .roles(READ)
+                .answers::<One<Merchant>>(200, "The merchant"),
+            get,
+        )
+        .add(
+            Op::put("/merchants/{id}", "updateMerchant", "Change a merchant")
+                .roles(WRITE)
+                .idempotent()
+                .body::<MerchantInput>()
+                .answers::<One<Merchant>>(200, "The merchant as changed"),
+            update,
+        )
+        .add(
+            Op::delete(
+                "/merchants/{id}",
+                "deleteMerchant",
+                "Delete a merchant without stores",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .empty(200, "Deleted"),
+            delete,
+        );
+}
+
+impl Named for Merchant {
+    const ONE: &'static str = "merchant";
+    const MANY: &'static str = "merchants";
 }
 
 /// `{"merchant": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct MerchantInput {
+    /// The merchant's fields.
     merchant: FieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// A merchant's fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
+    /// Its name (required on create).
     name: Option<String>,
+    /// Whether it trades (true when created without it).
     is_active: Option<bool>,
 }
 
@@ -52,13 +90,8 @@ impl From<MerchantInput> for MerchantFields {
     }
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    merchant: &'a Merchant,
-}
-
 fn one(status: StatusCode, merchant: &Merchant) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { merchant })
+    HttpResponse::build(status).json(One(merchant))
 }
 
 fn recorded(events: &[Event]) -> Result<&Merchant, ApiError> {
@@ -83,7 +116,7 @@ async fn list(
         .store()
         .merchants(principal.account_id, query.request())
         .await?;
-    page_body(&page, "merchants", "merchant", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn create(

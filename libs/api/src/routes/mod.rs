@@ -15,7 +15,7 @@
 //!   cancel, void, reverse).
 //! - `lists`: store lists and member lists, with their stores and members.
 //! - `items`: items and item sets.
-//! - `common`: what the catalog routes share (roles, writes, the read guard, page bodies).
+//! - `common`: what the catalog routes share (roles, writes, the read guard, list queries).
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
@@ -49,27 +49,25 @@ pub fn routes() -> Routes {
         pos::routes(routes);
         api_keys::routes(routes);
         members::routes(routes);
+        account::routes(routes);
+        merchants::routes(routes);
+        stores::routes(routes);
+        channels::routes(routes);
+        deliveries::routes(routes);
+        offers::routes(routes);
+        credentials::routes(routes);
+        lists::routes(routes);
+        items::routes(routes);
     });
     routes
 }
 
-/// Mounts every route, and makes path errors (a segment that is not an id) answer 404.
+/// Mounts every declared route and `GET /auth` (still mounted on its own), and makes path
+/// errors (a segment that is not an id) answer 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
     routes().mount(cfg, method_not_allowed);
-    cfg.service(
-        web::scope("/v1.0")
-            .configure(account::configure)
-            .configure(merchants::configure)
-            .configure(stores::configure)
-            .configure(channels::configure)
-            .configure(deliveries::configure)
-            .configure(offers::configure)
-            .configure(credentials::configure)
-            .configure(lists::configure)
-            .configure(items::configure),
-    )
-    .default_service(web::to(not_found));
+    cfg.default_service(web::to(not_found));
 }
 
 async fn method_not_allowed() -> Result<actix_web::HttpResponse, ApiError> {
@@ -78,4 +76,101 @@ async fn method_not_allowed() -> Result<actix_web::HttpResponse, ApiError> {
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_operation_has_a_unique_id_method_and_path() {
+        let routes = routes();
+        let mut seen = HashSet::new();
+        for (method, path) in routes.operations() {
+            assert!(
+                seen.insert((method.clone(), path.to_owned())),
+                "{method} {path}"
+            );
+        }
+        let document = routes.document();
+        let mut ids = HashSet::new();
+        let paths = document["paths"].as_object().cloned().unwrap_or_default();
+        for (path, item) in &paths {
+            for (method, operation) in item.as_object().cloned().unwrap_or_default() {
+                let id = operation["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                assert!(!id.is_empty(), "{method} {path} has no operationId");
+                assert!(ids.insert(id.clone()), "{id} is used twice");
+                assert!(
+                    operation["description"]
+                        .as_str()
+                        .is_some_and(|roles| roles.starts_with("Roles: admin"))
+                        || operation["security"] == Value::Array(Vec::new()),
+                    "{id} names no roles"
+                );
+            }
+        }
+        assert_eq!(ids.len(), seen.len());
+    }
+
+    #[test]
+    fn every_catalog_family_is_declared() {
+        let routes = routes();
+        let paths: HashSet<&str> = routes.operations().map(|(_, path)| path).collect();
+        for path in [
+            "/v1.0/account",
+            "/v1.0/merchants/{id}",
+            "/v1.0/merchants/{merchant_id}/stores/{store_id}",
+            "/v1.0/channels/{id}/deliveries/{delivery_id}/replay",
+            "/v1.0/offers/{id}/eligible_item_sets/{item_set_id}",
+            "/v1.0/credentials/{id}/redeem",
+            "/v1.0/merchants/store_lists/{id}/stores",
+            "/v1.0/member_lists/{id}/members",
+            "/v1.0/merchants/{merchant_id}/item_sets/{item_set_id}/items",
+        ] {
+            assert!(paths.contains(path), "{path} is not declared");
+        }
+    }
+
+    /// Every file of the API crate outside `openapi/`, with its text.
+    fn sources(dir: &std::path::Path, found: &mut Vec<(std::path::PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("openapi") {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                found.push((
+                    path.clone(),
+                    std::fs::read_to_string(&path).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+
+    /// Routes reach actix only through `Routes::mount`, so none is served undocumented: a
+    /// `web::resource`, `web::scope`, `.route(` or `.service(` anywhere else fails this.
+    #[test]
+    fn no_route_is_mounted_outside_the_declarations() {
+        let mut found = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.len() > 20, "the sources were not found");
+        let patterns = ["web::resource", "web::scope", ".route(", ".service("];
+        for (path, text) in &found {
+            let this_file = path.ends_with("routes/mod.rs");
+            for pattern in patterns {
+                assert!(
+                    this_file || !text.contains(pattern),
+                    "{} mounts a route outside the declarations ({pattern})",
+                    path.display()
+                );
+            }
+        }
+    }
 }

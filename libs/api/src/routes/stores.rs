@@ -4,49 +4,102 @@
 //! is `location.address`. A store is found only under its own merchant of the caller's account
 //! (otherwise 404). Issuers (and admins) write, reporting reads.
 
-use super::common::{page_body, read_guard, write, ListQuery};
-use super::method_not_allowed;
+use super::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 use domain::catalog::{Store, StoreFields};
 use domain::ids::{MerchantId, StoreId};
 use domain::{Command, Event, EventKind};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/merchants/{merchant_id}/stores")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/merchants/{merchant_id}/stores/{store_id}")
-            .get(get)
-            .put(update)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get(
+                "/merchants/{merchant_id}/stores",
+                "listStores",
+                "A merchant's stores",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<StoreView>>(200, "A page of stores"),
+            list,
+        )
+        .add(
+            Op::post(
+                "/merchants/{merchant_id}/stores",
+                "createStore",
+                "Create a store of a merchant",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<StoreInput>()
+            .answers::<One<StoreView>>(201, "The store created"),
+            create,
+        )
+        .add(
+            Op::get(
+                "/merchants/{merchant_id}/stores/{store_id}",
+                "getStore",
+                "A store of a merchant",
+            )
+            .roles(READ)
+            .answers::<One<StoreView>>(200, "The store"),
+            get,
+        )
+        .add(
+            Op::put(
+                "/merchants/{merchant_id}/stores/{store_id}",
+                "updateStore",
+                "Change a store",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<StoreInput>()
+            .answers::<One<StoreView>>(200, "The store as changed"),
+            update,
+        )
+        .add(
+            Op::delete(
+                "/merchants/{merchant_id}/stores/{store_id}",
+                "deleteStore",
+                "Delete a store",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .empty(200, "Deleted"),
+            delete,
+        );
 }
 
 /// `{"store": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct StoreInput {
+    /// The store's fields.
     store: FieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// A store's fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
+    /// Its name (required on create).
     name: Option<String>,
+    /// The merchant's own store number.
     number: Option<String>,
+    /// Where it is.
     location: Option<LocationInput>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Where a store is.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct LocationInput {
+    /// Its street address.
     address: Option<String>,
 }
 
@@ -62,25 +115,42 @@ impl From<StoreInput> for StoreFields {
 }
 
 /// A store in the Sparkfly `store` shape.
-#[derive(Serialize)]
-struct StoreView<'a> {
+#[derive(Debug, Serialize, JsonSchema)]
+pub(super) struct StoreView<'a> {
+    /// Its id.
     id: StoreId,
+    /// The merchant that owns it.
     merchant_id: MerchantId,
+    /// Its name.
     name: &'a str,
+    /// The merchant's own store number, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<&'a str>,
+    /// Where it is.
     location: Location<'a>,
+    /// When it was created.
+    #[schemars(with = "DateTime<Utc>")]
     created_at: String,
+    /// When it last changed.
+    #[schemars(with = "DateTime<Utc>")]
     updated_at: String,
 }
 
-#[derive(Serialize)]
+/// Where a store is.
+#[derive(Debug, Serialize, JsonSchema)]
 struct Location<'a> {
+    /// Its street address, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<&'a str>,
 }
 
-fn view(store: &Store) -> StoreView<'_> {
+impl Named for StoreView<'_> {
+    const ONE: &'static str = "store";
+    const MANY: &'static str = "stores";
+}
+
+/// `store` in the Sparkfly shape.
+pub(super) fn view(store: &Store) -> StoreView<'_> {
     StoreView {
         id: store.id,
         merchant_id: store.merchant_id,
@@ -94,13 +164,8 @@ fn view(store: &Store) -> StoreView<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    store: StoreView<'a>,
-}
-
 fn one(status: StatusCode, store: &Store) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { store: view(store) })
+    HttpResponse::build(status).json(One(view(store)))
 }
 
 fn recorded(events: &[Event]) -> Result<&Store, ApiError> {
@@ -146,7 +211,8 @@ async fn list(
         .store()
         .merchant_stores(principal.account_id, merchant_id, query.request())
         .await?;
-    page_body(&page, "stores", "store", page.items.iter().map(view))
+    let stores = page.items.iter().map(view).collect();
+    Ok(HttpResponse::Ok().json(Paged::of(&page, stores)))
 }
 
 async fn create(

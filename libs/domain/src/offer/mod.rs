@@ -158,7 +158,7 @@ impl Offer {
 }
 
 /// Offer fields given on create or update; absent fields stay as they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct OfferFields {
     /// Name (required on create).
     pub name: Option<String>,
@@ -184,6 +184,7 @@ pub struct OfferFields {
         with = "crate::time::rfc3339_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub activates_at: Option<DateTime<Utc>>,
     /// End of the window.
     #[serde(
@@ -191,6 +192,7 @@ pub struct OfferFields {
         with = "crate::time::rfc3339_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub expires_at: Option<DateTime<Utc>>,
     /// End of issuing.
     #[serde(
@@ -198,6 +200,7 @@ pub struct OfferFields {
         with = "crate::time::rfc3339_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub stop_offering_at: Option<DateTime<Utc>>,
     /// Total redemptions.
     pub max_redemptions: Option<u32>,

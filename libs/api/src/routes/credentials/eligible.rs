@@ -16,6 +16,7 @@ use domain::ids::OfferId;
 use domain::{AccountState, Command, Context, DomainError};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -27,13 +28,28 @@ const DRY_RUN_SEED: u64 = 0x5eed;
 
 /// The answer: `eligible` (and `is_eligible`/`status`, the OpenAPI names), the offers that
 /// would be accepted and the messages of those that would not.
-#[derive(Debug, Serialize)]
-struct Eligibility {
+#[derive(Debug, Serialize, JsonSchema)]
+pub(super) struct Eligibility {
+    /// Whether the credential would be issued with every offer.
     eligible: bool,
+    /// The same as `eligible`.
     is_eligible: bool,
+    /// `eligible` or `ineligible`.
+    #[schemars(with = "Verdict")]
     status: &'static str,
+    /// The offers that would be accepted.
     offer_ids: Vec<OfferId>,
+    /// Why the others (or the request) would be refused.
     errors: Vec<String>,
+}
+
+/// The schema of [`Eligibility::status`].
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Verdict {
+    Eligible,
+    Ineligible,
 }
 
 impl Eligibility {

@@ -7,10 +7,13 @@
 //! (`annotations[conv_ids][click]=abc`).
 
 use crate::http::{form, ApiError};
+use discount::Basket;
 use domain::command::CredentialRequest;
 use domain::credential::Annotations;
 use domain::ids::{ChannelId, MemberId, OfferId, StoreId};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// The merged fields of one request.
 #[derive(Debug, Default)]
@@ -150,6 +153,127 @@ fn unwrap_credential(key: String) -> String {
         Some((name, rest)) if !name.is_empty() => format!("{name}{rest}"),
         _ => key,
     }
+}
+
+/// The schema of an id as [`Input`] reads it: a number, or digits as text (empty text is
+/// absent).
+struct LenientId;
+
+impl JsonSchema for LenientId {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "LenientId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": "^\\s*[0-9]*\\s*$"},
+            ],
+        })
+    }
+}
+
+/// The schema of an id list as [`Input`] reads it: an array of ids, one id, or
+/// comma-separated ids as text (`1011,1116`).
+struct LenientIds;
+
+impl JsonSchema for LenientIds {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "LenientIds".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let id = generator.subschema_for::<LenientId>().to_value();
+        json_schema!({
+            "anyOf": [
+                {"type": "array", "items": id},
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": "^[0-9, ]*$"},
+            ],
+        })
+    }
+}
+
+/// The fields of a credential request, as [`Input`] reads them from a body's top level or
+/// its `credential` object (the schema of the body; the handlers read it leniently).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub(super) struct CredentialFields {
+    /// The member to issue to.
+    member_id: Option<LenientId>,
+    /// The channel to issue on.
+    channel_id: Option<LenientId>,
+    /// An offer (first, before `offer_ids`).
+    offer_id: Option<LenientId>,
+    /// Offers, in order.
+    offer_ids: Option<LenientIds>,
+    /// The store it is issued for.
+    store_id: Option<LenientId>,
+    /// Free annotations: text, or objects of text (keys under `conv_ids` feed conversion
+    /// callbacks).
+    annotations: Option<Annotations>,
+    /// Seconds the code lives.
+    code_lifetime: Option<LenientId>,
+}
+
+/// `{"credential": {...}}`, or the same fields at the top level (the `credential` object
+/// wins).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub(super) struct CredentialBody {
+    /// The fields.
+    credential: Option<CredentialFields>,
+    #[serde(flatten)]
+    top: CredentialFields,
+}
+
+/// What a redemption by credential id reads, at a body's top level or under `credential`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub(super) struct RedeemFields {
+    /// The store (the credential's own when absent).
+    store_id: Option<LenientId>,
+    /// The sale; without one, a single zero-priced unit of item `credential-<id>`.
+    basket: Option<Basket>,
+}
+
+/// `{"credential": {"store_id", "basket"}}`, or the same fields at the top level.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub(super) struct RedeemBody {
+    /// The fields.
+    credential: Option<RedeemFields>,
+    #[serde(flatten)]
+    top: RedeemFields,
+}
+
+/// The query parameters a credential request may name instead of body fields (nested keys
+/// such as `annotations[source]=app` are read too).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub(super) struct CredentialQuery {
+    /// The member to issue to.
+    member_id: Option<u64>,
+    /// The channel to issue on.
+    channel_id: Option<u64>,
+    /// An offer (first, before `offer_ids`).
+    offer_id: Option<u64>,
+    /// Comma-separated offer ids (`1011,1116`).
+    #[schemars(regex(pattern = "^[0-9,]*$"))]
+    offer_ids: Option<String>,
+    /// The store it is issued for (or redeemed at).
+    store_id: Option<u64>,
+    /// Seconds the code lives.
+    code_lifetime: Option<u32>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! the engine and answer `{"credential": {...}, "errors": {}}` with the credential as the
 //! account's live state holds it right after; reads come from the read model once it holds
 //! the caller's writes. Names (offer, merchant) and the store's address are looked up in the
-//! live state. Issuers (and admins) write, reporting reads, `pos` (and issuers) redeem.
+//! live state. Issuers (and admins) write and redeem, reporting reads.
 //!
 //! `PUT /credentials/{id}` replaces the credential's offers with `offer_id`/`offer_ids`; when
 //! neither is given it keeps them (and re-checks them). The list filters by `member_id` and
@@ -18,60 +18,117 @@ mod input;
 mod redeem;
 mod view;
 
-use super::common::{page_body, read_guard, write, WRITE};
-use super::method_not_allowed;
+use super::common::{read_guard, write, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
+use crate::http::{ApiError, Body, Paged, Query, Reported};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::credential::CredentialStatus;
 use domain::ids::{AccountId, ChannelId, CredentialId, MemberId};
 use domain::{Command, DomainError, Event, EventKind};
-use input::Input;
+use input::{CredentialBody, CredentialQuery, Input, RedeemBody};
 use projections::CredentialFilter;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
-use view::{CredentialView, NoErrors, One};
+use view::CredentialView;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/credentials")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
+pub(super) fn routes(routes: &mut Routes) {
+    let void_op = Op::put(
+        "/credentials/{id}/void",
+        "voidCredential",
+        "Void a credential: never redeemable again",
     )
-    .service(
-        web::resource("/credentials/eligible")
-            .get(eligible::eligible)
-            .default_service(web::to(method_not_allowed)),
+    .roles(WRITE)
+    .idempotent()
+    .answers::<Reported<CredentialView>>(200, "The credential as voided");
+    let redeem_op = Op::post(
+        "/credentials/{id}/redeem",
+        "redeemCredential",
+        "Redeem a credential's code at a store",
     )
-    .service(
-        web::resource("/credentials/{id}")
-            .get(get)
-            .put(update)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/credentials/{id}/void")
-            .put(void)
-            .post(void)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/credentials/{id}/redeem")
-            .post(redeem::redeem)
-            .put(redeem::redeem)
-            .default_service(web::to(method_not_allowed)),
-    );
+    .roles(redeem::REDEEM)
+    .idempotent()
+    .query::<CredentialQuery>()
+    .body::<RedeemBody>()
+    .answers::<redeem::Redeemed>(201, "The credential as redeemed and the redemption");
+    routes
+        .add(
+            Op::get(
+                "/credentials",
+                "listCredentials",
+                "The account's credentials",
+            )
+            .roles(READ)
+            .query::<ListFilter>()
+            .answers::<Paged<CredentialView>>(200, "A page of credentials"),
+            list,
+        )
+        .add(
+            Op::post(
+                "/credentials",
+                "createCredential",
+                "Issue a credential to a member",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .query::<CredentialQuery>()
+            .body::<CredentialBody>()
+            .answers::<Reported<CredentialView>>(201, "The credential issued"),
+            create,
+        )
+        .add(
+            Op::get(
+                "/credentials/eligible",
+                "checkCredentialEligibility",
+                "Whether a credential could be issued, and which offers would be refused",
+            )
+            .roles(READ)
+            .query::<CredentialQuery>()
+            .answers::<eligible::Eligibility>(200, "The outcome of the check"),
+            eligible::eligible,
+        )
+        .add(
+            Op::get("/credentials/{id}", "getCredential", "A credential")
+                .roles(READ)
+                .answers::<Reported<CredentialView>>(200, "The credential"),
+            get,
+        )
+        .add(
+            Op::put(
+                "/credentials/{id}",
+                "updateCredential",
+                "Replace a credential's offers (or re-check them)",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .query::<CredentialQuery>()
+            .body::<CredentialBody>()
+            .answers::<Reported<CredentialView>>(200, "The credential as changed"),
+            update,
+        )
+        .add(void_op.clone(), void)
+        .add(void_op.also(Method::POST, "voidCredentialPost"), void)
+        .add(redeem_op.clone(), redeem::redeem)
+        .add(
+            redeem_op.also(Method::PUT, "redeemCredentialPut"),
+            redeem::redeem,
+        );
 }
 
 /// `?member_id=&status=&page=&per_page=` of the list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ListFilter {
+    /// Only this member's credentials.
     member_id: Option<u64>,
+    /// Only the credentials in this status.
+    #[schemars(with = "Option<CredentialStatus>")]
     status: Option<String>,
+    /// The page, from 1.
     page: Option<u32>,
+    /// Credentials per page.
     per_page: Option<u32>,
 }
 
@@ -107,10 +164,7 @@ impl ListFilter {
 
 /// `{"credential": view, "errors": {}}` with `status`.
 fn one(status: StatusCode, credential: &CredentialView) -> HttpResponse {
-    HttpResponse::build(status).json(One {
-        credential,
-        errors: NoErrors {},
-    })
+    HttpResponse::build(status).json(Reported(credential))
 }
 
 /// The credential `id` of `account` as its live state holds it now.
@@ -160,7 +214,7 @@ async fn list(
             CredentialView::all(account, credentials, live, now)
         })
         .await?;
-    page_body(&page, "credentials", "credential", views)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, views)))
 }
 
 async fn create(

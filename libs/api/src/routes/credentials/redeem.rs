@@ -12,49 +12,59 @@
 //!   redemption: its id, store, offers and the discount engine's evaluation.
 
 use super::input::Input;
-use super::view::{CredentialView, NoErrors};
+use super::view::CredentialView;
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, IdempotencyKey, NoErrors, RequestId};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use discount::Evaluation;
 use domain::account::Role;
 use domain::event::RecordedRedemption;
 use domain::ids::{AccountId, CredentialId, OfferId, RedemptionId, StoreId};
 use domain::redemption::PosRequest;
 use domain::{Command, DomainError, Event, EventKind};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
 /// Who may redeem by credential id: issuers (admins always may). Terminals redeem by code
 /// (`/v1.0/pos/...`), under the wrong-code allowances: a credential id is a small counter,
 /// so a `pos` key redeeming by id would step around them.
-const REDEEM: &[Role] = &[Role::Issuer];
+pub(super) const REDEEM: &[Role] = &[Role::Issuer];
 
 /// The answer: the credential, the redemption and Sparkfly's empty `errors`.
-#[derive(Serialize)]
-struct Redeemed<'a> {
+#[derive(Serialize, JsonSchema)]
+pub(super) struct Redeemed<'a> {
+    /// The credential as it is now.
     credential: &'a CredentialView,
-    redemption: RedemptionView,
+    /// The redemption recorded.
+    redemption: RedemptionView<'a>,
+    /// Always empty.
     errors: NoErrors,
 }
 
 /// A recorded redemption as clients read it, with the discount engine's evaluation.
-#[derive(Serialize)]
-struct RedemptionView {
+#[derive(Serialize, JsonSchema)]
+struct RedemptionView<'a> {
+    /// Its id.
     id: RedemptionId,
+    /// Where.
     store_id: StoreId,
+    /// The offers redeemed.
     offer_ids: Vec<OfferId>,
-    evaluation: Value,
+    /// Every line's discount, every offer's outcome and the totals.
+    evaluation: Cow<'a, Evaluation>,
 }
 
-impl RedemptionView {
-    fn new(recorded: &RecordedRedemption) -> Result<Self, ApiError> {
+impl<'a> RedemptionView<'a> {
+    fn new(recorded: &'a RecordedRedemption) -> Result<Self, ApiError> {
         Ok(Self {
             id: recorded.redemption_id,
             store_id: recorded.store_id,
             offer_ids: recorded.offers.iter().map(|offer| offer.offer_id).collect(),
-            evaluation: serde_json::to_value(&recorded.evaluation).map_err(ApiError::internal)?,
+            evaluation: recorded.evaluation.get().map_err(ApiError::internal)?,
         })
     }
 }
@@ -91,7 +101,7 @@ pub(super) async fn redeem(
         .cloned()
         .unwrap_or_else(|| default_basket(id));
     let pos = pos_request(store_id, code, basket)?;
-    let key = idempotency_key(&request)?;
+    let IdempotencyKey(key) = IdempotencyKey::of(&request)?;
     let command = Command::Redeem { request: pos };
     let events = state
         .execute(account, command, key, RequestId::of(&request))
@@ -140,19 +150,6 @@ fn pos_request(store_id: StoreId, code: String, basket: Value) -> Result<PosRequ
     request.insert("basket".into(), basket);
     serde_json::from_value(Value::Object(request))
         .map_err(|error| ApiError::BadRequest(format!("Basket is invalid: {error}")))
-}
-
-fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
-    request
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .map(|value| {
-            value
-                .to_str()
-                .map(str::to_owned)
-                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))
-        })
-        .transpose()
 }
 
 fn recorded(events: &[Event]) -> Result<&RecordedRedemption, ApiError> {

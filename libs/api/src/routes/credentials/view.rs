@@ -2,53 +2,77 @@
 //! offer and its merchant and the address of its store looked up in the account's live state.
 //! Fields we do not model answer null, false or `{}`.
 
+use crate::http::Named;
 use chrono::{DateTime, Utc};
 use domain::credential::{Annotations, Credential, CredentialStatus};
 use domain::ids::{AccountId, ChannelId, CredentialId, MemberId, MerchantId, OfferId, StoreId};
 use domain::AccountState;
+use schemars::JsonSchema;
 use serde::Serialize;
 
-/// The empty `errors` object of Sparkfly's single-resource bodies.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
-pub(super) struct NoErrors {}
-
-/// `{"credential": {...}, "errors": {}}`: the body of one credential.
-#[derive(Debug, Serialize)]
-pub(super) struct One<'a> {
-    pub(super) credential: &'a CredentialView,
-    pub(super) errors: NoErrors,
+/// The wire shape of a credential.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub(super) struct CredentialView {
+    /// Its id.
+    id: CredentialId,
+    /// The account it belongs to.
+    account_id: AccountId,
+    /// The code; none until it has an offer.
+    identifier: Option<String>,
+    /// Where it is in its life, as of now.
+    status: CredentialStatus,
+    /// The member it was issued to.
+    member_id: MemberId,
+    /// Its first offer.
+    offer_id: Option<OfferId>,
+    /// The offers it redeems, in the order given.
+    offer_ids: Vec<OfferId>,
+    /// The store it was issued for, if any.
+    store_id: Option<StoreId>,
+    /// The channel it was issued on.
+    channel_id: ChannelId,
+    /// The merchant of its store, or of its first offer.
+    merchant_id: Option<MerchantId>,
+    /// The name of its first offer.
+    offer_name: Option<String>,
+    /// The merchant's name.
+    merchant_name: Option<String>,
+    /// When it was redeemed.
+    #[serde(with = "domain::time::rfc3339_option")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    redeemed_at: Option<DateTime<Utc>>,
+    /// When it was voided.
+    #[serde(with = "domain::time::rfc3339_option")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    voided_at: Option<DateTime<Utc>>,
+    /// When the code stops being redeemable, if limited.
+    #[serde(with = "domain::time::rfc3339_option")]
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    expires_at: Option<DateTime<Utc>>,
+    /// Free annotations; keys under `conv_ids` feed conversion callbacks.
+    annotations: Annotations,
+    /// Seconds the code lives, if limited.
+    code_lifetime: Option<u32>,
+    /// Always false: codes are not issued as barcodes.
+    supports_barcode: bool,
+    /// The address of its store.
+    location_address: Option<String>,
+    /// Always null: credentials have no landing url.
+    #[schemars(with = "()")]
+    url: Option<String>,
+    /// When it was issued.
+    #[serde(with = "domain::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
+    created_at: DateTime<Utc>,
+    /// When it last changed.
+    #[serde(with = "domain::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
+    updated_at: DateTime<Utc>,
 }
 
-/// The wire shape of a credential.
-#[derive(Clone, Debug, Serialize)]
-pub(super) struct CredentialView {
-    id: CredentialId,
-    account_id: AccountId,
-    identifier: Option<String>,
-    status: CredentialStatus,
-    member_id: MemberId,
-    offer_id: Option<OfferId>,
-    offer_ids: Vec<OfferId>,
-    store_id: Option<StoreId>,
-    channel_id: ChannelId,
-    merchant_id: Option<MerchantId>,
-    offer_name: Option<String>,
-    merchant_name: Option<String>,
-    #[serde(with = "domain::time::rfc3339_option")]
-    redeemed_at: Option<DateTime<Utc>>,
-    #[serde(with = "domain::time::rfc3339_option")]
-    voided_at: Option<DateTime<Utc>>,
-    #[serde(with = "domain::time::rfc3339_option")]
-    expires_at: Option<DateTime<Utc>>,
-    annotations: Annotations,
-    code_lifetime: Option<u32>,
-    supports_barcode: bool,
-    location_address: Option<String>,
-    url: Option<String>,
-    #[serde(with = "domain::time::rfc3339")]
-    created_at: DateTime<Utc>,
-    #[serde(with = "domain::time::rfc3339")]
-    updated_at: DateTime<Utc>,
+impl Named for CredentialView {
+    const ONE: &'static str = "credential";
+    const MANY: &'static str = "credentials";
 }
 
 impl CredentialView {

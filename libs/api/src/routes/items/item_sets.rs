@@ -5,60 +5,153 @@
 //! offer uses cannot be deleted (409).
 
 use super::items::merchant_found;
-use super::{id_of, in_scope, merchant_of, path_resource};
+use super::{id_of, in_scope, merchant_of, path_resource, OperationIds};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
-use crate::routes::common::{page_body, read_guard, write, ListQuery};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::routes::lists::body_refusal;
-use crate::routes::method_not_allowed;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::catalog::{ItemSet, ItemSetFields};
+use domain::catalog::{Item, ItemSet, ItemSetFields};
 use domain::ids::{ItemId, ItemSetId, MerchantId};
 use domain::validate::existing;
 use domain::{Command, DomainError, Event, EventKind};
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 use std::collections::BTreeSet;
 
 const RESOURCE: &str = "Item set";
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    for base in ["/item_sets", "/merchants/{merchant_id}/item_sets"] {
-        cfg.service(
-            web::resource(base)
-                .get(list)
-                .post(create)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource(format!("{base}/{{item_set_id}}"))
-                .get(get)
-                .put(update)
-                .delete(delete)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource(format!("{base}/{{item_set_id}}/items"))
-                .get(items)
-                .put(add)
-                .delete(remove)
-                .default_service(web::to(method_not_allowed)),
-        );
+/// The operation ids of a set's items at one of its two bases.
+struct ItemsIds {
+    list: &'static str,
+    add: &'static str,
+    remove: &'static str,
+}
+
+pub(super) fn routes(routes: &mut Routes) {
+    let account = OperationIds {
+        list: "listItemSets",
+        create: "createItemSet",
+        get: "getItemSet",
+        update: "updateItemSet",
+        delete: "deleteItemSet",
+    };
+    let account_items = ItemsIds {
+        list: "listItemSetItems",
+        add: "addItemSetItems",
+        remove: "removeItemSetItems",
+    };
+    let merchant = OperationIds {
+        list: "listMerchantItemSets",
+        create: "createMerchantItemSet",
+        get: "getMerchantItemSet",
+        update: "updateMerchantItemSet",
+        delete: "deleteMerchantItemSet",
+    };
+    let merchant_items = ItemsIds {
+        list: "listMerchantItemSetItems",
+        add: "addMerchantItemSetItems",
+        remove: "removeMerchantItemSetItems",
+    };
+    for (base, ids, items_ids) in [
+        ("/item_sets", account, account_items),
+        (
+            "/merchants/{merchant_id}/item_sets",
+            merchant,
+            merchant_items,
+        ),
+    ] {
+        let one = format!("{base}/{{item_set_id}}");
+        let members = format!("{one}/items");
+        routes
+            .add(
+                Op::get(base, ids.list, "Item sets")
+                    .roles(READ)
+                    .query::<ListQuery>()
+                    .answers::<Paged<ItemSet>>(200, "A page of item sets"),
+                list,
+            )
+            .add(
+                Op::post(base, ids.create, "Create an item set")
+                    .roles(WRITE)
+                    .idempotent()
+                    .body::<SetInput>()
+                    .answers::<One<ItemSet>>(201, "The item set created"),
+                create,
+            )
+            .add(
+                Op::get(&one, ids.get, "An item set")
+                    .roles(READ)
+                    .answers::<One<ItemSet>>(200, "The item set"),
+                get,
+            )
+            .add(
+                Op::put(&one, ids.update, "Change an item set")
+                    .roles(WRITE)
+                    .idempotent()
+                    .body::<SetInput>()
+                    .answers::<One<ItemSet>>(200, "The item set as changed"),
+                update,
+            )
+            .add(
+                Op::delete(&one, ids.delete, "Delete an item set no offer uses")
+                    .roles(WRITE)
+                    .idempotent()
+                    .empty(200, "Deleted"),
+                delete,
+            )
+            .add(
+                Op::get(&members, items_ids.list, "An item set's items")
+                    .roles(READ)
+                    .query::<ListQuery>()
+                    .answers::<Paged<Item>>(200, "A page of the set's items"),
+                items,
+            )
+            .add(
+                Op::put(&members, items_ids.add, "Add items to an item set")
+                    .roles(WRITE)
+                    .idempotent()
+                    .body::<SetInput>()
+                    .answers::<One<ItemSet>>(201, "The item set now"),
+                add,
+            )
+            .add(
+                Op::delete(&members, items_ids.remove, "Remove items from an item set")
+                    .roles(WRITE)
+                    .idempotent()
+                    .body::<SetInput>()
+                    .answers::<One<ItemSet>>(200, "The item set now"),
+                remove,
+            );
     }
 }
 
-/// `{"item_set": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize)]
+impl Named for ItemSet {
+    const ONE: &'static str = "item_set";
+    const MANY: &'static str = "item_sets";
+}
+
+/// `{"item_set": {...}}`, the body of a create or update (and of adding or removing items,
+/// which reads only `item_ids`).
+#[derive(Debug, Deserialize, JsonSchema)]
 struct SetInput {
+    /// The set's fields.
     item_set: FieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// An item set's fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
+    /// Its name (required on create).
     name: Option<String>,
+    /// The merchant it belongs to (create only; the path's merchant under a merchant).
     merchant_id: Option<u64>,
+    /// Its items: replaces them on create or update, the items added or removed otherwise.
     item_ids: Option<Vec<u64>>,
+    /// Sparkfly's set type (0 merchant, 1 manufacturer).
     set_type: Option<u32>,
 }
 
@@ -86,13 +179,8 @@ impl SetInput {
     }
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    item_set: &'a ItemSet,
-}
-
 fn one(status: StatusCode, item_set: &ItemSet) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { item_set })
+    HttpResponse::build(status).json(One(item_set))
 }
 
 fn recorded(events: &[Event]) -> Result<&ItemSet, ApiError> {
@@ -135,7 +223,7 @@ async fn list(
         .store()
         .item_sets(principal.account_id, merchant, query.request())
         .await?;
-    page_body(&page, "item_sets", "item_set", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn create(
@@ -204,7 +292,7 @@ async fn items(
         .store()
         .item_set_items(principal.account_id, set.id, query.request())
         .await?;
-    page_body(&page, "items", "item", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn add(

@@ -2,12 +2,12 @@
 //! `GET/PUT/DELETE /v1.0/items/{id}`, the same under `/v1.0/merchants/{merchant_id}`. An item's
 //! code is unique per owner (merchant or manufacturer); a taken code answers 400.
 
-use super::{id_of, in_scope, merchant_of, path_resource};
+use super::{id_of, in_scope, merchant_of, path_resource, OperationIds};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
-use crate::routes::common::{page_body, read_guard, write};
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{read_guard, write, READ, WRITE};
 use crate::routes::lists::body_refusal;
-use crate::routes::method_not_allowed;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -15,37 +15,91 @@ use domain::catalog::{Item, ItemFields};
 use domain::ids::{ItemId, MerchantId};
 use domain::{Command, Event, EventKind};
 use projections::ItemFilter;
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    for base in ["/items", "/merchants/{merchant_id}/items"] {
-        cfg.service(
-            web::resource(base)
-                .get(list)
-                .post(create)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource(format!("{base}/{{item_id}}"))
-                .get(get)
-                .put(update)
-                .delete(delete)
-                .default_service(web::to(method_not_allowed)),
-        );
+pub(super) fn routes(routes: &mut Routes) {
+    let account = OperationIds {
+        list: "listItems",
+        create: "createItem",
+        get: "getItem",
+        update: "updateItem",
+        delete: "deleteItem",
+    };
+    let merchant = OperationIds {
+        list: "listMerchantItems",
+        create: "createMerchantItem",
+        get: "getMerchantItem",
+        update: "updateMerchantItem",
+        delete: "deleteMerchantItem",
+    };
+    for (base, ids) in [
+        ("/items", account),
+        ("/merchants/{merchant_id}/items", merchant),
+    ] {
+        let one = format!("{base}/{{item_id}}");
+        routes
+            .add(
+                Op::get(base, ids.list, "Items, filtered by exact name or code")
+                    .roles(READ)
+                    .query::<ItemQuery>()
+                    .answers::<Paged<Item>>(200, "A page of items"),
+                list,
+            )
+            .add(
+                Op::post(base, ids.create, "Create an item")
+                    .roles(WRITE)
+                    .idempotent()
+                    .body::<ItemInput>()
+                    .answers::<One<Item>>(201, "The item created"),
+                create,
+            )
+            .add(
+                Op::get(&one, ids.get, "An item")
+                    .roles(READ)
+                    .answers::<One<Item>>(200, "The item"),
+                get,
+            )
+            .add(
+                Op::put(&one, ids.update, "Change an item")
+                    .roles(WRITE)
+                    .idempotent()
+                    .body::<ItemInput>()
+                    .answers::<One<Item>>(200, "The item as changed"),
+                update,
+            )
+            .add(
+                Op::delete(&one, ids.delete, "Delete an item")
+                    .roles(WRITE)
+                    .idempotent()
+                    .empty(200, "Deleted"),
+                delete,
+            );
     }
 }
 
+impl Named for Item {
+    const ONE: &'static str = "item";
+    const MANY: &'static str = "items";
+}
+
 /// `{"item": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ItemInput {
+    /// The item's fields.
     item: FieldsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// An item's fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
+    /// Its name (required on create).
     name: Option<String>,
+    /// The code a basket line carries; unique per owner (required on create).
     code: Option<String>,
+    /// The merchant that sells it (create only; the path's merchant under a merchant).
     merchant_id: Option<u64>,
+    /// The manufacturer that makes it (create only).
     manufacturer_id: Option<u64>,
 }
 
@@ -63,21 +117,20 @@ impl ItemInput {
 }
 
 /// `?page=&per_page=&name=&code=`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ItemQuery {
+    /// The page, from 1.
     page: Option<u32>,
+    /// Items per page.
     per_page: Option<u32>,
+    /// Only the items with exactly this name.
     name: Option<String>,
+    /// Only the items with exactly this code.
     code: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    item: &'a Item,
-}
-
 fn one(status: StatusCode, item: &Item) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { item })
+    HttpResponse::build(status).json(One(item))
 }
 
 fn recorded(events: &[Event]) -> Result<&Item, ApiError> {
@@ -147,7 +200,7 @@ async fn list(
             projections::PageRequest::new(query.page, query.per_page),
         )
         .await?;
-    page_body(&page, "items", "item", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn create(

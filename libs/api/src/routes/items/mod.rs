@@ -13,12 +13,22 @@ mod item_sets;
 mod items;
 
 use crate::http::ApiError;
-use actix_web::{web, HttpRequest};
+use crate::openapi::Routes;
+use actix_web::HttpRequest;
 use domain::ids::MerchantId;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    items::configure(cfg);
-    item_sets::configure(cfg);
+pub(super) fn routes(routes: &mut Routes) {
+    items::routes(routes);
+    item_sets::routes(routes);
+}
+
+/// The operation ids of a resource's routes at one of its two bases.
+struct OperationIds {
+    list: &'static str,
+    create: &'static str,
+    get: &'static str,
+    update: &'static str,
+    delete: &'static str,
 }
 
 /// The merchant the path names, if it names one.

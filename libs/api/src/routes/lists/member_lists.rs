@@ -4,9 +4,9 @@
 
 use super::{body_refusal, set_step};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
-use crate::routes::common::{page_body, read_guard, write, ListQuery, WRITE};
-use crate::routes::method_not_allowed;
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -14,44 +14,124 @@ use domain::catalog::{ListFields, MemberList};
 use domain::ids::{MemberId, MemberListId};
 use domain::validate::existing;
 use domain::{Command, DomainError};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 const RESOURCE: &str = "Member list";
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/member_lists")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/member_lists/{id}")
-            .get(get)
-            .put(rename)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/member_lists/{id}/members")
-            .get(members)
-            .put(add)
-            .delete(remove)
-            .post(set)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    const MEMBERS: &str = "/member_lists/{id}/members";
+    routes
+        .add(
+            Op::get(
+                "/member_lists",
+                "listMemberLists",
+                "The account's member lists",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<MemberList>>(200, "A page of member lists"),
+            list,
+        )
+        .add(
+            Op::post("/member_lists", "createMemberList", "Create a member list")
+                .roles(WRITE)
+                .idempotent()
+                .body::<ListInput>()
+                .answers::<One<MemberList>>(201, "The member list created"),
+            create,
+        )
+        .add(
+            Op::get("/member_lists/{id}", "getMemberList", "A member list")
+                .roles(READ)
+                .answers::<One<MemberList>>(200, "The member list"),
+            get,
+        )
+        .add(
+            Op::put(
+                "/member_lists/{id}",
+                "renameMemberList",
+                "Rename a member list",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<ListInput>()
+            .answers::<One<MemberList>>(200, "The member list as renamed"),
+            rename,
+        )
+        .add(
+            Op::delete(
+                "/member_lists/{id}",
+                "deleteMemberList",
+                "Delete a member list",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .empty(200, "Deleted"),
+            delete,
+        )
+        .add(
+            Op::get(
+                MEMBERS,
+                "listMemberListMembers",
+                "A member list's member ids",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<MemberIdsPage>(200, "A page of the list's member ids"),
+            members,
+        )
+        .add(
+            Op::put(MEMBERS, "addMemberListMembers", "Add members to a list")
+                .roles(WRITE)
+                .idempotent()
+                .body::<MembersInput>()
+                .answers::<One<MemberIds>>(201, "The list's member ids now"),
+            add,
+        )
+        .add(
+            Op::delete(
+                MEMBERS,
+                "removeMemberListMembers",
+                "Remove members from a list",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<MembersInput>()
+            .answers::<One<MemberIds>>(200, "The list's member ids now"),
+            remove,
+        )
+        .add(
+            Op::post(
+                MEMBERS,
+                "setMemberListMembers",
+                "Make the members the list's only ones",
+            )
+            .roles(WRITE)
+            .body::<MembersInput>()
+            .answers::<One<MemberIds>>(201, "The list's member ids now"),
+            set,
+        );
+}
+
+impl Named for MemberList {
+    const ONE: &'static str = "member_list";
+    const MANY: &'static str = "member_lists";
 }
 
 /// `{"member_list": {"name": ...}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ListInput {
+    /// The list's fields.
     member_list: NameInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// A list's name.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct NameInput {
+    /// Its name (required on create).
     name: Option<String>,
 }
 
@@ -64,13 +144,16 @@ impl From<ListInput> for ListFields {
 }
 
 /// `{"member_list": {"member_ids": [...]}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct MembersInput {
+    /// The members of the change.
     member_list: IdsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// The members of a change.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct IdsInput {
+    /// Member ids (required).
     member_ids: Option<Vec<u64>>,
 }
 
@@ -86,9 +169,33 @@ impl MembersInput {
     }
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    member_list: &'a MemberList,
+/// A list's member ids: `{"id", "member_ids"}`.
+#[derive(Debug, Serialize, JsonSchema)]
+struct MemberIds<'a> {
+    /// The list's id.
+    id: MemberListId,
+    /// Its members.
+    member_ids: Cow<'a, [MemberId]>,
+}
+
+impl Named for MemberIds<'_> {
+    const ONE: &'static str = "member_list";
+    const MANY: &'static str = "member_lists";
+}
+
+/// A page of a list's member ids.
+#[derive(Debug, Serialize, JsonSchema)]
+struct MemberIdsPage<'a> {
+    /// The page number, from 1.
+    page: u32,
+    /// Ids per page.
+    per_page: u32,
+    /// Ids in all pages.
+    total_entries: u64,
+    /// Pages in all.
+    total_pages: u64,
+    /// The list and this page's ids.
+    member_list: MemberIds<'a>,
 }
 
 /// The list `id` of the caller's account as the read model holds it, or 404.
@@ -111,7 +218,7 @@ async fn list(
         .store()
         .member_lists(principal.account_id, query.request())
         .await?;
-    page_body(&page, "member_lists", "member_list", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn create(
@@ -131,9 +238,7 @@ async fn create(
             _ => None,
         })
         .ok_or_else(|| ApiError::internal("the command recorded no member list"))?;
-    Ok(HttpResponse::Created().json(Wrapped {
-        member_list: created,
-    }))
+    Ok(HttpResponse::Created().json(One(created)))
 }
 
 async fn get(
@@ -142,9 +247,7 @@ async fn get(
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
     let member_list = found(&state, &principal, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(Wrapped {
-        member_list: &member_list,
-    }))
+    Ok(HttpResponse::Ok().json(One(&member_list)))
 }
 
 async fn rename(
@@ -161,9 +264,7 @@ async fn rename(
     };
     write(&state, &principal, &request, command).await?;
     let member_list = found(&state, &principal, id).await?;
-    Ok(HttpResponse::Ok().json(Wrapped {
-        member_list: &member_list,
-    }))
+    Ok(HttpResponse::Ok().json(One(&member_list)))
 }
 
 async fn delete(
@@ -191,13 +292,16 @@ async fn members(
         .store()
         .member_list_members(principal.account_id, MemberListId(id), query.request())
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "page": page.page,
-        "per_page": page.per_page,
-        "total_entries": page.total_entries,
-        "total_pages": page.total_pages,
-        "member_list": {"id": id, "member_ids": page.items},
-    })))
+    Ok(HttpResponse::Ok().json(MemberIdsPage {
+        page: page.page,
+        per_page: page.per_page,
+        total_entries: page.total_entries,
+        total_pages: page.total_pages,
+        member_list: MemberIds {
+            id: MemberListId(id),
+            member_ids: Cow::Borrowed(&page.items),
+        },
+    }))
 }
 
 /// The list's ids after a change, `{"member_list": {"id", "member_ids"}}`.
@@ -208,8 +312,9 @@ async fn changed(
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let member_list = found(state, principal, id).await?;
-    Ok(HttpResponse::build(status).json(json!({
-        "member_list": {"id": id, "member_ids": member_list.member_ids},
+    Ok(HttpResponse::build(status).json(One(MemberIds {
+        id: MemberListId(id),
+        member_ids: member_list.member_ids.into_iter().collect(),
     })))
 }
 

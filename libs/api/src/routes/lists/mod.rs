@@ -16,14 +16,15 @@ mod store_lists;
 
 use crate::auth::Principal;
 use crate::http::{ApiError, RequestId};
+use crate::openapi::Routes;
 use crate::state::AppState;
-use actix_web::{web, HttpRequest};
+use actix_web::HttpRequest;
 use domain::{Command, DomainError};
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    member_lists::configure(cfg);
-    store_list_stores::configure(cfg);
-    store_lists::configure(cfg);
+pub(super) fn routes(routes: &mut Routes) {
+    member_lists::routes(routes);
+    store_list_stores::routes(routes);
+    store_lists::routes(routes);
 }
 
 /// A refusal of a command on the list the path names: a missing resource other than

@@ -8,47 +8,117 @@
 use super::store_lists::{found, RESOURCE};
 use super::{body_refusal, set_step};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
-use crate::routes::common::{page_body, write, ListQuery, WRITE};
-use crate::routes::method_not_allowed;
+use crate::http::{ApiError, Body, Paged, Query};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{write, ListQuery, READ, WRITE};
+use crate::routes::stores::{view, StoreView};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::catalog::Store;
 use domain::ids::{MerchantId, StoreId, StoreListId};
 use domain::validate::existing;
 use domain::{AccountState, Command, DomainError};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::BTreeSet;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/merchants/store_lists/{id}/stores")
-            .get(store_ids)
-            .put(add)
-            .delete(remove)
-            .post(set)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/merchants/{merchant_id}/store_lists/{id}/stores")
-            .get(stores)
-            .put(owned_add)
-            .delete(owned_remove)
-            .post(owned_set)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    const IDS: &str = "/merchants/store_lists/{id}/stores";
+    const STORES: &str = "/merchants/{merchant_id}/store_lists/{id}/stores";
+    routes
+        .add(
+            Op::get(IDS, "listStoreListStoreIds", "A store list's store ids")
+                .roles(READ)
+                .query::<ListQuery>()
+                .answers::<StoreIdsPage>(200, "A page of the list's store ids"),
+            store_ids,
+        )
+        .add(
+            Op::put(IDS, "addStoreListStores", "Add stores to a list")
+                .roles(WRITE)
+                .idempotent()
+                .body::<StoresInput>()
+                .answers::<StoreIds>(201, "The list's store ids now"),
+            add,
+        )
+        .add(
+            Op::delete(IDS, "removeStoreListStores", "Remove stores from a list")
+                .roles(WRITE)
+                .idempotent()
+                .body::<StoresInput>()
+                .answers::<StoreIds>(200, "The list's store ids now"),
+            remove,
+        )
+        .add(
+            Op::post(
+                IDS,
+                "setStoreListStores",
+                "Make the stores the list's only ones",
+            )
+            .roles(WRITE)
+            .body::<StoresInput>()
+            .answers::<StoreIds>(201, "The list's store ids now"),
+            set,
+        )
+        .add(
+            Op::get(
+                STORES,
+                "listStoreListStores",
+                "The stores of a merchant's store list",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<StoreView>>(200, "A page of the list's stores"),
+            stores,
+        )
+        .add(
+            Op::put(
+                STORES,
+                "addMerchantStoreListStores",
+                "Add stores to a merchant's list",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<StoresInput>()
+            .answers::<StoreIds>(201, "The list's store ids now"),
+            owned_add,
+        )
+        .add(
+            Op::delete(
+                STORES,
+                "removeMerchantStoreListStores",
+                "Remove stores from a merchant's list",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<StoresInput>()
+            .answers::<StoreIds>(200, "The list's store ids now"),
+            owned_remove,
+        )
+        .add(
+            Op::post(
+                STORES,
+                "setMerchantStoreListStores",
+                "Make the stores a merchant's list's only ones",
+            )
+            .roles(WRITE)
+            .body::<StoresInput>()
+            .answers::<StoreIds>(201, "The list's store ids now"),
+            owned_set,
+        );
 }
 
 /// `{"store_list": {"store_ids": [...]}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct StoresInput {
+    /// The stores of the change.
     store_list: IdsInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// The stores of a change.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct IdsInput {
+    /// Store ids (required): stores of the list's merchant.
     store_ids: Option<Vec<u64>>,
 }
 
@@ -62,37 +132,29 @@ impl StoresInput {
     }
 }
 
-/// A store in the Sparkfly `store` shape (as `stores` answers it).
-#[derive(Serialize)]
-struct StoreView<'a> {
-    id: StoreId,
-    merchant_id: MerchantId,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    number: Option<&'a str>,
-    location: Location<'a>,
-    created_at: String,
-    updated_at: String,
+/// A list's store ids: `{"id", "store_ids"}`.
+#[derive(Debug, Serialize, JsonSchema)]
+struct StoreIds {
+    /// The list's id.
+    id: StoreListId,
+    /// Its stores.
+    store_ids: Vec<StoreId>,
 }
 
-#[derive(Serialize)]
-struct Location<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    address: Option<&'a str>,
-}
-
-fn view(store: &Store) -> StoreView<'_> {
-    StoreView {
-        id: store.id,
-        merchant_id: store.merchant_id,
-        name: &store.name,
-        number: store.store_code.as_deref(),
-        location: Location {
-            address: store.address.as_deref(),
-        },
-        created_at: domain::time::format_timestamp(&store.created_at),
-        updated_at: domain::time::format_timestamp(&store.updated_at),
-    }
+/// A page of a list's store ids.
+#[derive(Debug, Serialize, JsonSchema)]
+struct StoreIdsPage {
+    /// The page number, from 1.
+    page: u32,
+    /// Ids per page.
+    per_page: u32,
+    /// Ids in all pages.
+    total_entries: u64,
+    /// Pages in all.
+    total_pages: u64,
+    /// The list and this page's ids.
+    #[serde(flatten)]
+    ids: StoreIds,
 }
 
 async fn stores(
@@ -107,7 +169,8 @@ async fn stores(
         .store()
         .store_list_stores(principal.account_id, StoreListId(id), query.request())
         .await?;
-    page_body(&page, "stores", "store", page.items.iter().map(view))
+    let stores = page.items.iter().map(view).collect();
+    Ok(HttpResponse::Ok().json(Paged::of(&page, stores)))
 }
 
 async fn store_ids(
@@ -122,15 +185,16 @@ async fn store_ids(
         .store()
         .store_list_stores(principal.account_id, StoreListId(id), query.request())
         .await?;
-    let ids: Vec<StoreId> = page.items.iter().map(|store| store.id).collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "page": page.page,
-        "per_page": page.per_page,
-        "total_entries": page.total_entries,
-        "total_pages": page.total_pages,
-        "id": id,
-        "store_ids": ids,
-    })))
+    Ok(HttpResponse::Ok().json(StoreIdsPage {
+        page: page.page,
+        per_page: page.per_page,
+        total_entries: page.total_entries,
+        total_pages: page.total_pages,
+        ids: StoreIds {
+            id: StoreListId(id),
+            store_ids: page.items.iter().map(|store| store.id).collect(),
+        },
+    }))
 }
 
 /// What changing a list's stores needs to know first.
@@ -222,7 +286,10 @@ async fn change(
         done.map_err(|error| body_refusal(error, RESOURCE))?;
     }
     let list = found(state, principal, merchant, id).await?;
-    Ok(HttpResponse::build(status).json(json!({"id": id, "store_ids": list.store_ids})))
+    Ok(HttpResponse::build(status).json(StoreIds {
+        id: StoreListId(id),
+        store_ids: list.store_ids.into_iter().collect(),
+    }))
 }
 
 async fn add(

@@ -3,43 +3,82 @@
 //! caller's account (otherwise 404); it answers with all its store ids.
 
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
-use crate::routes::common::{page_body, read_guard, write, ListQuery};
-use crate::routes::method_not_allowed;
+use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::{ListFields, StoreList};
 use domain::ids::{MerchantId, StoreListId};
 use domain::{Command, EventKind};
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 pub(super) const RESOURCE: &str = "Store list";
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/merchants/{merchant_id}/store_lists")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/merchants/{merchant_id}/store_lists/{id}")
-            .get(get)
-            .put(rename)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    const LISTS: &str = "/merchants/{merchant_id}/store_lists";
+    const LIST: &str = "/merchants/{merchant_id}/store_lists/{id}";
+    routes
+        .add(
+            Op::get(LISTS, "listStoreLists", "A merchant's store lists")
+                .roles(READ)
+                .query::<ListQuery>()
+                .answers::<Paged<StoreList>>(200, "A page of store lists"),
+            list,
+        )
+        .add(
+            Op::post(
+                LISTS,
+                "createStoreList",
+                "Create a store list of a merchant",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<ListInput>()
+            .answers::<One<StoreList>>(201, "The store list created"),
+            create,
+        )
+        .add(
+            Op::get(LIST, "getStoreList", "A store list")
+                .roles(READ)
+                .answers::<One<StoreList>>(200, "The store list"),
+            get,
+        )
+        .add(
+            Op::put(LIST, "renameStoreList", "Rename a store list")
+                .roles(WRITE)
+                .idempotent()
+                .body::<ListInput>()
+                .answers::<One<StoreList>>(200, "The store list as renamed"),
+            rename,
+        )
+        .add(
+            Op::delete(LIST, "deleteStoreList", "Delete a store list")
+                .roles(WRITE)
+                .idempotent()
+                .empty(200, "Deleted"),
+            delete,
+        );
+}
+
+impl Named for StoreList {
+    const ONE: &'static str = "store_list";
+    const MANY: &'static str = "store_lists";
 }
 
 /// `{"store_list": {"name": ...}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ListInput {
+    /// The list's fields.
     store_list: NameInput,
 }
 
-#[derive(Debug, Deserialize)]
+/// A list's name.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct NameInput {
+    /// Its name (required on create).
     name: Option<String>,
 }
 
@@ -51,13 +90,8 @@ impl From<ListInput> for ListFields {
     }
 }
 
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    store_list: &'a StoreList,
-}
-
 fn one(status: StatusCode, store_list: &StoreList) -> HttpResponse {
-    HttpResponse::build(status).json(Wrapped { store_list })
+    HttpResponse::build(status).json(One(store_list))
 }
 
 /// The list `id` of the caller's account (of `merchant` when given), or 404.
@@ -95,7 +129,7 @@ async fn list(
         .store()
         .store_lists(principal.account_id, Some(merchant_id), query.request())
         .await?;
-    page_body(&page, "store_lists", "store_list", &page.items)
+    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
 
 async fn create(

@@ -3,45 +3,104 @@
 //! `DELETE` removes them) and `/v1.0/offers/{id}/channels/{channel_id}` (`GET` one link as
 //! Sparkfly's `eligible_channel`, `PUT` its per-channel cap `max_redemptions`, `DELETE` it).
 
-use super::view::{live, stored, LinkView};
-use super::{follow_up, method_not_allowed};
+use super::follow_up;
+use super::view::{live, stored, LinkBody, LinkView};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body};
-use crate::routes::common::{read_guard, write};
+use crate::http::{ApiError, Body, Named, One};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{read_guard, write, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::ids::{ChannelId, OfferId};
 use domain::{AccountState, Command, DomainError};
-use serde::{Deserialize, Deserializer};
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/offers/{id}/channels")
-            .get(list)
-            .post(set)
-            .put(add)
-            .delete(remove)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/offers/{id}/channels/{channel_id}")
-            .get(get)
-            .put(cap)
-            .delete(unlink)
-            .default_service(web::to(method_not_allowed)),
-    );
+pub(super) fn routes(routes: &mut Routes) {
+    const LINKS: &str = "/offers/{id}/channels";
+    const LINK: &str = "/offers/{id}/channels/{channel_id}";
+    routes
+        .add(
+            Op::get(LINKS, "listOfferChannels", "An offer's channel links")
+                .roles(READ)
+                .answers::<One<OfferChannels>>(200, "The offer's channels and links"),
+            list,
+        )
+        .add(
+            Op::post(
+                LINKS,
+                "setOfferChannels",
+                "Make the channels the offer's only ones",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<ChannelIdsInput>()
+            .answers::<One<OfferChannelIds>>(201, "The offer's channels now"),
+            set,
+        )
+        .add(
+            Op::put(LINKS, "addOfferChannels", "Link channels to an offer")
+                .roles(WRITE)
+                .idempotent()
+                .body::<ChannelIdsInput>()
+                .answers::<One<OfferChannelIds>>(201, "The offer's channels now"),
+            add,
+        )
+        .add(
+            Op::delete(
+                LINKS,
+                "removeOfferChannels",
+                "Unlink channels from an offer",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<ChannelIdsInput>()
+            .answers::<One<OfferChannelIds>>(201, "The offer's channels now"),
+            remove,
+        )
+        .add(
+            Op::get(LINK, "getOfferChannel", "One channel link of an offer")
+                .roles(READ)
+                .answers::<One<EligibleChannel>>(200, "The link"),
+            get,
+        )
+        .add(
+            Op::put(
+                LINK,
+                "capOfferChannel",
+                "Set the cap on an offer's redemptions through a channel",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<CapInput>()
+            .answers::<One<EligibleChannel>>(201, "The link as changed"),
+            cap,
+        )
+        .add(
+            Op::delete(
+                LINK,
+                "unlinkOfferChannel",
+                "Unlink one channel from an offer",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .answers::<One<OfferChannelIds>>(200, "The offer's channels now"),
+            unlink,
+        );
 }
 
 /// `{"offer": {"channel_ids": [..]}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ChannelIdsInput {
+    /// The channels.
     offer: ChannelIds,
 }
 
-#[derive(Debug, Deserialize)]
+/// The channels of a change.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct ChannelIds {
+    /// Channel ids.
     channel_ids: Vec<u64>,
 }
 
@@ -53,16 +112,61 @@ impl ChannelIdsInput {
 
 /// `{"eligible_channel": {"max_redemptions": 10}}` (or `{"channel": ...}`); `null` lifts the
 /// cap, an absent `max_redemptions` leaves it as it is.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct CapInput {
+    /// The link's cap (also read as `channel`).
     #[serde(alias = "channel")]
     eligible_channel: CapFields,
 }
 
-#[derive(Debug, Deserialize)]
+/// The cap of a link.
+#[derive(Debug, Deserialize, JsonSchema)]
 struct CapFields {
+    /// Most redemptions of the offer through the channel; `null` lifts the cap, absent
+    /// leaves it as it is.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<u32>")]
     max_redemptions: Option<Option<u32>>,
+}
+
+/// An offer's channels: `{"id", "channel_ids"}`.
+#[derive(Debug, Serialize, JsonSchema)]
+struct OfferChannelIds {
+    /// The offer's id.
+    id: OfferId,
+    /// The channels it runs on.
+    channel_ids: Vec<ChannelId>,
+}
+
+impl Named for OfferChannelIds {
+    const ONE: &'static str = "offer";
+    const MANY: &'static str = "offers";
+}
+
+/// An offer's channels and their links.
+#[derive(Debug, Serialize, JsonSchema)]
+struct OfferChannels<'a> {
+    /// The offer's id.
+    id: OfferId,
+    /// The channels it runs on.
+    channel_ids: Vec<ChannelId>,
+    /// Its links, with each channel's name.
+    channels: Vec<One<LinkBody<'a>>>,
+}
+
+impl Named for OfferChannels<'_> {
+    const ONE: &'static str = "offer";
+    const MANY: &'static str = "offers";
+}
+
+/// A link, answered as Sparkfly's `eligible_channel`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+struct EligibleChannel<'a>(LinkBody<'a>);
+
+impl Named for EligibleChannel<'_> {
+    const ONE: &'static str = "eligible_channel";
+    const MANY: &'static str = "eligible_channels";
 }
 
 fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<u32>>, D::Error> {
@@ -77,8 +181,9 @@ async fn linked(
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let view = live(state, principal.account_id, id).await?;
-    Ok(HttpResponse::build(status).json(json!({
-        "offer": {"channel_ids": view.channel_ids(), "id": id}
+    Ok(HttpResponse::build(status).json(One(OfferChannelIds {
+        id,
+        channel_ids: view.channel_ids(),
     })))
 }
 
@@ -89,17 +194,10 @@ async fn list(
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let view = stored(&state, principal.account_id, OfferId(id.into_inner())).await?;
-    let channels: Vec<_> = view
-        .links
-        .iter()
-        .map(|link| json!({"channel": link.to_json()}))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "offer": {
-            "id": view.offer.id,
-            "channel_ids": view.channel_ids(),
-            "channels": channels,
-        }
+    Ok(HttpResponse::Ok().json(One(OfferChannels {
+        id: view.offer.id,
+        channel_ids: view.channel_ids(),
+        channels: view.links.iter().map(|link| One(link.body())).collect(),
     })))
 }
 
@@ -172,7 +270,7 @@ async fn remove(
 }
 
 fn one(status: StatusCode, link: &LinkView) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "eligible_channel": link.to_json() }))
+    HttpResponse::build(status).json(One(EligibleChannel(link.body())))
 }
 
 const NO_LINK: DomainError = DomainError::NotFound {
@@ -212,7 +310,7 @@ async fn cap(
         };
         write(&state, &principal, &request, command).await?;
     } else {
-        principal.require(crate::routes::common::WRITE)?;
+        principal.require(WRITE)?;
     }
     let view = live(&state, principal.account_id, offer_id).await?;
     let link = view

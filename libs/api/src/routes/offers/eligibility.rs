@@ -1,30 +1,45 @@
 //! An offer's eligibility: `/v1.0/offers/{id}/merchants`, `/store_lists` and `/member_lists`
 //! (`GET` the ids, `POST` sets them to `{"offer": {"merchant_ids": [..]}}`, `PUT` adds them,
-//! `DELETE` removes them; each answers `{"offer": {"id", "merchant_ids"}}`), and
-//! `/v1.0/offers/{id}/eligible_item_sets` (a page of Sparkfly's `eligible_item_set`s, whose id
-//! is the item set's; `POST {"eligible_item_set": {"item_set_id": 3}}`, `GET` and `DELETE`
-//! `/eligible_item_sets/{item_set_id}`). Statuses follow the Sparkfly OpenAPI document.
+//! `DELETE` removes them; each answers `{"offer": {"id", "merchant_ids"}}`). Statuses follow
+//! the Sparkfly OpenAPI document. Eligible item sets are in `item_sets`.
 
+use super::follow_up;
 use super::view::{live, stored};
-use super::{follow_up, method_not_allowed, paginate};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query};
-use crate::routes::common::{page_body, read_guard, write, ListQuery};
+use crate::http::{ApiError, Body, Named, One};
+use crate::openapi::{Op, Routes};
+use crate::routes::common::{read_guard, write, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::ids::{ItemSetId, OfferId};
+use domain::ids::OfferId;
 use domain::offer::{EligibilityDimension, Offer};
-use domain::{Command, DomainError};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use domain::Command;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+/// The operation ids of a dimension's routes.
+struct OperationIds {
+    list: &'static str,
+    set: &'static str,
+    add: &'static str,
+    remove: &'static str,
+}
 
 /// One list-of-ids dimension of eligibility and how its routes name it.
-trait Dimension: 'static {
+trait Dimension: Default + 'static {
     /// The path under `/offers/{id}`.
     const PATH: &'static str;
     /// The field of the ids in bodies.
     const FIELD: &'static str;
+    /// What the dimension's ids name, in schema names (`Merchants`).
+    const NAME: &'static str;
+    /// Its routes' operation ids.
+    const IDS: OperationIds;
     /// The domain's dimension.
     const KIND: EligibilityDimension;
     /// The status of an answer to `DELETE` (the OpenAPI document's).
@@ -33,13 +48,23 @@ trait Dimension: 'static {
     fn ids(offer: &Offer) -> Vec<u64>;
 }
 
+#[derive(Default)]
 struct Merchants;
+#[derive(Default)]
 struct StoreLists;
+#[derive(Default)]
 struct MemberLists;
 
 impl Dimension for Merchants {
     const PATH: &'static str = "/offers/{id}/merchants";
     const FIELD: &'static str = "merchant_ids";
+    const NAME: &'static str = "Merchants";
+    const IDS: OperationIds = OperationIds {
+        list: "listOfferMerchants",
+        set: "setOfferMerchants",
+        add: "addOfferMerchants",
+        remove: "removeOfferMerchants",
+    };
     const KIND: EligibilityDimension = EligibilityDimension::Merchants;
     const REMOVED: StatusCode = StatusCode::OK;
     fn ids(offer: &Offer) -> Vec<u64> {
@@ -55,6 +80,13 @@ impl Dimension for Merchants {
 impl Dimension for StoreLists {
     const PATH: &'static str = "/offers/{id}/store_lists";
     const FIELD: &'static str = "store_list_ids";
+    const NAME: &'static str = "StoreLists";
+    const IDS: OperationIds = OperationIds {
+        list: "listOfferStoreLists",
+        set: "setOfferStoreLists",
+        add: "addOfferStoreLists",
+        remove: "removeOfferStoreLists",
+    };
     const KIND: EligibilityDimension = EligibilityDimension::StoreLists;
     const REMOVED: StatusCode = StatusCode::OK;
     fn ids(offer: &Offer) -> Vec<u64> {
@@ -70,6 +102,13 @@ impl Dimension for StoreLists {
 impl Dimension for MemberLists {
     const PATH: &'static str = "/offers/{id}/member_lists";
     const FIELD: &'static str = "member_list_ids";
+    const NAME: &'static str = "MemberLists";
+    const IDS: OperationIds = OperationIds {
+        list: "listOfferMemberLists",
+        set: "setOfferMemberLists",
+        add: "addOfferMemberLists",
+        remove: "removeOfferMemberLists",
+    };
     const KIND: EligibilityDimension = EligibilityDimension::MemberLists;
     const REMOVED: StatusCode = StatusCode::CREATED;
     fn ids(offer: &Offer) -> Vec<u64> {
@@ -82,43 +121,60 @@ impl Dimension for MemberLists {
     }
 }
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(dimension::<Merchants>)
-        .configure(dimension::<StoreLists>)
-        .configure(dimension::<MemberLists>)
-        .service(
-            web::resource("/offers/{id}/eligible_item_sets")
-                .get(item_sets)
-                .post(add_item_set)
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/offers/{id}/eligible_item_sets/{item_set_id}")
-                .get(item_set)
-                .delete(remove_item_set)
-                .default_service(web::to(method_not_allowed)),
-        );
+pub(super) fn routes(routes: &mut Routes) {
+    dimension::<Merchants>(routes);
+    dimension::<StoreLists>(routes);
+    dimension::<MemberLists>(routes);
 }
 
-fn dimension<D: Dimension>(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource(D::PATH)
-            .get(list::<D>)
-            .post(set::<D>)
-            .put(add::<D>)
-            .delete(remove::<D>)
-            .default_service(web::to(method_not_allowed)),
-    );
+fn dimension<D: Dimension>(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get(D::PATH, D::IDS.list, "An offer's eligibility ids")
+                .roles(READ)
+                .answers::<One<OfferIds<D>>>(200, "The ids"),
+            list::<D>,
+        )
+        .add(
+            Op::post(D::PATH, D::IDS.set, "Make the ids the offer's only ones")
+                .roles(WRITE)
+                .idempotent()
+                .body::<IdsInput<D>>()
+                .answers::<One<OfferIds<D>>>(201, "The ids now"),
+            set::<D>,
+        )
+        .add(
+            Op::put(D::PATH, D::IDS.add, "Add ids to the offer's eligibility")
+                .roles(WRITE)
+                .idempotent()
+                .body::<IdsInput<D>>()
+                .answers::<One<OfferIds<D>>>(201, "The ids now"),
+            add::<D>,
+        )
+        .add(
+            Op::delete(
+                D::PATH,
+                D::IDS.remove,
+                "Remove ids from the offer's eligibility",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<IdsInput<D>>()
+            .answers::<One<OfferIds<D>>>(D::REMOVED.as_u16(), "The ids now"),
+            remove::<D>,
+        );
 }
 
 /// `{"offer": {"<dimension>_ids": [..]}}`.
 #[derive(Debug, Deserialize)]
-struct IdsInput {
+struct IdsInput<D> {
     offer: Map<String, Value>,
+    #[serde(skip)]
+    dimension: PhantomData<D>,
 }
 
-impl IdsInput {
-    fn ids<D: Dimension>(mut self) -> Result<Vec<u64>, ApiError> {
+impl<D: Dimension> IdsInput<D> {
+    fn ids(mut self) -> Result<Vec<u64>, ApiError> {
         let value = self
             .offer
             .remove(D::FIELD)
@@ -128,10 +184,81 @@ impl IdsInput {
     }
 }
 
+/// `{"type": "array", "items": <id>}`.
+fn id_list(generator: &mut SchemaGenerator) -> Value {
+    let id = generator.subschema_for::<u64>().to_value();
+    serde_json::json!({"type": "array", "items": id})
+}
+
+impl<D: Dimension> JsonSchema for IdsInput<D> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("{}Input", D::NAME).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let ids = id_list(generator);
+        json_schema!({
+            "type": "object",
+            "properties": {"offer": {
+                "type": "object",
+                "description": "The ids of the change.",
+                "properties": {(D::FIELD): ids},
+                "required": [D::FIELD],
+            }},
+            "required": ["offer"],
+        })
+    }
+}
+
+/// An offer's ids of `D`: `{"id", "<dimension>_ids"}`.
+struct OfferIds<D> {
+    id: OfferId,
+    ids: Vec<u64>,
+    dimension: PhantomData<D>,
+}
+
+impl<D: Dimension> OfferIds<D> {
+    fn of(offer: &Offer) -> Self {
+        Self {
+            id: offer.id,
+            ids: D::ids(offer),
+            dimension: PhantomData,
+        }
+    }
+}
+
+impl<D: Dimension> Named for OfferIds<D> {
+    const ONE: &'static str = "offer";
+    const MANY: &'static str = "offers";
+}
+
+impl<D: Dimension> Serialize for OfferIds<D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry(D::FIELD, &self.ids)?;
+        map.end()
+    }
+}
+
+impl<D: Dimension> JsonSchema for OfferIds<D> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Offer{}", D::NAME).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let id = generator.subschema_for::<OfferId>().to_value();
+        let ids = id_list(generator);
+        json_schema!({
+            "type": "object",
+            "properties": {"id": id, (D::FIELD): ids},
+            "required": ["id", D::FIELD],
+        })
+    }
+}
+
 fn ids_body<D: Dimension>(status: StatusCode, offer: &Offer) -> HttpResponse {
-    HttpResponse::build(status).json(json!({
-        "offer": {"id": offer.id, (D::FIELD): D::ids(offer)}
-    }))
+    HttpResponse::build(status).json(One(OfferIds::<D>::of(offer)))
 }
 
 async fn list<D: Dimension>(
@@ -163,10 +290,10 @@ async fn set<D: Dimension>(
     principal: Principal,
     request: HttpRequest,
     id: web::Path<u64>,
-    Body(input): Body<IdsInput>,
+    Body(input): Body<IdsInput<D>>,
 ) -> Result<HttpResponse, ApiError> {
     let offer_id = OfferId(id.into_inner());
-    let ids = input.ids::<D>()?;
+    let ids = input.ids()?;
     let command = Command::AddOfferEligibility {
         offer_id,
         dimension: D::KIND,
@@ -196,13 +323,13 @@ async fn add<D: Dimension>(
     principal: Principal,
     request: HttpRequest,
     id: web::Path<u64>,
-    Body(input): Body<IdsInput>,
+    Body(input): Body<IdsInput<D>>,
 ) -> Result<HttpResponse, ApiError> {
     let offer_id = OfferId(id.into_inner());
     let command = Command::AddOfferEligibility {
         offer_id,
         dimension: D::KIND,
-        ids: input.ids::<D>()?,
+        ids: input.ids()?,
     };
     change::<D>(
         &state,
@@ -220,113 +347,13 @@ async fn remove<D: Dimension>(
     principal: Principal,
     request: HttpRequest,
     id: web::Path<u64>,
-    Body(input): Body<IdsInput>,
+    Body(input): Body<IdsInput<D>>,
 ) -> Result<HttpResponse, ApiError> {
     let offer_id = OfferId(id.into_inner());
     let command = Command::RemoveOfferEligibility {
         offer_id,
         dimension: D::KIND,
-        ids: input.ids::<D>()?,
+        ids: input.ids()?,
     };
     change::<D>(&state, &principal, &request, command, offer_id, D::REMOVED).await
-}
-
-/// `{"eligible_item_set": {"item_set_id": 3}}`.
-#[derive(Debug, Deserialize)]
-struct ItemSetInput {
-    eligible_item_set: ItemSetFields,
-}
-
-#[derive(Debug, Deserialize)]
-struct ItemSetFields {
-    item_set_id: u64,
-}
-
-const NO_ITEM_SET: DomainError = DomainError::NotFound {
-    resource: "Eligible item set",
-};
-
-fn item_set_json(offer: OfferId, set: ItemSetId) -> Value {
-    json!({"id": set, "item_set_id": set, "offer_id": offer})
-}
-
-fn one_item_set(status: StatusCode, offer: OfferId, set: ItemSetId) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "eligible_item_set": item_set_json(offer, set) }))
-}
-
-async fn item_sets(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<u64>,
-    query: Query<ListQuery>,
-) -> Result<HttpResponse, ApiError> {
-    read_guard(&state, &principal).await?;
-    let view = stored(&state, principal.account_id, OfferId(id.into_inner())).await?;
-    let all = view
-        .offer
-        .eligibility
-        .item_set_ids
-        .iter()
-        .copied()
-        .collect();
-    let page = paginate(all, query.request())?;
-    let rows = page
-        .items
-        .iter()
-        .map(|set| item_set_json(view.offer.id, *set));
-    page_body(&page, "eligible_item_sets", "eligible_item_set", rows)
-}
-
-async fn add_item_set(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    id: web::Path<u64>,
-    Body(input): Body<ItemSetInput>,
-) -> Result<HttpResponse, ApiError> {
-    let offer_id = OfferId(id.into_inner());
-    let set = input.eligible_item_set.item_set_id;
-    let command = Command::AddOfferEligibility {
-        offer_id,
-        dimension: EligibilityDimension::ItemSets,
-        ids: vec![set],
-    };
-    write(&state, &principal, &request, command).await?;
-    Ok(one_item_set(StatusCode::CREATED, offer_id, ItemSetId(set)))
-}
-
-async fn item_set(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<(u64, u64)>,
-) -> Result<HttpResponse, ApiError> {
-    read_guard(&state, &principal).await?;
-    let (offer_id, set) = path.into_inner();
-    let (offer_id, set) = (OfferId(offer_id), ItemSetId(set));
-    let view = stored(&state, principal.account_id, offer_id).await?;
-    if !view.offer.eligibility.item_set_ids.contains(&set) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(one_item_set(StatusCode::OK, offer_id, set))
-}
-
-async fn remove_item_set(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    path: web::Path<(u64, u64)>,
-) -> Result<HttpResponse, ApiError> {
-    let (offer_id, set) = path.into_inner();
-    let command = Command::RemoveOfferEligibility {
-        offer_id: OfferId(offer_id),
-        dimension: EligibilityDimension::ItemSets,
-        ids: vec![set],
-    };
-    if write(&state, &principal, &request, command)
-        .await?
-        .is_empty()
-    {
-        return Err(ApiError::Domain(NO_ITEM_SET));
-    }
-    Ok(HttpResponse::Ok().finish())
 }

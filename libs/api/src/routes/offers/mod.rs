@@ -1,7 +1,7 @@
 //! Offers: `GET/POST /v1.0/offers` (with `?merchant_id=`), `GET/PUT/DELETE /v1.0/offers/{id}`,
 //! the lifecycle actions `PUT /v1.0/offers/{id}/actions/approve` and (our extension)
 //! `.../actions/stop`, and `GET /v1.0/merchants/{merchant_id}/offers`. The offer's channel
-//! links live in [`channels`], its eligibility in [`eligibility`].
+//! links live in [`channels`], its eligibility in [`eligibility`] and [`item_sets`].
 //!
 //! Writes go through the engine and answer with the offer their events recorded (its channel
 //! links, and the offer itself where the events do not carry it, from the partition's live
@@ -10,12 +10,13 @@
 
 mod channels;
 mod eligibility;
+mod item_sets;
 mod view;
 
-use super::common::{page_body, read_guard, write, WRITE};
-use super::method_not_allowed;
+use super::common::{read_guard, write, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Query, RequestId, IDEMPOTENCY_KEY};
+use crate::http::{ApiError, Body, IdempotencyKey, One, Paged, Query, RequestId};
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -23,54 +24,102 @@ use domain::ids::{AccountId, MerchantId, OfferId};
 use domain::offer::{Offer, OfferFields};
 use domain::{Command, Event, EventKind};
 use projections::{OfferRow, Page, PageRequest, MAX_PER_PAGE};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use view::{live, stored, with_live_links, ChannelNames, OfferView};
+use view::{live, stored, with_live_links, ChannelNames, OfferBody, OfferView};
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/offers")
-            .get(list)
-            .post(create)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/offers/{id}")
-            .get(get)
-            .put(update)
-            .delete(delete)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/offers/{id}/actions/approve")
-            .put(approve)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/offers/{id}/actions/stop")
-            .put(stop)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/merchants/{merchant_id}/offers")
-            .get(merchant_offers)
-            .default_service(web::to(method_not_allowed)),
-    )
-    .configure(channels::configure)
-    .configure(eligibility::configure);
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get("/offers", "listOffers", "The account's offers")
+                .roles(READ)
+                .query::<OffersQuery>()
+                .answers::<Paged<OfferBody>>(200, "A page of offers"),
+            list,
+        )
+        .add(
+            Op::post("/offers", "createOffer", "Create an offer (pending)")
+                .roles(WRITE)
+                .idempotent()
+                .body::<OfferInput>()
+                .answers::<One<OfferBody>>(201, "The offer created"),
+            create,
+        )
+        .add(
+            Op::get("/offers/{id}", "getOffer", "An offer")
+                .roles(READ)
+                .answers::<One<OfferBody>>(200, "The offer"),
+            get,
+        )
+        .add(
+            Op::put("/offers/{id}", "updateOffer", "Change an offer")
+                .roles(WRITE)
+                .idempotent()
+                .body::<OfferInput>()
+                .answers::<One<OfferBody>>(200, "The offer as changed"),
+            update,
+        )
+        .add(
+            Op::delete("/offers/{id}", "deleteOffer", "Delete an offer")
+                .roles(WRITE)
+                .idempotent()
+                .empty(200, "Deleted"),
+            delete,
+        )
+        .add(
+            Op::put(
+                "/offers/{id}/actions/approve",
+                "approveOffer",
+                "Approve an offer: it runs within its window",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .answers::<One<OfferBody>>(200, "The offer as approved"),
+            approve,
+        )
+        .add(
+            Op::put(
+                "/offers/{id}/actions/stop",
+                "stopOffer",
+                "Stop an offer: no new credentials, no redemptions",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .answers::<One<OfferBody>>(200, "The offer as stopped"),
+            stop,
+        )
+        .add(
+            Op::get(
+                "/merchants/{merchant_id}/offers",
+                "listMerchantOffers",
+                "The offers a merchant runs or whose stores may redeem",
+            )
+            .roles(READ)
+            .query::<OffersQuery>()
+            .answers::<Paged<OfferBody>>(200, "A page of offers"),
+            merchant_offers,
+        );
+    channels::routes(routes);
+    eligibility::routes(routes);
+    item_sets::routes(routes);
 }
 
 /// `{"offer": {...}}`, the body of a create or update, in Sparkfly's field names (and the
 /// domain's `reward_kind`, `reward_value`); unknown fields are ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct OfferInput {
+    /// The offer's fields; absent ones stay as they are.
     offer: OfferFields,
 }
 
 /// `?page=&per_page=&merchant_id=` of the offer list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct OffersQuery {
+    /// The page, from 1.
     page: Option<u32>,
+    /// Offers per page.
     per_page: Option<u32>,
+    /// Only the offers this merchant runs or whose stores may redeem.
     merchant_id: Option<u64>,
 }
 
@@ -90,11 +139,8 @@ pub(super) async fn follow_up(
     suffix: &str,
 ) -> Result<Vec<Event>, ApiError> {
     principal.require(WRITE)?;
-    let key = request
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .and_then(|value| value.to_str().ok())
-        .map(|key| format!("{key}{suffix}"));
+    let IdempotencyKey(key) = IdempotencyKey::of(request)?;
+    let key = key.map(|key| format!("{key}{suffix}"));
     state
         .execute(principal.account_id, command, key, RequestId::of(request))
         .await
@@ -118,16 +164,16 @@ async fn offers_page(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.now();
     let mut names = ChannelNames::default();
-    let mut bodies = Vec::with_capacity(page.items.len());
+    let mut views = Vec::with_capacity(page.items.len());
     for row in &page.items {
         let links = names.name(state, account, row.channels.clone()).await?;
-        let view = OfferView {
+        views.push(OfferView {
             offer: row.offer.clone(),
             links,
-        };
-        bodies.push(view.to_json(now));
+        });
     }
-    page_body(&page, "offers", "offer", bodies)
+    let bodies = views.iter().map(|view| view.body(now)).collect();
+    Ok(HttpResponse::Ok().json(Paged::of(&page, bodies)))
 }
 
 /// Every offer of the account, from the read model.

@@ -2,19 +2,22 @@
 //! as `null`), and where the offer of an answer comes from: the read model for reads, the
 //! partition's live state for the answer of a write.
 
-use crate::http::ApiError;
+use crate::http::{ApiError, Named, One};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use domain::channel::OfferChannel;
-use domain::ids::{AccountId, ChannelId, OfferId};
-use domain::offer::Offer;
+use domain::ids::{
+    AccountId, ChannelId, ItemSetId, MemberListId, MerchantId, OfferId, StoreListId,
+};
+use domain::offer::{Offer, RewardKind};
 use domain::time::format_timestamp;
 use domain::{AccountState, DomainError};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Display;
 
 /// A link of an offer to a channel, with the channel's name.
@@ -26,20 +29,45 @@ pub(super) struct LinkView {
     pub(super) name: Option<String>,
 }
 
+/// A link as Sparkfly's `eligible_channel` (and the `channel` of an offer's `channels`): `id`
+/// is the channel's id.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(super) struct LinkBody<'a> {
+    /// The channel's id.
+    id: ChannelId,
+    /// The channel's id.
+    channel_id: ChannelId,
+    /// Short id of the offer on the channel, unique in the account.
+    xid: &'a str,
+    /// The channel's name, when known.
+    name: Option<&'a str>,
+    /// The offer.
+    offer_id: OfferId,
+    /// Cap on the offer's redemptions through this channel.
+    max_redemptions: Option<u32>,
+    /// When the link was made.
+    #[schemars(with = "DateTime<Utc>")]
+    created_at: String,
+}
+
+impl Named for LinkBody<'_> {
+    const ONE: &'static str = "channel";
+    const MANY: &'static str = "channels";
+}
+
 impl LinkView {
-    /// The link as Sparkfly's `eligible_channel` (and the `channel` of an offer's `channels`):
-    /// `id` is the channel's id.
-    pub(super) fn to_json(&self) -> Value {
+    /// The link on the wire.
+    pub(super) fn body(&self) -> LinkBody<'_> {
         let link = &self.link;
-        json!({
-            "id": link.channel_id,
-            "channel_id": link.channel_id,
-            "xid": link.xid,
-            "name": self.name,
-            "offer_id": link.offer_id,
-            "max_redemptions": link.max_redemptions,
-            "created_at": format_timestamp(&link.created_at),
-        })
+        LinkBody {
+            id: link.channel_id,
+            channel_id: link.channel_id,
+            xid: &link.xid,
+            name: self.name.as_deref(),
+            offer_id: link.offer_id,
+            max_redemptions: link.max_redemptions,
+            created_at: format_timestamp(&link.created_at),
+        }
     }
 }
 
@@ -52,123 +80,219 @@ pub(super) struct OfferView {
     pub(super) links: Vec<LinkView>,
 }
 
-fn at(value: Option<DateTime<Utc>>) -> Value {
-    value.map_or(Value::Null, |at| Value::String(format_timestamp(&at)))
+/// An exact decimal on the wire: a JSON number without trailing zeros (`20.00` is `20`), or
+/// its text when JSON cannot hold it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(super) enum Amount {
+    /// As a number.
+    Number(serde_json::Number),
+    /// As text.
+    Text(String),
 }
 
-/// An exact decimal as a JSON number without trailing zeros (`20.00` is `20`), or as its
-/// text when JSON cannot hold it.
-fn number(value: Option<impl Display>) -> Value {
-    value.map_or(Value::Null, |value| {
-        let mut text = value.to_string();
-        if text.contains('.') {
-            text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
-        }
-        text.parse::<serde_json::Number>()
-            .map_or(Value::String(text), Value::Number)
-    })
-}
-
-fn ids<T: Serialize>(ids: impl IntoIterator<Item = T>) -> Value {
-    Value::Array(ids.into_iter().map(|id| json!(id)).collect())
-}
-
-fn merge(parts: impl IntoIterator<Item = Value>) -> Value {
-    let mut all = Map::new();
-    for part in parts {
-        if let Value::Object(fields) = part {
-            all.extend(fields);
-        }
+impl Amount {
+    fn of(value: Option<impl Display>) -> Option<Self> {
+        value.map(|value| {
+            let mut text = value.to_string();
+            if text.contains('.') {
+                text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
+            }
+            text.parse::<serde_json::Number>()
+                .map_or(Self::Text(text), Self::Number)
+        })
     }
-    Value::Object(all)
+}
+
+impl JsonSchema for Amount {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["number", "string"],
+            "description": "An exact decimal: a number, or its text when JSON cannot hold it.",
+        })
+    }
+}
+
+/// The statuses a client sees (`expired` follows from the window).
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ShownStatus {
+    Pending,
+    Approved,
+    Stopped,
+    Expired,
+}
+
+/// An offer on the wire (what goes under `"offer"`): Sparkfly's field names, absent values as
+/// `null`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(super) struct OfferBody<'a> {
+    /// Its id.
+    id: OfferId,
+    /// `pending`, `approved`, `stopped`, or `expired` once past `expires_at`.
+    #[schemars(with = "ShownStatus")]
+    status: &'static str,
+    /// The merchant running it.
+    merchant_id: Option<MerchantId>,
+    /// Its name.
+    name: &'a str,
+    /// Its description.
+    description: Option<&'a str>,
+    /// Sparkfly's offer type code.
+    offer_type: u32,
+    /// Category label.
+    category: Option<&'a str>,
+    /// Offer code shown to members.
+    offer_code: Option<&'a str>,
+    /// Code the point of sale knows the offer by.
+    pos_offer_code: Option<&'a str>,
+    /// Terms and conditions.
+    terms_and_conditions: Option<&'a str>,
+    /// Description of the reward item.
+    reward_item_description: Option<&'a str>,
+    /// Start of the window (inclusive).
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    activates_at: Option<String>,
+    /// End of the window (exclusive).
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    expires_at: Option<String>,
+    /// No new credentials from then on.
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    stop_offering_at: Option<String>,
+    /// When it was approved.
+    #[schemars(with = "Option<DateTime<Utc>>")]
+    approved_at: Option<String>,
+    /// Redemptions in total.
+    max_redemptions: Option<u32>,
+    /// Redemptions per member.
+    max_redemptions_per_member: Option<u32>,
+    /// Redemptions per member per day.
+    max_redemptions_per_member_per_day: Option<u32>,
+    /// Kind of reward.
+    reward_kind: RewardKind,
+    /// Amount, percent or price of the reward, by kind.
+    reward_value: Option<Amount>,
+    /// Minimum basket subtotal.
+    min_spend_amount: Option<Amount>,
+    /// Cap on the discount of one redemption.
+    max_amount: Option<Amount>,
+    /// Item set to buy from (buy N get M).
+    required_item_set_id: Option<ItemSetId>,
+    /// N of buy N get M.
+    required_item_count: Option<u32>,
+    /// Item set whose units are rewarded.
+    redemption_item_set_id: Option<ItemSetId>,
+    /// M of buy N get M, or the most units rewarded without a requirement.
+    redemption_item_count: Option<u32>,
+    /// Points earned per redemption.
+    points_earning_value: Option<u64>,
+    /// Points a member spends to get it.
+    points_required_value: Option<u64>,
+    /// Its channel links.
+    channels: Vec<One<LinkBody<'a>>>,
+    /// Who may receive and redeem it.
+    eligibility: EligibilityBody<'a>,
+    /// When it was created.
+    #[schemars(with = "DateTime<Utc>")]
+    created_at: String,
+    /// When it last changed.
+    #[schemars(with = "DateTime<Utc>")]
+    updated_at: String,
+}
+
+impl Named for OfferBody<'_> {
+    const ONE: &'static str = "offer";
+    const MANY: &'static str = "offers";
+}
+
+/// Who an offer is for, in Sparkfly's names (an empty list: no restriction).
+#[derive(Debug, Serialize, JsonSchema)]
+pub(super) struct EligibilityBody<'a> {
+    /// Merchants whose stores may redeem.
+    merchant_ids: &'a BTreeSet<MerchantId>,
+    /// Store lists whose stores may redeem.
+    store_list_ids: &'a BTreeSet<StoreListId>,
+    /// Member lists whose members may receive and redeem.
+    member_list_ids: &'a BTreeSet<MemberListId>,
+    /// The channels it runs on.
+    channel_ids: Vec<ChannelId>,
+    /// Item sets of which a basket must contain at least one item.
+    merchant_item_set_ids: &'a BTreeSet<ItemSetId>,
+    /// Always empty: manufacturer item sets are not modelled.
+    manufacturer_item_set_ids: [ItemSetId; 0],
+}
+
+fn at(value: Option<DateTime<Utc>>) -> Option<String> {
+    value.map(|at| format_timestamp(&at))
 }
 
 impl OfferView {
-    /// The offer's body (what goes under `"offer"`), its status as a client sees it at `now`.
-    pub(super) fn to_json(&self, now: DateTime<Utc>) -> Value {
-        let offer = &self.offer;
-        merge([
-            self.terms(now),
-            self.window(),
-            self.reward(),
-            json!({
-                "channels": self.links.iter()
-                    .map(|link| json!({"channel": link.to_json()}))
-                    .collect::<Vec<_>>(),
-                "eligibility": self.eligibility(),
-                "created_at": format_timestamp(&offer.created_at),
-                "updated_at": format_timestamp(&offer.updated_at),
-            }),
-        ])
-    }
-
-    fn terms(&self, now: DateTime<Utc>) -> Value {
-        let offer = &self.offer;
-        json!({
-            "id": offer.id,
-            "status": offer.status_at(now),
-            "merchant_id": offer.merchant_id,
-            "name": offer.name,
-            "description": offer.description,
-            "offer_type": offer.offer_type,
-            "category": offer.category,
-            "offer_code": offer.offer_code,
-            "pos_offer_code": offer.pos_offer_code,
-            "terms_and_conditions": offer.terms_and_conditions,
-            "reward_item_description": offer.reward_item_description,
-        })
-    }
-
-    fn window(&self) -> Value {
+    /// The offer on the wire, its status as a client sees it at `now`.
+    pub(super) fn body(&self, now: DateTime<Utc>) -> OfferBody<'_> {
         let offer = &self.offer;
         let limits = &offer.limits;
-        json!({
-            "activates_at": at(offer.activates_at),
-            "expires_at": at(offer.expires_at),
-            "stop_offering_at": at(offer.stop_offering_at),
-            "approved_at": at(offer.approved_at),
-            "max_redemptions": limits.max_redemptions,
-            "max_redemptions_per_member": limits.max_redemptions_per_member,
-            "max_redemptions_per_member_per_day": limits.max_redemptions_per_member_per_day,
-        })
-    }
-
-    fn reward(&self) -> Value {
-        let reward = &self.offer.reward;
-        json!({
-            "reward_kind": reward.kind,
-            "reward_value": number(reward.value),
-            "min_spend_amount": number(reward.min_spend_amount),
-            "max_amount": number(reward.max_amount),
-            "required_item_set_id": reward.required_item_set_id,
-            "required_item_count": reward.required_item_count,
-            "redemption_item_set_id": reward.redemption_item_set_id,
-            "redemption_item_count": reward.redemption_item_count,
-            "points_earning_value": reward.points_earning_value,
-            "points_required_value": reward.points_required_value,
-        })
-    }
-
-    fn eligibility(&self) -> Value {
-        let eligibility = &self.offer.eligibility;
-        json!({
-            "merchant_ids": ids(&eligibility.merchant_ids),
-            "store_list_ids": ids(&eligibility.store_list_ids),
-            "member_list_ids": ids(&eligibility.member_list_ids),
-            "channel_ids": self.channel_ids(),
-            "merchant_item_set_ids": ids(&eligibility.item_set_ids),
-            "manufacturer_item_set_ids": [],
-        })
+        let reward = &offer.reward;
+        let eligibility = &offer.eligibility;
+        OfferBody {
+            id: offer.id,
+            status: offer.status_at(now),
+            merchant_id: offer.merchant_id,
+            name: &offer.name,
+            description: offer.description.as_deref(),
+            offer_type: offer.offer_type,
+            category: offer.category.as_deref(),
+            offer_code: offer.offer_code.as_deref(),
+            pos_offer_code: offer.pos_offer_code.as_deref(),
+            terms_and_conditions: offer.terms_and_conditions.as_deref(),
+            reward_item_description: offer.reward_item_description.as_deref(),
+            activates_at: at(offer.activates_at),
+            expires_at: at(offer.expires_at),
+            stop_offering_at: at(offer.stop_offering_at),
+            approved_at: at(offer.approved_at),
+            max_redemptions: limits.max_redemptions,
+            max_redemptions_per_member: limits.max_redemptions_per_member,
+            max_redemptions_per_member_per_day: limits.max_redemptions_per_member_per_day,
+            reward_kind: reward.kind,
+            reward_value: Amount::of(reward.value),
+            min_spend_amount: Amount::of(reward.min_spend_amount),
+            max_amount: Amount::of(reward.max_amount),
+            required_item_set_id: reward.required_item_set_id,
+            required_item_count: reward.required_item_count,
+            redemption_item_set_id: reward.redemption_item_set_id,
+            redemption_item_count: reward.redemption_item_count,
+            points_earning_value: reward.points_earning_value,
+            points_required_value: reward.points_required_value,
+            channels: self.links.iter().map(|link| One(link.body())).collect(),
+            eligibility: EligibilityBody {
+                merchant_ids: &eligibility.merchant_ids,
+                store_list_ids: &eligibility.store_list_ids,
+                member_list_ids: &eligibility.member_list_ids,
+                channel_ids: self.channel_ids(),
+                merchant_item_set_ids: &eligibility.item_set_ids,
+                manufacturer_item_set_ids: [],
+            },
+            created_at: format_timestamp(&offer.created_at),
+            updated_at: format_timestamp(&offer.updated_at),
+        }
     }
 
     /// The ids of the channels the offer runs on.
-    pub(super) fn channel_ids(&self) -> Value {
-        ids(self.links.iter().map(|link| link.link.channel_id))
+    pub(super) fn channel_ids(&self) -> Vec<ChannelId> {
+        self.links.iter().map(|link| link.link.channel_id).collect()
     }
 
     /// `{"offer": {...}}` with `status`.
     pub(super) fn respond(&self, status: StatusCode, now: DateTime<Utc>) -> HttpResponse {
-        HttpResponse::build(status).json(json!({ "offer": self.to_json(now) }))
+        HttpResponse::build(status).json(One(self.body(now)))
     }
 }
 
