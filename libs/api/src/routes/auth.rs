@@ -27,8 +27,8 @@ pub(super) fn routes(routes: &mut Routes) {
         .header("X-Auth-Identity", true, "The key's identity")
         .header("X-Auth-Key", true, "The key's secret")
         .empty(204, "The token, valid 24 hours, in the X-Auth-Token header")
-        .empty(401, "Unknown identity or wrong key")
-        .empty(
+        .refuses(401, "Unknown identity or wrong key")
+        .refuses(
             429,
             "Too many attempts for the identity or from the address",
         ),
