@@ -8,7 +8,7 @@
 use crate::render::Conversion;
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::credential::AnnotationValue;
-use domain::event::RedeemedOffer;
+use domain::event::{FamilyRef, RedeemedOffer, RedemptionEventRef};
 use domain::ids::{AccountId, ChannelId, RedemptionId, StoreId};
 use domain::{AccountState, EventKind};
 use schemars::JsonSchema;
@@ -39,16 +39,41 @@ pub enum Redeemed {
 impl Redeemed {
     /// What `kind` redeemed, if it is a redemption.
     pub fn of(kind: &EventKind) -> Option<Self> {
-        match kind {
-            EventKind::RedemptionCommitted(recorded) => Some(Self::Committed {
+        match kind.family() {
+            FamilyRef::Redemption(event) => Self::of_redemption(event),
+            FamilyRef::Account(_)
+            | FamilyRef::ApiKey(_)
+            | FamilyRef::Member(_)
+            | FamilyRef::Merchant(_)
+            | FamilyRef::Store(_)
+            | FamilyRef::StoreList(_)
+            | FamilyRef::MemberList(_)
+            | FamilyRef::Item(_)
+            | FamilyRef::ItemSet(_)
+            | FamilyRef::Offer(_)
+            | FamilyRef::OfferChannel(_)
+            | FamilyRef::Channel(_)
+            | FamilyRef::Credential(_) => None,
+        }
+    }
+
+    /// What a redemption event redeemed: a direct redemption or a confirmed reservation; the
+    /// other steps redeem nothing.
+    fn of_redemption(event: RedemptionEventRef) -> Option<Self> {
+        match event {
+            RedemptionEventRef::Committed(recorded) => Some(Self::Committed {
                 redemption_id: recorded.redemption_id,
                 store_id: recorded.store_id,
                 offers: recorded.offers.clone(),
             }),
-            EventKind::ReservationConfirmed(confirmed) => {
+            RedemptionEventRef::ReservationConfirmed(confirmed) => {
                 Some(Self::Confirmed(confirmed.redemption_id))
             }
-            _ => None,
+            RedemptionEventRef::Reserved(_)
+            | RedemptionEventRef::ReservationCancelled(_)
+            | RedemptionEventRef::ReservationExpired(_)
+            | RedemptionEventRef::Voided(_)
+            | RedemptionEventRef::Reversed(_) => None,
         }
     }
 

@@ -10,6 +10,7 @@ use crate::error::CallbackError;
 use crate::record::{DeliveryEvent, Scheduled, SourcePosition, SourceRef};
 use crate::render::render_url;
 use chrono::Utc;
+use domain::event::{ChannelEventRef, FamilyRef};
 use domain::ids::{AccountId, ChannelId};
 use domain::{evolve, AccountState, Event, EventKind};
 use engine::Envelope;
@@ -166,11 +167,7 @@ fn apply(
     let account = envelope.account_id;
     let at = envelope.event.occurred_at;
     let redeemed = Redeemed::of(&envelope.event.kind);
-    let channel = match &envelope.event.kind {
-        EventKind::ChannelCreated(channel) | EventKind::ChannelUpdated(channel) => Some(channel.id),
-        EventKind::ChannelDeleted(deleted) => Some(deleted.channel_id),
-        _ => None,
-    };
+    let channel = changed_channel(&envelope.event.kind);
     let state = states.entry(account).or_default();
     evolve(state, envelope.event);
     if let Some(channel) = channel {
@@ -218,6 +215,29 @@ fn apply(
                 .events
                 .push(DeliveryEvent::DeliveryScheduled(Box::new(scheduled)));
         }
+    }
+}
+
+/// The channel `kind` creates, changes or deletes, whose secret must follow the state.
+fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
+    match kind.family() {
+        FamilyRef::Channel(
+            ChannelEventRef::Created(channel) | ChannelEventRef::Updated(channel),
+        ) => Some(channel.id),
+        FamilyRef::Channel(ChannelEventRef::Deleted(deleted)) => Some(deleted.channel_id),
+        FamilyRef::Account(_)
+        | FamilyRef::ApiKey(_)
+        | FamilyRef::Member(_)
+        | FamilyRef::Merchant(_)
+        | FamilyRef::Store(_)
+        | FamilyRef::StoreList(_)
+        | FamilyRef::MemberList(_)
+        | FamilyRef::Item(_)
+        | FamilyRef::ItemSet(_)
+        | FamilyRef::Offer(_)
+        | FamilyRef::OfferChannel(_)
+        | FamilyRef::Credential(_)
+        | FamilyRef::Redemption(_) => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! stored shape is read back through [`upcast`] so old versions never need rewriting.
 
 mod codec;
+mod family;
 mod kinds;
 mod lazy;
 mod payloads;
@@ -10,6 +11,7 @@ mod schema;
 mod split;
 mod upcast;
 
+pub use family::*;
 pub use kinds::{EventKind, EventType};
 pub use lazy::Lazy;
 pub use payloads::*;

@@ -1,20 +1,20 @@
 //! Applying events of credentials.
 
 use crate::credential::{Credential, CredentialStatus};
-use crate::event::EventKind;
+use crate::event::CredentialEvent;
 use crate::ids::CredentialId;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
-    match kind {
-        EventKind::CredentialIssued(issued) => {
+pub(super) fn apply(state: &mut AccountState, event: CredentialEvent, at: DateTime<Utc>) {
+    match event {
+        CredentialEvent::Issued(issued) => {
             let credential = issued.into_credential(at);
             state.last_id = state.last_id.max(credential.id.0);
             index_code(state, &credential);
             state.credentials.insert(credential.id, credential);
         }
-        EventKind::CredentialOffersChanged(change) => {
+        CredentialEvent::OffersChanged(change) => {
             let Some(credential) = state.credentials.get_mut(&change.credential_id) else {
                 return;
             };
@@ -29,18 +29,17 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
             );
             index(state, id, code, expires_at);
         }
-        EventKind::CredentialVoided(voided) => {
+        CredentialEvent::Voided(voided) => {
             settle(state, voided.credential_id, at, |credential| {
                 credential.status = CredentialStatus::Voided;
                 credential.voided_at = Some(at);
             });
         }
-        EventKind::CredentialExpired(expired) => {
+        CredentialEvent::Expired(expired) => {
             settle(state, expired.credential_id, at, |credential| {
                 credential.status = CredentialStatus::Expired;
             });
         }
-        _ => {}
     }
 }
 

@@ -1,30 +1,30 @@
 //! Applying events of offers, channels and the links between them.
 
-use crate::event::EventKind;
+use crate::event::{ChannelEvent, OfferChannelEvent, OfferEvent};
 use crate::offer::OfferStatus;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
-    match kind {
-        EventKind::OfferCreated(offer) | EventKind::OfferUpdated(offer) => {
+pub(super) fn offers(state: &mut AccountState, event: OfferEvent, at: DateTime<Utc>) {
+    match event {
+        OfferEvent::Created(offer) | OfferEvent::Updated(offer) => {
             state.last_id = state.last_id.max(offer.id.0);
             state.offers.insert(offer.id, *offer);
         }
-        EventKind::OfferApproved(approved) => {
+        OfferEvent::Approved(approved) => {
             if let Some(offer) = state.offers.get_mut(&approved.offer_id) {
                 offer.status = OfferStatus::Approved;
                 offer.approved_at = Some(at);
                 offer.updated_at = at;
             }
         }
-        EventKind::OfferStopped(stopped) => {
+        OfferEvent::Stopped(stopped) => {
             if let Some(offer) = state.offers.get_mut(&stopped.offer_id) {
                 offer.status = OfferStatus::Stopped;
                 offer.updated_at = at;
             }
         }
-        EventKind::OfferDeleted(deleted) => {
+        OfferEvent::Deleted(deleted) => {
             state.offers.remove(&deleted.offer_id);
             let unlinked: Vec<_> = state
                 .offer_channels
@@ -36,13 +36,18 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
                 unlink(state, key);
             }
         }
-        EventKind::OfferChannelLinked(link) => {
+    }
+}
+
+pub(super) fn links(state: &mut AccountState, event: OfferChannelEvent) {
+    match event {
+        OfferChannelEvent::Linked(link) => {
             let key = (link.offer_id, link.channel_id);
             state.links_by_xid.insert(link.xid.clone(), key);
             state.offer_channels.insert(key, link);
         }
-        EventKind::OfferChannelUnlinked(link) => unlink(state, (link.offer_id, link.channel_id)),
-        EventKind::OfferChannelCapSet(cap) => {
+        OfferChannelEvent::Unlinked(link) => unlink(state, (link.offer_id, link.channel_id)),
+        OfferChannelEvent::CapSet(cap) => {
             if let Some(link) = state
                 .offer_channels
                 .get_mut(&(cap.offer_id, cap.channel_id))
@@ -50,14 +55,18 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
                 link.max_redemptions = cap.max_redemptions;
             }
         }
-        EventKind::ChannelCreated(channel) | EventKind::ChannelUpdated(channel) => {
+    }
+}
+
+pub(super) fn channels(state: &mut AccountState, event: ChannelEvent) {
+    match event {
+        ChannelEvent::Created(channel) | ChannelEvent::Updated(channel) => {
             state.last_id = state.last_id.max(channel.id.0);
             state.channels.insert(channel.id, channel);
         }
-        EventKind::ChannelDeleted(deleted) => {
+        ChannelEvent::Deleted(deleted) => {
             state.channels.remove(&deleted.channel_id);
         }
-        _ => {}
     }
 }
 

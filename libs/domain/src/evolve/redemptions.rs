@@ -3,17 +3,16 @@
 
 use super::credentials::settle;
 use crate::credential::{CredentialLock, CredentialStatus};
-use crate::event::EventKind;
-use crate::event::RecordedRedemption;
+use crate::event::{RecordedRedemption, RedemptionEvent};
 use crate::ids::RedemptionId;
 use crate::ids::{ChannelId, CredentialId, MemberId};
 use crate::redemption::{OfferApplication, Redemption, RedemptionStatus};
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
-pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>) {
-    match kind {
-        EventKind::RedemptionCommitted(recorded) => {
+pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTime<Utc>) {
+    match event {
+        RedemptionEvent::Committed(recorded) => {
             let redemption = derive(state, recorded, RedemptionStatus::Committed, at);
             for id in &redemption.credential_ids {
                 settle(state, *id, at, |credential| {
@@ -23,7 +22,7 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
             }
             record(state, redemption);
         }
-        EventKind::RedemptionReserved(recorded) => {
+        RedemptionEvent::Reserved(recorded) => {
             let reservation = derive(state, recorded, RedemptionStatus::Reserved, at);
             let expires_at = reservation.expires_at.unwrap_or(at);
             state
@@ -42,7 +41,7 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
             }
             record(state, reservation);
         }
-        EventKind::ReservationConfirmed(confirmed) => {
+        RedemptionEvent::ReservationConfirmed(confirmed) => {
             let Some(credential_ids) = close(
                 state,
                 confirmed.redemption_id,
@@ -59,16 +58,16 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
                 });
             }
         }
-        EventKind::ReservationCancelled(released) => release(
+        RedemptionEvent::ReservationCancelled(released) => release(
             state,
             released.redemption_id,
             RedemptionStatus::Cancelled,
             at,
         ),
-        EventKind::ReservationExpired(released) => {
+        RedemptionEvent::ReservationExpired(released) => {
             release(state, released.redemption_id, RedemptionStatus::Expired, at)
         }
-        EventKind::RedemptionVoided(voided) => {
+        RedemptionEvent::Voided(voided) => {
             let Some(credential_ids) = close(
                 state,
                 voided.redemption_id,
@@ -89,7 +88,7 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
                 }
             }
         }
-        EventKind::RedemptionReversed(reversed) => {
+        RedemptionEvent::Reversed(reversed) => {
             let Some(credential_ids) = close(
                 state,
                 reversed.redemption_id,
@@ -106,7 +105,6 @@ pub(super) fn apply(state: &mut AccountState, kind: EventKind, at: DateTime<Utc>
                 });
             }
         }
-        _ => {}
     }
 }
 

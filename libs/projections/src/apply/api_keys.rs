@@ -3,14 +3,14 @@
 use super::{json, Target};
 use crate::api_keys::stored_time;
 use crate::error::{int, ProjectionError};
-use domain::EventKind;
+use domain::event::ApiKeyEvent;
 
-pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+pub(super) async fn apply(target: Target<'_>, event: ApiKeyEvent) -> Result<(), ProjectionError> {
     let Target {
         tx, account, at, ..
     } = target;
-    match kind {
-        EventKind::ApiKeyIssued(key) => {
+    match event {
+        ApiKeyEvent::Issued(key) => {
             sqlx::query(
                 "INSERT INTO api_keys (account_id, id, identity, key_hash, previous_key_hash,
                  previous_valid_until, revoked_at, roles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -31,7 +31,7 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::ApiKeyRotated(rotated) => {
+        ApiKeyEvent::Rotated(rotated) => {
             sqlx::query(
                 "UPDATE api_keys SET key_hash = $3, previous_key_hash = $4,
                  previous_valid_until = $5 WHERE account_id = $1 AND id = $2",
@@ -44,7 +44,7 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::ApiKeyRevoked(revoked) => {
+        ApiKeyEvent::Revoked(revoked) => {
             sqlx::query("UPDATE api_keys SET revoked_at = $3 WHERE account_id = $1 AND id = $2")
                 .bind(account)
                 .bind(int(revoked.api_key_id.0)?)
@@ -52,7 +52,6 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
                 .execute(tx)
                 .await?;
         }
-        _ => {}
     }
     Ok(())
 }

@@ -1,28 +1,43 @@
 //! Members, merchants, stores and channels: rows replaced whole on create and update, removed
 //! on delete. Members are many, so they go through the batch's cache (`cache`); the others are
-//! written at once.
+//! written at once. A deleted store or member leaves every list, as in the domain's state.
 
 use super::cache::CachedRow;
+use super::memberships::{MEMBER_LISTS, STORE_LISTS};
 use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use domain::catalog::Member;
-use domain::EventKind;
+use domain::event::{ChannelEvent, MemberEvent, MerchantEvent, StoreEvent};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+/// Members go to the batch's cache; a deleted member leaves every member list first.
+pub(super) async fn members(target: Target<'_>, event: MemberEvent) -> Result<(), ProjectionError> {
     let Target {
         tx, rows, account, ..
     } = target;
-    match kind {
-        EventKind::MemberCreated(member) | EventKind::MemberUpdated(member) => {
+    match event {
+        MemberEvent::Created(member) | MemberEvent::Updated(member) => {
             rows.members.put((account, int(member.id.0)?), member);
         }
-        EventKind::MemberDeleted(deleted) => {
+        MemberEvent::Deleted(deleted) => {
+            MEMBER_LISTS
+                .forget_member(tx, account, deleted.member_id.0)
+                .await?;
             rows.members.remove((account, int(deleted.member_id.0)?));
         }
-        EventKind::MerchantCreated(merchant) | EventKind::MerchantUpdated(merchant) => {
+    }
+    Ok(())
+}
+
+pub(super) async fn merchants(
+    target: Target<'_>,
+    event: MerchantEvent,
+) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        MerchantEvent::Created(merchant) | MerchantEvent::Updated(merchant) => {
             sqlx::query(
                 "INSERT INTO merchants (account_id, id, name, body) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (account_id, id) DO UPDATE
@@ -35,14 +50,22 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::MerchantDeleted(deleted) => {
+        MerchantEvent::Deleted(deleted) => {
             sqlx::query("DELETE FROM merchants WHERE account_id = $1 AND id = $2")
                 .bind(account)
                 .bind(int(deleted.merchant_id.0)?)
                 .execute(tx)
                 .await?;
         }
-        EventKind::StoreCreated(store) | EventKind::StoreUpdated(store) => {
+    }
+    Ok(())
+}
+
+/// Stores are written at once; a deleted store leaves every store list first.
+pub(super) async fn stores(target: Target<'_>, event: StoreEvent) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        StoreEvent::Created(store) | StoreEvent::Updated(store) => {
             sqlx::query(
                 "INSERT INTO stores (account_id, id, merchant_id, name, body)
                  VALUES ($1, $2, $3, $4, $5)
@@ -58,14 +81,27 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::StoreDeleted(deleted) => {
+        StoreEvent::Deleted(deleted) => {
+            STORE_LISTS
+                .forget_member(&mut *tx, account, deleted.store_id.0)
+                .await?;
             sqlx::query("DELETE FROM stores WHERE account_id = $1 AND id = $2")
                 .bind(account)
                 .bind(int(deleted.store_id.0)?)
                 .execute(tx)
                 .await?;
         }
-        EventKind::ChannelCreated(channel) | EventKind::ChannelUpdated(channel) => {
+    }
+    Ok(())
+}
+
+pub(super) async fn channels(
+    target: Target<'_>,
+    event: ChannelEvent,
+) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        ChannelEvent::Created(channel) | ChannelEvent::Updated(channel) => {
             sqlx::query(
                 "INSERT INTO channels (account_id, id, name, body) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (account_id, id) DO UPDATE
@@ -78,14 +114,13 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::ChannelDeleted(deleted) => {
+        ChannelEvent::Deleted(deleted) => {
             sqlx::query("DELETE FROM channels WHERE account_id = $1 AND id = $2")
                 .bind(account)
                 .bind(int(deleted.channel_id.0)?)
                 .execute(tx)
                 .await?;
         }
-        _ => {}
     }
     Ok(())
 }

@@ -7,20 +7,23 @@ use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use domain::credential::{Credential, CredentialStatus};
+use domain::event::CredentialEvent;
 use domain::ids::CredentialId;
-use domain::EventKind;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+pub(super) async fn apply(
+    mut target: Target<'_>,
+    event: CredentialEvent,
+) -> Result<(), ProjectionError> {
     let at = target.at;
-    match kind {
-        EventKind::CredentialIssued(issued) => {
+    match event {
+        CredentialEvent::Issued(issued) => {
             let credential = issued.into_credential(at);
             let key = target.credential_key(credential.id)?;
             target.rows.credentials.put(key, credential);
         }
-        EventKind::CredentialOffersChanged(change) => {
+        CredentialEvent::OffersChanged(change) => {
             let key = target.credential_key(change.credential_id)?;
             target
                 .rows
@@ -33,7 +36,7 @@ pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(),
                 })
                 .await?;
         }
-        EventKind::CredentialVoided(voided) => {
+        CredentialEvent::Voided(voided) => {
             target
                 .settle(voided.credential_id, |credential| {
                     credential.status = CredentialStatus::Voided;
@@ -41,14 +44,13 @@ pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(),
                 })
                 .await?;
         }
-        EventKind::CredentialExpired(expired) => {
+        CredentialEvent::Expired(expired) => {
             target
                 .settle(expired.credential_id, |credential| {
                     credential.status = CredentialStatus::Expired;
                 })
                 .await?;
         }
-        _ => {}
     }
     Ok(())
 }

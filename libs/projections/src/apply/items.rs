@@ -5,12 +5,12 @@
 use super::memberships::ITEM_SETS;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
-use domain::EventKind;
+use domain::event::{ItemEvent, ItemSetEvent};
 
-pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+pub(super) async fn items(target: Target<'_>, event: ItemEvent) -> Result<(), ProjectionError> {
     let Target { tx, account, .. } = target;
-    match kind {
-        EventKind::ItemCreated(item) | EventKind::ItemUpdated(item) => {
+    match event {
+        ItemEvent::Created(item) | ItemEvent::Updated(item) => {
             sqlx::query(
                 "INSERT INTO items (account_id, id, merchant_id, manufacturer_id, name, code, body)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -29,7 +29,7 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::ItemDeleted(deleted) => {
+        ItemEvent::Deleted(deleted) => {
             ITEM_SETS
                 .forget_member(&mut *tx, account, deleted.item_id.0)
                 .await?;
@@ -39,7 +39,17 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
                 .execute(tx)
                 .await?;
         }
-        EventKind::ItemSetCreated(mut set) | EventKind::ItemSetUpdated(mut set) => {
+    }
+    Ok(())
+}
+
+pub(super) async fn item_sets(
+    target: Target<'_>,
+    event: ItemSetEvent,
+) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        ItemSetEvent::Created(mut set) | ItemSetEvent::Updated(mut set) => {
             let ids: Vec<u64> = std::mem::take(&mut set.item_ids)
                 .iter()
                 .map(|id| id.0)
@@ -60,10 +70,9 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .await?;
             ITEM_SETS.replace(tx, account, set.id.0, &ids).await?;
         }
-        EventKind::ItemSetDeleted(deleted) => {
+        ItemSetEvent::Deleted(deleted) => {
             ITEM_SETS.delete(tx, account, deleted.item_set_id.0).await?;
         }
-        _ => {}
     }
     Ok(())
 }

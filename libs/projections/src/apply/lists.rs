@@ -1,22 +1,25 @@
 //! Store lists and member lists: the list rows (entity JSON without its ids) and one
-//! membership row per store or member. A deleted store or member leaves every list, as in the
-//! domain's state.
+//! membership row per store or member. (A deleted store or member leaves every list: see
+//! `catalog`.)
 
 use super::memberships::{MEMBER_LISTS, STORE_LISTS};
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use chrono::{DateTime, Utc};
 use domain::catalog::{MemberList, StoreList};
-use domain::EventKind;
+use domain::event::{MemberListEvent, StoreListEvent};
 use sqlx::AnyConnection;
 use std::collections::BTreeSet;
 
-pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+pub(super) async fn store_lists(
+    target: Target<'_>,
+    event: StoreListEvent,
+) -> Result<(), ProjectionError> {
     let Target {
         tx, account, at, ..
     } = target;
-    match kind {
-        EventKind::StoreListCreated(mut list) => {
+    match event {
+        StoreListEvent::Created(mut list) => {
             let ids: Vec<u64> = std::mem::take(&mut list.store_ids)
                 .iter()
                 .map(|id| id.0)
@@ -24,7 +27,40 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             put_store_list(&mut *tx, account, &list).await?;
             STORE_LISTS.replace(tx, account, list.id.0, &ids).await?;
         }
-        EventKind::MemberListCreated(mut list) => {
+        StoreListEvent::Renamed(renamed) => {
+            let name = Some(renamed.name);
+            touch_store_list(tx, account, renamed.list_id, name, at).await?;
+        }
+        StoreListEvent::StoresAdded(change) => {
+            let list = change.store_list_id.0;
+            let ids: Vec<u64> = change.store_ids.iter().map(|id| id.0).collect();
+            STORE_LISTS.add(&mut *tx, account, list, &ids).await?;
+            touch_store_list(tx, account, list, None, at).await?;
+        }
+        StoreListEvent::StoresRemoved(change) => {
+            let list = change.store_list_id.0;
+            let ids: Vec<u64> = change.store_ids.iter().map(|id| id.0).collect();
+            STORE_LISTS.remove(&mut *tx, account, list, &ids).await?;
+            touch_store_list(tx, account, list, None, at).await?;
+        }
+        StoreListEvent::Deleted(deleted) => {
+            STORE_LISTS
+                .delete(tx, account, deleted.store_list_id.0)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn member_lists(
+    target: Target<'_>,
+    event: MemberListEvent,
+) -> Result<(), ProjectionError> {
+    let Target {
+        tx, account, at, ..
+    } = target;
+    match event {
+        MemberListEvent::Created(mut list) => {
             let ids: Vec<u64> = std::mem::take(&mut list.member_ids)
                 .iter()
                 .map(|id| id.0)
@@ -32,72 +68,29 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             put_member_list(&mut *tx, account, &list).await?;
             MEMBER_LISTS.replace(tx, account, list.id.0, &ids).await?;
         }
-        EventKind::StoreListRenamed(renamed) => {
-            let name = Some(renamed.name);
-            touch_store_list(tx, account, renamed.list_id, name, at).await?;
-        }
-        EventKind::MemberListRenamed(renamed) => {
+        MemberListEvent::Renamed(renamed) => {
             let name = Some(renamed.name);
             touch_member_list(tx, account, renamed.list_id, name, at).await?;
         }
-        EventKind::StoresAddedToList(change) => {
-            let list = change.store_list_id.0;
-            let ids: Vec<u64> = change.store_ids.iter().map(|id| id.0).collect();
-            STORE_LISTS.add(&mut *tx, account, list, &ids).await?;
-            touch_store_list(tx, account, list, None, at).await?;
-        }
-        EventKind::StoresRemovedFromList(change) => {
-            let list = change.store_list_id.0;
-            let ids: Vec<u64> = change.store_ids.iter().map(|id| id.0).collect();
-            STORE_LISTS.remove(&mut *tx, account, list, &ids).await?;
-            touch_store_list(tx, account, list, None, at).await?;
-        }
-        EventKind::MembersAddedToList(change) => {
+        MemberListEvent::MembersAdded(change) => {
             let list = change.member_list_id.0;
             let ids: Vec<u64> = change.member_ids.iter().map(|id| id.0).collect();
             MEMBER_LISTS.add(&mut *tx, account, list, &ids).await?;
             touch_member_list(tx, account, list, None, at).await?;
         }
-        EventKind::MembersRemovedFromList(change) => {
+        MemberListEvent::MembersRemoved(change) => {
             let list = change.member_list_id.0;
             let ids: Vec<u64> = change.member_ids.iter().map(|id| id.0).collect();
             MEMBER_LISTS.remove(&mut *tx, account, list, &ids).await?;
             touch_member_list(tx, account, list, None, at).await?;
         }
-        EventKind::StoreListDeleted(deleted) => {
-            STORE_LISTS
-                .delete(tx, account, deleted.store_list_id.0)
-                .await?;
-        }
-        EventKind::MemberListDeleted(deleted) => {
+        MemberListEvent::Deleted(deleted) => {
             MEMBER_LISTS
                 .delete(tx, account, deleted.member_list_id.0)
                 .await?;
         }
-        _ => {}
     }
     Ok(())
-}
-
-/// Takes a deleted store or member off every list it was on.
-pub(super) async fn forget(
-    tx: &mut AnyConnection,
-    account: i64,
-    kind: &EventKind,
-) -> Result<(), ProjectionError> {
-    match kind {
-        EventKind::StoreDeleted(deleted) => {
-            STORE_LISTS
-                .forget_member(tx, account, deleted.store_id.0)
-                .await
-        }
-        EventKind::MemberDeleted(deleted) => {
-            MEMBER_LISTS
-                .forget_member(tx, account, deleted.member_id.0)
-                .await
-        }
-        _ => Ok(()),
-    }
 }
 
 async fn put_store_list(

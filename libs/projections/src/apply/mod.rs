@@ -31,6 +31,7 @@ use cache::RowCache;
 use chrono::{DateTime, Utc};
 use domain::catalog::Member;
 use domain::credential::Credential;
+use domain::event::Family;
 use domain::{Event, EventKind};
 use engine::Envelope;
 use eventlog::{EpochFence, LogRecord, RecordKind};
@@ -148,60 +149,21 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
 
 /// Applies one event; events no read needs (accounts) change nothing.
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
-    match kind {
-        EventKind::MemberDeleted(_) | EventKind::StoreDeleted(_) => {
-            lists::forget(&mut *target.tx, target.account, &kind).await?;
-            catalog::apply(target, kind).await
-        }
-        EventKind::MemberCreated(_)
-        | EventKind::MemberUpdated(_)
-        | EventKind::MerchantCreated(_)
-        | EventKind::MerchantUpdated(_)
-        | EventKind::MerchantDeleted(_)
-        | EventKind::StoreCreated(_)
-        | EventKind::StoreUpdated(_)
-        | EventKind::ChannelCreated(_)
-        | EventKind::ChannelUpdated(_)
-        | EventKind::ChannelDeleted(_) => catalog::apply(target, kind).await,
-        EventKind::OfferCreated(_)
-        | EventKind::OfferUpdated(_)
-        | EventKind::OfferApproved(_)
-        | EventKind::OfferStopped(_)
-        | EventKind::OfferDeleted(_)
-        | EventKind::OfferChannelLinked(_)
-        | EventKind::OfferChannelUnlinked(_)
-        | EventKind::OfferChannelCapSet(_) => offers::apply(target, kind).await,
-        EventKind::CredentialIssued(_)
-        | EventKind::CredentialOffersChanged(_)
-        | EventKind::CredentialVoided(_)
-        | EventKind::CredentialExpired(_) => credentials::apply(target, kind).await,
-        EventKind::RedemptionCommitted(_)
-        | EventKind::RedemptionReserved(_)
-        | EventKind::ReservationConfirmed(_)
-        | EventKind::ReservationCancelled(_)
-        | EventKind::ReservationExpired(_)
-        | EventKind::RedemptionVoided(_)
-        | EventKind::RedemptionReversed(_) => redemptions::apply(target, kind).await,
-        EventKind::StoreListCreated(_)
-        | EventKind::StoreListRenamed(_)
-        | EventKind::StoresAddedToList(_)
-        | EventKind::StoresRemovedFromList(_)
-        | EventKind::StoreListDeleted(_)
-        | EventKind::MemberListCreated(_)
-        | EventKind::MemberListRenamed(_)
-        | EventKind::MembersAddedToList(_)
-        | EventKind::MembersRemovedFromList(_)
-        | EventKind::MemberListDeleted(_) => lists::apply(target, kind).await,
-        EventKind::ItemCreated(_)
-        | EventKind::ItemUpdated(_)
-        | EventKind::ItemDeleted(_)
-        | EventKind::ItemSetCreated(_)
-        | EventKind::ItemSetUpdated(_)
-        | EventKind::ItemSetDeleted(_) => items::apply(target, kind).await,
-        EventKind::ApiKeyIssued(_) | EventKind::ApiKeyRotated(_) | EventKind::ApiKeyRevoked(_) => {
-            api_keys::apply(target, kind).await
-        }
-        _ => Ok(()),
+    match kind.into_family() {
+        Family::Account(_) => Ok(()),
+        Family::ApiKey(event) => api_keys::apply(target, event).await,
+        Family::Member(event) => catalog::members(target, event).await,
+        Family::Merchant(event) => catalog::merchants(target, event).await,
+        Family::Store(event) => catalog::stores(target, event).await,
+        Family::Channel(event) => catalog::channels(target, event).await,
+        Family::StoreList(event) => lists::store_lists(target, event).await,
+        Family::MemberList(event) => lists::member_lists(target, event).await,
+        Family::Item(event) => items::items(target, event).await,
+        Family::ItemSet(event) => items::item_sets(target, event).await,
+        Family::Offer(event) => offers::offers(target, event).await,
+        Family::OfferChannel(event) => offers::links(target, event).await,
+        Family::Credential(event) => credentials::apply(target, event).await,
+        Family::Redemption(event) => redemptions::apply(target, event).await,
     }
 }
 

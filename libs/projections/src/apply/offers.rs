@@ -4,19 +4,19 @@
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use domain::channel::OfferChannel;
+use domain::event::{OfferChannelEvent, OfferEvent};
 use domain::offer::{Offer, OfferStatus};
-use domain::EventKind;
 use sqlx::AnyConnection;
 
-pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+pub(super) async fn offers(target: Target<'_>, event: OfferEvent) -> Result<(), ProjectionError> {
     let Target {
         tx, account, at, ..
     } = target;
-    match kind {
-        EventKind::OfferCreated(offer) | EventKind::OfferUpdated(offer) => {
+    match event {
+        OfferEvent::Created(offer) | OfferEvent::Updated(offer) => {
             save(tx, account, &offer).await?;
         }
-        EventKind::OfferApproved(approved) => {
+        OfferEvent::Approved(approved) => {
             if let Some(mut offer) = load(tx, account, int(approved.offer_id.0)?).await? {
                 offer.status = OfferStatus::Approved;
                 offer.approved_at = Some(at);
@@ -24,14 +24,14 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
                 save(tx, account, &offer).await?;
             }
         }
-        EventKind::OfferStopped(stopped) => {
+        OfferEvent::Stopped(stopped) => {
             if let Some(mut offer) = load(tx, account, int(stopped.offer_id.0)?).await? {
                 offer.status = OfferStatus::Stopped;
                 offer.updated_at = at;
                 save(tx, account, &offer).await?;
             }
         }
-        EventKind::OfferDeleted(deleted) => {
+        OfferEvent::Deleted(deleted) => {
             let id = int(deleted.offer_id.0)?;
             sqlx::query("DELETE FROM offers WHERE account_id = $1 AND id = $2")
                 .bind(account)
@@ -44,8 +44,18 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
                 .execute(tx)
                 .await?;
         }
-        EventKind::OfferChannelLinked(link) => save_link(tx, account, &link).await?,
-        EventKind::OfferChannelUnlinked(unlinked) => {
+    }
+    Ok(())
+}
+
+pub(super) async fn links(
+    target: Target<'_>,
+    event: OfferChannelEvent,
+) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        OfferChannelEvent::Linked(link) => save_link(tx, account, &link).await?,
+        OfferChannelEvent::Unlinked(unlinked) => {
             sqlx::query(
                 "DELETE FROM offer_channels
                  WHERE account_id = $1 AND offer_id = $2 AND channel_id = $3",
@@ -56,7 +66,7 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
             .execute(tx)
             .await?;
         }
-        EventKind::OfferChannelCapSet(cap) => {
+        OfferChannelEvent::CapSet(cap) => {
             let body: Option<String> = sqlx::query_scalar(
                 "SELECT body FROM offer_channels
                  WHERE account_id = $1 AND offer_id = $2 AND channel_id = $3",
@@ -73,7 +83,6 @@ pub(super) async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), Pro
                 save_link(tx, account, &link).await?;
             }
         }
-        _ => {}
     }
     Ok(())
 }

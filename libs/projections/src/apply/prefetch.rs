@@ -5,6 +5,7 @@
 use super::cache::Key;
 use super::{Decoded, Rows};
 use crate::error::{int, ProjectionError};
+use domain::event::{CredentialEventRef, FamilyRef, MemberEventRef, RedemptionEventRef};
 use domain::EventKind;
 use sqlx::AnyConnection;
 use std::collections::BTreeSet;
@@ -31,49 +32,104 @@ impl Wanted {
     }
 }
 
+/// What a batch reads, per cached table.
+#[derive(Default)]
+struct Reads {
+    members: Wanted,
+    credentials: Wanted,
+    redemptions: Wanted,
+}
+
+impl Reads {
+    /// Adds what applying `kind` of `account` reads; only members, credentials and
+    /// redemptions are cached.
+    fn of(&mut self, account: i64, kind: &EventKind) -> Result<(), ProjectionError> {
+        match kind.family() {
+            FamilyRef::Member(event) => self.of_member(account, event),
+            FamilyRef::Credential(event) => self.of_credential(account, event),
+            FamilyRef::Redemption(event) => self.of_redemption(account, event),
+            FamilyRef::Account(_)
+            | FamilyRef::ApiKey(_)
+            | FamilyRef::Merchant(_)
+            | FamilyRef::Store(_)
+            | FamilyRef::StoreList(_)
+            | FamilyRef::MemberList(_)
+            | FamilyRef::Item(_)
+            | FamilyRef::ItemSet(_)
+            | FamilyRef::Offer(_)
+            | FamilyRef::OfferChannel(_)
+            | FamilyRef::Channel(_) => Ok(()),
+        }
+    }
+
+    fn of_member(&mut self, account: i64, event: MemberEventRef) -> Result<(), ProjectionError> {
+        match event {
+            MemberEventRef::Created(member) => self.members.created(account, member.id.0),
+            MemberEventRef::Updated(member) => self.members.read(account, member.id.0),
+            MemberEventRef::Deleted(deleted) => self.members.read(account, deleted.member_id.0),
+        }
+    }
+
+    fn of_credential(
+        &mut self,
+        account: i64,
+        event: CredentialEventRef,
+    ) -> Result<(), ProjectionError> {
+        let credentials = &mut self.credentials;
+        match event {
+            CredentialEventRef::Issued(issued) => {
+                credentials.created(account, issued.credential_id.0)
+            }
+            CredentialEventRef::OffersChanged(change) => {
+                credentials.read(account, change.credential_id.0)
+            }
+            CredentialEventRef::Voided(voided) => credentials.read(account, voided.credential_id.0),
+            CredentialEventRef::Expired(expired) => {
+                credentials.read(account, expired.credential_id.0)
+            }
+        }
+    }
+
+    fn of_redemption(
+        &mut self,
+        account: i64,
+        event: RedemptionEventRef,
+    ) -> Result<(), ProjectionError> {
+        match event {
+            RedemptionEventRef::Committed(recorded) | RedemptionEventRef::Reserved(recorded) => {
+                self.redemptions
+                    .created(account, recorded.redemption_id.0)?;
+                for offer in &recorded.offers {
+                    self.credentials.read(account, offer.credential_id.0)?;
+                }
+                Ok(())
+            }
+            RedemptionEventRef::ReservationConfirmed(change)
+            | RedemptionEventRef::ReservationCancelled(change)
+            | RedemptionEventRef::ReservationExpired(change)
+            | RedemptionEventRef::Voided(change)
+            | RedemptionEventRef::Reversed(change) => {
+                self.redemptions.read(account, change.redemption_id.0)
+            }
+        }
+    }
+}
+
 /// Loads into `rows` what applying `events` will read.
 pub(super) async fn load(
     rows: &mut Rows,
     tx: &mut AnyConnection,
     events: &[Decoded],
 ) -> Result<(), ProjectionError> {
-    let mut members = Wanted::default();
-    let mut credentials = Wanted::default();
-    let mut redemptions = Wanted::default();
+    let mut reads = Reads::default();
     for Decoded { account, event } in events {
-        let account = *account;
-        match &event.kind {
-            EventKind::MemberCreated(member) => members.created(account, member.id.0)?,
-            EventKind::MemberUpdated(member) => members.read(account, member.id.0)?,
-            EventKind::MemberDeleted(deleted) => members.read(account, deleted.member_id.0)?,
-            EventKind::CredentialIssued(issued) => {
-                credentials.created(account, issued.credential_id.0)?;
-            }
-            EventKind::CredentialOffersChanged(change) => {
-                credentials.read(account, change.credential_id.0)?;
-            }
-            EventKind::CredentialVoided(voided) => {
-                credentials.read(account, voided.credential_id.0)?;
-            }
-            EventKind::CredentialExpired(expired) => {
-                credentials.read(account, expired.credential_id.0)?;
-            }
-            EventKind::RedemptionCommitted(recorded) | EventKind::RedemptionReserved(recorded) => {
-                redemptions.created(account, recorded.redemption_id.0)?;
-                for offer in &recorded.offers {
-                    credentials.read(account, offer.credential_id.0)?;
-                }
-            }
-            EventKind::ReservationConfirmed(change)
-            | EventKind::ReservationCancelled(change)
-            | EventKind::ReservationExpired(change)
-            | EventKind::RedemptionVoided(change)
-            | EventKind::RedemptionReversed(change) => {
-                redemptions.read(account, change.redemption_id.0)?;
-            }
-            _ => {}
-        }
+        reads.of(*account, &event.kind)?;
     }
+    let Reads {
+        members,
+        mut credentials,
+        redemptions,
+    } = reads;
     rows.redemptions
         .load(tx, redemptions.read.iter().copied())
         .await?;

@@ -7,10 +7,9 @@ use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use crate::rows::RedemptionRow;
 use domain::credential::{CredentialLock, CredentialStatus};
-use domain::event::RecordedRedemption;
+use domain::event::{RecordedRedemption, RedemptionEvent};
 use domain::ids::{CredentialId, RedemptionId};
 use domain::redemption::RedemptionStatus;
-use domain::EventKind;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -23,16 +22,19 @@ pub(crate) struct StoredRedemption {
     pub(crate) evaluation: String,
 }
 
-pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
+pub(super) async fn apply(
+    mut target: Target<'_>,
+    event: RedemptionEvent,
+) -> Result<(), ProjectionError> {
     let at = target.at;
-    match kind {
-        EventKind::RedemptionCommitted(recorded) => {
+    match event {
+        RedemptionEvent::Committed(recorded) => {
             let ids = target.record(recorded, RedemptionStatus::Committed)?;
             for id in ids {
                 target.redeem(id).await?;
             }
         }
-        EventKind::RedemptionReserved(recorded) => {
+        RedemptionEvent::Reserved(recorded) => {
             let expires_at = recorded.expires_at.unwrap_or(at);
             let redemption_id = recorded.redemption_id;
             let lock = CredentialLock {
@@ -48,7 +50,7 @@ pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(),
                     .await?;
             }
         }
-        EventKind::ReservationConfirmed(confirmed) => {
+        RedemptionEvent::ReservationConfirmed(confirmed) => {
             let ids = target
                 .close(confirmed.redemption_id, RedemptionStatus::Committed)
                 .await?;
@@ -56,17 +58,17 @@ pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(),
                 target.redeem(id).await?;
             }
         }
-        EventKind::ReservationCancelled(released) => {
+        RedemptionEvent::ReservationCancelled(released) => {
             target
                 .release(released.redemption_id, RedemptionStatus::Cancelled)
                 .await?;
         }
-        EventKind::ReservationExpired(released) => {
+        RedemptionEvent::ReservationExpired(released) => {
             target
                 .release(released.redemption_id, RedemptionStatus::Expired)
                 .await?;
         }
-        EventKind::RedemptionVoided(voided) => {
+        RedemptionEvent::Voided(voided) => {
             let ids = target
                 .close(voided.redemption_id, RedemptionStatus::Voided)
                 .await?;
@@ -79,7 +81,7 @@ pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(),
                     .await?;
             }
         }
-        EventKind::RedemptionReversed(reversed) => {
+        RedemptionEvent::Reversed(reversed) => {
             let ids = target
                 .close(reversed.redemption_id, RedemptionStatus::Reversed)
                 .await?;
@@ -92,7 +94,6 @@ pub(super) async fn apply(mut target: Target<'_>, kind: EventKind) -> Result<(),
                     .await?;
             }
         }
-        _ => {}
     }
     Ok(())
 }
