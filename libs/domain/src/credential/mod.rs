@@ -3,6 +3,9 @@
 //! expired, reversed).
 
 pub mod code;
+mod transition;
+
+pub use transition::{ExpiryWatch, Transition};
 
 use crate::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, StoreId};
 use chrono::{DateTime, Utc};

@@ -1,6 +1,6 @@
 //! Applying events of credentials.
 
-use crate::credential::{Credential, CredentialStatus};
+use crate::credential::{Credential, ExpiryWatch, Transition};
 use crate::event::CredentialEvent;
 use crate::ids::CredentialId;
 use crate::state::AccountState;
@@ -30,15 +30,10 @@ pub(super) fn apply(state: &mut AccountState, event: CredentialEvent, at: DateTi
             index(state, id, code, expires_at);
         }
         CredentialEvent::Voided(voided) => {
-            settle(state, voided.credential_id, at, |credential| {
-                credential.status = CredentialStatus::Voided;
-                credential.voided_at = Some(at);
-            });
+            move_credential(state, voided.credential_id, Transition::Void, at)
         }
         CredentialEvent::Expired(expired) => {
-            settle(state, expired.credential_id, at, |credential| {
-                credential.status = CredentialStatus::Expired;
-            });
+            move_credential(state, expired.credential_id, Transition::Expire, at)
         }
     }
 }
@@ -67,19 +62,28 @@ fn index(
     }
 }
 
-/// Moves a credential to a final status with `change`; it no longer waits for its expiry.
-pub(super) fn settle(
+/// Moves credential `id` (when there is one) by `transition`, keeping the index of
+/// credentials waiting for their expiry in step.
+pub(super) fn move_credential(
     state: &mut AccountState,
     id: CredentialId,
+    transition: Transition,
     at: DateTime<Utc>,
-    change: impl FnOnce(&mut Credential),
 ) {
-    if let Some(credential) = state.credentials.get_mut(&id) {
-        change(credential);
-        credential.lock = None;
-        credential.updated_at = at;
-        if let Some(expires_at) = credential.expires_at {
+    let Some(credential) = state.credentials.get_mut(&id) else {
+        return;
+    };
+    let watch = credential.transition(transition, at);
+    let Some(expires_at) = credential.expires_at else {
+        return;
+    };
+    match watch {
+        ExpiryWatch::Stop => {
             state.credential_expiry.remove(&(expires_at, id));
         }
+        ExpiryWatch::Resume => {
+            state.credential_expiry.insert((expires_at, id));
+        }
+        ExpiryWatch::Keep => {}
     }
 }

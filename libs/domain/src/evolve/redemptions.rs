@@ -1,8 +1,8 @@
 //! Applying events of redemptions and reservations: credential statuses, held capacity and the
 //! expiry index move together.
 
-use super::credentials::settle;
-use crate::credential::{CredentialLock, CredentialStatus};
+use super::credentials::move_credential;
+use crate::credential::{CredentialLock, Transition};
 use crate::event::{RecordedRedemption, RedemptionEvent};
 use crate::ids::RedemptionId;
 use crate::ids::{ChannelId, CredentialId, MemberId};
@@ -15,10 +15,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
         RedemptionEvent::Committed(recorded) => {
             let redemption = derive(state, recorded, RedemptionStatus::Committed, at);
             for id in &redemption.credential_ids {
-                settle(state, *id, at, |credential| {
-                    credential.status = CredentialStatus::Redeemed;
-                    credential.redeemed_at = Some(at);
-                });
+                move_credential(state, *id, Transition::Redeem, at);
             }
             record(state, redemption);
         }
@@ -33,11 +30,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
                 expires_at,
             };
             for id in &reservation.credential_ids {
-                if let Some(credential) = state.credentials.get_mut(id) {
-                    credential.status = CredentialStatus::Locked;
-                    credential.lock = Some(lock);
-                    credential.updated_at = at;
-                }
+                move_credential(state, *id, Transition::Lock(lock), at);
             }
             record(state, reservation);
         }
@@ -52,10 +45,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
                 return;
             };
             for id in credential_ids {
-                settle(state, id, at, |credential| {
-                    credential.status = CredentialStatus::Redeemed;
-                    credential.redeemed_at = Some(at);
-                });
+                move_credential(state, id, Transition::Redeem, at);
             }
         }
         RedemptionEvent::ReservationCancelled(released) => release(
@@ -78,14 +68,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
                 return;
             };
             for id in credential_ids {
-                if let Some(credential) = state.credentials.get_mut(&id) {
-                    credential.status = CredentialStatus::Open;
-                    credential.redeemed_at = None;
-                    credential.updated_at = at;
-                    if let Some(expires_at) = credential.expires_at {
-                        state.credential_expiry.insert((expires_at, id));
-                    }
-                }
+                move_credential(state, id, Transition::Reopen, at);
             }
         }
         RedemptionEvent::Reversed(reversed) => {
@@ -99,10 +82,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
                 return;
             };
             for id in credential_ids {
-                settle(state, id, at, |credential| {
-                    credential.status = CredentialStatus::Reversed;
-                    credential.reversed_at = Some(at);
-                });
+                move_credential(state, id, Transition::Reverse, at);
             }
         }
     }
@@ -172,13 +152,7 @@ fn release(
         return;
     };
     for credential_id in credential_ids {
-        if let Some(credential) = state.credentials.get_mut(&credential_id) {
-            if credential.lock.is_some_and(|lock| lock.redemption_id == id) {
-                credential.status = CredentialStatus::Open;
-                credential.lock = None;
-                credential.updated_at = at;
-            }
-        }
+        move_credential(state, credential_id, Transition::Release(id), at);
     }
 }
 

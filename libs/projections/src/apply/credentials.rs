@@ -6,7 +6,7 @@ use super::cache::{CachedRow, Key};
 use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
-use domain::credential::{Credential, CredentialStatus};
+use domain::credential::{Credential, Transition};
 use domain::event::CredentialEvent;
 use domain::ids::CredentialId;
 use sqlx::any::AnyRow;
@@ -38,17 +38,12 @@ pub(super) async fn apply(
         }
         CredentialEvent::Voided(voided) => {
             target
-                .settle(voided.credential_id, |credential| {
-                    credential.status = CredentialStatus::Voided;
-                    credential.voided_at = Some(at);
-                })
+                .move_credential(voided.credential_id, Transition::Void)
                 .await?;
         }
         CredentialEvent::Expired(expired) => {
             target
-                .settle(expired.credential_id, |credential| {
-                    credential.status = CredentialStatus::Expired;
-                })
+                .move_credential(expired.credential_id, Transition::Expire)
                 .await?;
         }
     }
@@ -61,35 +56,21 @@ impl Target<'_> {
         Ok((self.account, int(id.0)?))
     }
 
-    /// Changes a credential with `change` (if it is there) and marks it updated now.
-    pub(super) async fn change_credential(
+    /// Moves a credential (if it is there) by `transition`, as the domain's `evolve` does.
+    pub(super) async fn move_credential(
         &mut self,
         id: CredentialId,
-        change: impl FnOnce(&mut Credential),
+        transition: Transition,
     ) -> Result<(), ProjectionError> {
         let key = self.credential_key(id)?;
         let at = self.at;
         self.rows
             .credentials
             .update(self.tx, key, |credential| {
-                change(credential);
-                credential.updated_at = at;
+                credential.transition(transition, at);
             })
             .await?;
         Ok(())
-    }
-
-    /// Changes a credential with `change`, releasing any lock, as the domain's `settle` does.
-    pub(super) async fn settle(
-        &mut self,
-        id: CredentialId,
-        change: impl FnOnce(&mut Credential),
-    ) -> Result<(), ProjectionError> {
-        self.change_credential(id, |credential| {
-            change(credential);
-            credential.lock = None;
-        })
-        .await
     }
 }
 

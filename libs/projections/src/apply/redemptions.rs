@@ -6,7 +6,7 @@ use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use crate::rows::RedemptionRow;
-use domain::credential::{CredentialLock, CredentialStatus};
+use domain::credential::{CredentialLock, Transition};
 use domain::event::{RecordedRedemption, RedemptionEvent};
 use domain::ids::{CredentialId, RedemptionId};
 use domain::redemption::RedemptionStatus;
@@ -31,7 +31,7 @@ pub(super) async fn apply(
         RedemptionEvent::Committed(recorded) => {
             let ids = target.record(recorded, RedemptionStatus::Committed)?;
             for id in ids {
-                target.redeem(id).await?;
+                target.move_credential(id, Transition::Redeem).await?;
             }
         }
         RedemptionEvent::Reserved(recorded) => {
@@ -42,12 +42,7 @@ pub(super) async fn apply(
                 expires_at,
             };
             for id in target.record(recorded, RedemptionStatus::Reserved)? {
-                target
-                    .change_credential(id, |credential| {
-                        credential.status = CredentialStatus::Locked;
-                        credential.lock = Some(lock);
-                    })
-                    .await?;
+                target.move_credential(id, Transition::Lock(lock)).await?;
             }
         }
         RedemptionEvent::ReservationConfirmed(confirmed) => {
@@ -55,7 +50,7 @@ pub(super) async fn apply(
                 .close(confirmed.redemption_id, RedemptionStatus::Committed)
                 .await?;
             for id in ids {
-                target.redeem(id).await?;
+                target.move_credential(id, Transition::Redeem).await?;
             }
         }
         RedemptionEvent::ReservationCancelled(released) => {
@@ -73,12 +68,7 @@ pub(super) async fn apply(
                 .close(voided.redemption_id, RedemptionStatus::Voided)
                 .await?;
             for id in ids {
-                target
-                    .change_credential(id, |credential| {
-                        credential.status = CredentialStatus::Open;
-                        credential.redeemed_at = None;
-                    })
-                    .await?;
+                target.move_credential(id, Transition::Reopen).await?;
             }
         }
         RedemptionEvent::Reversed(reversed) => {
@@ -86,12 +76,7 @@ pub(super) async fn apply(
                 .close(reversed.redemption_id, RedemptionStatus::Reversed)
                 .await?;
             for id in ids {
-                target
-                    .settle(id, |credential| {
-                        credential.status = CredentialStatus::Reversed;
-                        credential.reversed_at = Some(at);
-                    })
-                    .await?;
+                target.move_credential(id, Transition::Reverse).await?;
             }
         }
     }
@@ -99,15 +84,6 @@ pub(super) async fn apply(
 }
 
 impl Target<'_> {
-    async fn redeem(&mut self, id: CredentialId) -> Result<(), ProjectionError> {
-        let at = self.at;
-        self.settle(id, |credential| {
-            credential.status = CredentialStatus::Redeemed;
-            credential.redeemed_at = Some(at);
-        })
-        .await
-    }
-
     /// Keeps the row of a newly recorded redemption; answers its credentials.
     fn record(
         &mut self,
@@ -148,17 +124,7 @@ impl Target<'_> {
         status: RedemptionStatus,
     ) -> Result<(), ProjectionError> {
         for credential_id in self.close(id, status).await? {
-            let key = self.credential_key(credential_id)?;
-            let at = self.at;
-            self.rows
-                .credentials
-                .update(self.tx, key, |credential| {
-                    if credential.lock.is_some_and(|lock| lock.redemption_id == id) {
-                        credential.status = CredentialStatus::Open;
-                        credential.lock = None;
-                        credential.updated_at = at;
-                    }
-                })
+            self.move_credential(credential_id, Transition::Release(id))
                 .await?;
         }
         Ok(())
