@@ -10,9 +10,9 @@ mod support;
 
 use api::auth::{ADDRESS_BURST, IDENTITY_BURST};
 use api::hash_key;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use domain::account::Role;
-use engine::ManualClock;
+use engine::{Clock, ManualClock, SystemClock};
 use fixtures::{redeem, Shop};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -260,7 +260,7 @@ async fn a_revoked_key_s_tokens_are_refused_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotated_secret_and_its_tokens_work_until_the_grace_ends() {
-    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let clock = Arc::new(ManualClock::new(SystemClock.now()));
     let app = spawn_app_with_clock(clock.clone()).await;
     let admin = app.login(1).await;
     let key = issue(

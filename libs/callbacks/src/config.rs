@@ -17,7 +17,9 @@
 
 use crate::backoff::Backoff;
 use crate::destination::{AllowList, Destinations};
+use engine::{Clock, SystemClock};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The dispatcher's settings.
@@ -48,6 +50,9 @@ pub struct DispatcherConfig {
     /// steady trickle of redemptions the follower takes them a few at a time, instead of
     /// waking for every append beside the request path. Part of every callback's latency.
     pub pace: Duration,
+    /// Where the dispatcher reads the time: when deliveries are scheduled, attempted, signed
+    /// and ended (the system clock; tests drive a manual one).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for DispatcherConfig {
@@ -64,6 +69,7 @@ impl Default for DispatcherConfig {
             keep_per_target: 1_000,
             read_batch: 1_024,
             pace: Duration::from_millis(5),
+            clock: Arc::new(SystemClock),
         }
     }
 }

@@ -2,10 +2,11 @@
 //! tests.
 
 use chrono::{DateTime, Duration, Utc};
+use std::fmt::Debug;
 use std::sync::{Mutex, PoisonError};
 
 /// A source of the current time.
-pub trait Clock: Send + Sync + 'static {
+pub trait Clock: Debug + Send + Sync + 'static {
     /// The time now.
     fn now(&self) -> DateTime<Utc>;
 }

@@ -19,6 +19,7 @@ use crate::config::DispatcherConfig;
 use crate::guard::{Blocked, Guard, Refusal};
 use crate::sign::{sign, ATTEMPT_HEADER, DELIVERY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use domain::ids::AccountId;
+use engine::Clock;
 use reqwest::header::CONTENT_TYPE;
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,6 +85,7 @@ pub struct Deliverer {
     pins: Arc<Pins>,
     permits: Permits,
     timeout: Duration,
+    clock: Arc<dyn Clock>,
 }
 
 impl Deliverer {
@@ -107,6 +109,7 @@ impl Deliverer {
             pins,
             permits: Permits::new(config.per_account, config.per_host, config.concurrency),
             timeout: config.request_timeout,
+            clock: Arc::clone(&config.clock),
         })
     }
 
@@ -146,7 +149,7 @@ impl Deliverer {
             .header(DELIVERY_ID_HEADER, attempt.delivery_id)
             .header(ATTEMPT_HEADER, attempt.number.to_string());
         if let Some(secret) = attempt.secret {
-            let timestamp = chrono::Utc::now().timestamp();
+            let timestamp = self.clock.now().timestamp();
             request = request
                 .header(TIMESTAMP_HEADER, timestamp.to_string())
                 .header(

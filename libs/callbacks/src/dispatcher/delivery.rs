@@ -73,7 +73,8 @@ pub(super) fn spawn(shared: Arc<Shared>, part: Arc<Part>, job: Job) {
 
 async fn run(shared: &Shared, part: &Part, job: Job) {
     let window = shared.config.deadline;
-    let left = (job.window_start + window - Utc::now())
+    let clock = &shared.config.clock;
+    let left = (job.window_start + window - clock.now())
         .to_std()
         .unwrap_or_default();
     let deadline = Instant::now() + left;
@@ -84,7 +85,7 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
             shared.metrics.timed_out.inc();
             record(
                 part,
-                DeliveryEvent::DeliveryTimedOut(ended(&job, TIMEOUT_EXCEEDED)),
+                DeliveryEvent::DeliveryTimedOut(ended(&job, TIMEOUT_EXCEEDED, clock.now())),
             )
             .await;
             return;
@@ -112,7 +113,7 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
             Outcome::Delivered { status } => {
                 attempt += 1;
                 shared.metrics.delivered.inc();
-                let at = Utc::now();
+                let at = clock.now();
                 if let Ok(latency) = (at - job.redeemed_at).to_std() {
                     shared.metrics.latency.observe(latency.as_secs_f64());
                 }
@@ -133,7 +134,7 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
                 tracing::warn!(delivery = %job.delivery_id, account = job.account.0, reason = %refusal, "callback url refused");
                 record(
                     part,
-                    DeliveryEvent::DeliveryRefused(ended(&job, refusal.class())),
+                    DeliveryEvent::DeliveryRefused(ended(&job, refusal.class(), clock.now())),
                 )
                 .await;
                 return;
@@ -150,7 +151,7 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
                         attempt,
                         status,
                         error,
-                        at: Utc::now(),
+                        at: clock.now(),
                     }),
                 )
                 .await;
@@ -162,11 +163,11 @@ async fn run(shared: &Shared, part: &Part, job: Job) {
     }
 }
 
-fn ended(job: &Job, reason: &str) -> Ended {
+fn ended(job: &Job, reason: &str, at: DateTime<Utc>) -> Ended {
     Ended {
         delivery_id: job.delivery_id.clone(),
         reason: reason.to_owned(),
-        at: Utc::now(),
+        at,
     }
 }
 

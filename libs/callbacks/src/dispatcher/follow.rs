@@ -9,7 +9,7 @@ use crate::conversion::{delivery_id, targets, CallbackBody, Redeemed};
 use crate::error::CallbackError;
 use crate::record::{DeliveryEvent, Scheduled, SourcePosition, SourceRef};
 use crate::render::render_url;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::event::{ChannelEventRef, FamilyRef};
 use domain::ids::{AccountId, ChannelId};
 use domain::{evolve, AccountState, Event, EventKind};
@@ -77,6 +77,7 @@ pub(super) async fn run<S: EventLog>(
         }
         let caught_up = records.len() < shared.config.read_batch;
         let mut batch = Batch::default();
+        let now = shared.config.clock.now();
         for record in records {
             next = record.offset + 1;
             if !fence.admit(&record) {
@@ -89,7 +90,8 @@ pub(super) async fn run<S: EventLog>(
                 resume(&shared, &part);
                 resumed = true;
             }
-            apply(&record, &mut states, &part, schedule.then_some(&mut batch));
+            let batch = schedule.then_some(&mut batch);
+            apply(&record, &mut states, &part, batch, now);
         }
         if next > from.next_offset
             && (!batch.jobs.is_empty() || recorded.elapsed() >= POSITION_EVERY)
@@ -149,12 +151,14 @@ fn resume(shared: &Arc<Shared>, part: &Arc<Part>) {
     }
 }
 
-/// Folds one record into its account's state; with a batch, schedules its callbacks.
+/// Folds one record into its account's state; with a batch, schedules its callbacks as of
+/// `now`.
 fn apply(
     record: &LogRecord,
     states: &mut HashMap<AccountId, AccountState>,
     part: &Part,
     batch: Option<&mut Batch>,
+    now: DateTime<Utc>,
 ) {
     let envelope = match Envelope::<Event>::decode(&record.payload) {
         Ok(envelope) => envelope,
@@ -176,7 +180,7 @@ fn apply(
     let (Some(batch), Some(redeemed)) = (batch, redeemed) else {
         return;
     };
-    let scheduled_at = Utc::now();
+    let scheduled_at = now;
     for conversion in redeemed.conversions(state, account, at) {
         for target in targets(state, &conversion) {
             let id = delivery_id(envelope.event_id, &conversion, target.kind);

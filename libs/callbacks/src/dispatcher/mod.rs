@@ -334,7 +334,7 @@ impl Deliveries for Handle {
             if delivery.status == DeliveryStatus::Pending {
                 return Err(ReplayError::Pending);
             }
-            let at = chrono::Utc::now();
+            let at = shared.config.clock.now();
             part.record(
                 vec![DeliveryEvent::DeliveryReplayRequested(ReplayRequested {
                     delivery_id: id.to_owned(),
