@@ -71,9 +71,10 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let data = tempfile::tempdir()?;
-    let binary = std::env::current_exe()?.with_file_name("server");
+    let binary = std::env::current_exe()?.with_file_name("promo");
     let server = ServerProcess::start(
         &binary,
+        &["serve"],
         &data.path().join("data"),
         &[
             ("PROMO_PARTITIONS", "4"),

@@ -105,12 +105,13 @@ async fn main() -> anyhow::Result<()> {
         None => {
             let binary = match &options.server {
                 Some(path) => path.clone(),
-                None => std::env::current_exe()?.with_file_name("server"),
+                None => std::env::current_exe()?.with_file_name("promo"),
             };
             println!("{}", SyncProbe::measure(_data.path(), SYNC_PROBE_WRITES)?);
             let partitions = options.partitions.to_string();
             let server = ServerProcess::start(
                 &binary,
+                &["serve"],
                 &_data.path().join("data"),
                 &[("PROMO_PARTITIONS", partitions.as_str())],
             )

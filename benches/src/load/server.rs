@@ -36,18 +36,21 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `binary` on `data` with `env` added (on top of this process's environment, so
+    /// Starts `binary` with `args` (the service: `["serve"]`, `["dispatcher"]`...) on `data`
+    /// with `env` added (on top of this process's environment, so
     /// `PROMO_EVENT_LOG` and `PROMO_READ_DB` set by the caller reach it), waits until
     /// `/health` answers 200, and reads the credentials a first start prints before it
     /// listens.
     pub async fn start(
         binary: &Path,
+        args: &[&str],
         data: &Path,
         env: &[(&str, &str)],
     ) -> Result<Self, LoadError> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(binary);
         command
+            .args(args)
             .env("PROMO_DATA_DIR", data)
             .env("PROMO_BIND", format!("127.0.0.1:{port}"))
             .env_remove("PROMO_TOKEN_SECRET")

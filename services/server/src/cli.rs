@@ -1,5 +1,7 @@
-//! The command line of the `server` binary (clap): no subcommand serves; `create-account`
-//! and `keys ...` work offline, with the services stopped.
+//! The command line of the `promo` binary (clap): every service of the product and the
+//! offline commands, one subcommand each. Without a subcommand it serves the all-in-one
+//! server, as `promo serve` does. `create-account`, `keys ...` and `rebuild` work offline,
+//! with the services stopped.
 
 use crate::keys::KeyAction;
 use api::auth::keys::{parse_role, DEFAULT_GRACE_SECONDS};
@@ -7,19 +9,37 @@ use clap::{Parser, Subcommand};
 use domain::account::Role;
 use domain::ids::{AccountId, ApiKeyId};
 
-/// The all-in-one promotions server. Configured by `PROMO_*` environment variables (see the
-/// crate documentation); without a command it serves until SIGINT or SIGTERM.
+/// The promotions engine. Configured by `PROMO_*` environment variables (see the crate
+/// documentation); the services run until SIGINT or SIGTERM.
 #[derive(Debug, Parser)]
-#[command(name = "server")]
+#[command(name = "promo")]
 pub struct Cli {
-    /// What to do instead of serving.
+    /// What to run; `serve` when absent.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// The offline commands (run them with the services stopped).
+/// The services and the offline commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serves everything in one process: the API, the partition actors and the projectors
+    /// (the embedded default: SQLite files in `PROMO_DATA_DIR`).
+    Serve,
+    /// Serves the API and the partition actors, without projectors (production layout: the
+    /// event log on Kafka, the read store and snapshots on Postgres).
+    CommandService,
+    /// Follows every partition of the event log into the read store, with `/health` and
+    /// `/metrics` on `PROMO_BIND`.
+    Projector {
+        /// `rebuild`: empty the read store, project the whole log again, then exit.
+        #[command(subcommand)]
+        command: Option<ProjectorCommand>,
+    },
+    /// Runs the conversion-callback dispatcher, with `/health` and `/metrics` on `PROMO_BIND`.
+    Dispatcher,
+    /// Empties the read store and projects the whole event log again, then exits (the same
+    /// as `projector rebuild`).
+    Rebuild,
     /// Creates an account (the next free id) with an admin API key and prints them.
     CreateAccount {
         /// The account's name.
@@ -34,7 +54,14 @@ pub enum Command {
     },
 }
 
-/// `server keys ...`.
+/// `promo projector ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProjectorCommand {
+    /// Empties the read store and projects the whole event log again, then exits.
+    Rebuild,
+}
+
+/// `promo keys ...`.
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Issues a key and prints its secret (shown once).
@@ -115,7 +142,37 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+        Cli::try_parse_from(std::iter::once("promo").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn every_service_is_a_subcommand() {
+        let command = |args: &[&str]| parse(args).map(|cli| cli.command).ok();
+        assert!(matches!(command(&["serve"]), Some(Some(Command::Serve))));
+        assert!(matches!(
+            command(&["command-service"]),
+            Some(Some(Command::CommandService))
+        ));
+        assert!(matches!(
+            command(&["projector"]),
+            Some(Some(Command::Projector { command: None }))
+        ));
+        assert!(matches!(
+            command(&["projector", "rebuild"]),
+            Some(Some(Command::Projector {
+                command: Some(ProjectorCommand::Rebuild)
+            }))
+        ));
+        assert!(matches!(
+            command(&["rebuild"]),
+            Some(Some(Command::Rebuild))
+        ));
+        assert!(matches!(
+            command(&["dispatcher"]),
+            Some(Some(Command::Dispatcher))
+        ));
+        assert!(command(&["dispatcher", "now"]).is_none());
+        assert!(command(&["projector", "rebuild", "twice"]).is_none());
     }
 
     #[test]

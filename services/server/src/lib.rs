@@ -1,29 +1,30 @@
-//! The service binaries, and the wiring they share (settings, start-up, graceful stop):
+//! The `promo` binary's services and commands, and the wiring they share (settings, start-up,
+//! graceful stop). One binary, one subcommand per service ([`Cli`]):
 //!
-//! - `server`: the all-in-one server: the Sparkfly-compatible API, the partition actors, the
-//!   projectors and the callback dispatcher in one process. On its embedded default all data
-//!   lives in one folder (SQLite files: the event log `events.db`, the read models `read.db`,
-//!   the dispatcher's log `callbacks.db`); no Kafka, no Postgres.
-//! - `command-service`: the API and the partition actors without projectors (production:
-//!   the log on Kafka, the read models and snapshots on Postgres).
-//! - `projector`: the projectors, with `/health` and `/metrics`; `projector rebuild` empties
-//!   the read models and projects the whole log again.
-//! - `dispatcher`: the callback dispatcher, with `/health` and `/metrics`.
+//! - `promo serve` (or `promo` alone): the all-in-one server: the Sparkfly-compatible API, the
+//!   partition actors, the projectors and the callback dispatcher in one process. On its
+//!   embedded default all data lives in one folder (SQLite files: the event log `events.db`,
+//!   the read models `read.db`, the dispatcher's log `callbacks.db`); no Kafka, no Postgres.
+//! - `promo command-service`: the API and the partition actors without projectors
+//!   (production: the log on Kafka, the read models and snapshots on Postgres).
+//! - `promo projector`: the projectors, with `/health` and `/metrics`; `promo projector
+//!   rebuild` (or `promo rebuild`) empties the read models and projects the whole log again.
+//! - `promo dispatcher`: the callback dispatcher, with `/health` and `/metrics`.
 //!
-//! Commands of `server`:
-//! - `server`: serves until SIGINT or SIGTERM. On a start where the log holds no account 1
-//!   (an empty log), it first creates account 1 with an admin API key and prints the identity
-//!   and key once on stdout (so does `command-service`).
-//! - `server create-account --name <name>`: with the services stopped (on the embedded
+//! Serving and the offline commands:
+//! - `promo serve`: serves until SIGINT or SIGTERM. On a start where the log holds no account
+//!   1 (an empty log), it first creates account 1 with an admin API key and prints the
+//!   identity and key once on stdout (so does `command-service`).
+//! - `promo create-account --name <name>`: with the services stopped (on the embedded
 //!   default a lock file, `<data>/lock`, keeps two processes off one data folder; the
 //!   partition claims would otherwise fence the running server), creates an account with an
 //!   admin API key and prints its identity and key. The new account gets the next free id:
 //!   the smallest id from 1 up the event log holds no account for (accounts are never
 //!   deleted, so one past the highest). On an empty log that is account 1, and the server then
 //!   prints no first-start credentials.
-//! - `server keys issue --account N --role pos [--role ...] [--identity X]`, `server keys list
-//!   --account N`, `server keys rotate --account N --id K [--grace-seconds S]` (default 3600,
-//!   at most 604800), `server keys revoke --account N --id K`: an account's API keys, with the
+//! - `promo keys issue --account N --role pos [--role ...] [--identity X]`, `promo keys list
+//!   --account N`, `promo keys rotate --account N --id K [--grace-seconds S]` (default 3600,
+//!   at most 604800), `promo keys revoke --account N --id K`: an account's API keys, with the
 //!   services stopped, through the operations the `/v1.0/api_keys` routes use. Issue and
 //!   rotate print the new secret once, in the first start's shape.
 //!
@@ -46,7 +47,7 @@
 //!   log holds data.
 //! - `PROMO_WORKERS`: HTTP worker threads, default the number of CPUs.
 //! - `PROMO_BACKGROUND_NICE`: the nice value (0 to 19, default 10) of the threads that run
-//!   the projectors, the callback dispatcher and snapshot writes in the `server` and the
+//!   the projectors, the callback dispatcher and snapshot writes in `serve` and
 //!   `command-service`, so that requests get the CPU first on a busy machine.
 //! - `PROMO_TOKEN_SECRET`: the token signing secret, at least 32 bytes (`openssl rand -hex
 //!   32`); a shorter one, or the `change-me` placeholder of `k8s/config.yaml`, refuses to
@@ -90,7 +91,7 @@ mod settings;
 mod signals;
 
 pub use app::{create_account, Application, Role, CALLBACKS_LOCK_FILE};
-pub use cli::{Cli, Command, KeysCommand};
+pub use cli::{Cli, Command, KeysCommand, ProjectorCommand};
 pub use credentials::{Credentials, CREDENTIALS_FILE};
 pub use dispatcher::DispatcherService;
 pub use keys::{manage as manage_keys, KeyAction};

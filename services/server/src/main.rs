@@ -1,10 +1,11 @@
-//! The `server` binary: the all-in-one server (API, partition actors and projectors in one
-//! process). Parses the command line ([`server::Cli`]), reads the settings, starts logging,
-//! and runs [`server::Application`] or an offline command. See the crate documentation.
+//! The `promo` binary: every service of the product and the offline commands. Parses the
+//! command line ([`server::Cli`]), reads the settings, starts logging, and runs the service
+//! or command asked for. See the crate documentation.
 
 use clap::Parser as _;
 use server::{
-    create_account, init_logging, manage_keys, Application, Cli, Command, Role, Settings,
+    create_account, init_logging, manage_keys, rebuild, Application, Cli, Command,
+    DispatcherService, ProjectorCommand, ProjectorService, Role, Settings,
 };
 
 #[tokio::main]
@@ -12,22 +13,41 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging();
     let settings = Settings::from_env()?;
-    match cli.command {
-        None => {
-            Application::build(settings, Role::AllInOne)
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings, Role::AllInOne).await,
+        Command::CommandService => serve(settings, Role::Commands).await,
+        Command::Projector { command: None } => {
+            ProjectorService::build(&settings)
                 .await?
                 .run_until_stopped()
                 .await
         }
-        Some(Command::CreateAccount { name }) => {
+        Command::Projector {
+            command: Some(ProjectorCommand::Rebuild),
+        }
+        | Command::Rebuild => rebuild(&settings).await,
+        Command::Dispatcher => {
+            DispatcherService::build(&settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
+        Command::CreateAccount { name } => {
             let credentials = create_account(settings, &name).await?;
             println!("{credentials}");
             Ok(())
         }
-        Some(Command::Keys { command }) => {
+        Command::Keys { command } => {
             let (account, action) = command.action();
             println!("{}", manage_keys(settings, account, action).await?);
             Ok(())
         }
     }
+}
+
+async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
+    Application::build(settings, role)
+        .await?
+        .run_until_stopped()
+        .await
 }

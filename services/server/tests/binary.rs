@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_server");
+const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const ENV: &[(&str, &str)] = &[("PROMO_PARTITIONS", "2"), ("PROMO_WORKERS", "1")];
 
 fn free_port() -> u16 {
@@ -30,7 +30,7 @@ fn command(data: &Path, port: u16) -> Command {
 }
 
 async fn start(data: &Path) -> ServerProcess {
-    ServerProcess::start(Path::new(BIN), data, ENV)
+    ServerProcess::start(Path::new(BIN), &["serve"], data, ENV)
         .await
         .unwrap()
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_server");
+const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const ENV: &[(&str, &str)] = &[
     ("PROMO_PARTITIONS", "2"),
     ("PROMO_WORKERS", "1"),
@@ -44,7 +44,7 @@ async fn the_embedded_dispatcher_calls_partners_and_never_the_server_itself() {
     let receiver = Receiver::start(Behaviour::Accept).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let server = ServerProcess::start(Path::new(BIN), &data, ENV)
+    let server = ServerProcess::start(Path::new(BIN), &["serve"], &data, ENV)
         .await
         .unwrap();
     let printed = server.printed.clone().unwrap();

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use support::{World, PARTITIONS};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dispatcher");
+const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const REDEMPTIONS: usize = 240;
 const KILL_AFTER: usize = 60;
 
@@ -27,6 +27,7 @@ async fn start(data: &Path) -> ServerProcess {
     let partitions = PARTITIONS.to_string();
     ServerProcess::start(
         Path::new(BIN),
+        &["dispatcher"],
         data,
         &[
             ("PROMO_PARTITIONS", partitions.as_str()),
@@ -174,6 +175,7 @@ async fn a_second_dispatcher_on_the_same_folder_is_refused() {
     let partitions = PARTITIONS.to_string();
     let second = ServerProcess::start(
         Path::new(BIN),
+        &["dispatcher"],
         &data,
         &[("PROMO_PARTITIONS", partitions.as_str())],
     )

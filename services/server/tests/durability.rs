@@ -12,15 +12,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use support::{check_exactly_once, confirmed, stream, Answers};
 
-const BIN: &str = env!("CARGO_BIN_EXE_server");
+const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const CODES: usize = 600;
 const SENDERS: usize = 8;
 const KILL_AFTER: usize = 150;
 
 async fn start(data: &Path) -> ServerProcess {
-    ServerProcess::start(Path::new(BIN), data, &[("PROMO_PARTITIONS", "2")])
-        .await
-        .unwrap()
+    ServerProcess::start(
+        Path::new(BIN),
+        &["serve"],
+        data,
+        &[("PROMO_PARTITIONS", "2")],
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_server");
+const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const ENV: &[(&str, &str)] = &[("PROMO_PARTITIONS", "2"), ("PROMO_WORKERS", "1")];
 
 async fn start(data: &Path) -> ServerProcess {
-    ServerProcess::start(Path::new(BIN), data, ENV)
+    ServerProcess::start(Path::new(BIN), &["serve"], data, ENV)
         .await
         .unwrap()
 }

@@ -1,5 +1,5 @@
 //! The Kubernetes manifests under `k8s/`: every file parses as YAML, every document is a
-//! well-formed object, every container runs one of this package's binaries with resource
+//! well-formed object, every container runs one of the `promo` binary's services with resource
 //! requests, a readiness probe on `/health` and only settings the binaries read, and every
 //! Service selects pods some Deployment runs; the Secret's placeholder token secret is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,8 +8,16 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// The binaries a container may run (this package's `[[bin]]`s).
-const BINARIES: &[&str] = &["server", "command-service", "projector", "dispatcher"];
+/// The binary every container runs (this package's one `[[bin]]`).
+const BINARY: &str = "promo";
+/// The services (its subcommands) a container may run.
+const SERVICES: &[&str] = &[
+    "serve",
+    "command-service",
+    "projector",
+    "dispatcher",
+    "rebuild",
+];
 /// The environment variables the binaries read.
 const SETTINGS: &[&str] = &[
     "PROMO_BIND",
@@ -88,8 +96,10 @@ fn containers_run_our_binaries_with_requests_probes_and_known_settings() {
     assert!(pods.len() >= 3, "expected the services and the rebuild job");
     for (file, pod) in pods {
         for container in pod["spec"]["containers"].as_array().unwrap() {
-            let binary = container["command"][0].as_str().unwrap();
-            assert!(BINARIES.contains(&binary), "{file}: runs {binary}");
+            let command = &container["command"];
+            assert_eq!(command[0].as_str(), Some(BINARY), "{file}: runs {command}");
+            let service = command[1].as_str().unwrap_or_default();
+            assert!(SERVICES.contains(&service), "{file}: runs {command}");
             let requests = &container["resources"]["requests"];
             assert!(
                 requests["cpu"].is_string() && requests["memory"].is_string(),

@@ -27,8 +27,8 @@ use std::time::Duration;
 use support::{check_exactly_once, confirmed, listed_redemptions, stream, Answers, Production};
 use testkit::TestDatabase;
 
-const COMMANDS: &str = env!("CARGO_BIN_EXE_command-service");
-const PROJECTOR: &str = env!("CARGO_BIN_EXE_projector");
+const COMMANDS: &str = "command-service";
+const PROJECTOR: &str = "projector";
 
 /// The events a reader of the layout's topic uses, every partition, in log order.
 async fn logged_events(production: &Production) -> Vec<Event> {

@@ -149,6 +149,8 @@ pub struct Production {
 
 /// The partitions the production tests use.
 pub const PARTITIONS: &str = "2";
+/// The product's binary; the service to run is its first argument.
+pub const PROMO: &str = env!("CARGO_BIN_EXE_promo");
 
 impl Production {
     pub async fn new() -> Self {
@@ -183,15 +185,15 @@ impl Production {
         self.dir.path().join(name)
     }
 
-    /// Starts `binary` of this package with the layout's settings on the read database.
-    pub async fn start(&self, binary: &str, name: &str) -> ServerProcess {
-        self.start_on(binary, name, &self.database.url).await
+    /// Starts `promo <service>` with the layout's settings on the read database.
+    pub async fn start(&self, service: &str, name: &str) -> ServerProcess {
+        self.start_on(service, name, &self.database.url).await
     }
 
-    /// Runs `binary rebuild` (the projector's) into the read database `read_db`.
-    pub fn start_rebuild(&self, binary: &str, read_db: &str) -> std::process::Child {
-        std::process::Command::new(binary)
-            .arg("rebuild")
+    /// Runs `promo <service> rebuild` (the projector's) into the read database `read_db`.
+    pub fn start_rebuild(&self, service: &str, read_db: &str) -> std::process::Child {
+        std::process::Command::new(PROMO)
+            .args([service, "rebuild"])
             .envs(self.env_on(read_db))
             .env("PROMO_DATA_DIR", self.data("rebuild"))
             .env("RUST_LOG", "warn")
@@ -199,11 +201,11 @@ impl Production {
             .unwrap()
     }
 
-    /// Starts `binary` with the layout's settings on the read database `read_db`.
-    pub async fn start_on(&self, binary: &str, name: &str, read_db: &str) -> ServerProcess {
+    /// Starts `promo <service>` with the layout's settings on the read database `read_db`.
+    pub async fn start_on(&self, service: &str, name: &str, read_db: &str) -> ServerProcess {
         let env = self.env_on(read_db);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        ServerProcess::start(Path::new(binary), &self.data(name), &env)
+        ServerProcess::start(Path::new(PROMO), &[service], &self.data(name), &env)
             .await
             .unwrap()
     }
