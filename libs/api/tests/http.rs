@@ -13,22 +13,46 @@ use domain::Command;
 use serde_json::{json, Value};
 use support::{read, spawn_app};
 
+/// The `X-Auth-Token` header of `response`, if it has one.
+fn token_header(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("x-auth-token")
+        .map(|value| value.to_str().unwrap().to_owned())
+}
+
+/// `GET /auth` answers 204 with the token in the `X-Auth-Token` header (a token that then
+/// opens the API) for a right identity and key, and 401 without that header for a wrong key,
+/// an unknown identity or no credentials. Fails if the token moves into the body (or the
+/// header is dropped), or if a refusal carries a token header.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_trades_identity_and_key_for_a_token() {
     let app = spawn_app().await;
     app.bootstrap(1, "app", "s3cret", vec![Role::Issuer]).await;
-    let token = app.token("app", "s3cret").await;
+    let response = app.auth_from(&app.client, "app", "s3cret").await;
+    let token = token_header(&response);
+    let (status, _) = read(response).await;
+    assert_eq!(status, 204);
+    let token = token.expect("a 204 from /auth carries X-Auth-Token");
+    assert!(!token.is_empty());
     assert_eq!(app.get(&token, "/v1.0/members").await.status(), 200);
 
     for (identity, key) in [("app", "wrong"), ("nobody", "s3cret")] {
         let response = app.auth_from(&app.client, identity, key).await;
+        let refused_token = token_header(&response);
         let (status, body) = read(response).await;
-        assert_eq!(status, 401);
+        assert_eq!(status, 401, "{identity}/{key}");
         assert!(body["error"].is_string());
-        assert!(body.get("x-auth-token").is_none());
+        assert_eq!(
+            refused_token, None,
+            "{identity}/{key}: a 401 carries a token"
+        );
     }
-    let (status, _) = read(app.client.get(app.url("/auth")).send().await.unwrap()).await;
+    let response = app.client.get(app.url("/auth")).send().await.unwrap();
+    let refused_token = token_header(&response);
+    let (status, _) = read(response).await;
     assert_eq!(status, 401);
+    assert_eq!(refused_token, None, "no credentials: a 401 carries a token");
     app.stop().await;
 }
 
