@@ -252,6 +252,11 @@ async fn deliveries_answer_503_without_a_dispatcher_in_the_process() {
     app.stop().await;
 }
 
+/// A delivery that timed out against a failing partner is listed with its error, and a
+/// replay (once the partner accepts) sends it again under the same delivery id: the partner
+/// gets one more request, answered 200, and the delivery becomes `delivered` with one replay
+/// and one more attempt. Other accounts and unknown ids get 404. Fails if a replay records
+/// its request but never sends the delivery again (no `delivery::spawn` in `replay`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_channels_deliveries_are_listed_and_replayed() {
     let receiver = Receiver::start(Behaviour::Status(500)).unwrap();
@@ -282,21 +287,43 @@ async fn a_channels_deliveries_are_listed_and_replayed() {
     assert_eq!(delivery["redemption_id"], redeemed["redemption"]["id"]);
     let id = delivery["id"].as_str().unwrap().to_owned();
 
+    // Every attempt so far failed; only what arrives after the replay can be a success.
+    let before = receiver.received();
+    assert!(!before.is_empty(), "attempts before the replay");
+    assert!(before.iter().all(|attempt| attempt.answered == 500));
+    let attempts_before = delivery["attempts"].as_u64().unwrap();
+    assert!(
+        (1..=before.len() as u64).contains(&attempts_before),
+        "{listed}"
+    );
+
     receiver.set_behaviour(Behaviour::Accept);
     let replay = format!("/v1.0/channels/{channel}/deliveries/{id}/replay");
     let (status, replayed) = send(&app, &token, Method::POST, &replay, None).await;
     assert_eq!(status, 202, "{replayed}");
     assert_eq!(replayed["delivery"]["id"], id.as_str());
-    let received = receiver.wait_for(1, Duration::from_secs(5)).await;
-    let last = loop {
-        let received = receiver.received();
-        if received.last().unwrap().answered == 200 {
-            break received.last().cloned().unwrap();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert!(!received.is_empty());
-    assert_eq!(last.header("x-delivery-id"), Some(id.as_str()));
+    let received = receiver
+        .wait_for(before.len() + 1, Duration::from_secs(5))
+        .await;
+    let after = &received[before.len().min(received.len())..];
+    assert_eq!(
+        after.len(),
+        1,
+        "one attempt after the replay, accepted at once: {after:?}"
+    );
+    assert_eq!(after[0].answered, 200);
+    assert_eq!(after[0].header("x-delivery-id"), Some(id.as_str()));
+    assert_eq!(after[0].target, before[0].target, "the same callback again");
+    let delivered = newest_delivery(&app, &token, channel, Duration::from_secs(4), |delivery| {
+        delivery["status"] != "pending" && delivery["status"] != "timed_out"
+    })
+    .await;
+    assert_eq!(delivered["id"], id.as_str());
+    assert_eq!(delivered["status"], "delivered", "{delivered}");
+    assert_eq!(delivered["replays"], 1, "{delivered}");
+    assert_eq!(delivered["attempts"], attempts_before + 1, "{delivered}");
+    assert_eq!(delivered["last_status"], 200, "{delivered}");
+    assert!(delivered["delivered_at"].is_string(), "{delivered}");
 
     let unknown = format!("/v1.0/channels/{channel}/deliveries/01ARZ3NDEKTSV4RRFFQ69G5FAV/replay");
     assert_eq!(
