@@ -11,7 +11,7 @@ mod support;
 
 use chrono::Duration as Span;
 use domain::redemption::RedemptionStatus;
-use domain::{AccountState, Command};
+use domain::{AccountState, Command, Decision};
 use engine::snapshot::{self, FORMAT};
 use engine::{ActorConfig, PartitionActor};
 use eventlog::{EventLog, Snapshot, SnapshotStore, SqliteSnapshots};
@@ -42,9 +42,13 @@ async fn start(setup: &Setup, store: Option<&Arc<SqliteSnapshots>>, every: Optio
     Actor { handle }
 }
 
+/// Each keyed command a workload sent: its key and its answer (a refusal as its text).
+type Answers = Vec<(String, Result<Decision, String>)>;
+
 /// Runs `steps` seeded random commands (some refused, some repeated with their key) for
-/// [`ACCOUNT`], moving the clock on so reservations and code lifetimes lapse.
-async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) {
+/// [`ACCOUNT`], moving the clock on so reservations and code lifetimes lapse; answers what
+/// each keyed command was answered, in order.
+async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) -> Answers {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let shop = if actor.handle.account_state(ACCOUNT).await.unwrap().is_none() {
         shop(actor, Some(40)).await
@@ -59,6 +63,7 @@ async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) {
     };
     let mut codes: Vec<String> = Vec::new();
     let mut last: Option<(Command, String)> = None;
+    let mut answers = Answers::new();
     for step in 0..steps {
         let key = format!("{seed}-{step}");
         let command = match rng.next_u32() % 7 {
@@ -79,10 +84,11 @@ async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) {
             }
             5 if last.is_some() => {
                 let (command, key) = last.clone().unwrap();
-                let _ = actor
+                let answer = actor
                     .handle
-                    .execute(ACCOUNT, command, Some(key), None)
+                    .execute(ACCOUNT, command, Some(key.clone()), None)
                     .await;
+                answers.push((key, answer.map_err(|error| error.to_string())));
                 continue;
             }
             _ => {
@@ -96,7 +102,7 @@ async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) {
             .handle
             .execute(ACCOUNT, command.clone(), Some(key.clone()), None)
             .await;
-        if let Ok(decision) = answer {
+        if let Ok(decision) = &answer {
             if let Some(code) = decision
                 .outcome()
                 .iter()
@@ -108,8 +114,10 @@ async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) {
                 codes.push(code.to_string());
             }
         }
+        answers.push((key.clone(), answer.map_err(|error| error.to_string())));
         last = Some((command, key));
     }
+    answers
 }
 
 async fn end(setup: &Setup) -> u64 {
@@ -164,17 +172,34 @@ async fn snapshot_plus_tail_is_the_state_of_a_full_replay() {
     }
 }
 
+/// After a restart from a snapshot alone, the same keyed commands again get the answers they
+/// got the first time: every accepted one is answered as a repeat with the events it recorded
+/// then (from the idempotency memory the snapshot restored), and the state still equals a
+/// full replay. Fails if a repeat answers other events than the first outcome (e.g. none).
 #[tokio::test]
 async fn decisions_after_a_snapshot_restart_match_a_full_replay() {
     let setup = Setup::new().await;
     let store = store(&setup).await;
     let first = start(&setup, Some(&store), Some(u64::MAX)).await;
-    workload(&first, &setup, 9, 80).await;
+    let before = workload(&first, &setup, 9, 80).await;
     first.handle.shutdown().await;
     let restarted = start(&setup, Some(&store), None).await;
     assert_eq!(restarted.handle.stats().records_replayed, 0);
     // Same keys again: every repeat answers from the restored idempotency memory.
-    workload(&restarted, &setup, 9, 80).await;
+    let again = workload(&restarted, &setup, 9, 80).await;
+    let mut repeated = 0;
+    for ((key, first), (again_key, second)) in before.iter().zip(&again) {
+        assert_eq!(again_key, key, "the same keyed commands in the same order");
+        let Ok(first) = first else { continue };
+        assert_eq!(
+            second,
+            &Ok(Decision::Repeated(first.outcome().to_vec())),
+            "key {key}: not the first outcome"
+        );
+        repeated += 1;
+    }
+    assert_eq!(again.len(), before.len(), "the same keyed commands");
+    assert!(repeated >= 10, "only {repeated} accepted commands compared");
     setup.clock.advance(Span::hours(2));
     restarted.member("after-expiries").await;
     let live = restarted.state().await;
