@@ -87,6 +87,10 @@ fn evaluate_is_a_dry_run() {
     assert_eq!(account.state, before);
 }
 
+/// A reservation holds an offer's only redemption until it is confirmed (the code redeemed,
+/// the capacity kept), cancelled (both given back) or lapses: past its expiry it holds nothing,
+/// even before the expiry is recorded, so another code takes the capacity in that window.
+/// Fails if lapsed reservations count against limits until `ExpireDue` records them.
 #[test]
 fn reservations_hold_then_confirm_cancel_or_lapse() {
     let (
@@ -164,6 +168,28 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
             redemption_id: lapsing
         }
     );
+    // In that window (the lapse not recorded yet) the other member's code takes the only
+    // redemption; cancelled, it gives it back for what follows.
+    assert_eq!(
+        account.state.redemptions[&lapsing].status,
+        RedemptionStatus::Reserved
+    );
+    let in_window = redemption_id(&account.ok(Command::Reserve {
+        request: pos(store, &[&second_code], vec![]),
+        ttl_seconds: 30,
+    }));
+    assert_eq!(
+        account.state.credentials[&second.id].status,
+        CredentialStatus::Locked
+    );
+    assert_eq!(
+        account.state.redemptions[&lapsing].status,
+        RedemptionStatus::Reserved,
+        "the lapse is still unrecorded"
+    );
+    account.ok(Command::CancelReservation {
+        redemption_id: in_window,
+    });
     let expired = account.ok(Command::ExpireDue);
     assert!(matches!(expired[0].kind, EventKind::ReservationExpired(_)));
     assert_eq!(
