@@ -7,11 +7,13 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// How long a start may take before it counts as failed.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long after its exit a process's stdout may take to reach its end.
+const OUTPUT_END_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The credentials a first start prints.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +31,9 @@ pub struct ServerProcess {
     child: Child,
     /// `http://127.0.0.1:<port>`.
     pub base: String,
-    /// The credentials printed at start, when this was the first start on its event log.
+    /// The credentials printed at start, when this was the first start on its event log:
+    /// read for at most 500 ms after `/health` answers, so `None` does not prove nothing was
+    /// printed; for that, read [`ServerProcess::lines_until_exit`].
     pub printed: Option<Printed>,
     lines: Receiver<String>,
     seen: Vec<String>,
@@ -118,12 +122,31 @@ impl ServerProcess {
         }
     }
 
-    /// Every line it printed on stdout since the start (what [`ServerProcess::start`] read
-    /// aside); after an exit, all of them.
-    pub fn printed_lines(&mut self) -> Vec<String> {
+    /// Every line it printed on stdout since the start, read to the end of its output: call
+    /// once it has exited ([`ServerProcess::terminate`], [`ServerProcess::kill`]). Fails while
+    /// it runs, or when its stdout has not ended [`OUTPUT_END_TIMEOUT`] after the exit (a
+    /// process it started still holding it).
+    pub fn lines_until_exit(&mut self) -> Result<Vec<String>, LoadError> {
+        if self.child.try_wait()?.is_none() {
+            return Err(LoadError::Server(
+                "still running: its output has no end yet".into(),
+            ));
+        }
+        let deadline = Instant::now() + OUTPUT_END_TIMEOUT;
         let mut lines = std::mem::take(&mut self.seen);
-        lines.extend(self.lines.try_iter());
-        lines
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                // The reader hit the end of stdout and dropped its sender.
+                Err(RecvTimeoutError::Disconnected) => return Ok(lines),
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(LoadError::Server(format!(
+                        "stdout still open {OUTPUT_END_TIMEOUT:?} after the exit"
+                    )))
+                }
+            }
+        }
     }
 
     /// Stops it hard (SIGKILL) and reaps it.

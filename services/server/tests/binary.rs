@@ -35,11 +35,12 @@ async fn start(data: &Path) -> ServerProcess {
         .unwrap()
 }
 
-/// Stops `server` with SIGTERM, insists on a clean exit and answers what it printed.
+/// Stops `server` with SIGTERM, insists on a clean exit and answers everything it printed,
+/// read to the end of its output.
 fn stop(mut server: ServerProcess) -> Vec<String> {
     let exit = server.terminate().unwrap();
     assert!(exit.success(), "exit status {exit}");
-    server.printed_lines()
+    server.lines_until_exit().unwrap()
 }
 
 async fn login(server: &ServerProcess, credentials: &Printed) -> Api {
@@ -61,6 +62,10 @@ async fn member_identifiers(api: &Api) -> Vec<String> {
         .collect()
 }
 
+/// A first start prints account 1's credentials once; they (and a token issued with them)
+/// still work after a restart, and the restart prints none, judged on its whole output up to
+/// its exit. Fails if a restart prints credentials at any point before it exits (e.g. as it
+/// stops, after the 500 ms `ServerProcess::start` reads).
 #[tokio::test]
 async fn first_start_prints_credentials_that_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -108,6 +113,9 @@ async fn first_start_prints_credentials_that_survive_a_restart() {
     );
 }
 
+/// `create-account` (refused while the server holds the data folder) prints the next
+/// account's credentials, which work on the next start; that start prints none, judged on its
+/// whole output up to its exit. Fails if a start on an existing log prints credentials.
 #[tokio::test]
 async fn create_account_adds_the_next_account_with_an_admin_key() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,12 +5,13 @@
 
 mod support;
 
-use benches::load::{Api, PosFixture, ServerProcess};
+use benches::load::{Api, PosFixture, Printed, ServerProcess};
 use serde_json::json;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use support::{check_exactly_once, confirmed, stream, Answers};
+use std::time::Duration;
+use support::{check_exactly_once, confirmed, stream, wait_until, Answers};
 
 const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const CODES: usize = 600;
@@ -28,6 +29,9 @@ async fn start(data: &Path) -> ServerProcess {
     .unwrap()
 }
 
+/// A server killed (SIGKILL) mid-stream and restarted has every answered redemption once,
+/// and the cut-off ones once after a keyed retry; the restart prints no credentials (its
+/// whole output up to its exit). Fails if a restart prints credentials before it exits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answered_redemptions_survive_sigkill_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -50,9 +54,14 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
         answers.clone(),
         answered.clone(),
     ));
-    while answered.load(Ordering::Relaxed) < KILL_AFTER {
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-    }
+    wait_until(Duration::from_secs(60), "answers before the kill", || {
+        if answered.load(Ordering::Relaxed) >= KILL_AFTER {
+            return true;
+        }
+        assert!(!sending.is_finished(), "the stream ended before the kill");
+        false
+    })
+    .await;
     server.kill().unwrap();
     sending.await.unwrap();
     let answers = answers.lock().unwrap().clone();
@@ -63,10 +72,17 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
         "the kill came after the whole stream"
     );
 
-    let server = start(&data).await;
-    assert!(server.printed.is_none());
+    let mut server = start(&data).await;
     let api = Api::login(&server.base, &printed.identity, &printed.key)
         .await
         .unwrap();
     check_exactly_once(&api, &fixture, &answers).await;
+    let exit = server.terminate().unwrap();
+    assert!(exit.success(), "exit status {exit}");
+    let lines = server.lines_until_exit().unwrap();
+    assert_eq!(
+        Printed::parse(&lines),
+        None,
+        "a restart prints no credentials: {lines:?}"
+    );
 }

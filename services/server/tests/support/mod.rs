@@ -10,11 +10,24 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tempfile::TempDir;
 use testkit::TestDatabase;
 
 /// What the stream saw per code: the redemption id when it was answered 201.
 pub type Answers = Mutex<BTreeMap<usize, Option<u64>>>;
+
+/// Polls `done` every 2 ms until it holds; panics naming `what` once `within` has passed.
+pub async fn wait_until(within: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + within;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
 
 /// Redeems code `index` of `fixture` with its own Idempotency-Key (`txn-<index>`).
 pub async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Result<(u16, Value), String> {
@@ -87,7 +100,9 @@ pub fn confirmed(answers: &BTreeMap<usize, Option<u64>>) -> BTreeMap<usize, u64>
 /// Every redemption id the API lists, checking each page's total against `expected`.
 pub async fn listed_redemptions(api: &Api, expected: usize) -> std::collections::BTreeSet<u64> {
     let mut listed = std::collections::BTreeSet::new();
-    for page in 1.. {
+    // The first page past `expected` rows is empty; one that is not ends the test.
+    let last_page = expected.div_ceil(100) + 1;
+    for page in 1..=last_page {
         let path = format!("/v1.0/pos/redemptions?per_page=100&page={page}");
         let list = api.expect(Method::GET, &path, None, 200).await.unwrap();
         assert_eq!(
@@ -98,6 +113,10 @@ pub async fn listed_redemptions(api: &Api, expected: usize) -> std::collections:
         if rows.is_empty() {
             break;
         }
+        assert!(
+            page < last_page,
+            "page {page} of {expected} rows is not empty"
+        );
         listed.extend(
             rows.iter()
                 .map(|row| row["redemption"]["id"].as_u64().unwrap()),
