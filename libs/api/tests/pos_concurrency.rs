@@ -175,7 +175,9 @@ async fn assert_exactly(app: &TestApp, token: &str, answers: &[(u16, Value)], gr
     assert_eq!(ids.len(), granted);
 
     let mut listed = Vec::new();
-    for page in 1.. {
+    // The first page past `granted` rows is empty; one that is not ends the test.
+    let last_page = granted.div_ceil(100) + 1;
+    for page in 1..=last_page {
         let path = format!("/v1.0/pos/redemptions?page={page}&per_page=100");
         let (status, list) = read(app.get(token, &path).await).await;
         assert_eq!(status, 200, "{list}");
@@ -184,6 +186,10 @@ async fn assert_exactly(app: &TestApp, token: &str, answers: &[(u16, Value)], gr
         if rows.is_empty() {
             break;
         }
+        assert!(
+            page < last_page,
+            "page {page} of {granted} rows is not empty"
+        );
         listed.extend(rows);
     }
     assert_eq!(listed.len(), granted);

@@ -86,9 +86,12 @@ async fn sigkill_mid_stream_loses_no_callback_and_repeats_keep_their_id() {
             }
         })
     };
-    while receiver.received().len() < KILL_AFTER {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    let before_kill = receiver.wait_for(KILL_AFTER, Duration::from_secs(60)).await;
+    assert!(
+        before_kill.len() >= KILL_AFTER,
+        "{} of {KILL_AFTER} callbacks before the kill",
+        before_kill.len()
+    );
     dispatcher.kill().unwrap();
     let at_kill = receiver.received().len();
     assert!(
