@@ -1,4 +1,4 @@
-//! Redemption-to-callback latency: starts the release `server` binary (embedded dispatcher)
+//! Redemption-to-callback latency: starts the release `promo serve` (embedded dispatcher)
 //! on a fresh temporary data folder and a partner receiver in this process, sets up an account
 //! over HTTP with the channel's `conversion_callback_url` pointing at the receiver, sends
 //! `POST /v1.0/pos/redemptions` open-loop at a fixed rate, and prints percentiles of, per
@@ -18,6 +18,7 @@
 
 use anyhow::{bail, Context as _};
 use benches::load::{Api, Behaviour, PosFixture, Receiver, ServerProcess};
+use clap::Parser;
 use reqwest::Method;
 use serde_json::json;
 use std::collections::HashMap;
@@ -55,21 +56,21 @@ fn summary(name: &str, mut values: Vec<f64>) {
     );
 }
 
+/// Redemption-to-callback latency (see the module documentation).
+#[derive(Debug, Parser)]
+#[command(name = "callback_latency")]
+struct Options {
+    /// Redemptions per second (open loop).
+    #[arg(long, default_value_t = 1_000)]
+    rate: u64,
+    /// How long to send.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut rate: u64 = 1_000;
-    let mut seconds: u64 = 10;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .with_context(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--rate" => rate = value.parse().context("--rate")?,
-            "--seconds" => seconds = value.parse().context("--seconds")?,
-            other => bail!("unknown option {other}"),
-        }
-    }
+    let Options { rate, seconds } = Options::parse();
     let data = tempfile::tempdir()?;
     let binary = std::env::current_exe()?.with_file_name("promo");
     let server = ServerProcess::start(

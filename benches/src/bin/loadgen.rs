@@ -2,7 +2,7 @@
 //! members, one credential per redemption) and sends redeem requests, at saturation or at a
 //! fixed rate, then prints throughput and latency percentiles.
 //!
-//! Without `--url` it starts the `server` binary built beside it on a fresh temporary data
+//! Without `--url` it starts `promo serve` from the binary built beside it on a fresh temporary data
 //! folder (durable SQLite writes, as in production):
 //!
 //! ```text
@@ -12,14 +12,16 @@
 //! ```
 //!
 //! Against a running server: `--url http://127.0.0.1:8080 --identity <id> --key <key>`.
-//! `--timeline <file>` writes every request's due time and latency (ms), one per line.
+//! `--timeline <file>` writes every request's due time and latency (ms), one per line;
+//! `loadgen --help` lists every option.
 //!
 //! Every run also prints the machine it ran on: a probe of the data folder's disk before it
 //! (500 synced 12 KiB overwrites, when the generator starts the server) and the CPU split over
 //! it from `/proc/stat`, flagging runs the hypervisor took CPU from (steal).
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use benches::load::{run, Api, CpuTimes, Mode, PosFixture, RunConfig, ServerProcess, SyncProbe};
+use clap::{Parser, ValueEnum};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -27,59 +29,62 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The command line.
+/// The POS load generator (see the module documentation).
+#[derive(Debug, Parser)]
+#[command(name = "loadgen")]
 struct Options {
+    /// A running server to load; without it the generator starts `promo serve` from beside
+    /// itself on a fresh data folder.
+    #[arg(long)]
     url: Option<String>,
+    /// The admin key's identity (`X-Auth-Identity`), with `--url`.
+    #[arg(long, requires = "url")]
     identity: Option<String>,
+    /// The admin key's secret (`X-Auth-Key`), with `--url`.
+    #[arg(long, requires = "url")]
     key: Option<String>,
+    /// The `promo` binary to start, instead of the one beside the generator.
+    #[arg(long, conflicts_with = "url")]
     server: Option<PathBuf>,
-    mode: Mode,
+    /// `saturate` (closed loop, `--concurrency` in flight) or `rate` (open loop at `--rate`).
+    #[arg(long, value_enum, default_value_t = ModeName::Saturate)]
+    mode: ModeName,
+    /// Requests per second in `rate` mode.
+    #[arg(long, default_value_t = 1_000)]
+    rate: u32,
+    /// How long to send.
+    #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Requests in flight in `saturate` mode.
+    #[arg(long, default_value_t = 64)]
     concurrency: usize,
+    /// Credentials to issue first (one per redemption); enough for the run by default.
+    #[arg(long)]
     credentials: Option<usize>,
+    /// Partitions of the server the generator starts.
+    #[arg(long, default_value_t = 4)]
     partitions: u32,
+    /// A file to write every request's due time and latency (ms) to, one per line.
+    #[arg(long)]
     timeline: Option<PathBuf>,
 }
 
-fn options() -> anyhow::Result<Options> {
-    let mut options = Options {
-        url: None,
-        identity: None,
-        key: None,
-        server: None,
-        mode: Mode::Saturate,
-        seconds: 10,
-        concurrency: 64,
-        credentials: None,
-        partitions: 4,
-        timeline: None,
-    };
-    let mut rate = 1_000;
-    let mut saturate = true;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().with_context(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--url" => options.url = Some(value()?),
-            "--identity" => options.identity = Some(value()?),
-            "--key" => options.key = Some(value()?),
-            "--server" => options.server = Some(PathBuf::from(value()?)),
-            "--mode" => saturate = value()? == "saturate",
-            "--rate" => rate = value()?.parse().context("--rate")?,
-            "--seconds" => options.seconds = value()?.parse().context("--seconds")?,
-            "--concurrency" => options.concurrency = value()?.parse().context("--concurrency")?,
-            "--credentials" => {
-                options.credentials = Some(value()?.parse().context("--credentials")?)
-            }
-            "--partitions" => options.partitions = value()?.parse().context("--partitions")?,
-            "--timeline" => options.timeline = Some(PathBuf::from(value()?)),
-            other => bail!("unknown option {other} (see the doc at the top of loadgen.rs)"),
+/// The load's shape, as named on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ModeName {
+    /// Closed loop.
+    Saturate,
+    /// Open loop at a fixed rate.
+    Rate,
+}
+
+impl Options {
+    fn mode(&self) -> Mode {
+        match self.mode {
+            ModeName::Saturate => Mode::Saturate,
+            ModeName::Rate => Mode::Rate(self.rate),
         }
     }
-    if !saturate {
-        options.mode = Mode::Rate(rate);
-    }
-    Ok(options)
 }
 
 /// Synced writes of the disk probe before a run on a server of the generator's own.
@@ -90,7 +95,8 @@ const STEAL_WARNING_PERCENT: f64 = 2.0;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    let options = options()?;
+    let options = Options::parse();
+    let mode = options.mode();
     let _data = tempfile::tempdir()?;
     let mut process = None;
     let (base, identity, key) = match &options.url {
@@ -124,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let api = Api::login(&base, &identity, &key).await?;
-    let needed = options.credentials.unwrap_or(match options.mode {
+    let needed = options.credentials.unwrap_or(match mode {
         Mode::Saturate => 15_000 * usize::try_from(options.seconds)?,
         Mode::Rate(rate) => usize::try_from(u64::from(rate) * options.seconds)? + 1_000,
     });
@@ -136,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
         setup.elapsed().as_secs_f64()
     );
     let config = RunConfig {
-        mode: options.mode,
+        mode,
         duration: Duration::from_secs(options.seconds),
         concurrency: options.concurrency,
     };

@@ -14,7 +14,7 @@
 //! cargo run --release -p benches --bin restart -- --events 1000000 --tail 100000
 //! ```
 
-use anyhow::Context as _;
+use clap::Parser;
 use engine::{ActorConfig, Envelope, PartitionActor};
 use eventlog::kafka::{KafkaConfig, KafkaLog};
 use eventlog::postgres::PostgresSnapshots;
@@ -29,7 +29,7 @@ const FILL_BATCH: usize = 10_000;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let (events, tail) = options()?;
+    let Options { events, tail } = Options::parse();
     let started = Instant::now();
     let stream = benches::redemption_stream(events / 2, 1);
     let stream = &stream[..events.min(stream.len())];
@@ -89,20 +89,16 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn options() -> anyhow::Result<(usize, usize)> {
-    let (mut events, mut tail) = (1_000_000, 100_000);
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .with_context(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--events" => events = value.parse().context("--events")?,
-            "--tail" => tail = value.parse().context("--tail")?,
-            _ => anyhow::bail!("usage: restart [--events N] [--tail N]"),
-        }
-    }
-    Ok((events, tail))
+/// Restart time of a partition's writer (see the module documentation).
+#[derive(Debug, Parser)]
+#[command(name = "restart")]
+struct Options {
+    /// Recorded events of the busy account.
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Events left after the newest snapshot.
+    #[arg(long, default_value_t = 100_000)]
+    tail: usize,
 }
 
 /// Appends `events` (event JSON of account 1) as a writer would, in large transactions.
