@@ -9,6 +9,10 @@ use domain::{DomainError, ErrorKind};
 use serde_json::json;
 use std::time::Duration;
 
+/// The cause of a failure the client is not told about: kept whole, with its own sources, for
+/// the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 /// Most characters of a parser's message a refusal repeats.
 const MAX_ECHO: usize = 200;
 
@@ -62,16 +66,16 @@ pub enum ApiError {
     /// writer, or an append failed): the client may retry, with the same idempotency key.
     /// The cause is logged, never sent.
     #[error("Service unavailable, retry later")]
-    LogUnavailable(String),
+    LogUnavailable(#[source] Cause),
     /// Something failed inside; the cause is logged, never sent.
     #[error("Internal server error")]
-    Internal(String),
+    Internal(#[source] Cause),
 }
 
 impl ApiError {
     /// An internal failure with its cause (kept for the logs).
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self::Internal(cause.to_string())
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        Self::Internal(cause.into())
     }
 
     /// Input that does not read as the request's type: the parser's message, cut to a few
@@ -85,8 +89,8 @@ impl ApiError {
     }
 
     /// The log unavailable, with its cause (kept for the logs).
-    pub fn log_unavailable(cause: impl std::fmt::Display) -> Self {
-        Self::LogUnavailable(cause.to_string())
+    pub fn log_unavailable(cause: impl Into<Cause>) -> Self {
+        Self::LogUnavailable(cause.into())
     }
 }
 
@@ -137,8 +141,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Internal(cause) => tracing::error!(cause = %cause, "request failed"),
-            Self::LogUnavailable(cause) => tracing::warn!(cause = %cause, "request refused"),
+            Self::Internal(cause) => {
+                tracing::error!(cause = %chain(cause.as_ref()), "request failed")
+            }
+            Self::LogUnavailable(cause) => {
+                tracing::warn!(cause = %chain(cause.as_ref()), "request refused")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -147,6 +155,18 @@ impl ResponseError for ApiError {
         }
         response.json(json!({ "error": self.to_string() }))
     }
+}
+
+/// `error` and its sources, outermost first: `a: b: c`.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// `wait` in whole seconds, rounded up, at least 1.
@@ -171,6 +191,22 @@ mod tests {
         let (status, text) = body(ApiError::internal("disk /var/db is full")).await;
         assert_eq!(status, 500);
         assert_eq!(text, r#"{"error":"Internal server error"}"#);
+    }
+
+    /// An error that says what failed and keeps what made it fail.
+    #[derive(Debug, thiserror::Error)]
+    #[error("reading the members page")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn an_internal_failure_keeps_its_cause_and_the_cause_s_sources() {
+        let error = ApiError::internal(Outer(std::io::Error::other("disk full")));
+        let cause = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("reading the members page"));
+        let ApiError::Internal(cause) = &error else {
+            panic!("not internal: {error:?}");
+        };
+        assert_eq!(chain(cause.as_ref()), "reading the members page: disk full");
     }
 
     #[actix_web::test]
