@@ -1,0 +1,85 @@
+//! The idempotency memory's bounds (retention and capacity) and the stability of the request
+//! fingerprint stored in every keyed event.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::catalog::MemberFields;
+use domain::event::MemberRef;
+use domain::idempotency::{fingerprint, IdempotencyMemory, IdempotencyStamp, CAPACITY, RETENTION};
+use domain::ids::{MemberId, StoreId};
+use domain::{Command, Event, EventKind};
+use support::{line, pos, start};
+
+/// An event of `key` (with a fingerprint of its own) at `at`; unkeyed with `None`.
+fn event(key: Option<&str>, at: DateTime<Utc>) -> Event {
+    Event {
+        occurred_at: at,
+        idempotency: key.map(|key| IdempotencyStamp {
+            key: key.to_owned(),
+            fingerprint: 7,
+        }),
+        kind: EventKind::MemberDeleted(MemberRef {
+            member_id: MemberId(1),
+        }),
+    }
+}
+
+/// Fails if the memory keeps more than `CAPACITY` keys, or forgets a newer key before the
+/// oldest (e.g. `order.pop_back()` instead of `pop_front()`).
+#[test]
+fn past_capacity_the_oldest_key_is_forgotten_first() {
+    let mut memory = IdempotencyMemory::default();
+    let at = start();
+    for n in 0..=CAPACITY {
+        memory.record(&event(Some(&format!("key-{n}")), at));
+    }
+    assert_eq!(memory.len(), CAPACITY);
+    assert!(memory.recall("key-0").is_none(), "the oldest key is gone");
+    assert!(memory.recall("key-1").is_some());
+    assert!(memory.recall(&format!("key-{CAPACITY}")).is_some());
+}
+
+/// Fails if a key outlives its retention, or is forgotten before it (e.g. `>=` for `>` in
+/// `forget_before`, or a retention of 23 hours).
+#[test]
+fn a_key_is_remembered_for_exactly_its_retention() {
+    let mut memory = IdempotencyMemory::default();
+    let at = start();
+    memory.record(&event(Some("first"), at));
+    memory.record(&event(None, at + RETENTION - Duration::seconds(1)));
+    assert!(
+        memory.recall("first").is_some(),
+        "one second before the end"
+    );
+    memory.record(&event(None, at + RETENTION));
+    assert!(memory.recall("first").is_none(), "gone at the end");
+    assert!(memory.is_empty());
+}
+
+/// Fails if a change to a request type's fields or derived `Hash`, or to the hasher, changes
+/// the fingerprint of an unchanged request: every keyed event stores it, so a retry after an
+/// upgrade would then be refused with 409 instead of answered with its first outcome. A
+/// deliberate change needs an upcast of the stored stamps, and new pinned values here.
+#[test]
+fn request_fingerprints_are_pinned() {
+    let member = Command::CreateMember {
+        fields: MemberFields {
+            identifier: Some("alice".into()),
+            notification_mode: None,
+        },
+    };
+    let redeem = Command::Redeem {
+        request: pos(
+            StoreId(3),
+            &["ABC-123"],
+            vec![
+                line("1", "BURGER", 2, "5.50"),
+                line("2", "FRIES", 1, "2.00"),
+            ],
+        ),
+    };
+    assert_eq!(fingerprint(&member), 8_704_921_103_074_459_744);
+    assert_eq!(fingerprint(&redeem), 317_282_954_969_879_697);
+}
