@@ -109,3 +109,65 @@ async fn a_repeated_key_records_one_redemption_and_answers_alike() {
         .unwrap();
     assert_eq!(repeat, Decision::Repeated(first.to_vec()));
 }
+
+/// Two decisions about one credential in one group-commit batch: 50 codes, each sent twice
+/// at once (a redeem and a reserve, no keys, so neither is a repeat of the other), 100
+/// commands in fewer batches than the 50 that append; exactly one command per code takes it.
+/// Fails if a command is decided against a state that does not hold the commands staged
+/// before it (seen failing with the `evolve` loop of `Actor::stage` removed): a pair in one
+/// batch would then both take their code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_code_decided_twice_in_a_batch_is_taken_once() {
+    let setup = Setup::new().await;
+    let actor = setup.actor(0).await;
+    let shop = shop(&actor, None).await;
+    let mut codes = Vec::new();
+    for _ in 0..50 {
+        codes.push(actor.code(shop.member, shop.channel, shop.offer).await);
+    }
+    let before = actor.handle.stats();
+
+    let mut tasks = Vec::new();
+    for code in &codes {
+        let request = match redeem(shop.store, code) {
+            domain::Command::Redeem { request } => request,
+            other => panic!("not a redeem: {other:?}"),
+        };
+        let reserve = domain::Command::Reserve {
+            request: request.clone(),
+            ttl_seconds: 300,
+        };
+        for command in [domain::Command::Redeem { request }, reserve] {
+            let handle = actor.handle.clone();
+            tasks.push(tokio::spawn(async move {
+                handle.execute(ACCOUNT, command, None, None).await
+            }));
+        }
+    }
+    let (mut taken, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(Decision::Accepted(_)) => taken += 1,
+            Err(EngineError::Rejected(
+                DomainError::CredentialNotRedeemable { .. } | DomainError::CredentialLocked,
+            )) => refused += 1,
+            other => panic!("unexpected answer: {other:?}"),
+        }
+    }
+    let batches = actor.handle.stats().batches_appended - before.batches_appended;
+    assert_eq!((taken, refused), (50, 50));
+    assert!(batches < 50, "{batches} batches: none held two commands");
+    let state = actor.state().await;
+    let held = state
+        .redemptions
+        .values()
+        .filter(|redemption| {
+            matches!(
+                redemption.status,
+                domain::redemption::RedemptionStatus::Committed
+                    | domain::redemption::RedemptionStatus::Reserved
+            )
+        })
+        .count();
+    assert_eq!(held, 50);
+}
