@@ -1,6 +1,7 @@
 //! What the actor does when its append fails: fenced by a newer writer, it stops for good
-//! with nothing of its own in the log; on any other failure it answers the batch with the
-//! error, rebuilds its state from the log and goes on.
+//! with nothing of its own in the log; on any other failure (before writing, or after the
+//! batch is durable but unacknowledged) it answers the batch with the error, rebuilds its
+//! state from the log and goes on.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -52,11 +53,8 @@ async fn a_fenced_actor_stops_and_writes_nothing() {
 #[tokio::test]
 async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
     let setup = Setup::new().await;
-    let fail = Arc::new(AtomicBool::new(false));
-    let log = FlakyLog {
-        inner: setup.log.clone(),
-        fail: fail.clone(),
-    };
+    let log = FlakyLog::new(setup.log.clone());
+    let fail = log.fail.clone();
     let config = ActorConfig {
         clock: setup.clock.clone(),
         seed: Some(3),
@@ -93,11 +91,8 @@ async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
 #[tokio::test]
 async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
     let setup = Setup::new().await;
-    let fail = Arc::new(AtomicBool::new(false));
-    let log = FlakyLog {
-        inner: setup.log.clone(),
-        fail: fail.clone(),
-    };
+    let log = FlakyLog::new(setup.log.clone());
+    let fail = log.fail.clone();
     let config = ActorConfig {
         clock: setup.clock.clone(),
         seed: Some(3),
@@ -134,16 +129,89 @@ async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
     assert!(actor.state().await.reservation_expiry.is_empty());
 }
 
-/// A SQLite log whose writers fail their next append, once, when told to.
+/// An append that is durable but answered as failed (a commit that timed out at the client):
+/// the client is told it failed, the actor rebuilds from the log and so holds the batch, and
+/// the client's retry with the same idempotency key is answered with the first outcome,
+/// recording nothing twice. Fails if the rebuilt state does not remember the lost batch's key
+/// (seen failing with `IdempotencyMemory::record` ignoring stamps): the retry is then refused
+/// as a second redemption of the code instead of answered as the first.
+#[tokio::test]
+async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
+    let setup = Setup::new().await;
+    let log = FlakyLog::new(setup.log.clone());
+    let lose_answer = log.lose_answer.clone();
+    let config = ActorConfig {
+        clock: setup.clock.clone(),
+        seed: Some(3),
+        ..ActorConfig::default()
+    };
+    let actor = Actor {
+        handle: PartitionActor::start(log, 0, config).await.unwrap(),
+    };
+    let shop = shop(&actor, None).await;
+    let code = actor.code(shop.member, shop.channel, shop.offer).await;
+    let end = setup.log.end_offset(0).await.unwrap();
+
+    lose_answer.store(true, Ordering::SeqCst);
+    let first = actor
+        .handle
+        .execute(
+            ACCOUNT,
+            redeem(shop.store, &code),
+            Some("pos-1".into()),
+            None,
+        )
+        .await;
+    assert!(
+        matches!(first, Err(EngineError::AppendFailed(_))),
+        "{first:?}"
+    );
+    let written = setup.log.end_offset(0).await.unwrap();
+    assert!(written > end, "the batch is in the log");
+    assert_eq!(committed(&actor.state().await), 1, "the rebuild holds it");
+
+    let retry = actor
+        .handle
+        .execute(
+            ACCOUNT,
+            redeem(shop.store, &code),
+            Some("pos-1".into()),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&retry, domain::Decision::Repeated(events) if !events.is_empty()),
+        "{retry:?}"
+    );
+    assert_eq!(setup.log.end_offset(0).await.unwrap(), written);
+    assert_eq!(committed(&actor.state().await), 1);
+}
+
+/// A SQLite log whose writers fail their next append, once, when told to: with `fail`
+/// before writing anything, with `lose_answer` after the batch is durable (as a Kafka commit
+/// that succeeds at the broker but times out at the client).
 #[derive(Clone)]
 struct FlakyLog {
     inner: SqliteLog,
     fail: Arc<AtomicBool>,
+    lose_answer: Arc<AtomicBool>,
+}
+
+impl FlakyLog {
+    fn new(inner: SqliteLog) -> Self {
+        Self {
+            inner,
+            fail: Arc::default(),
+            lose_answer: Arc::default(),
+        }
+    }
 }
 
 struct FlakyWriter {
     inner: <SqliteLog as EventLog>::Writer,
     fail: Arc<AtomicBool>,
+    lose_answer: Arc<AtomicBool>,
 }
 
 impl EventLog for FlakyLog {
@@ -157,6 +225,7 @@ impl EventLog for FlakyLog {
         Ok(FlakyWriter {
             inner: self.inner.claim(partition).await?,
             fail: self.fail.clone(),
+            lose_answer: self.lose_answer.clone(),
         })
     }
 
@@ -196,6 +265,10 @@ impl PartitionWriter for FlakyWriter {
         if self.fail.swap(false, Ordering::SeqCst) {
             return Err(LogError::Storage("injected failure".into()));
         }
-        self.inner.append(records).await
+        let written = self.inner.append(records).await?;
+        if self.lose_answer.swap(false, Ordering::SeqCst) {
+            return Err(LogError::Storage("injected lost answer".into()));
+        }
+        Ok(written)
     }
 }
