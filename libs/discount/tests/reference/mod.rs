@@ -23,6 +23,7 @@
 //! of `total_points` at `u64::MAX`.
 
 pub mod arithmetic;
+mod examples;
 pub mod selection;
 
 use discount::{Basket, Currency, OfferInput, OfferOutcome, Reward, UnitDiscount};
