@@ -12,6 +12,7 @@ use callbacks::DispatcherConfig;
 use domain::ids::AccountId;
 use futures_util::future::BoxFuture;
 use std::fs::File;
+use std::future::Future;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
@@ -31,7 +32,7 @@ pub enum Role {
     Commands,
 }
 
-/// A built server, not yet serving until [`Application::run_until_stopped`].
+/// A built server, not yet serving until [`Application::run_until`].
 pub struct Application {
     stack: Stack,
     background: Background,
@@ -86,13 +87,17 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then stops gracefully: HTTP first (requests in flight
+    /// Serves until `shutdown` resolves (the binary passes SIGINT or SIGTERM; its answer
+    /// names why, for the log), then stops gracefully: HTTP first (requests in flight
     /// finish), then the actors (after their current batch), then the projectors and the
     /// background runtime they ran on.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = &'static str>,
+    ) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
-        let signal = crate::signals::shutdown_signal().await;
+        let signal = shutdown.await;
         tracing::info!(signal, "stopping");
         handle.stop(true).await;
         let served = server.await;

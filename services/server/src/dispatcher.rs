@@ -19,6 +19,7 @@ use callbacks::{CallbackMetrics, Dispatcher, DispatcherConfig};
 use eventlog::AnyLog;
 use futures_util::future::BoxFuture;
 use std::fs::File;
+use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -89,12 +90,15 @@ impl DispatcherService {
         })
     }
 
-    /// Runs until SIGINT or SIGTERM, then stops the HTTP side and the dispatcher (pending
-    /// deliveries resume at the next start).
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    /// Runs until `shutdown` resolves (naming why), then stops the HTTP side and the
+    /// dispatcher (pending deliveries resume at the next start).
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = &'static str>,
+    ) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
-        let signal = crate::signals::shutdown_signal().await;
+        let signal = shutdown.await;
         tracing::info!(signal, "stopping");
         handle.stop(true).await;
         self.dispatcher.shutdown().await;

@@ -97,6 +97,7 @@ pub use dispatcher::DispatcherService;
 pub use keys::{manage as manage_keys, KeyAction};
 pub use projector::{rebuild, ProjectorService};
 pub use settings::Settings;
+pub use signals::shutdown_signal;
 
 /// Logs to stderr as text, filtered by `RUST_LOG` (default `info`).
 pub fn init_logging() {

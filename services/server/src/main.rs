@@ -4,7 +4,7 @@
 
 use clap::Parser as _;
 use server::{
-    create_account, init_logging, manage_keys, rebuild, Application, Cli, Command,
+    create_account, init_logging, manage_keys, rebuild, shutdown_signal, Application, Cli, Command,
     DispatcherService, ProjectorCommand, ProjectorService, Role, Settings,
 };
 
@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Projector { command: None } => {
             ProjectorService::build(&settings)
                 .await?
-                .run_until_stopped()
+                .run_until(shutdown_signal())
                 .await
         }
         Command::Projector {
@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Dispatcher => {
             DispatcherService::build(&settings)
                 .await?
-                .run_until_stopped()
+                .run_until(shutdown_signal())
                 .await
         }
         Command::CreateAccount { name } => {
@@ -48,6 +48,6 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     Application::build(settings, role)
         .await?
-        .run_until_stopped()
+        .run_until(shutdown_signal())
         .await
 }

@@ -12,6 +12,7 @@ use eventlog::{AnyLog, EventLog};
 use futures_util::future::BoxFuture;
 use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
 use prometheus::{IntGauge, IntGaugeVec, Opts, Registry};
+use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ struct Status {
     partitions: u32,
 }
 
-/// A built projector service, not yet serving until [`ProjectorService::run_until_stopped`].
+/// A built projector service, not yet serving until [`ProjectorService::run_until`].
 pub struct ProjectorService {
     status: Arc<Status>,
     server: actix_web::dev::Server,
@@ -57,12 +58,15 @@ impl ProjectorService {
         self.port
     }
 
-    /// Projects until SIGINT or SIGTERM, then stops the HTTP server and the projectors (each
-    /// after its current batch) and closes the read store.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    /// Projects until `shutdown` resolves (naming why), then stops the HTTP server and the
+    /// projectors (each after its current batch) and closes the read store.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = &'static str>,
+    ) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
-        let signal = crate::signals::shutdown_signal().await;
+        let signal = shutdown.await;
         tracing::info!(signal, "stopping");
         handle.stop(true).await;
         let served = server.await;
