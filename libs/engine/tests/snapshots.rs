@@ -389,3 +389,57 @@ async fn the_format_round_trips_a_state() {
     let again = snapshot::encode(&decoded).unwrap();
     assert!(snapshot::decode(&again).unwrap()[&ACCOUNT] == live);
 }
+
+/// A snapshot that holds a reservation which lapsed while the actor was down: the restarted
+/// actor starts from the snapshot alone (no tail), records the expiry without being asked, and
+/// the code the reservation held can be redeemed. Fails if the expiry schedule is not built
+/// from the loaded state (seen failing with `schedule.rebuild(accounts)` dropped from
+/// `expiry::Schedule::new`): the reservation would then stand until some other command of the
+/// account came.
+#[tokio::test]
+async fn a_reservation_that_lapsed_while_down_expires_after_a_snapshot_start() {
+    let setup = Setup::new().await;
+    let store = store(&setup).await;
+    let first = start(&setup, Some(&store), Some(u64::MAX)).await;
+    let shop = shop(&first, None).await;
+    let code = first.code(shop.member, shop.channel, shop.offer).await;
+    let Command::Redeem { request } = redeem(shop.store, &code) else {
+        unreachable!()
+    };
+    let reserved = first
+        .ok(Command::Reserve {
+            request,
+            ttl_seconds: 30,
+        })
+        .await;
+    let reservation = reserved
+        .iter()
+        .find_map(|event| match &event.kind {
+            domain::EventKind::RedemptionReserved(recorded) => Some(recorded.redemption_id),
+            _ => None,
+        })
+        .expect("a reservation");
+    first.handle.shutdown().await;
+
+    setup.clock.advance(Span::seconds(31));
+    let second = start(&setup, Some(&store), None).await;
+    assert_eq!(
+        second.handle.stats().records_replayed,
+        0,
+        "started from the snapshot"
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while second.handle.stats().expiries_recorded == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the lapsed reservation was never expired"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let state = second.state().await;
+    assert_eq!(
+        state.redemptions[&reservation].status,
+        RedemptionStatus::Expired
+    );
+    second.ok(redeem(shop.store, &code)).await;
+}
