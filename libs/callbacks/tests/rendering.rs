@@ -169,3 +169,100 @@ async fn enabled_account_callbacks_go_out_beside_the_channels() {
     assert_eq!(unique.len(), ids.len(), "every callback has its own id");
     dispatcher.shutdown().await;
 }
+
+/// Whether `request` carries a signature that `secret` verifies.
+fn signed_with(request: &benches::load::Received, secret: &str) -> bool {
+    let (Some(timestamp), Some(signature)) = (
+        request.header("x-signature-timestamp"),
+        request.header("x-signature"),
+    ) else {
+        return false;
+    };
+    let now = timestamp.parse::<i64>().unwrap_or_default();
+    callbacks::sign::verify(
+        secret.as_bytes(),
+        timestamp,
+        signature,
+        &request.body,
+        now,
+        0,
+    )
+    .is_ok()
+}
+
+/// A delivery signed before the channel's secret is rotated, then replayed after it: the
+/// replay is signed with the new secret only, as every attempt after a rotation is (the
+/// partner switches secrets when it rotates them; nothing signs with a secret it gave up).
+/// Fails if the dispatcher keeps the secret it knew when the delivery was scheduled (seen
+/// failing with `keep_secret` not called for channel updates).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_after_a_secret_rotation_is_signed_with_the_new_secret() {
+    let receiver = Receiver::start(Behaviour::Accept).unwrap();
+    let world = World::new().await;
+    let shop = world
+        .shop(1, Some(&format!("{}/signed", receiver.base)), true)
+        .await;
+    let old = shop.secret.clone().unwrap();
+    let dispatcher = world.dispatcher(fast_config()).await;
+    world.conversion(&shop).await;
+    let first = receiver.wait_for(1, WAIT).await[0].clone();
+    assert!(signed_with(&first, &old));
+
+    let rotated = world
+        .run(
+            shop.account,
+            domain::Command::UpdateChannel {
+                channel_id: shop.channel,
+                fields: domain::channel::ChannelFields {
+                    rotate_hmac_secret: true,
+                    ..Default::default()
+                },
+            },
+        )
+        .await;
+    let new = match &rotated[0].kind {
+        domain::EventKind::ChannelUpdated(channel) => channel.hmac_secret.clone().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(new, old);
+    let deliveries = dispatcher.deliveries();
+    let id = first.header("x-delivery-id").unwrap().to_owned();
+    assert!(
+        eventually(WAIT, || {
+            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
+            page.deliveries
+                .first()
+                .is_some_and(|delivery| delivery.status == callbacks::DeliveryStatus::Delivered)
+        })
+        .await
+    );
+    // The follower applies the rotation in log order; give it the time to read it.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        deliveries
+            .replay(shop.account, Some(shop.channel), &id)
+            .await
+            .unwrap();
+        let received = receiver.wait_for(2, WAIT).await;
+        let last = received.last().unwrap();
+        if signed_with(last, &new) {
+            assert!(!signed_with(last, &old), "signed with the old secret too");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "replays are still signed with the old secret"
+        );
+        assert!(
+            eventually(WAIT, || {
+                let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
+                page.deliveries
+                    .first()
+                    .is_some_and(|delivery| delivery.status == callbacks::DeliveryStatus::Delivered)
+            })
+            .await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    dispatcher.shutdown().await;
+}
