@@ -6,18 +6,17 @@
 pub mod load;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use discount::{Basket, BasketLine};
-use domain::account::AccountFields;
-use domain::catalog::{ItemFields, ItemSetFields, MemberFields, MerchantFields, StoreFields};
-use domain::channel::ChannelFields;
-use domain::command::CredentialRequest;
+use domain::catalog::{ItemFields, ItemSetFields};
 use domain::ids::{AccountId, ChannelId, ItemId, ItemSetId, MemberId, OfferId, StoreId};
 use domain::offer::{OfferFields, RewardKind};
-use domain::redemption::PosRequest;
-use domain::{decide, evolve, AccountState, Command, Context, Event, EventKind};
+use domain::{decide, evolve, AccountState, Command, Context, Event};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
+use testkit::fixtures::{
+    create_account, create_channel, create_member, create_merchant, create_store, created,
+    issue_request, issued_code, line, pos,
+};
 
 /// An account with the ids a bench needs.
 pub struct Fixture {
@@ -53,22 +52,6 @@ impl Fixture {
         events
     }
 
-    fn created(events: &[Event]) -> u64 {
-        events
-            .iter()
-            .find_map(|event| match &event.kind {
-                EventKind::MemberCreated(x) => Some(x.id.0),
-                EventKind::MerchantCreated(x) => Some(x.id.0),
-                EventKind::StoreCreated(x) => Some(x.id.0),
-                EventKind::ItemCreated(x) => Some(x.id.0),
-                EventKind::ItemSetCreated(x) => Some(x.id.0),
-                EventKind::OfferCreated(x) => Some(x.id.0),
-                EventKind::ChannelCreated(x) => Some(x.id.0),
-                _ => None,
-            })
-            .unwrap()
-    }
-
     /// An account with `members` members, two approved offers on one channel, one store.
     pub fn new(members: usize) -> Self {
         let mut fixture = Self {
@@ -81,35 +64,13 @@ impl Fixture {
             offers: Vec::new(),
             members: Vec::new(),
         };
-        fixture.run(Command::CreateAccount {
-            account_id: AccountId(1),
-            fields: AccountFields {
-                name: Some("Bench".into()),
-                ..Default::default()
-            },
-        });
-        let merchant = fixture.run(Command::CreateMerchant {
-            fields: MerchantFields {
-                name: Some("Q Burger".into()),
-                is_active: None,
-            },
-        });
-        let merchant = domain::ids::MerchantId(Self::created(&merchant));
-        let store = fixture.run(Command::CreateStore {
-            merchant_id: merchant,
-            fields: StoreFields {
-                name: Some("Main St".into()),
-                ..Default::default()
-            },
-        });
-        fixture.store = StoreId(Self::created(&store));
-        let channel = fixture.run(Command::CreateChannel {
-            fields: ChannelFields {
-                name: Some("App".into()),
-                ..Default::default()
-            },
-        });
-        fixture.channel = ChannelId(Self::created(&channel));
+        fixture.run(create_account(AccountId(1), "Bench"));
+        let merchant = fixture.run(create_merchant("Q Burger"));
+        let merchant = domain::ids::MerchantId(created(&merchant));
+        let store = fixture.run(create_store(merchant, "Main St"));
+        fixture.store = StoreId(created(&store));
+        let channel = fixture.run(create_channel("App"));
+        fixture.channel = ChannelId(created(&channel));
         let burger = fixture.item_set("Burgers", "BURGER");
         let fries = fixture.item_set("Fries", "FRIES");
         let dollar = fixture.offer(OfferFields {
@@ -130,13 +91,8 @@ impl Fixture {
         });
         fixture.offers = vec![dollar, free_fries];
         for n in 0..members {
-            let member = fixture.run(Command::CreateMember {
-                fields: MemberFields {
-                    identifier: Some(format!("member-{n}")),
-                    notification_mode: None,
-                },
-            });
-            fixture.members.push(MemberId(Self::created(&member)));
+            let member = fixture.run(create_member(&format!("member-{n}")));
+            fixture.members.push(MemberId(created(&member)));
         }
         fixture
     }
@@ -149,7 +105,7 @@ impl Fixture {
                 ..Default::default()
             },
         });
-        let item = ItemId(Self::created(&item));
+        let item = ItemId(created(&item));
         let set = self.run(Command::CreateItemSet {
             fields: ItemSetFields {
                 name: Some(name.into()),
@@ -157,11 +113,11 @@ impl Fixture {
                 ..Default::default()
             },
         });
-        ItemSetId(Self::created(&set))
+        ItemSetId(created(&set))
     }
 
     fn offer(&mut self, fields: OfferFields) -> OfferId {
-        let offer = OfferId(Self::created(&self.run(Command::CreateOffer { fields })));
+        let offer = OfferId(created(&self.run(Command::CreateOffer { fields })));
         self.run(Command::ApproveOffer { offer_id: offer });
         self.run(Command::LinkOfferChannels {
             offer_id: offer,
@@ -172,48 +128,28 @@ impl Fixture {
 
     /// Issues a credential for `offers` to the `n`th member; its code.
     pub fn issue(&mut self, n: usize, offers: &[OfferId]) -> String {
-        let events = self.run(Command::IssueCredential {
-            request: CredentialRequest {
-                member_id: Some(self.members[n % self.members.len()]),
-                channel_id: Some(self.channel),
-                offer_ids: offers.to_vec(),
-                ..Default::default()
-            },
-        });
-        match &events[0].kind {
-            EventKind::CredentialIssued(credential) => credential.identifier.clone().unwrap(),
-            other => panic!("{other:?}"),
-        }
+        let member = self.members[n % self.members.len()];
+        let events = self.run(issue_request(Some(member), Some(self.channel), offers));
+        issued_code(&events)
     }
 
     /// A redeem request for `code` with a burger and fries.
     pub fn redeem(&self, code: &str) -> Command {
         Command::Redeem {
-            request: PosRequest {
-                store_id: self.store,
-                codes: vec![code.to_owned()],
-                basket: Basket {
-                    lines: vec![
-                        line("1", "BURGER", 1, Decimal::new(599, 2)),
-                        line("2", "FRIES", 1, Decimal::new(249, 2)),
-                    ],
-                },
-            },
+            request: pos(
+                self.store,
+                &[code],
+                vec![
+                    line("1", "BURGER", 1, "5.99"),
+                    line("2", "FRIES", 1, "2.49"),
+                ],
+            ),
         }
     }
 
     /// Moves the clock on.
     pub fn advance(&mut self, by: Duration) {
         self.now += by;
-    }
-}
-
-fn line(id: &str, item: &str, quantity: u32, unit_price: Decimal) -> BasketLine {
-    BasketLine {
-        line_id: id.into(),
-        item_code: item.into(),
-        quantity,
-        unit_price,
     }
 }
 

@@ -6,10 +6,11 @@
 mod support;
 
 use domain::ids::AccountId;
-use domain::{Command, Event, EventKind};
+use domain::{Command, Event};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 use support::{read, spawn_app, TestApp};
+use testkit::fixtures::{created, issued_code};
 
 const ACCOUNT: u64 = 1;
 
@@ -19,30 +20,6 @@ async fn run(app: &TestApp, command: Value) -> Vec<Event> {
         .execute(AccountId(ACCOUNT), command, None, None)
         .await
         .unwrap()
-}
-
-fn created(events: &[Event]) -> u64 {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::MemberCreated(m) => Some(m.id.0),
-            EventKind::MerchantCreated(m) => Some(m.id.0),
-            EventKind::StoreCreated(s) => Some(s.id.0),
-            EventKind::OfferCreated(o) => Some(o.id.0),
-            EventKind::ChannelCreated(c) => Some(c.id.0),
-            _ => None,
-        })
-        .expect("nothing created")
-}
-
-fn code(events: &[Event]) -> String {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::CredentialIssued(issued) => issued.identifier.clone(),
-            _ => None,
-        })
-        .expect("no credential issued")
 }
 
 /// A store, a channel and an approved "$1 off the order" offer with `limits`, linked to it.
@@ -126,7 +103,7 @@ async fn codes(app: &TestApp, setup: &Setup, count: usize, distinct_members: boo
     }))
     .await
     .iter()
-    .map(|events| code(events))
+    .map(|events| issued_code(events))
     .collect()
 }
 

@@ -10,7 +10,7 @@ use domain::credential::{code, CredentialStatus};
 use domain::ids::ApiKeyId;
 use domain::offer::{OfferFields, RewardKind};
 use domain::{Command, DomainError, EventKind, LimitKind};
-use support::{dec, line, pos, Account};
+use support::{created, dec, line, pos, Account};
 
 #[test]
 fn sample_implementation_from_member_to_redemption() {
@@ -141,7 +141,7 @@ fn api_keys_rotate_with_a_grace_period_and_revoke() {
         key_hash: "hash-a".into(),
         roles: vec![Role::Pos],
     });
-    let id = ApiKeyId(Account::created(&events));
+    let id = ApiKeyId(created(&events));
     let error = account.error(Command::IssueApiKey {
         identity: "pos-1".into(),
         key_hash: "h".into(),

@@ -11,10 +11,10 @@ use domain::ids::RedemptionId;
 use domain::offer::{OfferFields, RewardKind};
 use domain::redemption::RedemptionStatus;
 use domain::{evaluate, Command, Decision, DomainError, EventKind, LimitKind};
-use support::{dec, line, pos, Account, Shop};
+use support::{created, dec, line, pos, Account, Shop};
 
 fn redemption_id(events: &[domain::Event]) -> RedemptionId {
-    RedemptionId(Account::created(events))
+    RedemptionId(created(events))
 }
 
 #[test]

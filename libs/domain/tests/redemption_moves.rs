@@ -10,7 +10,8 @@ use domain::ids::{CredentialId, RedemptionId};
 use domain::offer::OfferFields;
 use domain::redemption::RedemptionStatus;
 use domain::{Command, DomainError};
-use support::{pos, Account, Shop};
+use support::{created, pos, Account, Shop};
+use testkit::fixtures;
 
 /// A shop with one $1-off offer and a credential for it: the account, the shop, and the
 /// credential's id and code.
@@ -23,13 +24,11 @@ fn shop_with_code() -> (Account, Shop, CredentialId, String) {
 }
 
 fn redeem(account: &mut Account, shop: &Shop, code: &str) -> RedemptionId {
-    RedemptionId(Account::created(&account.ok(Command::Redeem {
-        request: pos(shop.store, &[code], vec![]),
-    })))
+    RedemptionId(created(&account.ok(fixtures::redeem(shop.store, code))))
 }
 
 fn reserve(account: &mut Account, shop: &Shop, code: &str) -> RedemptionId {
-    RedemptionId(Account::created(&account.ok(Command::Reserve {
+    RedemptionId(created(&account.ok(Command::Reserve {
         request: pos(shop.store, &[code], vec![]),
         ttl_seconds: 300,
     })))

@@ -11,6 +11,7 @@ use domain::offer::{EligibilityDimension, OfferFields};
 use domain::DomainError;
 use domain::{Command, LimitKind};
 use support::{pos, Account};
+use testkit::fixtures::issue_request;
 
 fn issue(
     account: &mut Account,
@@ -18,14 +19,7 @@ fn issue(
     channel: Option<ChannelId>,
     offers: &[OfferId],
 ) -> DomainError {
-    account.error(Command::IssueCredential {
-        request: CredentialRequest {
-            member_id: member,
-            channel_id: channel,
-            offer_ids: offers.to_vec(),
-            ..Default::default()
-        },
-    })
+    account.error(issue_request(member, channel, offers))
 }
 
 #[test]

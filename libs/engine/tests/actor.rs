@@ -16,7 +16,7 @@ use support::*;
 async fn the_seed_flow_runs_through_the_actor_and_lands_in_the_log() {
     let setup = Setup::new().await;
     let actor = setup.actor(0).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
 
     let decision = actor
@@ -87,7 +87,7 @@ async fn concurrent_commands_are_group_committed() {
 async fn a_restarted_actor_rebuilds_the_same_state_and_goes_on() {
     let setup = Setup::new().await;
     let actor = setup.actor(0).await;
-    let shop = shop(&actor, Some(5)).await;
+    let shop = actor.shop(Some(5)).await;
     for n in 0..3 {
         let code = actor.code(shop.member, shop.channel, shop.offer).await;
         actor

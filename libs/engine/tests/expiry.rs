@@ -101,7 +101,7 @@ async fn a_lapsed_reservation_is_recorded_expired_without_any_command() {
     let setup = Setup::new().await;
     // The default tick (1 s): the setting a server runs with.
     let actor = setup.actor(0).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
     let reservation = reserve(&actor, &shop, &code, 30).await;
     let state = actor.state().await;
@@ -155,7 +155,7 @@ async fn a_lapsed_reservation_is_recorded_expired_without_any_command() {
 async fn a_numeric_code_expires_when_its_lifetime_passes() {
     let setup = Setup::new().await;
     let actor = setup.actor_with_tick(0, TICK).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let channel = numeric_channel(&actor, &shop, 300).await;
     let code = actor.code(shop.member, channel, shop.offer).await;
     assert!(
@@ -189,7 +189,7 @@ async fn a_numeric_code_expires_when_its_lifetime_passes() {
 async fn a_code_lapsing_under_a_reservation_expires_once_the_reservation_does() {
     let setup = Setup::new().await;
     let actor = setup.actor_with_tick(0, TICK).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let channel = numeric_channel(&actor, &shop, 300).await;
     let code = actor.code(shop.member, channel, shop.offer).await;
     let reservation = reserve(&actor, &shop, &code, 600).await;
@@ -239,7 +239,7 @@ async fn a_code_lapsing_under_a_reservation_expires_once_the_reservation_does() 
 async fn an_idle_actor_appends_nothing() {
     let setup = Setup::new().await;
     let actor = setup.actor_with_tick(0, TICK).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
 
     // Nothing pending at all.
     let before = actor.handle.stats();
@@ -264,7 +264,7 @@ async fn an_idle_actor_appends_nothing() {
 async fn a_restart_after_expiries_rebuilds_the_same_state_and_catches_up() {
     let setup = Setup::new().await;
     let actor = setup.actor_with_tick(0, TICK).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let channel = numeric_channel(&actor, &shop, 300).await;
     let numeric = actor.code(shop.member, channel, shop.offer).await;
     let secure = actor.code(shop.member, shop.channel, shop.offer).await;

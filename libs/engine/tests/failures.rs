@@ -20,7 +20,7 @@ use support::*;
 async fn a_fenced_actor_stops_and_writes_nothing() {
     let setup = Setup::new().await;
     let first = setup.actor(0).await;
-    shop(&first, None).await;
+    first.shop(None).await;
     let end = setup.log.end_offset(0).await.unwrap();
     let before = first.state().await;
 
@@ -102,7 +102,7 @@ async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
     let actor = Actor {
         handle: PartitionActor::start(log, 0, config).await.unwrap(),
     };
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
     let Command::Redeem { request } = redeem(shop.store, &code) else {
         unreachable!()
@@ -148,7 +148,7 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
     let actor = Actor {
         handle: PartitionActor::start(log, 0, config).await.unwrap(),
     };
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
     let end = setup.log.end_offset(0).await.unwrap();
 

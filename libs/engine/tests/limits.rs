@@ -12,7 +12,7 @@ use support::*;
 async fn concurrent_redemptions_never_exceed_the_offer_limit() {
     let setup = Setup::new().await;
     let actor = setup.actor(0).await;
-    let shop = shop(&actor, Some(100)).await;
+    let shop = actor.shop(Some(100)).await;
 
     let issuing: Vec<_> = (0..1_000)
         .map(|_| {
@@ -60,7 +60,7 @@ async fn concurrent_redemptions_never_exceed_the_offer_limit() {
 async fn a_repeated_key_records_one_redemption_and_answers_alike() {
     let setup = Setup::new().await;
     let actor = setup.actor(0).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
     let events_before = actor.handle.stats().events_appended;
 
@@ -120,7 +120,7 @@ async fn a_repeated_key_records_one_redemption_and_answers_alike() {
 async fn one_code_decided_twice_in_a_batch_is_taken_once() {
     let setup = Setup::new().await;
     let actor = setup.actor(0).await;
-    let shop = shop(&actor, None).await;
+    let shop = actor.shop(None).await;
     let mut codes = Vec::new();
     for _ in 0..50 {
         codes.push(actor.code(shop.member, shop.channel, shop.offer).await);

@@ -51,7 +51,7 @@ type Answers = Vec<(String, Result<Decision, String>)>;
 async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) -> Answers {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let shop = if actor.handle.account_state(ACCOUNT).await.unwrap().is_none() {
-        shop(actor, Some(40)).await
+        actor.shop(Some(40)).await
     } else {
         let state = actor.state().await;
         Shop {

@@ -1,12 +1,15 @@
-//! Fixtures shared by the integration tests that run against the outside services:
+//! Fixtures shared by the integration tests:
 //! - [`TestDatabase`]: a fresh Postgres database per test (`PROMO_TEST_POSTGRES_URL`, default
 //!   `postgres://postgres@127.0.0.1:5432`), dropped when the test ends;
 //! - [`kafka_brokers`] and [`unique_name`]: the broker the tests use (`PROMO_TEST_KAFKA`,
-//!   default `127.0.0.1:9092`) and names (topics) no other test or run has used.
+//!   default `127.0.0.1:9092`) and names (topics) no other test or run has used;
+//! - [`fixtures`]: the pure ones (decimals, command builders, the id a command created, the
+//!   shop set-up), which need no outside service.
 //!
 //! A service that cannot be reached fails the test with a message naming what is missing:
 //! these tests never pass without Postgres and the broker (`scripts/services` starts both).
 
+pub mod fixtures;
 mod postgres;
 
 pub use postgres::TestDatabase;

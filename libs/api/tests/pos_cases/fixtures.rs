@@ -5,8 +5,11 @@
 use super::support::{read, TestApp};
 use domain::credential::CredentialStatus;
 use domain::ids::{AccountId, CredentialId};
-use domain::{Command, Event, EventKind};
+use domain::{Command, Event};
 use serde_json::{json, Value};
+use testkit::fixtures::issued_code;
+
+pub use testkit::fixtures::created;
 
 /// Runs a command given as JSON (`{"command": "create_member", ...}`) through the engine.
 pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
@@ -15,23 +18,6 @@ pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
         .execute(AccountId(account), command, None, None)
         .await
         .unwrap()
-}
-
-pub fn created(events: &[Event]) -> u64 {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::MemberCreated(m) => Some(m.id.0),
-            EventKind::MerchantCreated(m) => Some(m.id.0),
-            EventKind::StoreCreated(s) => Some(s.id.0),
-            EventKind::ItemCreated(i) => Some(i.id.0),
-            EventKind::ItemSetCreated(s) => Some(s.id.0),
-            EventKind::OfferCreated(o) => Some(o.id.0),
-            EventKind::ChannelCreated(c) => Some(c.id.0),
-            EventKind::CredentialIssued(c) => Some(c.credential_id.0),
-            _ => None,
-        })
-        .expect("nothing created")
 }
 
 /// An account with a member, a channel, a merchant with a store, and item sets.
@@ -151,14 +137,7 @@ impl Shop {
                 "channel_id": self.channel, "offer_ids": offers, "annotations": {}}}),
         )
         .await;
-        let code = events
-            .iter()
-            .find_map(|event| match &event.kind {
-                EventKind::CredentialIssued(issued) => issued.identifier.clone(),
-                _ => None,
-            })
-            .unwrap();
-        (created(&events), code)
+        (created(&events), issued_code(&events))
     }
 
     pub async fn credential_status(&self, app: &TestApp, id: u64) -> CredentialStatus {

@@ -4,15 +4,12 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use callbacks::{Backoff, CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
-use discount::{Basket, BasketLine};
 use domain::account::AccountFields;
-use domain::catalog::{MemberFields, MerchantFields, StoreFields};
 use domain::channel::ChannelFields;
 use domain::command::CredentialRequest;
 use domain::credential::{AnnotationValue, Annotations};
 use domain::ids::*;
 use domain::offer::{OfferFields, RewardKind};
-use domain::redemption::PosRequest;
 use domain::{Command, Event, EventKind};
 use engine::{partition_of, ActorConfig, PartitionActor, PartitionHandle};
 use eventlog::{EventLog, SqliteLog};
@@ -21,6 +18,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 use tempfile::TempDir;
+use testkit::fixtures::{
+    create_account, create_member, create_merchant, create_store, created, line, pos,
+};
 
 pub const PARTITIONS: u32 = 2;
 
@@ -62,22 +62,6 @@ pub fn fast_config() -> DispatcherConfig {
         },
         ..DispatcherConfig::default()
     }
-}
-
-fn created(events: &[Event]) -> u64 {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::MemberCreated(x) => Some(x.id.0),
-            EventKind::MerchantCreated(x) => Some(x.id.0),
-            EventKind::StoreCreated(x) => Some(x.id.0),
-            EventKind::OfferCreated(x) => Some(x.id.0),
-            EventKind::ChannelCreated(x) => Some(x.id.0),
-            EventKind::CredentialIssued(x) => Some(x.credential_id.0),
-            EventKind::RedemptionCommitted(x) => Some(x.redemption_id.0),
-            _ => None,
-        })
-        .unwrap()
 }
 
 impl World {
@@ -139,48 +123,18 @@ impl World {
     /// Account `id` with a shop whose channel calls `url` (signed with `allow_hmac`).
     pub async fn shop(&self, id: u64, url: Option<&str>, allow_hmac: bool) -> Shop {
         let account = AccountId(id);
-        self.run(
-            account,
-            Command::CreateAccount {
-                account_id: account,
-                fields: AccountFields {
-                    name: Some(format!("Shop {id}")),
-                    ..Default::default()
-                },
-            },
-        )
-        .await;
+        self.run(account, create_account(account, &format!("Shop {id}")))
+            .await;
         self.shop_in(account, url, allow_hmac).await
     }
 
     /// Another channel and offer in an existing account.
     pub async fn shop_in(&self, account: AccountId, url: Option<&str>, allow_hmac: bool) -> Shop {
         let merchant = MerchantId(created(
-            &self
-                .run(
-                    account,
-                    Command::CreateMerchant {
-                        fields: MerchantFields {
-                            name: Some("Q Burger".into()),
-                            is_active: None,
-                        },
-                    },
-                )
-                .await,
+            &self.run(account, create_merchant("Q Burger")).await,
         ));
         let store = StoreId(created(
-            &self
-                .run(
-                    account,
-                    Command::CreateStore {
-                        merchant_id: merchant,
-                        fields: StoreFields {
-                            name: Some("Main St".into()),
-                            ..Default::default()
-                        },
-                    },
-                )
-                .await,
+            &self.run(account, create_store(merchant, "Main St")).await,
         ));
         let channel_events = self
             .run(
@@ -229,18 +183,9 @@ impl World {
             EventKind::OfferChannelLinked(link) => link.xid.clone(),
             other => panic!("{other:?}"),
         };
+        let identifier = format!("member one/{}", channel.0);
         let member = MemberId(created(
-            &self
-                .run(
-                    account,
-                    Command::CreateMember {
-                        fields: MemberFields {
-                            identifier: Some(format!("member one/{}", channel.0)),
-                            notification_mode: None,
-                        },
-                    },
-                )
-                .await,
+            &self.run(account, create_member(&identifier)).await,
         ));
         Shop {
             account,
@@ -291,18 +236,7 @@ impl World {
             .run(
                 shop.account,
                 Command::Redeem {
-                    request: PosRequest {
-                        store_id: shop.store,
-                        codes: vec![code.to_owned()],
-                        basket: Basket {
-                            lines: vec![BasketLine {
-                                line_id: "1".into(),
-                                item_code: "BURGER".into(),
-                                quantity: 1,
-                                unit_price: Decimal::new(500, 2),
-                            }],
-                        },
-                    },
+                    request: pos(shop.store, &[code], vec![line("1", "BURGER", 1, "5.00")]),
                 },
             )
             .await;

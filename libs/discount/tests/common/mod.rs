@@ -3,17 +3,12 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::str::FromStr;
-
 use discount::{
     evaluate, Basket, BasketLine, Currency, Evaluation, LineResult, OfferInput, OfferResult, Reward,
 };
 use rust_decimal::Decimal;
 
-/// A decimal from its text.
-pub fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
+pub use testkit::fixtures::dec;
 
 /// A basket from `(line_id, item_code, quantity, unit_price)` rows.
 pub fn basket(rows: &[(&str, &str, u32, &str)]) -> Basket {

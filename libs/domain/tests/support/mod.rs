@@ -3,23 +3,19 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use discount::{Basket, BasketLine};
 use domain::account::AccountFields;
-use domain::catalog::{
-    ItemFields, ItemSetFields, ListFields, MemberFields, MerchantFields, StoreFields,
-};
+use domain::catalog::{ItemFields, ItemSetFields, ListFields};
 use domain::channel::ChannelFields;
-use domain::command::CredentialRequest;
 use domain::ids::*;
 use domain::offer::{OfferFields, RewardKind};
-use domain::redemption::PosRequest;
-use domain::{
-    decide, evolve, AccountState, Command, Context, Decision, DomainError, Event, EventKind,
-};
+use domain::{decide, evolve, AccountState, Command, Context, Decision, DomainError, Event};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rust_decimal::Decimal;
-use std::str::FromStr;
+use testkit::fixtures::{create_member, create_merchant, create_store, issue_request};
+
+// Each test binary uses its own share of the shared fixtures.
+#[allow(unused_imports)]
+pub use testkit::fixtures::{created, dec, line, pos};
 
 /// The ids of a ready shop: a member, a channel and a store of a merchant.
 pub struct Shop {
@@ -38,10 +34,6 @@ pub struct Account {
 
 pub fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap()
-}
-
-pub fn dec(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
 }
 
 impl Account {
@@ -128,64 +120,24 @@ impl Account {
         error
     }
 
-    /// The id of the first entity the last command created.
-    pub fn created(events: &[Event]) -> u64 {
-        events
-            .iter()
-            .find_map(|event| match &event.kind {
-                EventKind::MemberCreated(m) => Some(m.id.0),
-                EventKind::MerchantCreated(m) => Some(m.id.0),
-                EventKind::StoreCreated(s) => Some(s.id.0),
-                EventKind::StoreListCreated(l) => Some(l.id.0),
-                EventKind::MemberListCreated(l) => Some(l.id.0),
-                EventKind::ItemCreated(i) => Some(i.id.0),
-                EventKind::ItemSetCreated(s) => Some(s.id.0),
-                EventKind::OfferCreated(o) => Some(o.id.0),
-                EventKind::ChannelCreated(c) => Some(c.id.0),
-                EventKind::CredentialIssued(c) => Some(c.credential_id.0),
-                EventKind::RedemptionCommitted(r) | EventKind::RedemptionReserved(r) => {
-                    Some(r.redemption_id.0)
-                }
-                EventKind::ApiKeyIssued(k) => Some(k.id.0),
-                _ => None,
-            })
-            .expect("no entity created")
-    }
-
     pub fn member(&mut self, identifier: &str) -> MemberId {
-        let events = self.ok(Command::CreateMember {
-            fields: MemberFields {
-                identifier: Some(identifier.into()),
-                notification_mode: None,
-            },
-        });
-        MemberId(Self::created(&events))
+        let events = self.ok(create_member(identifier));
+        MemberId(created(&events))
     }
 
     pub fn merchant(&mut self, name: &str) -> MerchantId {
-        let events = self.ok(Command::CreateMerchant {
-            fields: MerchantFields {
-                name: Some(name.into()),
-                is_active: None,
-            },
-        });
-        MerchantId(Self::created(&events))
+        let events = self.ok(create_merchant(name));
+        MerchantId(created(&events))
     }
 
     pub fn store(&mut self, merchant_id: MerchantId, name: &str) -> StoreId {
-        let events = self.ok(Command::CreateStore {
-            merchant_id,
-            fields: StoreFields {
-                name: Some(name.into()),
-                ..Default::default()
-            },
-        });
-        StoreId(Self::created(&events))
+        let events = self.ok(create_store(merchant_id, name));
+        StoreId(created(&events))
     }
 
     pub fn channel(&mut self, fields: ChannelFields) -> ChannelId {
         let events = self.ok(Command::CreateChannel { fields });
-        ChannelId(Self::created(&events))
+        ChannelId(created(&events))
     }
 
     pub fn named_channel(&mut self, name: &str) -> ChannelId {
@@ -203,7 +155,7 @@ impl Account {
                 ..Default::default()
             },
         });
-        ItemId(Self::created(&events))
+        ItemId(created(&events))
     }
 
     pub fn item_set(&mut self, name: &str, items: &[ItemId]) -> ItemSetId {
@@ -214,7 +166,7 @@ impl Account {
                 ..Default::default()
             },
         });
-        ItemSetId(Self::created(&events))
+        ItemSetId(created(&events))
     }
 
     pub fn member_list(&mut self, name: &str, members: &[MemberId]) -> MemberListId {
@@ -223,7 +175,7 @@ impl Account {
                 name: Some(name.into()),
             },
         });
-        let list = MemberListId(Self::created(&events));
+        let list = MemberListId(created(&events));
         self.ok(Command::AddMembersToList {
             member_list_id: list,
             member_ids: members.to_vec(),
@@ -238,7 +190,7 @@ impl Account {
                 name: Some(name.into()),
             },
         });
-        let list = StoreListId(Self::created(&events));
+        let list = StoreListId(created(&events));
         self.ok(Command::AddStoresToList {
             store_list_id: list,
             store_ids: stores.to_vec(),
@@ -250,7 +202,7 @@ impl Account {
     pub fn pending_offer(&mut self, mut fields: OfferFields) -> OfferId {
         fields.name.get_or_insert_with(|| "Offer".into());
         let events = self.ok(Command::CreateOffer { fields });
-        OfferId(Self::created(&events))
+        OfferId(created(&events))
     }
 
     /// An approved offer linked to `channel`.
@@ -283,15 +235,8 @@ impl Account {
         channel: ChannelId,
         offers: &[OfferId],
     ) -> Result<domain::credential::Credential, DomainError> {
-        let events = self.run(Command::IssueCredential {
-            request: CredentialRequest {
-                member_id: Some(member),
-                channel_id: Some(channel),
-                offer_ids: offers.to_vec(),
-                ..Default::default()
-            },
-        })?;
-        Ok(self.state.credentials[&CredentialId(Self::created(&events))].clone())
+        let events = self.run(issue_request(Some(member), Some(channel), offers))?;
+        Ok(self.state.credentials[&CredentialId(created(&events))].clone())
     }
 
     pub fn code(&mut self, member: MemberId, channel: ChannelId, offers: &[OfferId]) -> String {
@@ -299,29 +244,5 @@ impl Account {
             .unwrap()
             .identifier
             .unwrap()
-    }
-}
-
-/// A basket line.
-pub fn line(id: &str, item: &str, quantity: u32, price: &str) -> BasketLine {
-    BasketLine {
-        line_id: id.into(),
-        item_code: item.into(),
-        quantity,
-        unit_price: dec(price),
-    }
-}
-
-/// A point-of-sale request at `store` with `codes` and one $10 line of item "X" unless lines given.
-pub fn pos(store: StoreId, codes: &[&str], lines: Vec<BasketLine>) -> PosRequest {
-    let lines = if lines.is_empty() {
-        vec![line("1", "X", 1, "10.00")]
-    } else {
-        lines
-    };
-    PosRequest {
-        store_id: store,
-        codes: codes.iter().map(|c| c.to_string()).collect(),
-        basket: Basket { lines },
     }
 }

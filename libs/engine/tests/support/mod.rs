@@ -3,21 +3,19 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use discount::{Basket, BasketLine};
-use domain::account::AccountFields;
-use domain::catalog::{MemberFields, MerchantFields, StoreFields};
-use domain::channel::ChannelFields;
-use domain::command::CredentialRequest;
-use domain::ids::{AccountId, ChannelId, MemberId, OfferId, StoreId};
-use domain::offer::{OfferFields, RewardKind};
-use domain::redemption::{PosRequest, RedemptionStatus};
-use domain::{AccountState, Command, Event, EventKind};
+use domain::ids::{AccountId, ChannelId, MemberId, OfferId};
+use domain::redemption::RedemptionStatus;
+use domain::{AccountState, Command, Event};
 use engine::{ActorConfig, ManualClock, PartitionActor, PartitionHandle};
 use eventlog::SqliteLog;
-use rust_decimal::Decimal;
-use std::str::FromStr;
 use std::sync::Arc;
 use tempfile::TempDir;
+
+// Each test binary uses its own share of the shared fixtures.
+#[allow(unused_imports)]
+pub use testkit::fixtures::{
+    create_account, create_member, created, dec, issue, issued_code, redeem, Shop, ShopSetup,
+};
 
 pub const ACCOUNT: AccountId = AccountId(1);
 
@@ -94,178 +92,28 @@ impl Actor {
     }
 
     pub async fn account(&self) {
-        self.ok(Command::CreateAccount {
-            account_id: ACCOUNT,
-            fields: AccountFields {
-                name: Some("Q Burger".into()),
-                ..Default::default()
-            },
-        })
-        .await;
+        self.ok(create_account(ACCOUNT, "Q Burger")).await;
     }
 
     pub async fn member(&self, identifier: &str) -> MemberId {
         MemberId(created(&self.ok(create_member(identifier)).await))
     }
 
-    pub async fn store(&self) -> StoreId {
-        let merchant = created(
-            &self
-                .ok(Command::CreateMerchant {
-                    fields: MerchantFields {
-                        name: Some("Q Burger Inc".into()),
-                        is_active: None,
-                    },
-                })
-                .await,
-        );
-        StoreId(created(
-            &self
-                .ok(Command::CreateStore {
-                    merchant_id: domain::ids::MerchantId(merchant),
-                    fields: StoreFields {
-                        name: Some("Main St".into()),
-                        ..Default::default()
-                    },
-                })
-                .await,
-        ))
-    }
-
-    pub async fn channel(&self) -> ChannelId {
-        ChannelId(created(
-            &self
-                .ok(Command::CreateChannel {
-                    fields: ChannelFields {
-                        name: Some("App".into()),
-                        ..Default::default()
-                    },
-                })
-                .await,
-        ))
-    }
-
-    /// An approved "$1 off the order" offer on `channel`, at most `max_redemptions` times.
-    pub async fn offer(&self, channel: ChannelId, max_redemptions: Option<u32>) -> OfferId {
-        let offer = OfferId(created(
-            &self
-                .ok(Command::CreateOffer {
-                    fields: OfferFields {
-                        name: Some("Dollar off".into()),
-                        reward_kind: Some(RewardKind::OrderAmountOff),
-                        reward_value: Some(dec("1.00")),
-                        max_redemptions,
-                        ..Default::default()
-                    },
-                })
-                .await,
-        ));
-        self.ok(Command::ApproveOffer { offer_id: offer }).await;
-        self.ok(Command::LinkOfferChannels {
-            offer_id: offer,
-            channel_ids: vec![channel],
-        })
-        .await;
-        offer
+    /// Runs the shared [`ShopSetup`] (the account and a shop whose offer may be redeemed at
+    /// most `max_redemptions` times) through the actor.
+    pub async fn shop(&self, max_redemptions: Option<u32>) -> Shop {
+        let mut setup = ShopSetup::new(ACCOUNT, max_redemptions);
+        let mut events = Vec::new();
+        while let Some(command) = setup.next(&events) {
+            events = self.ok(command).await;
+        }
+        setup.shop()
     }
 
     /// Issues a credential and answers with its code.
     pub async fn code(&self, member: MemberId, channel: ChannelId, offer: OfferId) -> String {
         issued_code(&self.ok(issue(member, channel, offer)).await)
     }
-}
-
-/// The resources a redemption needs.
-pub struct Shop {
-    pub member: MemberId,
-    pub store: StoreId,
-    pub channel: ChannelId,
-    pub offer: OfferId,
-}
-
-/// Creates the account, a member, a store, a channel and an approved offer on it.
-pub async fn shop(actor: &Actor, max_redemptions: Option<u32>) -> Shop {
-    actor.account().await;
-    let member = actor.member("alice").await;
-    let store = actor.store().await;
-    let channel = actor.channel().await;
-    let offer = actor.offer(channel, max_redemptions).await;
-    Shop {
-        member,
-        store,
-        channel,
-        offer,
-    }
-}
-
-pub fn create_member(identifier: &str) -> Command {
-    Command::CreateMember {
-        fields: MemberFields {
-            identifier: Some(identifier.into()),
-            notification_mode: None,
-        },
-    }
-}
-
-pub fn issue(member: MemberId, channel: ChannelId, offer: OfferId) -> Command {
-    Command::IssueCredential {
-        request: CredentialRequest {
-            member_id: Some(member),
-            channel_id: Some(channel),
-            offer_ids: vec![offer],
-            ..Default::default()
-        },
-    }
-}
-
-/// Redeems `code` at `store` against one $10 line.
-pub fn redeem(store: StoreId, code: &str) -> Command {
-    Command::Redeem {
-        request: PosRequest {
-            store_id: store,
-            codes: vec![code.to_string()],
-            basket: Basket {
-                lines: vec![BasketLine {
-                    line_id: "1".into(),
-                    item_code: "X".into(),
-                    quantity: 1,
-                    unit_price: dec("10.00"),
-                }],
-            },
-        },
-    }
-}
-
-pub fn dec(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-/// The code of the credential `events` issued.
-pub fn issued_code(events: &[Event]) -> String {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::CredentialIssued(x) => x.identifier.clone(),
-            _ => None,
-        })
-        .expect("no credential issued")
-}
-
-/// The id of the first entity `events` created.
-pub fn created(events: &[Event]) -> u64 {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::MemberCreated(x) => Some(x.id.0),
-            EventKind::MerchantCreated(x) => Some(x.id.0),
-            EventKind::StoreCreated(x) => Some(x.id.0),
-            EventKind::OfferCreated(x) => Some(x.id.0),
-            EventKind::ChannelCreated(x) => Some(x.id.0),
-            EventKind::CredentialIssued(x) => Some(x.credential_id.0),
-            EventKind::RedemptionCommitted(x) => Some(x.redemption_id.0),
-            _ => None,
-        })
-        .expect("no entity created")
 }
 
 /// Committed redemptions in `state`.

@@ -32,26 +32,25 @@ macro_rules! per_backend {
 }
 
 use chrono::{TimeZone, Utc};
-use discount::{Basket, BasketLine};
-use domain::account::AccountFields;
-use domain::catalog::{MemberFields, MerchantFields, StoreFields};
-use domain::channel::ChannelFields;
-use domain::command::CredentialRequest;
 use domain::ids::{AccountId, ChannelId, MemberId, MerchantId, OfferId, StoreId};
-use domain::offer::{OfferFields, RewardKind};
-use domain::redemption::PosRequest;
-use domain::{Command, Event, EventKind};
+use domain::{Command, Event};
 use engine::{ActorConfig, ManualClock, PartitionActor, PartitionHandle};
 use eventlog::{EventLog, LogRecord, SqliteLog};
 use projections::{Projector, ProjectorConfig, ReadStore};
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 
+use testkit::fixtures::{
+    create_account, create_channel, create_dollar_off, create_merchant, create_store, issued_code,
+    Shop, ShopSetup,
+};
 use testkit::TestDatabase;
+
+// Each test binary uses its own share of the shared fixtures.
+#[allow(unused_imports)]
+pub use testkit::fixtures::{create_member, created, issue, redeem};
 
 pub const ACCOUNT: AccountId = AccountId(1);
 pub const PARTITION: u32 = 0;
@@ -166,14 +165,7 @@ impl Setup {
     }
 
     pub async fn account(&self) {
-        self.ok(Command::CreateAccount {
-            account_id: ACCOUNT,
-            fields: AccountFields {
-                name: Some("Q Burger".into()),
-                ..Default::default()
-            },
-        })
-        .await;
+        self.ok(create_account(ACCOUNT, "Q Burger")).await;
     }
 
     pub async fn member(&self, identifier: &str) -> MemberId {
@@ -194,56 +186,20 @@ impl Setup {
         }
     }
 
+    /// A store of a new merchant.
     pub async fn store_id(&self) -> StoreId {
-        let merchant = created(
-            &self
-                .ok(Command::CreateMerchant {
-                    fields: MerchantFields {
-                        name: Some("Q Burger Inc".into()),
-                        is_active: None,
-                    },
-                })
-                .await,
-        );
-        StoreId(created(
-            &self
-                .ok(Command::CreateStore {
-                    merchant_id: MerchantId(merchant),
-                    fields: StoreFields {
-                        name: Some("Main St".into()),
-                        ..Default::default()
-                    },
-                })
-                .await,
-        ))
+        let merchant = MerchantId(created(&self.ok(create_merchant("Q Burger Inc")).await));
+        StoreId(created(&self.ok(create_store(merchant, "Main St")).await))
     }
 
     pub async fn channel(&self) -> ChannelId {
-        ChannelId(created(
-            &self
-                .ok(Command::CreateChannel {
-                    fields: ChannelFields {
-                        name: Some("App".into()),
-                        ..Default::default()
-                    },
-                })
-                .await,
-        ))
+        ChannelId(created(&self.ok(create_channel("App")).await))
     }
 
     /// An approved "$1 off the order" offer linked to `channel`.
     pub async fn offer(&self, channel: ChannelId) -> OfferId {
         let offer = OfferId(created(
-            &self
-                .ok(Command::CreateOffer {
-                    fields: OfferFields {
-                        name: Some("Dollar off".into()),
-                        reward_kind: Some(RewardKind::OrderAmountOff),
-                        reward_value: Some(dec("1.00")),
-                        ..Default::default()
-                    },
-                })
-                .await,
+            &self.ok(create_dollar_off("Dollar off", None)).await,
         ));
         self.ok(Command::ApproveOffer { offer_id: offer }).await;
         self.ok(Command::LinkOfferChannels {
@@ -254,6 +210,16 @@ impl Setup {
         offer
     }
 
+    /// Runs the shared [`ShopSetup`] (the account and a shop) through the actor.
+    pub async fn shop(&self) -> Shop {
+        let mut setup = ShopSetup::new(ACCOUNT, None);
+        let mut events = Vec::new();
+        while let Some(command) = setup.next(&events) {
+            events = self.ok(command).await;
+        }
+        setup.shop()
+    }
+
     /// Issues a credential; answers its id and code.
     pub async fn credential(
         &self,
@@ -262,14 +228,7 @@ impl Setup {
         offer: OfferId,
     ) -> (u64, String) {
         let events = self.ok(issue(member, channel, offer)).await;
-        let code = events
-            .iter()
-            .find_map(|event| match &event.kind {
-                EventKind::CredentialIssued(x) => x.identifier.clone(),
-                _ => None,
-            })
-            .expect("no credential issued");
-        (created(&events), code)
+        (created(&events), issued_code(&events))
     }
 
     /// Redeems `code` at `store` against one $10 line; answers the redemption id.
@@ -288,14 +247,15 @@ pub struct Seeded {
     pub redemption: u64,
 }
 
-/// Account, member, merchant and store, channel, approved offer linked to it, a credential,
-/// and its redemption.
+/// The shared shop (account, member, merchant and store, channel, approved offer linked to
+/// it), a credential, and its redemption.
 pub async fn seed(setup: &Setup) -> Seeded {
-    setup.account().await;
-    let member = setup.member("alice").await;
-    let store = setup.store_id().await;
-    let channel = setup.channel().await;
-    let offer = setup.offer(channel).await;
+    let Shop {
+        member,
+        store,
+        channel,
+        offer,
+    } = setup.shop().await;
     let (credential, code) = setup.credential(member, channel, offer).await;
     let redemption = setup.redeem(store, &code).await;
     Seeded {
@@ -306,64 +266,4 @@ pub async fn seed(setup: &Setup) -> Seeded {
         credential,
         redemption,
     }
-}
-
-pub fn issue(member: MemberId, channel: ChannelId, offer: OfferId) -> Command {
-    Command::IssueCredential {
-        request: CredentialRequest {
-            member_id: Some(member),
-            channel_id: Some(channel),
-            offer_ids: vec![offer],
-            ..Default::default()
-        },
-    }
-}
-
-/// Redeems `code` at `store` against one $10 line.
-pub fn redeem(store: StoreId, code: &str) -> Command {
-    Command::Redeem {
-        request: PosRequest {
-            store_id: store,
-            codes: vec![code.to_string()],
-            basket: Basket {
-                lines: vec![BasketLine {
-                    line_id: "1".into(),
-                    item_code: "X".into(),
-                    quantity: 1,
-                    unit_price: dec("10.00"),
-                }],
-            },
-        },
-    }
-}
-
-pub fn create_member(identifier: &str) -> Command {
-    Command::CreateMember {
-        fields: MemberFields {
-            identifier: Some(identifier.into()),
-            notification_mode: None,
-        },
-    }
-}
-
-pub fn dec(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-/// The id of the first entity `events` created.
-pub fn created(events: &[Event]) -> u64 {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::MemberCreated(x) => Some(x.id.0),
-            EventKind::MerchantCreated(x) => Some(x.id.0),
-            EventKind::StoreCreated(x) => Some(x.id.0),
-            EventKind::OfferCreated(x) => Some(x.id.0),
-            EventKind::ChannelCreated(x) => Some(x.id.0),
-            EventKind::CredentialIssued(x) => Some(x.credential_id.0),
-            EventKind::RedemptionCommitted(x) => Some(x.redemption_id.0),
-            EventKind::RedemptionReserved(x) => Some(x.redemption_id.0),
-            _ => None,
-        })
-        .expect("no entity created")
 }
