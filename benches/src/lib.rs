@@ -6,7 +6,6 @@
 pub mod load;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::catalog::{ItemFields, ItemSetFields};
 use domain::ids::{AccountId, ChannelId, ItemId, ItemSetId, MemberId, OfferId, StoreId};
 use domain::offer::{OfferFields, RewardKind};
 use domain::{decide, evolve, AccountState, Command, Context, Event};
@@ -14,8 +13,8 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use testkit::fixtures::{
-    create_account, create_channel, create_member, create_merchant, create_store, created,
-    issue_request, issued_code, line, pos,
+    create_account, create_channel, create_item, create_item_set, create_member, create_merchant,
+    create_store, created, issue_request, issued_code, line, pos,
 };
 
 /// An account with the ids a bench needs.
@@ -98,21 +97,8 @@ impl Fixture {
     }
 
     fn item_set(&mut self, name: &str, code: &str) -> ItemSetId {
-        let item = self.run(Command::CreateItem {
-            fields: ItemFields {
-                name: Some(code.into()),
-                code: Some(code.into()),
-                ..Default::default()
-            },
-        });
-        let item = ItemId(created(&item));
-        let set = self.run(Command::CreateItemSet {
-            fields: ItemSetFields {
-                name: Some(name.into()),
-                item_ids: Some(vec![item]),
-                ..Default::default()
-            },
-        });
+        let item = ItemId(created(&self.run(create_item(code, code))));
+        let set = self.run(create_item_set(name, &[item]));
         ItemSetId(created(&set))
     }
 

@@ -5,21 +5,28 @@
 
 mod support;
 
-use domain::ids::AccountId;
+use domain::ids::{AccountId, MerchantId};
 use domain::{Command, Event};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 use support::{read, spawn_app, TestApp};
-use testkit::fixtures::{created, issued_code};
+use testkit::fixtures::{
+    create_channel, create_member, create_merchant, create_store, created, issued_code,
+};
 
 const ACCOUNT: u64 = 1;
 
-async fn run(app: &TestApp, command: Value) -> Vec<Event> {
-    let command: Command = serde_json::from_value(command).unwrap();
+/// Runs `command` through the engine.
+async fn execute(app: &TestApp, command: Command) -> Vec<Event> {
     app.state
         .execute(AccountId(ACCOUNT), command, None, None)
         .await
         .unwrap()
+}
+
+/// Runs a command given as JSON through the engine.
+async fn run(app: &TestApp, command: Value) -> Vec<Event> {
+    execute(app, serde_json::from_value(command).unwrap()).await
 }
 
 /// A store, a channel and an approved "$1 off the order" offer with `limits`, linked to it.
@@ -30,27 +37,9 @@ struct Setup {
 }
 
 async fn setup(app: &TestApp, limits: Value) -> Setup {
-    let channel = created(
-        &run(
-            app,
-            json!({"command": "create_channel", "fields": {"name": "App"}}),
-        )
-        .await,
-    );
-    let merchant = created(
-        &run(
-            app,
-            json!({"command": "create_merchant", "fields": {"name": "M"}}),
-        )
-        .await,
-    );
-    let store = created(
-        &run(
-            app,
-            json!({"command": "create_store", "merchant_id": merchant, "fields": {"name": "S"}}),
-        )
-        .await,
-    );
+    let channel = created(&execute(app, create_channel("App")).await);
+    let merchant = MerchantId(created(&execute(app, create_merchant("M")).await));
+    let store = created(&execute(app, create_store(merchant, "S")).await);
     let mut fields =
         json!({"name": "Limited", "reward_kind": "order_amount_off", "reward_value": "1.00"});
     for (key, value) in limits.as_object().unwrap() {
@@ -75,23 +64,15 @@ async fn setup(app: &TestApp, limits: Value) -> Setup {
 async fn codes(app: &TestApp, setup: &Setup, count: usize, distinct_members: bool) -> Vec<String> {
     let members: Vec<u64> = if distinct_members {
         join_all((0..count).map(|n| {
-            run(
-                app,
-                json!({"command": "create_member", "fields": {"identifier": format!("m-{n}")}}),
-            )
+            let identifier = format!("m-{n}");
+            async move { execute(app, create_member(&identifier)).await }
         }))
         .await
         .iter()
         .map(|events| created(events))
         .collect()
     } else {
-        let member = created(
-            &run(
-                app,
-                json!({"command": "create_member", "fields": {"identifier": "regular"}}),
-            )
-            .await,
-        );
+        let member = created(&execute(app, create_member("regular")).await);
         vec![member; count]
     };
     join_all(members.iter().map(|member| {

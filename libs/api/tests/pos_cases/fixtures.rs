@@ -1,23 +1,31 @@
-//! Fixtures of the point-of-sale tests: commands run through the engine from JSON, a shop
-//! (member, channel, merchant, store, item set), offers and credentials, and the requests.
+//! Fixtures of the point-of-sale tests: commands run through the engine (built or from
+//! JSON), a shop (member, channel, merchant, store, item set), offers and credentials, and the
+//! requests.
 #![allow(dead_code)]
 
 use super::support::{read, TestApp};
 use domain::credential::CredentialStatus;
-use domain::ids::{AccountId, CredentialId};
+use domain::ids::{AccountId, CredentialId, ItemId, MerchantId};
 use domain::{Command, Event};
 use serde_json::{json, Value};
-use testkit::fixtures::issued_code;
+use testkit::fixtures::{
+    create_channel, create_item, create_item_set, create_member, create_merchant, create_store,
+    issued_code,
+};
 
 pub use testkit::fixtures::created;
 
-/// Runs a command given as JSON (`{"command": "create_member", ...}`) through the engine.
-pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
-    let command: Command = serde_json::from_value(command).unwrap();
+/// Runs `command` through the engine for `account`.
+pub async fn execute(app: &TestApp, account: u64, command: Command) -> Vec<Event> {
     app.state
         .execute(AccountId(account), command, None, None)
         .await
         .unwrap()
+}
+
+/// Runs a command given as JSON (`{"command": "create_member", ...}`) through the engine.
+pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
+    execute(app, account, serde_json::from_value(command).unwrap()).await
 }
 
 /// An account with a member, a channel, a merchant with a store, and item sets.
@@ -33,59 +41,21 @@ pub struct Shop {
 impl Shop {
     pub async fn open(app: &TestApp, account: u64) -> (Self, String) {
         let token = app.login(account).await;
-        let member = created(
-            &run(
-                app,
-                account,
-                json!({"command": "create_member", "fields": {"identifier": "m-1"}}),
-            )
-            .await,
-        );
-        let channel = created(
-            &run(
-                app,
-                account,
-                json!({"command": "create_channel", "fields": {"name": "App"}}),
-            )
-            .await,
-        );
-        let merchant = created(
-            &run(
-                app,
-                account,
-                json!({"command": "create_merchant", "fields": {"name": "Q Burger"}}),
-            )
-            .await,
-        );
-        let store = created(
-            &run(
-                app,
-                account,
-                json!({"command": "create_store", "merchant_id": merchant, "fields": {"name": "Main St"}}),
-            )
-            .await,
-        );
-        let item = created(
-            &run(
-                app,
-                account,
-                json!({"command": "create_item", "fields": {"name": "Burger", "code": "BURGER"}}),
-            )
-            .await,
-        );
-        let burgers = created(
-            &run(
-                app,
-                account,
-                json!({"command": "create_item_set", "fields": {"name": "Burgers", "item_ids": [item]}}),
-            )
-            .await,
-        );
+        let member = created(&execute(app, account, create_member("m-1")).await);
+        let channel = created(&execute(app, account, create_channel("App")).await);
+        let merchant = MerchantId(created(
+            &execute(app, account, create_merchant("Q Burger")).await,
+        ));
+        let store = created(&execute(app, account, create_store(merchant, "Main St")).await);
+        let item = ItemId(created(
+            &execute(app, account, create_item("Burger", "BURGER")).await,
+        ));
+        let burgers = created(&execute(app, account, create_item_set("Burgers", &[item])).await);
         let shop = Self {
             account,
             member,
             channel,
-            merchant,
+            merchant: merchant.0,
             store,
             burgers,
         };

@@ -4,14 +4,16 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::account::AccountFields;
-use domain::catalog::{ItemFields, ItemSetFields, ListFields};
+use domain::catalog::ListFields;
 use domain::channel::ChannelFields;
 use domain::ids::*;
 use domain::offer::{OfferFields, RewardKind};
 use domain::{decide, evolve, AccountState, Command, Context, Decision, DomainError, Event};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use testkit::fixtures::{create_member, create_merchant, create_store, issue_request};
+use testkit::fixtures::{
+    create_item, create_item_set, create_member, create_merchant, create_store, issue_request,
+};
 
 // Each test binary uses its own share of the shared fixtures.
 #[allow(unused_imports)]
@@ -148,24 +150,12 @@ impl Account {
     }
 
     pub fn item(&mut self, code: &str) -> ItemId {
-        let events = self.ok(Command::CreateItem {
-            fields: ItemFields {
-                name: Some(code.into()),
-                code: Some(code.into()),
-                ..Default::default()
-            },
-        });
+        let events = self.ok(create_item(code, code));
         ItemId(created(&events))
     }
 
     pub fn item_set(&mut self, name: &str, items: &[ItemId]) -> ItemSetId {
-        let events = self.ok(Command::CreateItemSet {
-            fields: ItemSetFields {
-                name: Some(name.into()),
-                item_ids: Some(items.to_vec()),
-                ..Default::default()
-            },
-        });
+        let events = self.ok(create_item_set(name, items));
         ItemSetId(created(&events))
     }
 
