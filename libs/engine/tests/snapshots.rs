@@ -401,7 +401,7 @@ async fn a_reservation_that_lapsed_while_down_expires_after_a_snapshot_start() {
     let setup = Setup::new().await;
     let store = store(&setup).await;
     let first = start(&setup, Some(&store), Some(u64::MAX)).await;
-    let shop = shop(&first, None).await;
+    let shop = first.shop(None).await;
     let code = first.code(shop.member, shop.channel, shop.offer).await;
     let Command::Redeem { request } = redeem(shop.store, &code) else {
         unreachable!()
@@ -412,13 +412,7 @@ async fn a_reservation_that_lapsed_while_down_expires_after_a_snapshot_start() {
             ttl_seconds: 30,
         })
         .await;
-    let reservation = reserved
-        .iter()
-        .find_map(|event| match &event.kind {
-            domain::EventKind::RedemptionReserved(recorded) => Some(recorded.redemption_id),
-            _ => None,
-        })
-        .expect("a reservation");
+    let reservation = domain::ids::RedemptionId(created(&reserved));
     first.handle.shutdown().await;
 
     setup.clock.advance(Span::seconds(31));
