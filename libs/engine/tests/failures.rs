@@ -55,14 +55,7 @@ async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
     let setup = Setup::new().await;
     let log = FlakyLog::new(setup.log.clone());
     let fail = log.fail.clone();
-    let config = ActorConfig {
-        clock: setup.clock.clone(),
-        seed: Some(3),
-        ..ActorConfig::default()
-    };
-    let actor = Actor {
-        handle: PartitionActor::start(log, 0, config).await.unwrap(),
-    };
+    let actor = flaky_actor(&setup, log, ActorConfig::default()).await;
     actor.account().await;
     let before = actor.state().await;
 
@@ -94,14 +87,10 @@ async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
     let log = FlakyLog::new(setup.log.clone());
     let fail = log.fail.clone();
     let config = ActorConfig {
-        clock: setup.clock.clone(),
-        seed: Some(3),
         expiry_tick: Duration::from_millis(20),
         ..ActorConfig::default()
     };
-    let actor = Actor {
-        handle: PartitionActor::start(log, 0, config).await.unwrap(),
-    };
+    let actor = flaky_actor(&setup, log, config).await;
     let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
     let Command::Redeem { request } = redeem(shop.store, &code) else {
@@ -140,14 +129,7 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
     let setup = Setup::new().await;
     let log = FlakyLog::new(setup.log.clone());
     let lose_answer = log.lose_answer.clone();
-    let config = ActorConfig {
-        clock: setup.clock.clone(),
-        seed: Some(3),
-        ..ActorConfig::default()
-    };
-    let actor = Actor {
-        handle: PartitionActor::start(log, 0, config).await.unwrap(),
-    };
+    let actor = flaky_actor(&setup, log, ActorConfig::default()).await;
     let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
     let end = setup.log.end_offset(0).await.unwrap();
@@ -186,6 +168,18 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
     );
     assert_eq!(setup.log.end_offset(0).await.unwrap(), written);
     assert_eq!(committed(&actor.state().await), 1);
+}
+
+/// An actor for partition 0 of `log` with `config`, on the setup's clock and a fixed seed.
+async fn flaky_actor(setup: &Setup, log: FlakyLog, config: ActorConfig) -> Actor {
+    let config = ActorConfig {
+        clock: setup.clock.clone(),
+        seed: Some(3),
+        ..config
+    };
+    Actor {
+        handle: PartitionActor::start(log, 0, config).await.unwrap(),
+    }
 }
 
 /// A SQLite log whose writers fail their next append, once, when told to: with `fail`

@@ -8,10 +8,9 @@ mod support;
 use benches::load::{Api, PosFixture, Printed, ServerProcess};
 use serde_json::json;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
-use std::time::Duration;
-use support::{check_exactly_once, confirmed, stream, wait_until, Answers};
+use support::{check_exactly_once, confirmed, stream, wait_for_answers, Answers};
 
 const BIN: &str = env!("CARGO_BIN_EXE_promo");
 const CODES: usize = 600;
@@ -54,14 +53,7 @@ async fn answered_redemptions_survive_sigkill_exactly_once() {
         answers.clone(),
         answered.clone(),
     ));
-    wait_until(Duration::from_secs(60), "answers before the kill", || {
-        if answered.load(Ordering::Relaxed) >= KILL_AFTER {
-            return true;
-        }
-        assert!(!sending.is_finished(), "the stream ended before the kill");
-        false
-    })
-    .await;
+    wait_for_answers(&answered, &sending, KILL_AFTER).await;
     server.kill().unwrap();
     sending.await.unwrap();
     let answers = answers.lock().unwrap().clone();

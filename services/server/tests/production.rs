@@ -21,11 +21,12 @@ use projections::ReadStore;
 use reqwest::Method;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::time::Duration;
 use support::{
-    check_exactly_once, confirmed, listed_redemptions, stream, wait_until, Answers, Production,
+    check_exactly_once, confirmed, listed_redemptions, stream, wait_for_answers, Answers,
+    Production,
 };
 use testkit::TestDatabase;
 
@@ -101,14 +102,7 @@ async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
         answers.clone(),
         answered.clone(),
     ));
-    wait_until(Duration::from_secs(60), "answers before the kill", || {
-        if answered.load(Ordering::Relaxed) >= KILL_AFTER {
-            return true;
-        }
-        assert!(!sending.is_finished(), "the stream ended before the kill");
-        false
-    })
-    .await;
+    wait_for_answers(&answered, &sending, KILL_AFTER).await;
     commands.kill().unwrap();
     sending.await.unwrap();
     let answers = answers.lock().unwrap().clone();

@@ -1,11 +1,12 @@
 //! The reference model on small cases worked out by hand from the crate documentation, so
 //! that the oracle itself is checked against the rules and not only against the engine.
 
-use discount::{Basket, BasketLine, Currency, ItemSet, OfferInput, Reward, UnitDiscount};
+use discount::{Basket, BasketLine, Currency, ItemSet, Reward, UnitDiscount};
 use rust_decimal::Decimal;
 
 use super::arithmetic::exact;
 use super::{evaluate, Answer};
+use crate::common::offer;
 
 fn line(line_id: &str, item_code: &str, quantity: u32, unit_price: Decimal) -> BasketLine {
     BasketLine {
@@ -13,16 +14,6 @@ fn line(line_id: &str, item_code: &str, quantity: u32, unit_price: Decimal) -> B
         item_code: item_code.to_owned(),
         quantity,
         unit_price,
-    }
-}
-
-fn plain(offer_id: u64, reward: Reward<'_>) -> OfferInput<'_> {
-    OfferInput {
-        offer_id,
-        reward,
-        min_spend: None,
-        max_amount: None,
-        points: 0,
     }
 }
 
@@ -53,7 +44,7 @@ fn buy_one_get_one_on_one_set_frees_the_cheaper_unit() {
         reward_count: 1,
         unit: UnitDiscount::Free,
     };
-    let answer = evaluate(&basket, &[plain(1, reward)], Currency::USD);
+    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
     assert_eq!(
         discounts(&answer),
         [Decimal::new(0, 2), Decimal::new(300, 2)]
@@ -73,7 +64,7 @@ fn a_percentage_is_rounded_once_per_line() {
         unit: UnitDiscount::PercentOff(Decimal::TEN),
         max_units: None,
     };
-    let answer = evaluate(&basket, &[plain(1, reward)], Currency::USD);
+    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
     assert_eq!(discounts(&answer), [Decimal::new(2, 2)]);
 }
 
@@ -87,7 +78,7 @@ fn a_spread_gives_the_left_over_cent_to_the_first_line_id() {
         ],
     };
     let reward = Reward::OrderAmountOff(Decimal::new(10, 2));
-    let answer = evaluate(&basket, &[plain(1, reward)], Currency::USD);
+    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
     assert_eq!(
         discounts(&answer),
         [Decimal::new(3, 2), Decimal::new(3, 2), Decimal::new(4, 2)]
@@ -108,7 +99,7 @@ fn buy_two_get_one_rewards_only_units_not_bought() {
         reward_count: 1,
         unit: UnitDiscount::Free,
     };
-    let answer = evaluate(&basket, &[plain(1, reward)], Currency::USD);
+    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
     assert_eq!(discounts(&answer), [Decimal::new(100, 2)]);
     assert_eq!(answer.offers[0].units_rewarded, 1);
 }

@@ -29,6 +29,23 @@ pub async fn wait_until(within: Duration, what: &str, mut done: impl FnMut() -> 
     }
 }
 
+/// Waits (at most 60 s) until `count` redemptions of `sending` (a [`stream`]) were answered,
+/// failing if the stream ended first.
+pub async fn wait_for_answers(
+    answered: &AtomicUsize,
+    sending: &tokio::task::JoinHandle<()>,
+    count: usize,
+) {
+    wait_until(Duration::from_secs(60), "answers before the kill", || {
+        if answered.load(Ordering::Relaxed) >= count {
+            return true;
+        }
+        assert!(!sending.is_finished(), "the stream ended before the kill");
+        false
+    })
+    .await;
+}
+
 /// Redeems code `index` of `fixture` with its own Idempotency-Key (`txn-<index>`).
 pub async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Result<(u16, Value), String> {
     let response = api
