@@ -1,0 +1,86 @@
+//! CreateMerchant, UpdateMerchant and DeleteMerchant: a merchant is active unless told
+//! otherwise, and can be deleted only once it has no stores.
+
+use chrono::Duration;
+use domain::catalog::{Merchant, MerchantFields};
+use domain::event::MerchantRef;
+use domain::ids::MerchantId;
+use domain::{Command, DomainError, EventKind};
+use testkit::fixtures::scenario::{given, History};
+use testkit::fixtures::{create_merchant, created};
+
+#[test]
+fn a_new_merchant_is_active() {
+    let given = given(History::shop(None).0);
+    let id = MerchantId(given.next_id());
+    let now = given.now();
+    given
+        .when(create_merchant("Fries Co"))
+        .then(vec![EventKind::MerchantCreated(Merchant {
+            id,
+            name: "Fries Co".into(),
+            is_active: true,
+            created_at: now,
+            updated_at: now,
+        })]);
+}
+
+#[test]
+fn a_merchant_without_a_name_is_refused() {
+    given(History::shop(None).0)
+        .when(Command::CreateMerchant {
+            fields: MerchantFields::default(),
+        })
+        .then_error(DomainError::Blank { field: "Name" });
+}
+
+#[test]
+fn a_merchant_can_be_deactivated() {
+    let (history, shop) = History::shop(None);
+    let given = given(history).after(Duration::minutes(5));
+    let merchant = given.state().stores[&shop.store].merchant_id;
+    let before = given.state().merchants[&merchant].clone();
+    let now = given.now();
+    given
+        .when(Command::UpdateMerchant {
+            merchant_id: merchant,
+            fields: MerchantFields {
+                name: None,
+                is_active: Some(false),
+            },
+        })
+        .then(vec![EventKind::MerchantUpdated(Merchant {
+            is_active: false,
+            updated_at: now,
+            ..before
+        })]);
+}
+
+#[test]
+fn a_merchant_without_stores_can_be_deleted() {
+    let (mut history, _) = History::shop(None);
+    let merchant = MerchantId(created(&history.record(create_merchant("Fries Co"))));
+    given(history)
+        .when(Command::DeleteMerchant {
+            merchant_id: merchant,
+        })
+        .then(vec![EventKind::MerchantDeleted(MerchantRef {
+            merchant_id: merchant,
+        })]);
+}
+
+#[test]
+fn a_merchant_with_stores_cannot_be_deleted() {
+    let (history, shop) = History::shop(None);
+    let given = given(history);
+    let merchant = given.state().stores[&shop.store].merchant_id;
+    given
+        .when(Command::DeleteMerchant {
+            merchant_id: merchant,
+        })
+        .then_error(DomainError::WrongStatus {
+            resource: "Merchant",
+            action: "deleted",
+            status: "it has stores".into(),
+        });
+}

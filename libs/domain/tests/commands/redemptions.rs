@@ -1,0 +1,269 @@
+//! Redeem, VoidRedemption and ReverseRedemption: a code is redeemed once against a basket
+//! with the discount engine's answer recorded, within every limit of its offer; a keyed retry
+//! gets the first answer and emits nothing; a committed redemption is voided or reversed once.
+
+use chrono::Duration;
+use domain::event::RedemptionRef;
+use domain::ids::{CredentialId, RedemptionId};
+use domain::offer::OfferFields;
+use domain::{Command, DomainError, EventKind, LimitKind};
+use testkit::fixtures::scenario::{given, History};
+use testkit::fixtures::{created, line, pos, redeem, Shop};
+
+use super::{credential, recorded};
+
+/// The shop's history with the limit `limit` sets, and two credentials of its member: the
+/// history, the shop, and the second credential's code once the first is redeemed.
+fn second_code_after_one_redemption(limit: fn(&Shop) -> Command) -> (History, Shop, String) {
+    let (mut history, shop) = History::shop(None);
+    history.record(limit(&shop));
+    let (_, first) = credential(&mut history, &shop);
+    let (_, second) = credential(&mut history, &shop);
+    history.record(redeem(shop.store, &first));
+    (history, shop, second)
+}
+
+/// Changes the terms of the shop's offer to `terms`.
+fn terms(shop: &Shop, terms: OfferFields) -> Command {
+    Command::UpdateOffer {
+        offer_id: shop.offer,
+        fields: terms,
+    }
+}
+
+/// Allows the shop's offer once a day per member.
+fn once_a_day(shop: &Shop) -> Command {
+    terms(
+        shop,
+        OfferFields {
+            max_redemptions_per_member_per_day: Some(1),
+            ..Default::default()
+        },
+    )
+}
+
+/// The shop's history with a credential: the history, the shop, the credential and its code.
+fn with_code() -> (History, Shop, CredentialId, String) {
+    let (mut history, shop) = History::shop(None);
+    let (credential, code) = credential(&mut history, &shop);
+    (history, shop, credential, code)
+}
+
+/// The shop's history with a redeemed credential: the history, the shop, the redemption.
+fn redeemed() -> (History, Shop, RedemptionId) {
+    let (mut history, shop, _, code) = with_code();
+    let redemption = RedemptionId(created(&history.record(redeem(shop.store, &code))));
+    (history, shop, redemption)
+}
+
+/// The event of redemption `id` of `credential` at the shop.
+fn committed(id: u64, shop: &Shop, credential: CredentialId) -> Vec<EventKind> {
+    vec![EventKind::RedemptionCommitted(recorded(
+        id, shop, credential, None,
+    ))]
+}
+
+fn limit_reached(limit: LimitKind) -> DomainError {
+    DomainError::LimitReached {
+        offer_name: "Dollar off".into(),
+        limit,
+    }
+}
+
+#[test]
+fn redeeming_a_code_records_the_discount_of_every_line() {
+    let (history, shop, credential, code) = with_code();
+    let given = given(history);
+    let id = given.next_id();
+    given
+        .when(redeem(shop.store, &code))
+        .then(committed(id, &shop, credential));
+}
+
+#[test]
+fn an_unknown_code_is_refused() {
+    let (history, shop) = History::shop(None);
+    given(history)
+        .when(redeem(shop.store, "NOPE"))
+        .then_error(DomainError::CodeNotValid {
+            code: "NOPE".into(),
+        });
+}
+
+#[test]
+fn a_redeemed_code_cannot_be_redeemed_again() {
+    let (mut history, shop, credential, code) = with_code();
+    history.record(redeem(shop.store, &code));
+    given(history).when(redeem(shop.store, &code)).then_error(
+        DomainError::CredentialNotRedeemable {
+            credential_id: credential,
+            status: "redeemed".into(),
+        },
+    );
+}
+
+/// Fails if a limit lets one redemption too many through (mutation checked: `count >= max`
+/// made `count > max` in `redemption::limits::reached`).
+#[test]
+fn the_total_limit_refuses_the_redemption_past_it() {
+    let (history, shop, second) = second_code_after_one_redemption(|shop| {
+        terms(
+            shop,
+            OfferFields {
+                max_redemptions: Some(1),
+                ..Default::default()
+            },
+        )
+    });
+    given(history)
+        .when(redeem(shop.store, &second))
+        .then_error(limit_reached(LimitKind::Total));
+}
+
+#[test]
+fn the_per_member_limit_refuses_the_redemption_past_it() {
+    let (history, shop, second) = second_code_after_one_redemption(|shop| {
+        terms(
+            shop,
+            OfferFields {
+                max_redemptions_per_member: Some(1),
+                ..Default::default()
+            },
+        )
+    });
+    given(history)
+        .when(redeem(shop.store, &second))
+        .then_error(limit_reached(LimitKind::PerMember));
+}
+
+#[test]
+fn the_daily_limit_refuses_a_second_redemption_the_same_day() {
+    let (history, shop, second) = second_code_after_one_redemption(once_a_day);
+    given(history)
+        .after(Duration::hours(8))
+        .when(redeem(shop.store, &second))
+        .then_error(limit_reached(LimitKind::PerMemberPerDay));
+}
+
+#[test]
+fn the_daily_limit_allows_a_redemption_the_next_day() {
+    let (history, shop, second) = second_code_after_one_redemption(once_a_day);
+    let second_credential = history.state().credential_ids_by_code[&second];
+    let given = given(history).after(Duration::hours(9));
+    let id = given.next_id();
+    given
+        .when(redeem(shop.store, &second))
+        .then(committed(id, &shop, second_credential));
+}
+
+#[test]
+fn the_channel_cap_refuses_the_redemption_past_it() {
+    let (history, shop, second) =
+        second_code_after_one_redemption(|shop| Command::SetOfferChannelCap {
+            offer_id: shop.offer,
+            channel_id: shop.channel,
+            max_redemptions: Some(1),
+        });
+    given(history)
+        .when(redeem(shop.store, &second))
+        .then_error(limit_reached(LimitKind::PerChannel));
+}
+
+#[test]
+fn a_keyed_redemption_is_stamped_with_its_key() {
+    let (history, shop, credential, code) = with_code();
+    let given = given(history);
+    let id = given.next_id();
+    given
+        .when_keyed(redeem(shop.store, &code), "till-7/tx-1")
+        .then(committed(id, &shop, credential));
+}
+
+#[test]
+fn a_retry_with_the_same_key_gets_the_first_answer_and_emits_nothing() {
+    let (mut history, shop, _, code) = with_code();
+    let first = history.record_keyed(redeem(shop.store, &code), "till-7/tx-1");
+    given(history)
+        .after(Duration::minutes(1))
+        .when_keyed(redeem(shop.store, &code), "till-7/tx-1")
+        .then_repeats(&first);
+}
+
+/// Fails if a key is answered from memory whatever the request (mutation checked: the
+/// fingerprint comparison in `decide::decide` replaced by `true`).
+#[test]
+fn the_same_key_with_another_basket_is_refused() {
+    let (mut history, shop, _, code) = with_code();
+    history.record_keyed(redeem(shop.store, &code), "till-7/tx-1");
+    let other_basket = Command::Redeem {
+        request: pos(shop.store, &[&code], vec![line("1", "X", 2, "10.00")]),
+    };
+    given(history)
+        .when_keyed(other_basket, "till-7/tx-1")
+        .then_error(DomainError::IdempotencyKeyReused);
+}
+
+#[test]
+fn voiding_a_redemption_records_it() {
+    let (history, _, redemption) = redeemed();
+    given(history)
+        .when(Command::VoidRedemption {
+            redemption_id: redemption,
+        })
+        .then(vec![EventKind::RedemptionVoided(RedemptionRef {
+            redemption_id: redemption,
+        })]);
+}
+
+#[test]
+fn a_voided_redemption_cannot_be_voided_again() {
+    let (mut history, _, redemption) = redeemed();
+    let void = Command::VoidRedemption {
+        redemption_id: redemption,
+    };
+    history.record(void.clone());
+    given(history)
+        .when(void)
+        .then_error(DomainError::WrongStatus {
+            resource: "Redemption",
+            action: "voided",
+            status: "voided".into(),
+        });
+}
+
+#[test]
+fn reversing_a_redemption_records_it() {
+    let (history, _, redemption) = redeemed();
+    given(history)
+        .when(Command::ReverseRedemption {
+            redemption_id: redemption,
+        })
+        .then(vec![EventKind::RedemptionReversed(RedemptionRef {
+            redemption_id: redemption,
+        })]);
+}
+
+#[test]
+fn an_unknown_redemption_cannot_be_reversed() {
+    given(History::shop(None).0)
+        .when(Command::ReverseRedemption {
+            redemption_id: RedemptionId(999),
+        })
+        .then_error(DomainError::NotFound {
+            resource: "Redemption",
+        });
+}
+
+#[test]
+fn a_code_voided_back_can_be_redeemed_again() {
+    let (mut history, shop, credential, code) = with_code();
+    let first = RedemptionId(created(&history.record(redeem(shop.store, &code))));
+    history.record(Command::VoidRedemption {
+        redemption_id: first,
+    });
+    let given = given(history);
+    let id = given.next_id();
+    given
+        .when(redeem(shop.store, &code))
+        .then(committed(id, &shop, credential));
+}
