@@ -1,8 +1,10 @@
-//! Test harness: an account driven through `decide` and `evolve`, given(events) / when(command)
-//! / then(events or error), with a controllable clock and a seeded random source.
+//! Stateful test harness for scenarios of many steps: an account driven through `decide` and
+//! `evolve` with a controllable clock and a seeded random source, whose tests assert on the
+//! state it reaches. One command's exact events or refusal are checked in given / when / then
+//! form instead (`testkit::fixtures::scenario`, the `commands` test binary).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::account::AccountFields;
 use domain::catalog::ListFields;
 use domain::channel::ChannelFields;
@@ -16,6 +18,8 @@ use testkit::fixtures::{
 };
 
 // Each test binary uses its own share of the shared fixtures.
+#[allow(unused_imports)]
+pub use testkit::fixtures::scenario::start;
 #[allow(unused_imports)]
 pub use testkit::fixtures::{created, dec, line, pos};
 
@@ -32,10 +36,6 @@ pub struct Account {
     pub events: Vec<Event>,
     pub now: DateTime<Utc>,
     pub rng: ChaCha8Rng,
-}
-
-pub fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap()
 }
 
 impl Account {
