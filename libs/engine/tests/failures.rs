@@ -1,7 +1,8 @@
 //! What the actor does when its append fails: fenced by a newer writer, it stops for good
 //! with nothing of its own in the log; on any other failure (before writing, or after the
 //! batch is durable but unacknowledged) it answers the batch with the error, rebuilds its
-//! state from the log and goes on.
+//! state from the log and goes on; a failed expiry append is retried one tick later, on
+//! tokio's paused clock over an in-memory log.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -9,12 +10,13 @@ mod support;
 use domain::ids::MemberId;
 use domain::Command;
 use engine::{ActorConfig, EngineError, PartitionActor};
-use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter, SqliteLog};
+use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use support::*;
+use tokio::time::Instant;
 
 #[tokio::test]
 async fn a_fenced_actor_stops_and_writes_nothing() {
@@ -81,13 +83,17 @@ async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
     assert_eq!(setup.log.end_offset(0).await.unwrap(), 2);
 }
 
-#[tokio::test]
+/// The expiry work pauses for one tick after a failed append: the retry comes no sooner,
+/// and then records the expiry once. On the paused clock the tick is measured exactly. Seen
+/// failing ("retried 0ns after the failure") with `Schedule::pause` setting no pause.
+#[tokio::test(start_paused = true)]
 async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
-    let setup = Setup::new().await;
+    const TICK: Duration = Duration::from_millis(20);
+    let setup = Setup::in_memory();
     let log = FlakyLog::new(setup.log.clone());
     let fail = log.fail.clone();
     let config = ActorConfig {
-        expiry_tick: Duration::from_millis(20),
+        expiry_tick: TICK,
         ..ActorConfig::default()
     };
     let actor = flaky_actor(&setup, log, config).await;
@@ -106,16 +112,31 @@ async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
 
     fail.store(true, Ordering::SeqCst);
     setup.clock.advance(chrono::Duration::seconds(31));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-    while actor.handle.stats().expiries_recorded == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "never retried");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let failed = until(TICK * 2, || actor.handle.stats().failed_appends == 1).await;
+    let retried = until(TICK * 2, || actor.handle.stats().expiries_recorded == 1).await;
+    assert!(
+        retried - failed >= TICK - POLL,
+        "retried {:?} after the failure",
+        retried - failed
+    );
     let stats = actor.handle.stats();
     assert_eq!((stats.failed_appends, stats.rebuilds), (1, 1));
     assert_eq!(stats.expiry_checks, 2);
     assert_eq!(setup.log.end_offset(0).await.unwrap(), end + 1);
     assert!(actor.state().await.reservation_expiry.is_empty());
+}
+
+/// How often [`until`] looks.
+const POLL: Duration = Duration::from_millis(1);
+
+/// Waits until `done` holds, failing after `within`; answers when it first held.
+async fn until(within: Duration, done: impl Fn() -> bool) -> Instant {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "not within {within:?}");
+        tokio::time::sleep(POLL).await;
+    }
+    Instant::now()
 }
 
 /// An append that is durable but answered as failed (a commit that timed out at the client):
@@ -171,7 +192,11 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
 }
 
 /// An actor for partition 0 of `log` with `config`, on the setup's clock and a fixed seed.
-async fn flaky_actor(setup: &Setup, log: FlakyLog, config: ActorConfig) -> Actor {
+async fn flaky_actor<L: EventLog + Clone>(
+    setup: &Setup<L>,
+    log: FlakyLog<L>,
+    config: ActorConfig,
+) -> Actor {
     let config = ActorConfig {
         clock: setup.clock.clone(),
         seed: Some(3),
@@ -182,18 +207,18 @@ async fn flaky_actor(setup: &Setup, log: FlakyLog, config: ActorConfig) -> Actor
     }
 }
 
-/// A SQLite log whose writers fail their next append, once, when told to: with `fail`
-/// before writing anything, with `lose_answer` after the batch is durable (as a Kafka commit
-/// that succeeds at the broker but times out at the client).
+/// A log whose writers fail their next append, once, when told to: with `fail` before
+/// writing anything, with `lose_answer` after the batch is durable (as a Kafka commit that
+/// succeeds at the broker but times out at the client).
 #[derive(Clone)]
-struct FlakyLog {
-    inner: SqliteLog,
+struct FlakyLog<L> {
+    inner: L,
     fail: Arc<AtomicBool>,
     lose_answer: Arc<AtomicBool>,
 }
 
-impl FlakyLog {
-    fn new(inner: SqliteLog) -> Self {
+impl<L> FlakyLog<L> {
+    fn new(inner: L) -> Self {
         Self {
             inner,
             fail: Arc::default(),
@@ -202,20 +227,20 @@ impl FlakyLog {
     }
 }
 
-struct FlakyWriter {
-    inner: <SqliteLog as EventLog>::Writer,
+struct FlakyWriter<W> {
+    inner: W,
     fail: Arc<AtomicBool>,
     lose_answer: Arc<AtomicBool>,
 }
 
-impl EventLog for FlakyLog {
-    type Writer = FlakyWriter;
+impl<L: EventLog> EventLog for FlakyLog<L> {
+    type Writer = FlakyWriter<L::Writer>;
 
     fn partitions(&self) -> u32 {
         self.inner.partitions()
     }
 
-    async fn claim(&self, partition: u32) -> Result<FlakyWriter, LogError> {
+    async fn claim(&self, partition: u32) -> Result<Self::Writer, LogError> {
         Ok(FlakyWriter {
             inner: self.inner.claim(partition).await?,
             fail: self.fail.clone(),
@@ -246,7 +271,7 @@ impl EventLog for FlakyLog {
     }
 }
 
-impl PartitionWriter for FlakyWriter {
+impl<W: PartitionWriter> PartitionWriter for FlakyWriter<W> {
     fn partition(&self) -> u32 {
         self.inner.partition()
     }

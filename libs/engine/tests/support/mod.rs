@@ -1,13 +1,16 @@
-//! Test harness: a partition actor on a real SQLite log in a temporary folder, a hand-driven
-//! clock, and helpers that build an account's resources through the actor.
+//! Test harness: a partition actor on a real SQLite log in a temporary folder (or, for tests
+//! on tokio's paused clock, on a [`MemoryLog`]), a hand-driven clock, and helpers that build an
+//! account's resources through the actor.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+mod memory;
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::ids::{AccountId, ChannelId, MemberId, OfferId};
 use domain::redemption::RedemptionStatus;
 use domain::{AccountState, Command, Event};
 use engine::{ActorConfig, ManualClock, PartitionActor, PartitionHandle};
-use eventlog::SqliteLog;
+use eventlog::{EventLog, SqliteLog};
 use std::sync::Arc;
 use tempfile::TempDir;
 
@@ -17,12 +20,15 @@ pub use testkit::fixtures::{
     create_account, create_member, created, dec, issue, issued_code, redeem, Shop, ShopSetup,
 };
 
+pub use memory::MemoryLog;
+
 pub const ACCOUNT: AccountId = AccountId(1);
 
-/// A log file in its own temporary folder, with a clock shared by the actors started on it.
-pub struct Setup {
+/// A log (by default a file in its own temporary folder), with a clock shared by the actors
+/// started on it.
+pub struct Setup<L = SqliteLog> {
     pub dir: TempDir,
-    pub log: SqliteLog,
+    pub log: L,
     pub clock: Arc<ManualClock>,
 }
 
@@ -30,7 +36,7 @@ pub fn start_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap()
 }
 
-impl Setup {
+impl Setup<SqliteLog> {
     /// A fresh one-partition log.
     pub async fn new() -> Self {
         Self::with_partitions(1).await
@@ -47,7 +53,20 @@ impl Setup {
             clock: Arc::new(ManualClock::new(start_time())),
         }
     }
+}
 
+impl Setup<MemoryLog> {
+    /// A fresh one-partition log in memory.
+    pub fn in_memory() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            log: MemoryLog::new(1),
+            clock: Arc::new(ManualClock::new(start_time())),
+        }
+    }
+}
+
+impl<L: EventLog + Clone> Setup<L> {
     /// A new actor for `partition`, claiming it from any earlier one.
     pub async fn actor(&self, partition: u32) -> Actor {
         self.actor_with_tick(partition, ActorConfig::default().expiry_tick)
