@@ -94,6 +94,7 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    /// A deadline on the paused clock: a refused acquire waits no real time.
     fn soon() -> Instant {
         Instant::now() + Duration::from_millis(50)
     }
@@ -102,7 +103,7 @@ mod tests {
         text.parse().unwrap()
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn an_account_at_its_cap_waits_while_another_goes_on() {
         let permits = Permits::new(2, 8, 4);
         let (a, b) = (AccountId(1), AccountId(2));
@@ -115,7 +116,7 @@ mod tests {
         let _other = permits.acquire(b, at("10.0.0.3:80"), soon()).await.unwrap();
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_destination_is_its_address_and_port() {
         let permits = Permits::new(8, 1, 8);
         let held = permits
@@ -137,7 +138,7 @@ mod tests {
         assert!(freed.is_some());
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn idle_semaphores_are_forgotten() {
         let permits = Permits::new(1, 1, 1);
         for port in 0..=u16::try_from(PRUNE_ABOVE).unwrap() + 1 {
