@@ -138,6 +138,7 @@ impl Settings {
             callback_destinations: self.dispatcher.destinations.clone(),
             background,
             guesses: api::GuessLimits::default(),
+            clock: None,
         }
     }
 }

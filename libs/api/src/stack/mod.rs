@@ -30,7 +30,7 @@ use crate::state::AppState;
 use callbacks::{CallbackError, CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
 use engine::{
-    partition_of, ActorConfig, EngineError, EngineMetrics, GuessLimiter, GuessLimits,
+    partition_of, ActorConfig, Clock, EngineError, EngineMetrics, GuessLimiter, GuessLimits,
     PartitionActor, PartitionHandle,
 };
 use eventlog::{open_snapshots, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
@@ -101,6 +101,9 @@ pub struct StackConfig {
     pub background: Option<Handle>,
     /// The wrong-code allowances of the point of sale.
     pub guesses: GuessLimits,
+    /// Where the actors and the API read the time; `None`: the system clock (tests drive a
+    /// manual one).
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 impl StackConfig {
@@ -117,6 +120,7 @@ impl StackConfig {
             callback_destinations: Destinations::default(),
             background: None,
             guesses: GuessLimits::default(),
+            clock: None,
         }
     }
 
@@ -142,6 +146,8 @@ pub struct Extras<L> {
     pub background: Option<Handle>,
     /// The wrong-code allowances of the point of sale.
     pub guesses: GuessLimits,
+    /// Where the actors and the API read the time; `None`: the system clock.
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 /// The running stack. Stop it with [`Stack::shutdown`].
@@ -202,6 +208,7 @@ impl Stack {
             callback_destinations: config.callback_destinations.clone(),
             background: config.background.clone(),
             guesses: config.guesses,
+            clock: config.clock.clone(),
         };
         Self::start_on(log, snapshots, store, extras, secret).await
     }
@@ -217,12 +224,14 @@ impl Stack {
         let background = extras.background;
         let metrics = Metrics::new()?;
         let guesses = Arc::new(GuessLimiter::new(extras.guesses));
+        let defaults = ActorConfig::default();
         let config = ActorConfig {
+            clock: extras.clock.clone().unwrap_or(defaults.clock.clone()),
             snapshots,
             background: background.clone(),
             metrics: Some(EngineMetrics::register(metrics.registry())?),
             guesses: Some(Arc::clone(&guesses)),
-            ..ActorConfig::default()
+            ..defaults
         };
         let mut handles = Vec::new();
         for partition in 0..log.partitions() {
@@ -233,8 +242,9 @@ impl Stack {
             let _on_background = background.as_ref().map(Handle::enter);
             ProjectorGroup::start(&log, &store, ProjectorConfig::default())
         });
-        let mut state =
-            AppState::new(handles.clone(), store.clone(), secret, metrics).with_guesses(guesses);
+        let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics)
+            .with_guesses(guesses)
+            .with_clock(Arc::clone(&config.clock));
         state.callback_destinations = extras.callback_destinations;
         let dispatcher = match extras.callbacks {
             Some((own, config)) => {

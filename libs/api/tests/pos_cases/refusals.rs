@@ -2,14 +2,19 @@
 //! (The wrong-code allowances are attacked in `tests/guessing.rs`.)
 
 use super::fixtures::{action, created, pos, redeem, redemption_count, run, Shop};
-use super::support::{read, spawn_app};
+use super::support::{read, spawn_app, spawn_app_configured};
 use domain::account::Role;
 use domain::credential::CredentialStatus;
+use engine::{Clock, ManualClock, SystemClock};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
+/// On a hand-driven clock (the actors' and the API's), so an offer's end passes when the
+/// test moves the clock rather than after a wait.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_carry_the_seed_messages() {
-    let app = spawn_app().await;
+    let clock = Arc::new(ManualClock::new(SystemClock.now()));
+    let app = spawn_app_configured(|config| config.clock = Some(clock.clone())).await;
     let (shop, token) = Shop::open(&app, 21).await;
     let terminal = Some("refusals-terminal");
     let post = |key: &'static str, body: Value| {
@@ -76,7 +81,7 @@ async fn refusals_carry_the_seed_messages() {
         .burger_offer(&app, json!({"name": "Expiring", "expires_at": soon}))
         .await;
     let (_, code) = shop.credential(&app, &[expiring]).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    clock.advance(chrono::Duration::milliseconds(1600));
     let (status, body) = post("k-4", shop.basket(&[&code])).await;
     let inactive = format!("Offer with ID {expiring} is no longer active");
     assert_eq!((status, body), (400, json!({ "error": inactive })));
