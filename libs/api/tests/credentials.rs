@@ -103,7 +103,7 @@ async fn the_seed_creates_a_credential_from_query_parameters() {
         "member_id": w.member, "offer_id": w.offer, "offer_ids": [w.offer], "store_id": null,
         "channel_id": w.channel, "merchant_id": w.merchant,
         "offer_name": "Buy a Burger, Get Free Medium Fries", "merchant_name": "Q Burger",
-        "redeemed_at": null, "voided_at": null, "expires_at": null, "annotations": {},
+        "redeemed_at": null, "voided_at": null, "expires_at": null,
         "code_lifetime": null, "supports_barcode": false, "location_address": null, "url": null,
         "created_at": credential["created_at"], "updated_at": credential["created_at"],
     });

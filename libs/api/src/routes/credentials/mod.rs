@@ -9,6 +9,8 @@
 //! the caller's writes. Names (offer, merchant) and the store's address are looked up in the
 //! live state. Issuers (and admins) write and redeem, reporting reads.
 //!
+//! Update, void and redeem answer 201 Created, as the reference API does.
+//!
 //! `PUT /credentials/{id}` replaces the credential's offers with `offer_id`/`offer_ids`; when
 //! neither is given it keeps them (and re-checks them). The list filters by `member_id` and
 //! `status`.
@@ -43,7 +45,7 @@ pub(super) fn routes(routes: &mut Routes) {
     )
     .roles(WRITE)
     .idempotent()
-    .answers::<Reported<CredentialView>>(200, "The credential as voided");
+    .answers::<Reported<CredentialView>>(201, "The credential as voided");
     let redeem_op = Op::post(
         "/credentials/{id}/redeem",
         "redeemCredential",
@@ -106,7 +108,7 @@ pub(super) fn routes(routes: &mut Routes) {
             .idempotent()
             .query::<CredentialQuery>()
             .body::<CredentialBody>()
-            .answers::<Reported<CredentialView>>(200, "The credential as changed"),
+            .answers::<Reported<CredentialView>>(201, "The credential as changed"),
             update,
         )
         .add(void_op.clone(), void)
@@ -278,7 +280,10 @@ async fn update(
         offer_ids,
     };
     write(&state, &principal, &request, command).await?;
-    Ok(one(StatusCode::OK, &live_view(&state, account, id).await?))
+    Ok(one(
+        StatusCode::CREATED,
+        &live_view(&state, account, id).await?,
+    ))
 }
 
 async fn void(
@@ -296,5 +301,5 @@ async fn void(
     )
     .await?;
     let view = live_view(&state, principal.account_id, id).await?;
-    Ok(one(StatusCode::OK, &view))
+    Ok(one(StatusCode::CREATED, &view))
 }

@@ -1,6 +1,8 @@
 //! [`CredentialView`]: a credential as Sparkfly clients read it, with the names of its first
 //! offer and its merchant and the address of its store looked up in the account's live state.
-//! Fields we do not model answer null, false or `{}`.
+//! A field without a value is left out (the reference API types them all as non-null; see
+//! README, "Compatibility"), except `offer_id` and the times, which answer null; empty
+//! annotations are left out too.
 
 use crate::http::Named;
 use chrono::{DateTime, Utc};
@@ -18,6 +20,7 @@ pub(super) struct CredentialView {
     /// The account it belongs to.
     account_id: AccountId,
     /// The code; none until it has an offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     identifier: Option<String>,
     /// Where it is in its life, as of now.
     status: CredentialStatus,
@@ -28,14 +31,18 @@ pub(super) struct CredentialView {
     /// The offers it redeems, in the order given.
     offer_ids: Vec<OfferId>,
     /// The store it was issued for, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     store_id: Option<StoreId>,
     /// The channel it was issued on.
     channel_id: ChannelId,
     /// The merchant of its store, or of its first offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_id: Option<MerchantId>,
     /// The name of its first offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     offer_name: Option<String>,
     /// The merchant's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_name: Option<String>,
     /// When it was redeemed.
     #[serde(with = "domain::time::rfc3339_option")]
@@ -49,16 +56,22 @@ pub(super) struct CredentialView {
     #[serde(with = "domain::time::rfc3339_option")]
     #[schemars(with = "Option<DateTime<Utc>>")]
     expires_at: Option<DateTime<Utc>>,
-    /// Free annotations; keys under `conv_ids` feed conversion callbacks.
+    /// Free annotations; keys under `conv_ids` feed conversion callbacks. Left out while
+    /// empty: the reference types this field as a string, the seed shows an object, and an
+    /// absent field reads the same to clients written against either.
+    #[serde(skip_serializing_if = "Annotations::is_empty")]
     annotations: Annotations,
     /// Seconds the code lives, if limited.
+    #[serde(skip_serializing_if = "Option::is_none")]
     code_lifetime: Option<u32>,
     /// Always false: codes are not issued as barcodes.
     supports_barcode: bool,
     /// The address of its store.
+    #[serde(skip_serializing_if = "Option::is_none")]
     location_address: Option<String>,
     /// Always null: credentials have no landing url.
     #[schemars(with = "()")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
     /// When it was issued.
     #[serde(with = "domain::time::rfc3339")]

@@ -132,8 +132,10 @@ enum ShownStatus {
     Expired,
 }
 
-/// An offer on the wire (what goes under `"offer"`): Sparkfly's field names, absent values as
-/// `null`.
+/// An offer on the wire (what goes under `"offer"`): Sparkfly's field names. An absent value is
+/// `null` where the reference API marks the field nullable (`merchant_id`, `pos_offer_code`)
+/// and left out elsewhere (the reference types those fields as non-null; see README,
+/// "Compatibility").
 #[derive(Debug, Serialize, JsonSchema)]
 pub(super) struct OfferBody<'a> {
     /// Its id.
@@ -141,61 +143,83 @@ pub(super) struct OfferBody<'a> {
     /// `pending`, `approved`, `stopped`, or `expired` once past `expires_at`.
     #[schemars(with = "ShownStatus")]
     status: &'static str,
-    /// The merchant running it.
-    merchant_id: Option<MerchantId>,
+    /// The merchant running it, its id as decimal text: the reference types this field as a
+    /// nullable string (the seed shows only `null`), so text is what both accept.
+    merchant_id: Option<String>,
     /// Its name.
     name: &'a str,
     /// Its description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     /// Sparkfly's offer type code.
     offer_type: u32,
     /// Category label.
+    #[serde(skip_serializing_if = "Option::is_none")]
     category: Option<&'a str>,
     /// Offer code shown to members.
+    #[serde(skip_serializing_if = "Option::is_none")]
     offer_code: Option<&'a str>,
     /// Code the point of sale knows the offer by.
     pos_offer_code: Option<&'a str>,
     /// Terms and conditions.
+    #[serde(skip_serializing_if = "Option::is_none")]
     terms_and_conditions: Option<&'a str>,
     /// Description of the reward item.
+    #[serde(skip_serializing_if = "Option::is_none")]
     reward_item_description: Option<&'a str>,
     /// Start of the window (inclusive).
     #[schemars(with = "Option<DateTime<Utc>>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     activates_at: Option<String>,
     /// End of the window (exclusive).
     #[schemars(with = "Option<DateTime<Utc>>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
     /// No new credentials from then on.
     #[schemars(with = "Option<DateTime<Utc>>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     stop_offering_at: Option<String>,
     /// When it was approved.
     #[schemars(with = "Option<DateTime<Utc>>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     approved_at: Option<String>,
     /// Redemptions in total.
+    #[serde(skip_serializing_if = "Option::is_none")]
     max_redemptions: Option<u32>,
     /// Redemptions per member.
+    #[serde(skip_serializing_if = "Option::is_none")]
     max_redemptions_per_member: Option<u32>,
     /// Redemptions per member per day.
+    #[serde(skip_serializing_if = "Option::is_none")]
     max_redemptions_per_member_per_day: Option<u32>,
     /// Kind of reward.
     reward_kind: RewardKind,
     /// Amount, percent or price of the reward, by kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
     reward_value: Option<Amount>,
     /// Minimum basket subtotal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     min_spend_amount: Option<Amount>,
     /// Cap on the discount of one redemption.
+    #[serde(skip_serializing_if = "Option::is_none")]
     max_amount: Option<Amount>,
     /// Item set to buy from (buy N get M).
+    #[serde(skip_serializing_if = "Option::is_none")]
     required_item_set_id: Option<ItemSetId>,
     /// N of buy N get M.
+    #[serde(skip_serializing_if = "Option::is_none")]
     required_item_count: Option<u32>,
     /// Item set whose units are rewarded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     redemption_item_set_id: Option<ItemSetId>,
     /// M of buy N get M, or the most units rewarded without a requirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
     redemption_item_count: Option<u32>,
     /// Points earned per redemption.
+    #[serde(skip_serializing_if = "Option::is_none")]
     points_earning_value: Option<u64>,
     /// Points a member spends to get it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     points_required_value: Option<u64>,
     /// Its channel links.
     channels: Vec<One<LinkBody<'a>>>,
@@ -245,7 +269,7 @@ impl OfferView {
         OfferBody {
             id: offer.id,
             status: offer.status_at(now),
-            merchant_id: offer.merchant_id,
+            merchant_id: offer.merchant_id.map(|merchant| merchant.0.to_string()),
             name: &offer.name,
             description: offer.description.as_deref(),
             offer_type: offer.offer_type,

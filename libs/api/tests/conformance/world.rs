@@ -1,0 +1,270 @@
+//! The resources the conformance calls act on, created over HTTP before the first call: a
+//! merchant with a store and an item, a member, a channel, an item set, lists, an approved
+//! offer linked to the channel with a credential for it, and an offer with every optional
+//! field set. A call that deletes or voids gets a resource of its own, made just before it
+//! ([`World::doomed`]), so no call spoils another's.
+
+use crate::support::{read, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Every resource the calls name.
+#[derive(Debug)]
+pub struct World {
+    pub merchant: u64,
+    pub store: u64,
+    pub member: u64,
+    pub member_identifier: String,
+    pub channel: u64,
+    pub item: u64,
+    pub item_set: u64,
+    pub member_list: u64,
+    pub store_list: u64,
+    /// Approved, linked to `channel`, redeemed by the calls: it gives points, so a redemption
+    /// without a basket gives something.
+    pub offer: u64,
+    /// An approved offer with every optional field set, whose channels and eligibility the
+    /// calls change.
+    pub eligibility_offer: u64,
+    /// Read, updated and redeemed.
+    pub credential: u64,
+}
+
+impl World {
+    /// Creates the resources through `client`.
+    pub async fn create(client: &Client<'_>) -> Self {
+        let merchant = client
+            .create("/v1.0/merchants", "merchant", json!({"name": "Merchant"}))
+            .await;
+        let store = client
+            .create(
+                &format!("/v1.0/merchants/{merchant}/stores"),
+                "store",
+                json!({"name": "Store"}),
+            )
+            .await;
+        let member_identifier = "conformance-member".to_owned();
+        let member = client
+            .create(
+                "/v1.0/members",
+                "member",
+                json!({"identifier": member_identifier}),
+            )
+            .await;
+        let channel = client
+            .create("/v1.0/channels", "channel", json!({"name": "Channel"}))
+            .await;
+        let item = client
+            .create(
+                &format!("/v1.0/merchants/{merchant}/items"),
+                "item",
+                json!({"name": "Item", "code": "ITEM-1"}),
+            )
+            .await;
+        let item_set = client
+            .create(
+                "/v1.0/item_sets",
+                "item_set",
+                json!({"name": "Set", "merchant_id": merchant, "item_ids": [item]}),
+            )
+            .await;
+        let member_list = client
+            .create(
+                "/v1.0/member_lists",
+                "member_list",
+                json!({"name": "Members"}),
+            )
+            .await;
+        let store_list = client
+            .create(
+                &format!("/v1.0/merchants/{merchant}/store_lists"),
+                "store_list",
+                json!({"name": "Stores"}),
+            )
+            .await;
+        let points = json!({"name": "Points", "merchant_id": merchant, "reward_kind": "points",
+            "points_earning_value": 10});
+        let offer = client.create("/v1.0/offers", "offer", points).await;
+        let eligibility_offer = client
+            .create("/v1.0/offers", "offer", full_offer(merchant))
+            .await;
+        for id in [offer, eligibility_offer] {
+            client
+                .send(
+                    Method::PUT,
+                    &format!("/v1.0/offers/{id}/actions/approve"),
+                    json!({}),
+                )
+                .await;
+        }
+        let link = json!({"offer": {"channel_ids": [channel]}});
+        client
+            .send(
+                Method::POST,
+                &format!("/v1.0/offers/{offer}/channels"),
+                link,
+            )
+            .await;
+        let world = Self {
+            merchant,
+            store,
+            member,
+            member_identifier,
+            channel,
+            item,
+            item_set,
+            member_list,
+            store_list,
+            offer,
+            eligibility_offer,
+            credential: 0,
+        };
+        let credential = world.credential(client).await;
+        Self {
+            credential,
+            ..world
+        }
+    }
+
+    /// A credential for the world's offer, with annotations.
+    async fn credential(&self, client: &Client<'_>) -> u64 {
+        let fields = json!({"member_id": self.member, "offer_id": self.offer,
+            "channel_id": self.channel, "annotations": {"conv_ids": {"click": "abc"}}});
+        client
+            .create("/v1.0/credentials", "credential", fields)
+            .await
+    }
+
+    /// A fresh resource for a call that destroys the one its path's last parameter names
+    /// (`{name}`), made under the world's parents; `None` when the name is no resource.
+    pub async fn doomed(&self, client: &Client<'_>, name: &str, path: &str) -> Option<u64> {
+        let merchant = self.merchant;
+        let id = match name {
+            "merchant_id" => {
+                client
+                    .create("/v1.0/merchants", "merchant", json!({"name": "Doomed"}))
+                    .await
+            }
+            "store_id" => {
+                let stores = format!("/v1.0/merchants/{merchant}/stores");
+                client
+                    .create(&stores, "store", json!({"name": "Doomed"}))
+                    .await
+            }
+            "member_id" => {
+                client
+                    .create("/v1.0/members", "member", json!({"identifier": "doomed"}))
+                    .await
+            }
+            "channel_id" => {
+                client
+                    .create("/v1.0/channels", "channel", json!({"name": "Doomed"}))
+                    .await
+            }
+            "item_id" => {
+                let items = if path.starts_with("/v1.0/merchants/") {
+                    format!("/v1.0/merchants/{merchant}/items")
+                } else {
+                    "/v1.0/items".to_owned()
+                };
+                client
+                    .create(&items, "item", json!({"name": "Doomed", "code": "DOOMED"}))
+                    .await
+            }
+            "item_set_id" => self.doomed_item_set(client).await,
+            "eligible_item_set_id" => {
+                let item_set = self.doomed_item_set(client).await;
+                let path = format!("/v1.0/offers/{}/eligible_item_sets", self.eligibility_offer);
+                let fields = json!({"item_set_id": item_set, "list_type": 1});
+                client.create(&path, "eligible_item_set", fields).await
+            }
+            "member_list_id" => {
+                client
+                    .create(
+                        "/v1.0/member_lists",
+                        "member_list",
+                        json!({"name": "Doomed"}),
+                    )
+                    .await
+            }
+            "store_list_id" => {
+                let lists = format!("/v1.0/merchants/{merchant}/store_lists");
+                client
+                    .create(&lists, "store_list", json!({"name": "Doomed"}))
+                    .await
+            }
+            "offer_id" => {
+                client
+                    .create("/v1.0/offers", "offer", offer_fields(merchant, "Doomed"))
+                    .await
+            }
+            "credential_id" => self.credential(client).await,
+            _ => return None,
+        };
+        Some(id)
+    }
+
+    async fn doomed_item_set(&self, client: &Client<'_>) -> u64 {
+        let fields =
+            json!({"name": "Doomed", "merchant_id": self.merchant, "item_ids": [self.item]});
+        client.create("/v1.0/item_sets", "item_set", fields).await
+    }
+}
+
+/// An offer's required fields.
+fn offer_fields(merchant: u64, name: &str) -> Value {
+    json!({"name": name, "merchant_id": merchant, "reward_kind": "order_percent_off",
+        "reward_value": "10"})
+}
+
+/// An offer with every optional field the reference names set, so that their types are
+/// checked too.
+fn full_offer(merchant: u64) -> Value {
+    let mut offer = offer_fields(merchant, "Offer 1");
+    let optional = json!({
+        "description": "Ten percent off", "category": "food", "offer_code": "TEN",
+        "pos_offer_code": "POS-TEN", "terms_and_conditions": "One per visit",
+        "reward_item_description": "Anything", "activates_at": "2020-01-01T00:00:00Z",
+        "expires_at": "2099-01-01T00:00:00Z", "stop_offering_at": "2098-01-01T00:00:00Z",
+        "max_redemptions": 1000, "max_redemptions_per_member": 100,
+        "max_redemptions_per_member_per_day": 10, "min_spend_amount": "5", "max_amount": "50",
+        "points_earning_value": 10, "points_required_value": 5,
+    });
+    if let (Some(offer), Some(optional)) = (offer.as_object_mut(), optional.as_object()) {
+        offer.extend(optional.clone());
+    }
+    offer
+}
+
+/// Requests with the account's token.
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    pub token: &'a str,
+}
+
+impl Client<'_> {
+    /// `method path` with `body`; panics unless it answers 2xx.
+    pub async fn send(&self, method: Method, path: &str, body: Value) -> Value {
+        let (status, answer) = read(
+            self.app
+                .send_json(method.clone(), self.token, path, &body)
+                .await,
+        )
+        .await;
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path} {body}: {status} {answer}"
+        );
+        answer
+    }
+
+    /// Creates one `name` at `collection` from `fields`; answers its id.
+    pub async fn create(&self, collection: &str, name: &str, fields: Value) -> u64 {
+        let answer = self
+            .send(Method::POST, collection, json!({ name: fields }))
+            .await;
+        answer[name]["id"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {name} id in {answer}"))
+    }
+}
