@@ -305,7 +305,7 @@ async fn a_merchants_offers_are_listed() {
     .await;
     create_offer(&app, &token, json!({"name": "Tacos", "merchant_id": tacos})).await;
     create_offer(&app, &token, json!({"name": "Anywhere"})).await;
-    assert_eq!(burger["merchant_id"], burgers);
+    assert_eq!(burger["merchant_id"], burgers.to_string());
 
     let (status, body) = read(
         app.get(&token, &format!("/v1.0/merchants/{burgers}/offers.json"))
