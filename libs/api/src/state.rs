@@ -5,14 +5,14 @@ use crate::auth::{AuthLimits, Token, TokenSecret};
 use crate::http::{ApiError, Metrics};
 use callbacks::{Deliveries, Destinations};
 use chrono::{DateTime, Utc};
+use clock::{Clock, SystemClock};
 use domain::account::Role;
 use domain::ids::AccountId;
 use domain::redemption::{Plan, PosRequest};
 use domain::{Command, Event};
 use engine::guessing::is_wrong_code;
 use engine::{
-    partition_of, Clock, EngineError, GuessLimiter, GuessLimits, PartitionHandle, Presenter,
-    SystemClock, Throttled,
+    partition_of, EngineError, GuessLimiter, GuessLimits, PartitionHandle, Presenter, Throttled,
 };
 use projections::ReadStore;
 use std::sync::Arc;

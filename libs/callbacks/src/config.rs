@@ -17,7 +17,7 @@
 
 use crate::backoff::Backoff;
 use crate::destination::{AllowList, Destinations};
-use engine::{Clock, SystemClock};
+use clock::{Clock, SystemClock};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

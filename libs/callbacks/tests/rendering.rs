@@ -8,7 +8,7 @@ mod support;
 use benches::load::{Behaviour, Receiver};
 use callbacks::DispatcherConfig;
 use chrono::SecondsFormat;
-use engine::ManualClock;
+use clock::ManualClock;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::sync::Arc;

@@ -7,7 +7,8 @@
 //!   commit) and answers only once that batch is on disk. Reached through a
 //!   [`PartitionHandle`].
 //! - [`Envelope`]: the stored form of one event (id, account, writer epoch, correlation).
-//! - [`Clock`]: where time comes from, so tests can drive it.
+//! - [`Clock`] (re-exported from the `clock` crate): where the actors read the time, so
+//!   tests can drive it.
 //! - [`GuessLimiter`]: the wrong-code allowances commands presenting codes are decided under.
 //! - [`EngineMetrics`]: append time, batch size and queue wait of the actors, for `/metrics`.
 //! - [`replay_json`]: an account's state rebuilt from its events as stored, decoded on worker
@@ -18,7 +19,6 @@
 //! Time and randomness enter the domain here: the actor reads its [`Clock`] and owns an
 //! OS-seeded random source, and hands both to `decide` in a `Context`.
 
-pub mod clock;
 pub mod envelope;
 pub mod error;
 pub mod guessing;

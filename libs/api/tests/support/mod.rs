@@ -57,13 +57,13 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut StackConfig)) -> T
 
 /// Starts the whole stack with the API reading the time (token expiry, key grace periods)
 /// from `clock`.
-pub async fn spawn_app_with_clock(clock: std::sync::Arc<dyn engine::Clock>) -> TestApp {
+pub async fn spawn_app_with_clock(clock: std::sync::Arc<dyn clock::Clock>) -> TestApp {
     spawn(|_| {}, Some(clock)).await
 }
 
 async fn spawn(
     configure: impl FnOnce(&mut StackConfig),
-    clock: Option<std::sync::Arc<dyn engine::Clock>>,
+    clock: Option<std::sync::Arc<dyn clock::Clock>>,
 ) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;

@@ -15,12 +15,12 @@ mod handle;
 mod keys;
 pub(crate) mod load;
 
-use crate::clock::{Clock, SystemClock};
 use crate::error::EngineError;
 use crate::guessing::{GuessLimiter, Presenter};
 use crate::metrics::{EngineMetrics, PartitionMetrics};
 use crate::snapshot::policy::{SnapshotCounters, Snapshotter};
 use crate::snapshot::DEFAULT_EVERY;
+use clock::{Clock, SystemClock};
 use domain::ids::AccountId;
 use domain::{AccountState, Command, Decision};
 use eventlog::{EventLog, PartitionWriter, SnapshotStore};

@@ -1,5 +1,7 @@
-//! Where the engine reads the time: the system clock in production, a hand-driven one in
-//! tests.
+//! Where the runtime reads the time. The partition actors (the time each command is decided
+//! at), the API (token expiry, key grace periods) and the callback dispatcher (retry
+//! deadlines) all ask a [`Clock`]: the [`SystemClock`] in production, a [`ManualClock`]
+//! driven by hand in tests.
 
 use chrono::{DateTime, Duration, Utc};
 use std::fmt::Debug;
