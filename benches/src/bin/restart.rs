@@ -15,9 +15,10 @@
 //! ```
 
 use clap::Parser;
-use engine::{ActorConfig, Envelope, PartitionActor};
+use engine::{ActorConfig, PartitionActor};
 use eventlog::kafka::{KafkaConfig, KafkaLog};
 use eventlog::postgres::PostgresSnapshots;
+use eventlog::Envelope;
 use eventlog::{AppendRecord, EventLog, PartitionWriter, SnapshotStore};
 use serde_json::value::RawValue;
 use std::sync::Arc;

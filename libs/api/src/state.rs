@@ -11,9 +11,8 @@ use domain::ids::AccountId;
 use domain::redemption::{Plan, PosRequest};
 use domain::{Command, Event};
 use engine::guessing::is_wrong_code;
-use engine::{
-    partition_of, EngineError, GuessLimiter, GuessLimits, PartitionHandle, Presenter, Throttled,
-};
+use engine::{EngineError, GuessLimiter, GuessLimits, PartitionHandle, Presenter, Throttled};
+use eventlog::partition_of;
 use projections::ReadStore;
 use std::sync::Arc;
 use std::time::Duration;

@@ -76,7 +76,7 @@ pub enum EngineError {
     /// spent; it was not decided.
     #[error(transparent)]
     Throttled(#[from] crate::guessing::Throttled),
-    /// An event of the command would be larger than [`crate::envelope::MAX_EVENT_BYTES`];
+    /// An event of the command would be larger than [`eventlog::envelope::MAX_EVENT_BYTES`];
     /// nothing was recorded.
     #[error("an event of {bytes} bytes is larger than the log takes")]
     EventTooLarge {

@@ -6,7 +6,6 @@
 //!   in arrival order, appends each group of decided commands in one durable batch (group
 //!   commit) and answers only once that batch is on disk. Reached through a
 //!   [`PartitionHandle`].
-//! - [`Envelope`]: the stored form of one event (id, account, writer epoch, correlation).
 //! - [`Clock`] (re-exported from the `clock` crate): where the actors read the time, so
 //!   tests can drive it.
 //! - [`GuessLimiter`]: the wrong-code allowances commands presenting codes are decided under.
@@ -19,7 +18,6 @@
 //! Time and randomness enter the domain here: the actor reads its [`Clock`] and owns an
 //! OS-seeded random source, and hands both to `decide` in a `Context`.
 
-pub mod envelope;
 pub mod error;
 pub mod guessing;
 pub mod metrics;
@@ -28,7 +26,6 @@ pub mod replay;
 pub mod snapshot;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use envelope::{partition_of, record_key, Envelope};
 pub use error::EngineError;
 pub use guessing::{Allowance, GuessLimiter, GuessLimits, Presenter, Throttled};
 pub use metrics::EngineMetrics;

@@ -7,8 +7,8 @@ mod support;
 use domain::account::AccountFields;
 use domain::ids::AccountId;
 use domain::{Command, Decision, Event, EventKind};
-use engine::{partition_of, EngineError, Envelope};
-use eventlog::EventLog;
+use engine::EngineError;
+use eventlog::{partition_of, Envelope, EventLog};
 use std::collections::HashSet;
 use support::*;
 

@@ -1,5 +1,5 @@
-//! The event log: an append-only store of opaque records split into a fixed number of
-//! partitions, each written by exactly one fenced writer at a time.
+//! The event log: an append-only store of envelopes of domain events, split into a fixed
+//! number of partitions, each written by exactly one fenced writer at a time.
 //!
 //! What it owns:
 //! - [`EventLog`] and [`PartitionWriter`], the contract every backend keeps: per-partition
@@ -8,6 +8,8 @@
 //!   group-commit batch), reads in offset order and waiting on the tail.
 //! - [`EpochFence`], the rule every reader applies so that a fenced writer's records never
 //!   count, even where a backend cannot keep them out of the log.
+//! - [`Envelope`] ([`envelope`]): the stored form of a domain event (id, account, writer
+//!   epoch, correlation), its record key and [`partition_of`], the partition of an account.
 //! - [`partition_for`], which maps a partition key (the account id) to its partition.
 //! - [`SqliteLog`], the embedded backend: one SQLite file; and, with the `kafka` feature,
 //!   [`kafka::KafkaLog`] on a Kafka topic. Both run the same contract tests
@@ -17,10 +19,12 @@
 //! - [`SnapshotStore`], where snapshots of partition state are kept (with the offset each
 //!   covers), and [`SqliteSnapshots`], its embedded backend.
 //!
-//! Records are opaque: the log knows nothing of HTTP or of the domain's event types. The
-//! engine puts its JSON envelope in [`AppendRecord::payload`].
+//! The backends still see bytes: a writer puts an encoded [`Envelope`] in
+//! [`AppendRecord::payload`], and no backend decodes it. The log knows nothing of HTTP, and
+//! of the domain only the event type its envelope wraps.
 
 mod any;
+pub mod envelope;
 mod error;
 mod fence;
 #[cfg(feature = "kafka")]
@@ -35,6 +39,7 @@ pub mod sqlite;
 mod url;
 
 pub use any::{open_snapshots, AnyLog, AnyWriter};
+pub use envelope::{partition_of, record_key, Envelope};
 pub use error::LogError;
 pub use fence::EpochFence;
 pub use log::{EventLog, PartitionWriter};

@@ -5,7 +5,7 @@
 pub struct AppendRecord {
     /// The partition key; [`crate::partition_for`] maps it to its partition.
     pub key: String,
-    /// The opaque payload (for the engine, an event envelope in JSON).
+    /// The payload bytes (an encoded [`crate::Envelope`]; the backends never decode it).
     pub payload: Vec<u8>,
 }
 

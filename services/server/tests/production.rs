@@ -14,9 +14,8 @@ mod support;
 
 use benches::load::{Api, PosFixture};
 use domain::{Event, EventKind};
-use engine::Envelope;
 use eventlog::kafka::{KafkaConfig, KafkaLog};
-use eventlog::{EpochFence, EventLog};
+use eventlog::{Envelope, EpochFence, EventLog};
 use projections::ReadStore;
 use reqwest::Method;
 use serde_json::json;

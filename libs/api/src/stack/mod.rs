@@ -30,10 +30,12 @@ use crate::state::AppState;
 use callbacks::{CallbackError, CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
 use domain::ids::AccountId;
 use engine::{
-    partition_of, ActorConfig, Clock, EngineError, EngineMetrics, GuessLimiter, GuessLimits,
-    PartitionActor, PartitionHandle,
+    ActorConfig, Clock, EngineError, EngineMetrics, GuessLimiter, GuessLimits, PartitionActor,
+    PartitionHandle,
 };
-use eventlog::{open_snapshots, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore};
+use eventlog::{
+    open_snapshots, partition_of, AnyLog, DbUrl, EventLog, LogError, LogUrl, SnapshotStore,
+};
 use projections::{ProjectionError, ProjectorConfig, ProjectorGroup, ReadStore};
 use std::future::Future;
 use std::path::{Path, PathBuf};

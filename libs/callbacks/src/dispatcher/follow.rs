@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use domain::event::{ChannelEventRef, FamilyRef};
 use domain::ids::{AccountId, ChannelId};
 use domain::{evolve, AccountState, Event, EventKind};
-use engine::Envelope;
+use eventlog::Envelope;
 use eventlog::{EpochFence, EventLog, LogRecord};
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError};

@@ -110,7 +110,7 @@ struct Shared {
 impl Shared {
     fn part(&self, account: AccountId) -> Option<&Arc<Part>> {
         let count = u32::try_from(self.parts.len()).ok()?;
-        let index = usize::try_from(engine::partition_of(account, count)).ok()?;
+        let index = usize::try_from(eventlog::partition_of(account, count)).ok()?;
         self.parts.get(index)
     }
 

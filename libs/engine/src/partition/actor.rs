@@ -23,11 +23,11 @@
 //! the actor's state before it acknowledges.
 
 use super::{bump, keys, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
-use crate::envelope::{record_key, Envelope, MAX_EVENT_BYTES};
 use crate::error::EngineError;
 use crate::guessing::is_wrong_code;
 use domain::ids::AccountId;
 use domain::{decide, evolve, Context, Decision};
+use eventlog::envelope::{record_key, Envelope, MAX_EVENT_BYTES};
 use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
 use rand_core::RngCore;
 use std::sync::atomic::Ordering;

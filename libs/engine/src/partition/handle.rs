@@ -2,13 +2,13 @@
 //! gets durable answers back.
 
 use super::{ActorStats, Deferred, Message, ReadRequest, Request, Shared};
-use crate::envelope::partition_of;
 use crate::error::EngineError;
 use crate::guessing::Presenter;
 use chrono::{DateTime, Utc};
 use domain::account::ApiKey;
 use domain::ids::{AccountId, ApiKeyId};
 use domain::{AccountState, Command, Decision};
+use eventlog::partition_of;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;

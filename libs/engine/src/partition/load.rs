@@ -12,12 +12,12 @@
 //! decode, an offset past the log's end) is skipped with a warning and the state rebuilt from
 //! offset 0: never a failure to start.
 
-use crate::envelope::Envelope;
 use crate::error::EngineError;
 use crate::replay::{replay_json, ReplayError};
 use crate::snapshot::{self, PartitionState};
 use domain::ids::AccountId;
 use domain::{evolve, AccountState, Event};
+use eventlog::Envelope;
 use eventlog::{EpochFence, EventLog, SnapshotStore};
 use serde_json::value::RawValue;
 use std::collections::HashMap;

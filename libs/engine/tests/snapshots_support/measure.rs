@@ -7,7 +7,7 @@ use chrono::Duration as Span;
 use domain::ids::AccountId;
 use domain::{AccountState, Command};
 use engine::snapshot::{self, FORMAT};
-use engine::Envelope;
+use eventlog::Envelope;
 use eventlog::{AppendRecord, EventLog, PartitionWriter, SnapshotStore};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;

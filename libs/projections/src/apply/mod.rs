@@ -33,7 +33,7 @@ use domain::catalog::Member;
 use domain::credential::Credential;
 use domain::event::Family;
 use domain::{Event, EventKind};
-use engine::Envelope;
+use eventlog::Envelope;
 use eventlog::{EpochFence, LogRecord, RecordKind};
 use redemptions::StoredRedemption;
 use serde::Serialize;

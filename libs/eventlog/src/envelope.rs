@@ -1,8 +1,10 @@
 //! The stored form of an event: the domain event wrapped with its id, its account, the epoch
 //! of the writer that appended it and the ids tying it to a request. JSON:
 //! `{"event_id", "account_id", "epoch", "correlation_id"?, "causation_id"?, "event"}`, with the
-//! event as the domain serialises it. The log record's key is the account id in decimal text
-//! ([`record_key`]); `eventlog::partition_for` hashes that text, so its form never changes.
+//! event as the domain serialises it. The engine writes envelopes; the projectors, the
+//! callback dispatcher and replay read them. The log record's key is the account id in
+//! decimal text ([`record_key`]); [`crate::partition_for`] hashes that text, so its form never
+//! changes. The backends never look inside: they store the encoded bytes.
 
 use domain::ids::AccountId;
 use domain::Event;
@@ -57,7 +59,7 @@ pub fn record_key(account_id: AccountId) -> String {
 
 /// The partition of a log with `partitions` partitions that holds `account_id`.
 pub fn partition_of(account_id: AccountId, partitions: u32) -> u32 {
-    eventlog::partition_for(&record_key(account_id), partitions)
+    crate::partition_for(&record_key(account_id), partitions)
 }
 
 /// ULIDs as their 26-character Crockford base32 text.
@@ -131,9 +133,6 @@ mod tests {
     #[test]
     fn the_record_key_is_the_decimal_account_id() {
         assert_eq!(record_key(AccountId(1234)), "1234");
-        assert_eq!(
-            partition_of(AccountId(5), 8),
-            eventlog::partition_for("5", 8)
-        );
+        assert_eq!(partition_of(AccountId(5), 8), crate::partition_for("5", 8));
     }
 }
