@@ -44,7 +44,5 @@ pub use engine::{Allowance, GuessLimits};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
-pub use stack::{
-    callbacks_log, open_read_store, pair_stores, Extras, Stack, StackConfig, StackError,
-};
+pub use stack::{callbacks_log, pair_stores, Extras, Stack, StackConfig, StackError};
 pub use state::AppState;

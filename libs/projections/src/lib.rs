@@ -2,7 +2,8 @@
 //!
 //! What it owns:
 //! - [`ReadStore`]: the read database, SQLite (the embedded default, [`ReadStore::open`]) or
-//!   Postgres, chosen by URL ([`ReadStore::connect`]), with one table per resource, each row
+//!   Postgres, chosen by URL ([`ReadStore::connect`], or [`ReadStore::open_url`] for a parsed
+//!   [`eventlog::DbUrl`]), with one table per resource, each row
 //!   keyed by `(account_id, id)`, and the [`Position`] of each partition (next offset and
 //!   writer epoch), written in the same transaction as the rows ([`ReadStore::apply_batch`]).
 //!   Lists and lookups read it; [`ReadStore::wait_until`] lets a client that just wrote wait

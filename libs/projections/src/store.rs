@@ -6,6 +6,7 @@ use crate::dialect::{self, Backend, WriteLock};
 use crate::error::{int, uint, ProjectionError};
 use crate::follow::{Follow, Followers};
 use crate::migrate;
+use eventlog::DbUrl;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool};
 use std::path::Path;
@@ -52,6 +53,15 @@ impl ReadStore {
     pub async fn connect(url: &str) -> Result<Self, ProjectionError> {
         let (backend, pool) = Backend::connect(url).await?;
         Self::ready(backend, pool).await
+    }
+
+    /// Opens the read database a parsed URL names (the `PROMO_READ_DB` setting): a SQLite
+    /// file through [`ReadStore::open`], a Postgres database through [`ReadStore::connect`].
+    pub async fn open_url(url: &DbUrl) -> Result<Self, ProjectionError> {
+        match url {
+            DbUrl::Sqlite(path) => Self::open(path).await,
+            DbUrl::Postgres(url) => Self::connect(url).await,
+        }
     }
 
     async fn ready(backend: Backend, pool: AnyPool) -> Result<Self, ProjectionError> {

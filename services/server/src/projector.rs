@@ -7,7 +7,7 @@
 use crate::settings::Settings;
 use crate::{files, ops};
 use anyhow::Context as _;
-use api::{open_read_store, pair_stores};
+use api::pair_stores;
 use eventlog::{AnyLog, EventLog};
 use futures_util::future::BoxFuture;
 use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
@@ -116,7 +116,7 @@ async fn open_unpaired(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore
     let log = AnyLog::open(&settings.event_log, settings.partitions)
         .await
         .context("opening the event log")?;
-    let store = open_read_store(&settings.read_store)
+    let store = ReadStore::open_url(&settings.read_store)
         .await
         .context("opening the read store")?;
     let stores = files::sqlite_stores([&settings.event_log], [&settings.read_store]);

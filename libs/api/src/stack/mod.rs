@@ -183,7 +183,7 @@ impl Stack {
         let read_store = config.read_store.clone();
         let store = run_on(
             background,
-            async move { open_read_store(&read_store).await },
+            async move { ReadStore::open_url(&read_store).await },
         )
         .await??;
         let snapshots = match config.snapshot_store() {
@@ -328,14 +328,6 @@ where
             .await
             .map_err(|error| StackError::Background(error.to_string())),
         None => Ok(future.await),
-    }
-}
-
-/// Opens the read store `url` names.
-pub async fn open_read_store(url: &DbUrl) -> Result<ReadStore, StackError> {
-    match url {
-        DbUrl::Sqlite(path) => Ok(ReadStore::open(path).await?),
-        DbUrl::Postgres(url) => Ok(ReadStore::connect(url).await?),
     }
 }
 
