@@ -3,9 +3,9 @@
 //! What it owns:
 //! - [`AppState`]: what every handler reaches: the partition actors (writes), the read store
 //!   (reads), the token secret and the metrics.
-//! - [`serve`] and [`configure`]: the server with its middleware, and the routes.
-//! - [`Stack`]: the wiring (event log, partition actors, read store, projectors) on the
-//!   backends a [`StackConfig`] names by URL, shared by the service binaries and the tests.
+//! - [`serve`] and [`configure`]: the server with its middleware, and the routes. What the
+//!   state is built over (the event log, the partition actors, the read store) is wired by
+//!   the `server` package's `startup` module, for the binaries and the tests alike.
 //! - `http`: cross-cutting behaviour: request ids and timing, metrics, the `.json` suffix,
 //!   request bodies, and the one mapping of errors to responses ([`ApiError`]).
 //! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
@@ -36,13 +36,10 @@ pub mod http;
 pub mod openapi;
 pub mod routes;
 mod server;
-mod stack;
 mod state;
 
 pub use auth::{hash_key, Principal, TokenSecret};
-pub use engine::{Allowance, GuessLimits};
 pub use http::{ApiError, Metrics};
 pub use routes::configure;
 pub use server::serve;
-pub use stack::{callbacks_log, pair_stores, Extras, Stack, StackConfig, StackError};
 pub use state::AppState;

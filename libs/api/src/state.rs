@@ -30,8 +30,7 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     deliveries: Option<Arc<dyn Deliveries>>,
     guesses: Arc<GuessLimiter>,
-    /// Where callback urls may point (set by the stack from its config).
-    pub(crate) callback_destinations: Destinations,
+    callback_destinations: Destinations,
     auth_limits: Arc<AuthLimits>,
 }
 
@@ -69,6 +68,15 @@ impl AppState {
     pub fn with_deliveries(self, deliveries: Arc<dyn Deliveries>) -> Self {
         Self {
             deliveries: Some(deliveries),
+            ..self
+        }
+    }
+
+    /// The same state checking callback urls against `destinations` (the dispatcher's
+    /// policy, so the API refuses a url the dispatcher would never call).
+    pub fn with_callback_destinations(self, destinations: Destinations) -> Self {
+        Self {
+            callback_destinations: destinations,
             ..self
         }
     }

@@ -7,8 +7,8 @@
 mod fixtures;
 mod support;
 
-use api::{Allowance, GuessLimits};
 use domain::account::Role;
+use engine::{Allowance, GuessLimits};
 use fixtures::{pos, redemption_count, Shop};
 use serde_json::Value;
 use std::time::Duration;

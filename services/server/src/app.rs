@@ -1,13 +1,16 @@
-//! [`Application`]: the stack opened on its backends plus the HTTP server, built, then run
-//! until a signal stops it (the all-in-one server, or the command service that leaves
-//! projecting to the projector service); and [`create_account`], the offline subcommand.
+//! [`Application`]: the stack opened on its backends plus the HTTP server (through
+//! [`startup::open_and_serve`]), built, then run until a signal stops it (the all-in-one
+//! server, or the command service that leaves projecting to the projector service); and
+//! [`create_account`], the offline subcommand. Both keep the data folder private and locked
+//! around the stack.
 
 use crate::background::Background;
 use crate::credentials::Credentials;
 use crate::settings::Settings;
+use crate::startup::{self, callbacks_log, Serving, Stack, StackConfig};
 use crate::{files, secret};
 use anyhow::{bail, Context as _};
-use api::{Stack, TokenSecret};
+use api::TokenSecret;
 use callbacks::DispatcherConfig;
 use domain::ids::AccountId;
 use futures_util::future::BoxFuture;
@@ -16,7 +19,6 @@ use std::future::Future;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
-use tokio::runtime::Handle;
 
 /// The file locked by the process working on an embedded data folder.
 const LOCK_FILE: &str = "lock";
@@ -58,25 +60,24 @@ impl Application {
         });
         let background = Background::start(settings.background_nice)
             .context("starting the background runtime")?;
-        let (stack, locks) = open_stack(
-            &settings,
-            role == Role::AllInOne,
-            callbacks,
-            Some(background.handle()),
-        )
-        .await?;
+        let prepared = prepare(&settings, callbacks.is_some())?;
+        let config = settings.stack(role == Role::AllInOne, callbacks, Some(background.handle()));
+        let Serving { stack, server } =
+            startup::open_and_serve(&config, prepared.secret, listener, settings.workers)
+                .await
+                .context("opening the event log and the read store")?;
+        restrict_stores(&settings, &config)?;
         if !stack.account_exists(AccountId(1)).await? {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
             print_once(&credentials)?;
             credentials.save(&settings.data_dir)?;
         }
-        let server = api::serve(listener, stack.state().clone(), settings.workers)?;
         tracing::info!(bind = %settings.bind, port, partitions = settings.partitions, ?role, "serving");
         Ok(Self {
             stack,
             background,
-            _locks: locks,
+            _locks: prepared.locks,
             server,
             port,
         })
@@ -129,26 +130,39 @@ pub(crate) async fn with_stack<T>(
     settings: &Settings,
     work: impl for<'a> FnOnce(&'a Stack) -> BoxFuture<'a, anyhow::Result<T>>,
 ) -> anyhow::Result<T> {
-    let (stack, _locks) = open_stack(settings, true, None, None).await?;
+    let (stack, _locks) = open_stack(settings).await?;
     let answer = work(&stack).await;
     stack.shutdown().await;
     answer
 }
 
-/// Opens the stack the settings name, in a data folder of mode 0700 whose files (and the
-/// SQLite stores, wherever they are) are made 0600 once open (see [`files`]). On the embedded
-/// default it holds the data folder's
-/// lock file (`<data>/lock`) so a second process (a second server, or `create-account` while
-/// the server runs) is refused instead of fencing the first one's actors; with `callbacks`, a
-/// second lock (`<data>/callbacks.lock`, the one the `dispatcher` service takes) too. The locks
-/// last as long as the returned files. (On Kafka, a second process fences the first instead.)
-/// Background work runs on `background` when given.
-async fn open_stack(
-    settings: &Settings,
-    projectors: bool,
-    callbacks: Option<DispatcherConfig>,
-    background: Option<Handle>,
-) -> anyhow::Result<(Stack, Vec<File>)> {
+/// Opens the stack the settings name (projecting in this process, no callbacks, background
+/// work on the caller's runtime), in a data folder prepared as for a service ([`prepare`]).
+async fn open_stack(settings: &Settings) -> anyhow::Result<(Stack, Vec<File>)> {
+    let prepared = prepare(settings, false)?;
+    let config = settings.stack(true, None, None);
+    let stack = Stack::open(&config, prepared.secret)
+        .await
+        .context("opening the event log and the read store")?;
+    restrict_stores(settings, &config)?;
+    Ok((stack, prepared.locks))
+}
+
+/// What a process holds before it opens the stack: the data folder's locks and the token
+/// secret.
+struct Prepared {
+    /// Held as long as the process works on the data folder.
+    locks: Vec<File>,
+    secret: TokenSecret,
+}
+
+/// Makes the data folder private (mode 0700, see [`files`]), and on the embedded default takes
+/// its lock file (`<data>/lock`) so a second process (a second server, or `create-account`
+/// while the server runs) is refused instead of fencing the first one's actors; when this
+/// process `dispatches` callbacks, a second lock (`<data>/callbacks.lock`, the one the
+/// `dispatcher` service takes) too. (On Kafka, a second process fences the first instead.)
+/// Reads the token secret, or creates it in the data folder.
+fn prepare(settings: &Settings, dispatches: bool) -> anyhow::Result<Prepared> {
     let dir = &settings.data_dir;
     files::prepare_folder(dir)?;
     let mut locks = Vec::new();
@@ -157,7 +171,7 @@ async fn open_stack(
             &dir.join(LOCK_FILE),
             "is in use by another process (is the server running?)",
         )?);
-        if callbacks.is_some() {
+        if dispatches {
             locks.push(lock_file(
                 &dir.join(CALLBACKS_LOCK_FILE),
                 "has its callbacks dispatched by another process (set PROMO_CALLBACKS=off while \
@@ -165,7 +179,7 @@ async fn open_stack(
             )?);
         }
     }
-    let secret: TokenSecret = match &settings.token_secret {
+    let secret = match &settings.token_secret {
         Some(secret) => secret.clone(),
         None => {
             if !settings.embedded() {
@@ -174,20 +188,19 @@ async fn open_stack(
             secret::load_or_create(dir)?
         }
     };
-    let config = settings.stack(projectors, callbacks, background);
-    let stack = Stack::open(&config, secret)
-        .await
-        .context("opening the event log and the read store")?;
-    let logs = [
-        config.event_log.clone(),
-        api::callbacks_log(&config.event_log),
-    ];
+    Ok(Prepared { locks, secret })
+}
+
+/// Makes the SQLite stores `config` names (wherever they are, with their `-wal` and `-shm`)
+/// and the data folder's files mode 0600, once they exist.
+fn restrict_stores(settings: &Settings, config: &StackConfig) -> anyhow::Result<()> {
+    let logs = [config.event_log.clone(), callbacks_log(&config.event_log)];
     let databases = [Some(config.read_store.clone()), config.snapshot_store()];
     files::restrict(
-        dir,
+        &settings.data_dir,
         &files::sqlite_stores(&logs, databases.iter().flatten()),
     )?;
-    Ok((stack, locks))
+    Ok(())
 }
 
 /// Takes the lock of `path` for this process, or says why not (`taken`: what a held lock

@@ -1,6 +1,6 @@
 //! [`DispatcherService`]: the conversion-callback dispatcher as its own process. It follows
 //! the event log (read only), keeps its delivery records in its own log beside it
-//! ([`api::callbacks_log`]: `callbacks.db` next to a SQLite log, the topic
+//! ([`callbacks_log`]: `callbacks.db` next to a SQLite log, the topic
 //! `<topic>-callbacks` next to a Kafka one), never calls the API server's listener
 //! (`PROMO_SERVER_BIND`), and serves `/health` and `/metrics` on `PROMO_BIND`. Run the server
 //! or command service with `PROMO_CALLBACKS=off` beside it. On the embedded default a lock file
@@ -13,6 +13,7 @@
 
 use crate::app::{lock_file, CALLBACKS_LOCK_FILE};
 use crate::settings::Settings;
+use crate::startup::callbacks_log;
 use crate::{files, ops};
 use anyhow::Context as _;
 use callbacks::{CallbackMetrics, Dispatcher, DispatcherConfig};
@@ -61,16 +62,11 @@ impl DispatcherService {
         let events = AnyLog::open(&settings.event_log, settings.partitions)
             .await
             .context("opening the event log")?;
-        let own = AnyLog::open(
-            &api::callbacks_log(&settings.event_log),
-            settings.partitions,
-        )
-        .await
-        .context("opening the dispatcher's log")?;
-        let logs = [
-            settings.event_log.clone(),
-            api::callbacks_log(&settings.event_log),
-        ];
+        let own_log = callbacks_log(&settings.event_log);
+        let own = AnyLog::open(&own_log, settings.partitions)
+            .await
+            .context("opening the dispatcher's log")?;
+        let logs = [settings.event_log.clone(), own_log];
         files::restrict(dir, &files::sqlite_stores(&logs, []))?;
         let registry = prometheus::Registry::new();
         let metrics = CallbackMetrics::register(&registry)?;

@@ -5,8 +5,9 @@
 use crate::app::with_stack;
 use crate::credentials::Credentials;
 use crate::settings::Settings;
+use crate::startup::Stack;
 use api::auth::keys::{self, role_name, IssuedKey, KeyView};
-use api::{ApiError, Stack};
+use api::ApiError;
 use domain::account::Role;
 use domain::ids::{AccountId, ApiKeyId};
 use domain::time::format_timestamp;

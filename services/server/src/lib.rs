@@ -1,5 +1,6 @@
-//! The `promo` binary's services and commands, and the wiring they share (settings, start-up,
-//! graceful stop). One binary, one subcommand per service ([`Cli`]):
+//! The `promo` binary's services and commands, and the wiring they share: settings, start-up
+//! ([`startup`], the composition root the API's tests start through too), graceful stop. One
+//! binary, one subcommand per service ([`Cli`]):
 //!
 //! - `promo serve` (or `promo` alone): the all-in-one server: the Sparkfly-compatible API, the
 //!   partition actors, the projectors and the callback dispatcher in one process. On its
@@ -89,6 +90,7 @@ mod projector;
 mod secret;
 mod settings;
 mod signals;
+pub mod startup;
 
 pub use app::{create_account, Application, Role, CALLBACKS_LOCK_FILE};
 pub use cli::{Cli, Command, KeysCommand, ProjectorCommand};

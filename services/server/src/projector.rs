@@ -5,9 +5,9 @@
 //! A read store filled from another event log is refused at start (`rebuild` takes it over).
 
 use crate::settings::Settings;
+use crate::startup::pair_stores;
 use crate::{files, ops};
 use anyhow::Context as _;
-use api::pair_stores;
 use eventlog::{AnyLog, EventLog};
 use futures_util::future::BoxFuture;
 use projections::{ProjectorConfig, ProjectorGroup, ReadStore};

@@ -2,12 +2,16 @@
 //! with defaults: the embedded default keeps everything in one data folder; URLs point the
 //! event log at Kafka and the read models and snapshots at Postgres.
 
+use crate::startup::StackConfig;
 use anyhow::Context as _;
-use api::{StackConfig, TokenSecret};
+use api::TokenSecret;
 use callbacks::DispatcherConfig;
+use clock::SystemClock;
+use engine::GuessLimits;
 use eventlog::{DbUrl, LogUrl};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::runtime::Handle;
 
 /// Everything a service needs to know before it starts.
@@ -137,8 +141,8 @@ impl Settings {
             callbacks,
             callback_destinations: self.dispatcher.destinations.clone(),
             background,
-            guesses: api::GuessLimits::default(),
-            clock: None,
+            guesses: GuessLimits::default(),
+            clock: Arc::new(SystemClock),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Test harness: the real server on 127.0.0.1:0 over a [`Stack`] with running projectors,
-//! plus the bootstrap path (an account and an API key created directly through the engine).
+//! started through the binaries' own start-up path ([`startup::open_and_serve`]), plus the
+//! bootstrap path (an account and an API key created directly through the engine).
 //!
 //! The stack is the embedded one (SQLite log and read store in a temporary folder), or, with
 //! `PROMO_TEST_STACK=production`, the production one: the log on a fresh topic of the Kafka
@@ -7,13 +8,15 @@
 //! `scripts/test` runs these tests both ways.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use api::{hash_key, AppState, Stack, StackConfig, TokenSecret};
+use api::{hash_key, AppState, TokenSecret};
 use domain::account::{AccountFields, Role};
 use domain::ids::AccountId;
 use domain::Command;
 use eventlog::{DbUrl, LogUrl};
 use serde_json::Value;
+use server::startup::{self, Serving, Stack, StackConfig};
 use std::net::TcpListener;
+use std::sync::Arc;
 use tempfile::TempDir;
 use testkit::TestDatabase;
 
@@ -38,51 +41,41 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the whole stack with the callback dispatcher set up by `callbacks`, if any; the
 /// API checks callback urls against the dispatcher's destination policy.
 pub async fn spawn_app_with(callbacks: Option<callbacks::DispatcherConfig>) -> TestApp {
-    spawn(
-        |config| {
-            if let Some(callbacks) = &callbacks {
-                config.callback_destinations = callbacks.destinations.clone();
-            }
-            config.callbacks = callbacks;
-        },
-        None,
-    )
+    spawn(|config| {
+        if let Some(callbacks) = &callbacks {
+            config.callback_destinations = callbacks.destinations.clone();
+        }
+        config.callbacks = callbacks;
+    })
     .await
 }
 
 /// Starts the whole stack on the configuration `configure` leaves.
 pub async fn spawn_app_configured(configure: impl FnOnce(&mut StackConfig)) -> TestApp {
-    spawn(configure, None).await
+    spawn(configure).await
 }
 
 /// Starts the whole stack with the API reading the time (token expiry, key grace periods)
 /// from `clock`.
-pub async fn spawn_app_with_clock(clock: std::sync::Arc<dyn clock::Clock>) -> TestApp {
-    spawn(|_| {}, Some(clock)).await
+pub async fn spawn_app_with_clock(clock: Arc<dyn clock::Clock>) -> TestApp {
+    spawn(|config| config.clock = clock).await
 }
 
-async fn spawn(
-    configure: impl FnOnce(&mut StackConfig),
-    clock: Option<std::sync::Arc<dyn clock::Clock>>,
-) -> TestApp {
+async fn spawn(configure: impl FnOnce(&mut StackConfig)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;
     configure(&mut config);
-    let stack = Stack::open(&config, TokenSecret::new(b"test secret".to_vec()))
-        .await
-        .unwrap();
-    let state = match clock {
-        Some(clock) => stack.state().clone().with_clock(clock),
-        None => stack.state().clone(),
-    };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = api::serve(listener, state.clone(), 1).unwrap();
+    let secret = TokenSecret::new(b"test secret".to_vec());
+    let Serving { stack, server } = startup::open_and_serve(&config, secret, listener, 1)
+        .await
+        .unwrap();
     let handle = server.handle();
     tokio::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        state,
+        state: stack.state().clone(),
         client: reqwest::Client::new(),
         server: handle,
         stack,

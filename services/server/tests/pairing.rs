@@ -4,8 +4,9 @@
 //! again beside its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use api::{Stack, StackConfig, StackError, TokenSecret};
+use api::TokenSecret;
 use eventlog::{DbUrl, LogUrl};
+use server::startup::{Stack, StackConfig, StackError};
 use std::path::Path;
 use testkit::TestDatabase;
 

@@ -7,7 +7,7 @@
 //! A store that names no log yet (new, from before pairing, or just rebuilt) is paired with
 //! the log it is opened with.
 
-use super::StackError;
+use super::error::StackError;
 use eventlog::{AnyLog, SnapshotStore};
 use projections::ReadStore;
 

@@ -1,0 +1,84 @@
+//! [`StackConfig`]: where the stack keeps its data (backends named by URL) and what this
+//! process runs; and where the stores it does not name explicitly go: snapshots beside a
+//! SQLite log, the callback dispatcher's own log beside the event log ([`callbacks_log`]).
+
+use callbacks::{Destinations, DispatcherConfig};
+use clock::{Clock, SystemClock};
+use engine::GuessLimits;
+use eventlog::{DbUrl, LogUrl};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::runtime::Handle;
+
+/// Where the stack keeps its data, and what this process runs.
+#[derive(Clone, Debug)]
+pub struct StackConfig {
+    /// The event log.
+    pub event_log: LogUrl,
+    /// The read models.
+    pub read_store: DbUrl,
+    /// Snapshots of partition state; `None`: beside a SQLite log, else none.
+    pub snapshots: Option<DbUrl>,
+    /// Event-log partitions (fixed once the log holds data).
+    pub partitions: u32,
+    /// Whether this process runs the projectors (the all-in-one server does; the command
+    /// service leaves them to the projector service).
+    pub projectors: bool,
+    /// The callback dispatcher's settings when this process runs it.
+    pub callbacks: Option<DispatcherConfig>,
+    /// Where callback urls may point, checked by the API when one is set (the same policy
+    /// as the dispatcher's: `PROMO_CALLBACK_ALLOW`); public addresses only by default.
+    pub callback_destinations: Destinations,
+    /// The runtime background work runs on (see the module docs); `None`: the caller's.
+    pub background: Option<Handle>,
+    /// The wrong-code allowances of the point of sale.
+    pub guesses: GuessLimits,
+    /// Where the partition actors and the API read the time (decisions, expiries, token
+    /// lifetimes, key grace periods): the system clock, or one a test drives.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl StackConfig {
+    /// The embedded default: the log at `events`, the read models at `read`, snapshots beside
+    /// the log, projectors in this process.
+    pub fn embedded(events: &Path, read: &Path, partitions: u32) -> Self {
+        Self {
+            event_log: LogUrl::Sqlite(events.to_path_buf()),
+            read_store: DbUrl::Sqlite(read.to_path_buf()),
+            snapshots: None,
+            partitions,
+            projectors: true,
+            callbacks: None,
+            callback_destinations: Destinations::default(),
+            background: None,
+            guesses: GuessLimits::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Where snapshots go: the configured store, else beside a SQLite log, else nowhere.
+    pub fn snapshot_store(&self) -> Option<DbUrl> {
+        match (&self.snapshots, &self.event_log) {
+            (Some(url), _) => Some(url.clone()),
+            (None, LogUrl::Sqlite(events)) => Some(DbUrl::Sqlite(snapshot_path(events))),
+            (None, LogUrl::Kafka { .. }) => None,
+        }
+    }
+}
+
+/// The callback dispatcher's own log beside the event log `url`: `callbacks.db` in the same
+/// folder as a SQLite log, the topic `<topic>-callbacks` on the same brokers as a Kafka one.
+pub fn callbacks_log(url: &LogUrl) -> LogUrl {
+    match url {
+        LogUrl::Sqlite(events) => LogUrl::Sqlite(events.with_file_name("callbacks.db")),
+        LogUrl::Kafka { brokers, topic } => LogUrl::Kafka {
+            brokers: brokers.clone(),
+            topic: format!("{topic}-callbacks"),
+        },
+    }
+}
+
+/// The snapshot file beside the event log: `events.db` -> `events.snapshots.db`.
+fn snapshot_path(events: &Path) -> PathBuf {
+    events.with_extension("snapshots.db")
+}

@@ -1,0 +1,200 @@
+//! [`Stack`]: the event log, the snapshot store, one partition actor per partition, the read
+//! store, the projectors and the callback dispatcher when this process runs them, and the
+//! [`AppState`] the API serves from over them; opened once from a [`StackConfig`], stopped
+//! once with [`Stack::shutdown`].
+
+use super::config::{callbacks_log, StackConfig};
+use super::error::StackError;
+use super::pairing::pair_stores;
+use api::{AppState, Metrics, TokenSecret};
+use callbacks::{CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
+use clock::Clock;
+use domain::ids::AccountId;
+use engine::{
+    ActorConfig, EngineError, EngineMetrics, GuessLimiter, GuessLimits, PartitionActor,
+    PartitionHandle,
+};
+use eventlog::{open_snapshots, partition_of, AnyLog, EventLog, SnapshotStore};
+use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::runtime::Handle;
+
+/// What this process runs besides the actors, once the backends are open.
+struct Extras<L> {
+    projectors: bool,
+    /// The dispatcher's own log and settings, when it runs here.
+    callbacks: Option<(L, DispatcherConfig)>,
+    callback_destinations: Destinations,
+    background: Option<Handle>,
+    guesses: GuessLimits,
+    clock: Arc<dyn Clock>,
+}
+
+/// The running stack. Stop it with [`Stack::shutdown`].
+pub struct Stack {
+    state: AppState,
+    partitions: Vec<PartitionHandle>,
+    store: ReadStore,
+    projectors: Option<ProjectorGroup>,
+    dispatcher: Option<Dispatcher>,
+}
+
+impl Stack {
+    /// Opens the backends `config` names, checks the read store and the snapshot store belong
+    /// to the log ([`pair_stores`]), claims every partition with an actor (rebuilding its
+    /// accounts from the newest snapshot and the log after it), starts the projectors and the
+    /// callback dispatcher when asked, and builds the [`AppState`] signing tokens with
+    /// `secret`.
+    pub async fn open(config: &StackConfig, secret: TokenSecret) -> Result<Self, StackError> {
+        let partitions = config.partitions.max(1);
+        let background = config.background.as_ref();
+        let read_store = config.read_store.clone();
+        let store = run_on(
+            background,
+            async move { ReadStore::open_url(&read_store).await },
+        )
+        .await??;
+        let snapshots = match config.snapshot_store() {
+            Some(url) => Some(open_snapshots(&url).await?),
+            None => None,
+        };
+        let log = AnyLog::open(&config.event_log, partitions).await?;
+        pair_stores(&log, &store, snapshots.as_deref()).await?;
+        let callbacks = match &config.callbacks {
+            Some(settings) => {
+                let url = callbacks_log(&config.event_log);
+                let own = run_on(
+                    background,
+                    async move { AnyLog::open(&url, partitions).await },
+                )
+                .await??;
+                Some((own, settings.clone()))
+            }
+            None => None,
+        };
+        let extras = Extras {
+            projectors: config.projectors,
+            callbacks,
+            callback_destinations: config.callback_destinations.clone(),
+            background: config.background.clone(),
+            guesses: config.guesses,
+            clock: Arc::clone(&config.clock),
+        };
+        Self::start_on(log, snapshots, store, extras, secret).await
+    }
+
+    /// The stack over an opened log, snapshot store and read store.
+    async fn start_on<L: EventLog + Clone>(
+        log: L,
+        snapshots: Option<Arc<dyn SnapshotStore>>,
+        store: ReadStore,
+        extras: Extras<L>,
+        secret: TokenSecret,
+    ) -> Result<Self, StackError> {
+        let background = extras.background;
+        let metrics = Metrics::new()?;
+        let guesses = Arc::new(GuessLimiter::new(extras.guesses));
+        let config = ActorConfig {
+            clock: Arc::clone(&extras.clock),
+            snapshots,
+            background: background.clone(),
+            metrics: Some(EngineMetrics::register(metrics.registry())?),
+            guesses: Some(Arc::clone(&guesses)),
+            ..ActorConfig::default()
+        };
+        let mut handles = Vec::new();
+        for partition in 0..log.partitions() {
+            let handle = PartitionActor::start(log.clone(), partition, config.clone()).await?;
+            handles.push(handle);
+        }
+        let projectors = extras.projectors.then(|| {
+            let _on_background = background.as_ref().map(Handle::enter);
+            ProjectorGroup::start(&log, &store, ProjectorConfig::default())
+        });
+        let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics)
+            .with_guesses(guesses)
+            .with_callback_destinations(extras.callback_destinations)
+            .with_clock(extras.clock);
+        let dispatcher = match extras.callbacks {
+            Some((own, config)) => {
+                let metrics = CallbackMetrics::register(state.metrics().registry())?;
+                let started = Dispatcher::start(log.clone(), own, config, metrics);
+                let dispatcher = run_on(background.as_ref(), started).await??;
+                state = state.with_deliveries(dispatcher.deliveries());
+                Some(dispatcher)
+            }
+            None => None,
+        };
+        Ok(Self {
+            state,
+            partitions: handles,
+            store,
+            projectors,
+            dispatcher,
+        })
+    }
+
+    /// The state the API serves from.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Whether every partition actor still serves and every projector of this process runs.
+    pub fn healthy(&self) -> bool {
+        self.state.writers_serving() && self.projectors.as_ref().is_none_or(ProjectorGroup::running)
+    }
+
+    /// Whether the event log holds account `account` (asked of its partition's actor).
+    pub async fn account_exists(&self, account: AccountId) -> Result<bool, EngineError> {
+        let count = u32::try_from(self.partitions.len()).unwrap_or(u32::MAX);
+        let index = usize::try_from(partition_of(account, count)).unwrap_or(usize::MAX);
+        match self.partitions.get(index) {
+            Some(handle) => Ok(handle.account_state(account).await?.is_some()),
+            None => Ok(false),
+        }
+    }
+
+    /// The next free account id: the smallest id from 1 up that the log holds no account
+    /// for. Accounts are never deleted, so with ids allocated this way it is one past the
+    /// highest.
+    pub async fn next_free_account(&self) -> Result<AccountId, EngineError> {
+        let mut id = 1;
+        while self.account_exists(AccountId(id)).await? {
+            id += 1;
+        }
+        Ok(AccountId(id))
+    }
+
+    /// Stops the actors once the commands already sent are answered (their last batch is
+    /// durable), then the callback dispatcher (pending deliveries resume at the next start),
+    /// then the projectors, then closes the read store.
+    pub async fn shutdown(self) {
+        for handle in &self.partitions {
+            handle.shutdown().await;
+        }
+        if let Some(dispatcher) = self.dispatcher {
+            dispatcher.shutdown().await;
+        }
+        if let Some(projectors) = self.projectors {
+            projectors.shutdown().await;
+        }
+        self.store.close().await;
+    }
+}
+
+/// Runs `future` on `background` when given (the tasks it spawns and the connections it
+/// opens then live there), else on the caller's runtime.
+async fn run_on<F>(background: Option<&Handle>, future: F) -> Result<F::Output, StackError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match background {
+        Some(runtime) => runtime
+            .spawn(future)
+            .await
+            .map_err(|error| StackError::Background(error.to_string())),
+        None => Ok(future.await),
+    }
+}
