@@ -14,7 +14,7 @@ use std::sync::Arc;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_carry_the_seed_messages() {
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
-    let app = spawn_app_configured(|config| config.clock = Some(clock.clone())).await;
+    let app = spawn_app_configured(|config| config.clock = clock.clone()).await;
     let (shop, token) = Shop::open(&app, 21).await;
     let terminal = Some("refusals-terminal");
     let post = |key: &'static str, body: Value| {
