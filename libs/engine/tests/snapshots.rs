@@ -56,6 +56,7 @@ async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) -> Answ
         let state = actor.state().await;
         Shop {
             member: *state.members.keys().min().unwrap(),
+            merchant: *state.merchants.keys().min().unwrap(),
             store: *state.stores.keys().min().unwrap(),
             channel: *state.channels.keys().min().unwrap(),
             offer: *state.offers.keys().min().unwrap(),

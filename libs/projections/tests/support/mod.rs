@@ -255,6 +255,7 @@ pub async fn seed(setup: &Setup) -> Seeded {
         store,
         channel,
         offer,
+        ..
     } = setup.shop().await;
     let (credential, code) = setup.credential(member, channel, offer).await;
     let redemption = setup.redeem(store, &code).await;
