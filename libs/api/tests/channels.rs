@@ -4,9 +4,12 @@
 
 mod support;
 
-use domain::account::Role;
 use reqwest::Method;
 use serde_json::json;
+use support::resources::{
+    assert_deleted, assert_empty_list, assert_out_of_reach, assert_post_refused, assert_read_back,
+    create, reporting_reads_only,
+};
 use support::{read, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -14,17 +17,10 @@ async fn channels_are_created_listed_updated_and_deleted() {
     let app = spawn_app().await;
     let token = app.login(1).await;
 
-    let (status, body) = read(app.get(&token, "/v1.0/channels.json").await).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body,
-        json!({"page": 1, "per_page": 50, "total_entries": 0, "total_pages": 0, "channels": []})
-    );
+    assert_empty_list(&app, &token, "/v1.0/channels.json", "channels").await;
 
     let input = json!({"channel": {"name": "Email"}});
-    let (status, body) = read(app.post(&token, "/v1.0/channels.json", &input).await).await;
-    assert_eq!(status, 201);
-    let channel = body["channel"].clone();
+    let channel = create(&app, &token, "/v1.0/channels.json", "channel", &input).await;
     assert_eq!(channel["name"], "Email");
     assert_eq!(channel["allow_sms_keyword"], false);
     assert_eq!(channel["allow_hmac"], false);
@@ -32,13 +28,7 @@ async fn channels_are_created_listed_updated_and_deleted() {
     let id = channel["id"].as_u64().unwrap();
 
     let path = format!("/v1.0/channels/{id}");
-    let (status, body) = read(app.get(&token, &format!("{path}.json")).await).await;
-    assert_eq!((status, &body), (200, &json!({ "channel": channel })));
-
-    let (status, body) = read(app.get(&token, "/v1.0/channels").await).await;
-    assert_eq!(status, 200);
-    assert_eq!(body["total_entries"], 1);
-    assert_eq!(body["channels"], json!([{ "channel": channel }]));
+    assert_read_back(&app, &token, &path, "/v1.0/channels", "channel", &channel).await;
 
     let url = "https://partner.example/conv?code=%{code}";
     let change = json!({"channel": {"allow_hmac": true, "conversion_callback_url": url}});
@@ -48,13 +38,7 @@ async fn channels_are_created_listed_updated_and_deleted() {
     assert_eq!(body["channel"]["allow_hmac"], true);
     assert_eq!(body["channel"]["conversion_callback_url"], url);
 
-    let (status, _) = read(
-        app.send_json(Method::DELETE, &token, &path, &json!({}))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &path).await.status(), 404);
+    assert_deleted(&app, &token, &path).await;
     app.stop().await;
 }
 
@@ -62,12 +46,15 @@ async fn channels_are_created_listed_updated_and_deleted() {
 async fn a_blank_name_is_refused_with_the_domain_message() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let body = json!({"channel": {"name": ""}});
-    let (status, error) = read(app.post(&token, "/v1.0/channels", &body).await).await;
-    assert_eq!(
-        (status, error),
-        (400, json!({"error": "Name can't be blank"}))
-    );
+    let blank = (400, "Name can't be blank");
+    assert_post_refused(
+        &app,
+        &token,
+        "/v1.0/channels",
+        &json!({"channel": {"name": ""}}),
+        blank,
+    )
+    .await;
     app.stop().await;
 }
 
@@ -80,31 +67,15 @@ async fn another_account_gets_404() {
     let (_, body) = read(app.post(&token, "/v1.0/channels", &body).await).await;
     let path = format!("/v1.0/channels/{}", body["channel"]["id"]);
 
-    assert_eq!(app.get(&other, &path).await.status(), 404);
     let change = json!({"channel": {"name": "Mine"}});
-    let update = app.send_json(Method::PUT, &other, &path, &change).await;
-    assert_eq!(update.status(), 404);
-    let delete = app
-        .send_json(Method::DELETE, &other, &path, &json!({}))
-        .await;
-    assert_eq!(delete.status(), 404);
-    let (_, list) = read(app.get(&other, "/v1.0/channels").await).await;
-    assert_eq!(list["total_entries"], 0);
-    assert_eq!(app.get(&token, &path).await.status(), 200);
+    assert_out_of_reach(&app, &token, &other, &path, &change, "/v1.0/channels").await;
     app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reporting_may_read_but_not_write() {
     let app = spawn_app().await;
-    app.bootstrap(1, "reports", "secret", vec![Role::Reporting])
-        .await;
-    let token = app.token("reports", "secret").await;
-    assert_eq!(app.get(&token, "/v1.0/channels").await.status(), 200);
     let body = json!({"channel": {"name": "Email"}});
-    assert_eq!(
-        app.post(&token, "/v1.0/channels", &body).await.status(),
-        403
-    );
+    reporting_reads_only(&app, "/v1.0/channels", &body).await;
     app.stop().await;
 }

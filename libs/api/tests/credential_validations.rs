@@ -7,70 +7,26 @@
 mod support;
 
 use domain::account::Role;
-use domain::ids::{AccountId, CredentialId};
-use domain::Command;
 use reqwest::Method;
 use serde_json::{json, Value};
+use support::commands::{self, create, linked_offer, run, seed_shop, World};
 use support::{read, spawn_app, TestApp};
-
-/// Runs `command` (a [`Command`] as JSON) in account 1 and answers the id allocated last.
-async fn create(app: &TestApp, command: Value) -> u64 {
-    let command: Command = serde_json::from_value(command).unwrap();
-    let account = AccountId(1);
-    app.state
-        .execute(account, command, None, None)
-        .await
-        .unwrap();
-    app.state
-        .read(account, |state, _| state.last_id)
-        .await
-        .unwrap()
-}
+use testkit::fixtures::{created, issued_code};
 
 /// An offer with `fields`, linked to `channel`; approved when `approve`.
 async fn offer(app: &TestApp, fields: Value, channel: u64, approve: bool) -> u64 {
-    let id = create(app, json!({"command": "create_offer", "fields": fields})).await;
-    if approve {
-        create(app, json!({"command": "approve_offer", "offer_id": id})).await;
-    }
-    let link = json!({"command": "link_offer_channels", "offer_id": id, "channel_ids": [channel]});
-    create(app, link).await;
-    id
-}
-
-struct World {
-    token: String,
-    member: u64,
-    merchant: u64,
-    store: u64,
-    channel: u64,
-    offer: u64,
+    linked_offer(app, 1, fields, channel, approve).await
 }
 
 async fn world(app: &TestApp) -> World {
-    let token = app.login(1).await;
-    let fields = json!({"identifier": "m-1"});
-    let member = create(app, json!({"command": "create_member", "fields": fields})).await;
-    let fields = json!({"name": "Q Burger"});
-    let merchant = create(app, json!({"command": "create_merchant", "fields": fields})).await;
-    let store = store(app, merchant, "Main Street").await;
-    let fields = json!({"name": "Cool Mobile App"});
-    let channel = create(app, json!({"command": "create_channel", "fields": fields})).await;
-    let offer = offer(app, json!({"name": "Burger Deal"}), channel, true).await;
-    World {
-        token,
-        member,
-        merchant,
-        store,
-        channel,
-        offer,
-    }
+    commands::world(app, seed_shop("m-1", "Burger Deal")).await
 }
 
 async fn store(app: &TestApp, merchant: u64, name: &str) -> u64 {
     let fields = json!({"name": name});
     create(
         app,
+        1,
         json!({"command": "create_store", "merchant_id": merchant, "fields": fields}),
     )
     .await
@@ -80,15 +36,13 @@ async fn store(app: &TestApp, merchant: u64, name: &str) -> u64 {
 async fn issued(app: &TestApp, w: &World, offer: u64) -> (u64, String) {
     let request = json!({"member_id": w.member, "channel_id": w.channel, "offer_ids": [offer],
         "annotations": {}});
-    let id = create(
+    let events = run(
         app,
+        1,
         json!({"command": "issue_credential", "request": request}),
     )
     .await;
-    let code = app.state.read(AccountId(1), move |state, _| {
-        state.credentials[&CredentialId(id)].identifier.clone()
-    });
-    (id, code.await.unwrap().unwrap())
+    (created(&events), issued_code(&events))
 }
 
 /// A point-of-sale request for `code` at `store` with a one-line basket.
@@ -167,13 +121,14 @@ async fn member_is_not_on_the_offers_member_list() {
     let fields = json!({"name": "VIPs"});
     let list = create(
         &app,
+        1,
         json!({"command": "create_member_list", "fields": fields}),
     )
     .await;
     let vip = offer(&app, json!({"name": "VIP Deal"}), w.channel, true).await;
     let restrict = json!({"command": "add_offer_eligibility", "offer_id": vip,
         "dimension": "member_lists", "ids": [list]});
-    create(&app, restrict).await;
+    run(&app, 1, restrict).await;
     let path = issue_path(w.member, w.channel, &vip.to_string());
     let message = "Member must be eligible for offer: VIP Deal";
     refused(&app, &w.token, Method::POST, &path, (400, message)).await;
@@ -188,7 +143,7 @@ async fn member_is_not_eligible_once_a_redemption_limit_is_reached() {
     let once = offer(&app, fields, w.channel, true).await;
     let (_, code) = issued(&app, &w, once).await;
     let request = pos_request(w.store, &code);
-    create(&app, json!({"command": "redeem", "request": request})).await;
+    run(&app, 1, json!({"command": "redeem", "request": request})).await;
     let path = issue_path(w.member, w.channel, &once.to_string());
     let message = "Member must be eligible for offer: Once Only";
     refused(&app, &w.token, Method::POST, &path, (400, message)).await;
@@ -199,7 +154,12 @@ async fn member_is_not_eligible_once_a_redemption_limit_is_reached() {
 async fn an_offer_is_no_longer_active() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    create(&app, json!({"command": "stop_offer", "offer_id": w.offer})).await;
+    run(
+        &app,
+        1,
+        json!({"command": "stop_offer", "offer_id": w.offer}),
+    )
+    .await;
     let path = issue_path(w.member, w.channel, &w.offer.to_string());
     let message = format!("Offer with ID {} is no longer active", w.offer);
     refused(&app, &w.token, Method::POST, &path, (400, &message)).await;
@@ -213,13 +173,13 @@ async fn store_is_not_eligible_for_the_offer() {
     let elsewhere = store(&app, w.merchant, "Elsewhere").await;
     let fields = json!({"name": "Downtown"});
     let list = json!({"command": "create_store_list", "merchant_id": w.merchant, "fields": fields});
-    let list = create(&app, list).await;
+    let list = create(&app, 1, list).await;
     let add =
         json!({"command": "add_stores_to_list", "store_list_id": list, "store_ids": [w.store]});
-    create(&app, add).await;
+    run(&app, 1, add).await;
     let restrict = json!({"command": "add_offer_eligibility", "offer_id": w.offer,
         "dimension": "store_lists", "ids": [list]});
-    create(&app, restrict).await;
+    run(&app, 1, restrict).await;
     let path = format!(
         "{}&store_id={elsewhere}",
         issue_path(w.member, w.channel, &w.offer.to_string())
@@ -236,7 +196,7 @@ async fn a_credential_locked_by_a_reservation_is_refused() {
     let (id, code) = issued(&app, &w, w.offer).await;
     let request = pos_request(w.store, &code);
     let reserve = json!({"command": "reserve", "request": request, "ttl_seconds": 600});
-    create(&app, reserve).await;
+    run(&app, 1, reserve).await;
     let second = offer(&app, json!({"name": "Second Deal"}), w.channel, true).await;
     let path = format!(
         "/v1.0/credentials/{id}?channel_id={}&offer_ids={},{second}",
@@ -260,9 +220,15 @@ async fn requested_offers_are_not_found_or_not_on_the_channel() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let fields = json!({"name": "Unlinked"});
-    let unlinked = create(&app, json!({"command": "create_offer", "fields": fields})).await;
-    create(
+    let unlinked = create(
         &app,
+        1,
+        json!({"command": "create_offer", "fields": fields}),
+    )
+    .await;
+    run(
+        &app,
+        1,
         json!({"command": "approve_offer", "offer_id": unlinked}),
     )
     .await;

@@ -7,76 +7,34 @@
 mod support;
 
 use domain::account::Role;
-use domain::ids::AccountId;
-use domain::Command;
 use reqwest::Method;
 use serde_json::{json, Value};
+use support::commands::{self, create, linked_offer, seed_shop, World};
 use support::{read, spawn_app, TestApp};
-
-/// Runs `command` (a [`Command`] as JSON) in account 1 and answers the id allocated last.
-async fn create(app: &TestApp, command: Value) -> u64 {
-    let command: Command = serde_json::from_value(command).unwrap();
-    let account = AccountId(1);
-    app.state
-        .execute(account, command, None, None)
-        .await
-        .unwrap();
-    app.state
-        .read(account, |state, _| state.last_id)
-        .await
-        .unwrap()
-}
 
 /// An approved offer named `name` of `merchant`, linked to `channel`.
 async fn offer(app: &TestApp, name: &str, merchant: u64, channel: u64) -> u64 {
     let fields = json!({"name": name, "merchant_id": merchant});
-    let id = create(app, json!({"command": "create_offer", "fields": fields})).await;
-    create(app, json!({"command": "approve_offer", "offer_id": id})).await;
-    let link = json!({"command": "link_offer_channels", "offer_id": id, "channel_ids": [channel]});
-    create(app, link).await;
-    id
-}
-
-/// The seed's world: a member, Q Burger with a store, a channel and an offer on it.
-struct World {
-    token: String,
-    member: u64,
-    merchant: u64,
-    store: u64,
-    channel: u64,
-    offer: u64,
+    linked_offer(app, 1, fields, channel, true).await
 }
 
 async fn member(app: &TestApp, identifier: &str) -> u64 {
     let fields = json!({"identifier": identifier});
-    create(app, json!({"command": "create_member", "fields": fields})).await
+    create(
+        app,
+        1,
+        json!({"command": "create_member", "fields": fields}),
+    )
+    .await
 }
 
+/// The seed's world: a member, Q Burger with a store, a channel and the merchant's offer on
+/// it.
 async fn world(app: &TestApp) -> World {
-    let token = app.login(1).await;
-    let member = member(app, "unique-member-id").await;
-    let fields = json!({"name": "Q Burger"});
-    let merchant = create(app, json!({"command": "create_merchant", "fields": fields})).await;
-    let fields = json!({"name": "Main Street", "address": "1 Main Street"});
-    let store = json!({"command": "create_store", "merchant_id": merchant, "fields": fields});
-    let store = create(app, store).await;
-    let fields = json!({"name": "Cool Mobile App"});
-    let channel = create(app, json!({"command": "create_channel", "fields": fields})).await;
-    let offer = offer(
-        app,
-        "Buy a Burger, Get Free Medium Fries",
-        merchant,
-        channel,
-    )
-    .await;
-    World {
-        token,
-        member,
-        merchant,
-        store,
-        channel,
-        offer,
-    }
+    let mut data = seed_shop("unique-member-id", "Buy a Burger, Get Free Medium Fries");
+    data.store.address = Some("1 Main Street".into());
+    data.offer_of_merchant = true;
+    commands::world(app, data).await
 }
 
 async fn send(app: &TestApp, method: Method, token: &str, path: &str) -> (u16, Value) {
@@ -397,15 +355,7 @@ async fn a_discount_needs_a_basket_and_every_redeem_needs_a_store() {
     let w = world(&app).await;
     let fields =
         json!({"name": "Five Off", "reward_kind": "order_amount_off", "reward_value": "5"});
-    let five_off = create(&app, json!({"command": "create_offer", "fields": fields})).await;
-    create(
-        &app,
-        json!({"command": "approve_offer", "offer_id": five_off}),
-    )
-    .await;
-    let link =
-        json!({"command": "link_offer_channels", "offer_id": five_off, "channel_ids": [w.channel]});
-    create(&app, link).await;
+    let five_off = linked_offer(&app, 1, fields, w.channel, true).await;
     let path = format!(
         "/v1.0/credentials?member_id={}&channel_id={}&offer_id={five_off}",
         w.member, w.channel
@@ -446,7 +396,12 @@ async fn eligibility_is_checked_without_recording_anything() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let fields = json!({"name": "Pending Deal"});
-    let pending = create(&app, json!({"command": "create_offer", "fields": fields})).await;
+    let pending = create(
+        &app,
+        1,
+        json!({"command": "create_offer", "fields": fields}),
+    )
+    .await;
 
     let path = format!(
         "/v1.0/credentials/eligible.json?member_id={}&channel_id={}&offer_ids={}&store_id={}",

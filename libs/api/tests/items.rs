@@ -7,25 +7,8 @@ mod support;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{read, spawn_app, TestApp};
-
-async fn send(app: &TestApp, method: Method, token: &str, path: &str, body: Value) -> (u16, Value) {
-    read(app.send_json(method, token, path, &body).await).await
-}
-
-async fn merchant(app: &TestApp, token: &str, name: &str) -> u64 {
-    let body = json!({"merchant": {"name": name}});
-    let (status, body) = read(app.post(token, "/v1.0/merchants", &body).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["merchant"]["id"].as_u64().unwrap()
-}
-
-async fn item(app: &TestApp, token: &str, base: &str, name: &str, code: &str) -> u64 {
-    let body = json!({"item": {"name": name, "code": code}});
-    let (status, body) = read(app.post(token, base, &body).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["item"]["id"].as_u64().unwrap()
-}
+use support::resources::{create_item, create_merchant, send};
+use support::{read, spawn_app};
 
 fn item_ids(ids: &[u64]) -> Value {
     json!({"item_set": {"item_ids": ids}})
@@ -52,7 +35,7 @@ async fn items_are_created_listed_filtered_updated_and_deleted() {
     );
     assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
     let id = created["id"].as_u64().unwrap();
-    item(&app, &token, "/v1.0/items", "Fries", "F-1").await;
+    create_item(&app, &token, "/v1.0/items", "Fries", "F-1").await;
     let path = format!("/v1.0/items/{id}");
 
     let (status, body) = read(app.get(&token, &format!("{path}.json")).await).await;
@@ -87,8 +70,8 @@ async fn items_are_created_listed_filtered_updated_and_deleted() {
 async fn bad_items_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let id = item(&app, &token, "/v1.0/items", "Burger", "B-1").await;
-    let fries = item(&app, &token, "/v1.0/items", "Fries", "F-1").await;
+    let id = create_item(&app, &token, "/v1.0/items", "Burger", "B-1").await;
+    let fries = create_item(&app, &token, "/v1.0/items", "Fries", "F-1").await;
     let duplicate = json!({"item": {"name": "Other", "code": "B-1"}});
     let (status, body) = read(app.post(&token, "/v1.0/items", &duplicate).await).await;
     assert_eq!(
@@ -153,11 +136,11 @@ async fn bad_items_are_refused_and_change_nothing() {
 async fn merchant_items_stay_under_their_merchant() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let shop = merchant(&app, &token, "Q Burger").await;
-    let other = merchant(&app, &token, "Other").await;
+    let shop = create_merchant(&app, &token, "Q Burger").await;
+    let other = create_merchant(&app, &token, "Other").await;
     let base = format!("/v1.0/merchants/{shop}/items");
-    let id = item(&app, &token, &base, "Burger", "B-1").await;
-    item(&app, &token, "/v1.0/items", "Plain", "B-1").await;
+    let id = create_item(&app, &token, &base, "Burger", "B-1").await;
+    create_item(&app, &token, "/v1.0/items", "Plain", "B-1").await;
     let (_, body) = read(app.get(&token, &format!("{base}/{id}")).await).await;
     assert_eq!(body["item"]["merchant_id"], shop);
     let (_, body) = read(app.get(&token, &base).await).await;
@@ -204,7 +187,7 @@ async fn item_sets_hold_items_that_are_added_removed_and_paged() {
     let token = app.login(1).await;
     let mut ids = Vec::new();
     for code in ["A", "B", "C"] {
-        ids.push(item(&app, &token, "/v1.0/items", code, code).await);
+        ids.push(create_item(&app, &token, "/v1.0/items", code, code).await);
     }
     let input = json!({"item_set": {"name": "Burgers", "item_ids": &ids[..2]}});
     let (status, body) = read(app.post(&token, "/v1.0/item_sets.json", &input).await).await;
@@ -266,7 +249,7 @@ async fn item_sets_hold_items_that_are_added_removed_and_paged() {
 async fn bad_item_sets_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let burger = item(&app, &token, "/v1.0/items", "Burger", "B").await;
+    let burger = create_item(&app, &token, "/v1.0/items", "Burger", "B").await;
     let unknown = json!({"item_set": {"name": "Set", "item_ids": [burger, 999]}});
     let (status, body) = read(app.post(&token, "/v1.0/item_sets", &unknown).await).await;
     assert_eq!((status, body), (400, json!({"error": "Item not found"})));
@@ -315,9 +298,9 @@ async fn bad_item_sets_are_refused_and_change_nothing() {
 async fn merchant_item_sets_stay_under_their_merchant() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let shop = merchant(&app, &token, "Q Burger").await;
-    let other = merchant(&app, &token, "Other").await;
-    let burger = item(
+    let shop = create_merchant(&app, &token, "Q Burger").await;
+    let other = create_merchant(&app, &token, "Other").await;
+    let burger = create_item(
         &app,
         &token,
         &format!("/v1.0/merchants/{shop}/items"),
@@ -382,7 +365,7 @@ async fn another_account_gets_404() {
     let app = spawn_app().await;
     let token = app.login(1).await;
     let intruder = app.login(2).await;
-    let burger = item(&app, &token, "/v1.0/items", "Burger", "B").await;
+    let burger = create_item(&app, &token, "/v1.0/items", "Burger", "B").await;
     let input = json!({"item_set": {"name": "Set", "item_ids": [burger]}});
     let (_, body) = read(app.post(&token, "/v1.0/item_sets", &input).await).await;
     let set = format!("/v1.0/item_sets/{}", body["item_set"]["id"]);
@@ -418,7 +401,7 @@ async fn a_set_an_offer_uses_cannot_be_deleted() {
 
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let burger = item(&app, &token, "/v1.0/items", "Burger", "B").await;
+    let burger = create_item(&app, &token, "/v1.0/items", "Burger", "B").await;
     let input = json!({"item_set": {"name": "Set", "item_ids": [burger]}});
     let (_, body) = read(app.post(&token, "/v1.0/item_sets", &input).await).await;
     let id = body["item_set"]["id"].as_u64().unwrap();

@@ -5,36 +5,12 @@
 
 mod support;
 
-use domain::account::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{read, spawn_app, TestApp};
-
-async fn member(app: &TestApp, token: &str, identifier: &str) -> u64 {
-    let body = json!({"member": {"identifier": identifier}});
-    let (status, body) = read(app.post(token, "/v1.0/members", &body).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["member"]["id"].as_u64().unwrap()
-}
-
-async fn merchant(app: &TestApp, token: &str, name: &str) -> u64 {
-    let body = json!({"merchant": {"name": name}});
-    let (status, body) = read(app.post(token, "/v1.0/merchants", &body).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["merchant"]["id"].as_u64().unwrap()
-}
-
-async fn store(app: &TestApp, token: &str, merchant: u64, name: &str) -> u64 {
-    let body = json!({"store": {"name": name}});
-    let path = format!("/v1.0/merchants/{merchant}/stores");
-    let (status, body) = read(app.post(token, &path, &body).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["store"]["id"].as_u64().unwrap()
-}
-
-async fn send(app: &TestApp, method: Method, token: &str, path: &str, body: Value) -> (u16, Value) {
-    read(app.send_json(method, token, path, &body).await).await
-}
+use support::resources::{
+    assert_empty_list, create_member, create_merchant, create_store, reporting_reads_only, send,
+};
+use support::{read, spawn_app};
 
 fn member_ids(ids: &[u64]) -> Value {
     json!({"member_list": {"member_ids": ids}})
@@ -48,12 +24,7 @@ fn store_ids(ids: &[u64]) -> Value {
 async fn member_lists_are_created_listed_renamed_and_deleted() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let (status, body) = read(app.get(&token, "/v1.0/member_lists.json").await).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body,
-        json!({"page": 1, "per_page": 50, "total_entries": 0, "total_pages": 0, "member_lists": []})
-    );
+    assert_empty_list(&app, &token, "/v1.0/member_lists.json", "member_lists").await;
 
     let input = json!({"member_list": {"name": "VIP"}});
     let (status, body) = read(app.post(&token, "/v1.0/member_lists.json", &input).await).await;
@@ -90,7 +61,7 @@ async fn members_are_added_removed_set_and_paged() {
     let token = app.login(1).await;
     let mut ids = Vec::new();
     for name in ["ann", "ben", "cy", "di"] {
-        ids.push(member(&app, &token, name).await);
+        ids.push(create_member(&app, &token, name).await);
     }
     let input = json!({"member_list": {"name": "VIP"}});
     let (_, body) = read(app.post(&token, "/v1.0/member_lists", &input).await).await;
@@ -142,7 +113,7 @@ async fn members_are_added_removed_set_and_paged() {
 async fn bad_member_list_input_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let ann = member(&app, &token, "ann").await;
+    let ann = create_member(&app, &token, "ann").await;
     let blank = json!({"member_list": {"name": " "}});
     let (status, body) = read(app.post(&token, "/v1.0/member_lists", &blank).await).await;
     assert_eq!(
@@ -198,7 +169,7 @@ async fn bad_member_list_input_is_refused_and_changes_nothing() {
 async fn store_lists_belong_to_their_merchant() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let shop = merchant(&app, &token, "Q Burger").await;
+    let shop = create_merchant(&app, &token, "Q Burger").await;
     let base = format!("/v1.0/merchants/{shop}/store_lists");
     let (status, body) = read(app.get(&token, &format!("{base}.json")).await).await;
     assert_eq!((status, body["total_entries"].as_u64()), (200, Some(0)));
@@ -224,7 +195,7 @@ async fn store_lists_belong_to_their_merchant() {
         (200, &json!("Uptown"))
     );
 
-    let other = merchant(&app, &token, "Other").await;
+    let other = create_merchant(&app, &token, "Other").await;
     let wrong = format!("/v1.0/merchants/{other}/store_lists/{id}");
     assert_eq!(app.get(&token, &wrong).await.status(), 404);
     let (status, _) = send(&app, Method::DELETE, &token, &wrong, json!({})).await;
@@ -252,10 +223,10 @@ async fn store_lists_belong_to_their_merchant() {
 async fn stores_are_added_removed_set_and_paged() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let shop = merchant(&app, &token, "Q Burger").await;
+    let shop = create_merchant(&app, &token, "Q Burger").await;
     let mut ids = Vec::new();
     for name in ["North", "South", "East"] {
-        ids.push(store(&app, &token, shop, name).await);
+        ids.push(create_store(&app, &token, shop, name).await);
     }
     let base = format!("/v1.0/merchants/{shop}/store_lists");
     let input = json!({"store_list": {"name": "Downtown"}});
@@ -293,10 +264,10 @@ async fn stores_are_added_removed_set_and_paged() {
 async fn unknown_or_foreign_stores_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let shop = merchant(&app, &token, "Q Burger").await;
-    let mine = store(&app, &token, shop, "North").await;
-    let other = merchant(&app, &token, "Other").await;
-    let theirs = store(&app, &token, other, "Far").await;
+    let shop = create_merchant(&app, &token, "Q Burger").await;
+    let mine = create_store(&app, &token, shop, "North").await;
+    let other = create_merchant(&app, &token, "Other").await;
+    let theirs = create_store(&app, &token, other, "Far").await;
     let input = json!({"store_list": {"name": "Downtown"}});
     let base = format!("/v1.0/merchants/{shop}/store_lists");
     let (_, body) = read(app.post(&token, &base, &input).await).await;
@@ -350,11 +321,11 @@ async fn another_account_gets_404() {
     let app = spawn_app().await;
     let token = app.login(1).await;
     let intruder = app.login(2).await;
-    let ann = member(&app, &token, "ann").await;
+    let ann = create_member(&app, &token, "ann").await;
     let input = json!({"member_list": {"name": "VIP"}});
     let (_, body) = read(app.post(&token, "/v1.0/member_lists", &input).await).await;
     let members = format!("/v1.0/member_lists/{}", body["member_list"]["id"]);
-    let shop = merchant(&app, &token, "Q Burger").await;
+    let shop = create_merchant(&app, &token, "Q Burger").await;
     let input = json!({"store_list": {"name": "Downtown"}});
     let base = format!("/v1.0/merchants/{shop}/store_lists");
     let (_, body) = read(app.post(&token, &base, &input).await).await;
@@ -388,17 +359,8 @@ async fn another_account_gets_404() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reporting_may_read_but_not_write() {
     let app = spawn_app().await;
-    app.bootstrap(1, "reports", "secret", vec![Role::Reporting])
-        .await;
-    let token = app.token("reports", "secret").await;
-    assert_eq!(app.get(&token, "/v1.0/member_lists").await.status(), 200);
     let input = json!({"member_list": {"name": "VIP"}});
-    assert_eq!(
-        app.post(&token, "/v1.0/member_lists", &input)
-            .await
-            .status(),
-        403
-    );
+    let token = reporting_reads_only(&app, "/v1.0/member_lists", &input).await;
     let (status, _) = send(
         &app,
         Method::POST,

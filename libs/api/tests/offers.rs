@@ -7,53 +7,19 @@
 mod support;
 
 use domain::account::Role;
-use domain::catalog::MerchantFields;
-use domain::ids::AccountId;
-use domain::{Command, EventKind};
-use reqwest::Method;
 use serde_json::{json, Value};
+use support::commands::execute;
+use support::resources::{create, create_channel, delete, put};
 use support::{read, spawn_app, TestApp};
+use testkit::fixtures::{create_merchant, created};
 
 async fn create_offer(app: &TestApp, token: &str, offer: Value) -> Value {
-    let (status, body) = read(
-        app.post(token, "/v1.0/offers.json", &json!({ "offer": offer }))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["offer"].clone()
-}
-
-async fn create_channel(app: &TestApp, token: &str, name: &str) -> u64 {
-    let input = json!({"channel": {"name": name}});
-    let (status, body) = read(app.post(token, "/v1.0/channels.json", &input).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["channel"]["id"].as_u64().unwrap()
-}
-
-async fn put(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    read(app.send_json(Method::PUT, token, path, body).await).await
-}
-
-async fn delete(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    read(app.send_json(Method::DELETE, token, path, body).await).await
+    let body = json!({ "offer": offer });
+    create(app, token, "/v1.0/offers.json", "offer", &body).await
 }
 
 async fn merchant(app: &TestApp, account: u64, name: &str) -> u64 {
-    let fields = MerchantFields {
-        name: Some(name.into()),
-        ..MerchantFields::default()
-    };
-    let command = Command::CreateMerchant { fields };
-    let events = app
-        .state
-        .execute(AccountId(account), command, None, None)
-        .await
-        .unwrap();
-    match &events[0].kind {
-        EventKind::MerchantCreated(merchant) => merchant.id.0,
-        other => panic!("unexpected event {other:?}"),
-    }
+    created(&execute(app, account, create_merchant(name)).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,35 +5,22 @@
 
 mod support;
 
-use domain::catalog::{ItemSetFields, ListFields, MerchantFields};
-use domain::ids::AccountId;
-use domain::{Command, EventKind};
+use domain::catalog::{ItemSetFields, ListFields};
+use domain::Command;
 use reqwest::Method;
 use serde_json::{json, Value};
+use support::commands::execute;
+use support::resources::{create_channel, delete, put, send};
 use support::{read, spawn_app, TestApp};
+use testkit::fixtures::{create_merchant, created};
 
 /// Runs a create command for account 1 through the engine; answers the new id.
 async fn fixture(app: &TestApp, command: Command) -> u64 {
-    let events = app
-        .state
-        .execute(AccountId(1), command, None, None)
-        .await
-        .unwrap();
-    match &events[0].kind {
-        EventKind::MerchantCreated(merchant) => merchant.id.0,
-        EventKind::StoreListCreated(list) => list.id.0,
-        EventKind::MemberListCreated(list) => list.id.0,
-        EventKind::ItemSetCreated(set) => set.id.0,
-        other => panic!("unexpected event {other:?}"),
-    }
+    created(&execute(app, 1, command).await)
 }
 
 async fn merchant(app: &TestApp, name: &str) -> u64 {
-    let fields = MerchantFields {
-        name: Some(name.into()),
-        ..MerchantFields::default()
-    };
-    fixture(app, Command::CreateMerchant { fields }).await
+    fixture(app, create_merchant(name)).await
 }
 
 fn list_fields(name: &str) -> ListFields {
@@ -47,25 +34,6 @@ async fn offer(app: &TestApp, token: &str) -> u64 {
     let (status, body) = read(app.post(token, "/v1.0/offers", &input).await).await;
     assert_eq!(status, 201, "{body}");
     body["offer"]["id"].as_u64().unwrap()
-}
-
-async fn send(app: &TestApp, method: Method, token: &str, path: &str, body: Value) -> (u16, Value) {
-    read(app.send_json(method, token, path, &body).await).await
-}
-
-async fn create_channel(app: &TestApp, token: &str, name: &str) -> u64 {
-    let input = json!({"channel": {"name": name}});
-    let (status, body) = read(app.post(token, "/v1.0/channels.json", &input).await).await;
-    assert_eq!(status, 201, "{body}");
-    body["channel"]["id"].as_u64().unwrap()
-}
-
-async fn put(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    send(app, Method::PUT, token, path, body.clone()).await
-}
-
-async fn delete(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    send(app, Method::DELETE, token, path, body.clone()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

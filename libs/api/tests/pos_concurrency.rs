@@ -5,79 +5,44 @@
 
 mod support;
 
-use domain::ids::{AccountId, MerchantId};
-use domain::{Command, Event};
+use domain::offer::OfferFields;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
+use support::commands::{execute, open_shop, run};
 use support::{read, spawn_app, TestApp};
-use testkit::fixtures::{
-    create_channel, create_member, create_merchant, create_store, created, issued_code,
-};
+use testkit::fixtures::{create_member, created, issued_code, Shop, ShopData};
 
 const ACCOUNT: u64 = 1;
 
-/// Runs `command` through the engine.
-async fn execute(app: &TestApp, command: Command) -> Vec<Event> {
-    app.state
-        .execute(AccountId(ACCOUNT), command, None, None)
-        .await
-        .unwrap()
-}
-
-/// Runs a command given as JSON through the engine.
-async fn run(app: &TestApp, command: Value) -> Vec<Event> {
-    execute(app, serde_json::from_value(command).unwrap()).await
-}
-
-/// A store, a channel and an approved "$1 off the order" offer with `limits`, linked to it.
-struct Setup {
-    store: u64,
-    channel: u64,
-    offer: u64,
-}
-
-async fn setup(app: &TestApp, limits: Value) -> Setup {
-    let channel = created(&execute(app, create_channel("App")).await);
-    let merchant = MerchantId(created(&execute(app, create_merchant("M")).await));
-    let store = created(&execute(app, create_store(merchant, "S")).await);
-    let mut fields =
-        json!({"name": "Limited", "reward_kind": "order_amount_off", "reward_value": "1.00"});
-    for (key, value) in limits.as_object().unwrap() {
-        fields[key] = value.clone();
-    }
-    let offer = created(&run(app, json!({"command": "create_offer", "fields": fields})).await);
-    run(app, json!({"command": "approve_offer", "offer_id": offer})).await;
-    run(
-        app,
-        json!({"command": "link_offer_channels", "offer_id": offer, "channel_ids": [channel]}),
-    )
-    .await;
-    Setup {
-        store,
-        channel,
-        offer,
-    }
+/// The shared shop of account 1 with its offer named "Limited" and limited by `limit`, and
+/// an admin token of the account.
+async fn setup(app: &TestApp, limit: impl FnOnce(&mut OfferFields)) -> (Shop, String) {
+    let mut data = ShopData::new(None);
+    data.offer.name = Some("Limited".into());
+    limit(&mut data.offer);
+    open_shop(app, ACCOUNT, data).await
 }
 
 /// `count` members (all distinct, or all the same one), each with a code for the offer,
 /// created concurrently through the engine.
-async fn codes(app: &TestApp, setup: &Setup, count: usize, distinct_members: bool) -> Vec<String> {
+async fn codes(app: &TestApp, setup: &Shop, count: usize, distinct_members: bool) -> Vec<String> {
     let members: Vec<u64> = if distinct_members {
         join_all((0..count).map(|n| {
             let identifier = format!("m-{n}");
-            async move { execute(app, create_member(&identifier)).await }
+            async move { execute(app, ACCOUNT, create_member(&identifier)).await }
         }))
         .await
         .iter()
         .map(|events| created(events))
         .collect()
     } else {
-        let member = created(&execute(app, create_member("regular")).await);
+        let member = created(&execute(app, ACCOUNT, create_member("regular")).await);
         vec![member; count]
     };
     join_all(members.iter().map(|member| {
         run(
             app,
+            ACCOUNT,
             json!({"command": "issue_credential", "request": {"member_id": member,
                 "channel_id": setup.channel, "offer_ids": [setup.offer], "annotations": {}}}),
         )
@@ -88,7 +53,7 @@ async fn codes(app: &TestApp, setup: &Setup, count: usize, distinct_members: boo
     .collect()
 }
 
-fn body(setup: &Setup, code: &str) -> Value {
+fn body(setup: &Shop, code: &str) -> Value {
     json!({"store_id": setup.store, "codes": [code], "basket": {"lines": [
         {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}})
 }
@@ -159,8 +124,7 @@ async fn assert_exactly(app: &TestApp, token: &str, answers: &[(u16, Value)], gr
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_terminals_at_once_never_pass_max_redemptions() {
     let app = spawn_app().await;
-    let token = app.login(ACCOUNT).await;
-    let setup = setup(&app, json!({"max_redemptions": 100})).await;
+    let (setup, token) = setup(&app, |offer| offer.max_redemptions = Some(100)).await;
     let codes = codes(&app, &setup, 1_000, true).await;
     let bodies: Vec<Value> = codes.iter().map(|code| body(&setup, code)).collect();
 
@@ -172,8 +136,7 @@ async fn a_thousand_terminals_at_once_never_pass_max_redemptions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_member_with_fifty_codes_gets_max_redemptions_per_member() {
     let app = spawn_app().await;
-    let token = app.login(ACCOUNT).await;
-    let setup = setup(&app, json!({"max_redemptions_per_member": 3})).await;
+    let (setup, token) = setup(&app, |offer| offer.max_redemptions_per_member = Some(3)).await;
     let codes = codes(&app, &setup, 50, false).await;
     let bodies: Vec<Value> = codes.iter().map(|code| body(&setup, code)).collect();
 
@@ -185,8 +148,8 @@ async fn one_member_with_fifty_codes_gets_max_redemptions_per_member() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_member_with_fifty_codes_gets_max_redemptions_per_member_per_day() {
     let app = spawn_app().await;
-    let token = app.login(ACCOUNT).await;
-    let setup = setup(&app, json!({"max_redemptions_per_member_per_day": 2})).await;
+    let limit = |offer: &mut OfferFields| offer.max_redemptions_per_member_per_day = Some(2);
+    let (setup, token) = setup(&app, limit).await;
     let codes = codes(&app, &setup, 50, false).await;
     let bodies: Vec<Value> = codes.iter().map(|code| body(&setup, code)).collect();
 
@@ -198,8 +161,7 @@ async fn one_member_with_fifty_codes_gets_max_redemptions_per_member_per_day() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_key_sent_fifty_times_at_once_redeems_once() {
     let app = spawn_app().await;
-    let token = app.login(ACCOUNT).await;
-    let setup = setup(&app, json!({})).await;
+    let (setup, token) = setup(&app, |_| {}).await;
     let codes = codes(&app, &setup, 1, true).await;
     let bodies = vec![body(&setup, &codes[0]); 50];
 

@@ -6,35 +6,25 @@ mod support;
 
 use reqwest::Method;
 use serde_json::json;
-use support::{read, spawn_app, TestApp};
-
-async fn merchant(app: &TestApp, token: &str, name: &str) -> u64 {
-    let body = json!({"merchant": {"name": name}});
-    let (status, body) = read(app.post(token, "/v1.0/merchants", &body).await).await;
-    assert_eq!(status, 201);
-    body["merchant"]["id"].as_u64().unwrap()
-}
+use support::resources::{
+    assert_deleted, assert_empty_list, assert_post_refused, assert_read_back, create,
+    create_merchant,
+};
+use support::{read, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stores_are_created_listed_updated_and_deleted() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let coffee = merchant(&app, &token, "Coffee Co").await;
-    let tea = merchant(&app, &token, "Tea Co").await;
+    let coffee = create_merchant(&app, &token, "Coffee Co").await;
+    let tea = create_merchant(&app, &token, "Tea Co").await;
     let stores = format!("/v1.0/merchants/{coffee}/stores");
 
-    let (status, body) = read(app.get(&token, &format!("{stores}.json")).await).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body,
-        json!({"page": 1, "per_page": 50, "total_entries": 0, "total_pages": 0, "stores": []})
-    );
+    assert_empty_list(&app, &token, &format!("{stores}.json"), "stores").await;
 
     let input = json!({"store": {"name": "Main St", "number": "0042",
                                  "location": {"address": "1 Main St"}}});
-    let (status, body) = read(app.post(&token, &format!("{stores}.json"), &input).await).await;
-    assert_eq!(status, 201);
-    let store = body["store"].clone();
+    let store = create(&app, &token, &format!("{stores}.json"), "store", &input).await;
     let id = store["id"].as_u64().unwrap();
     assert_eq!(store["merchant_id"], coffee);
     assert_eq!(store["name"], "Main St");
@@ -46,13 +36,7 @@ async fn stores_are_created_listed_updated_and_deleted() {
     assert_eq!(app.post(&token, &tea_stores, &other).await.status(), 201);
 
     let path = format!("{stores}/{id}");
-    let (status, body) = read(app.get(&token, &format!("{path}.json")).await).await;
-    assert_eq!((status, &body), (200, &json!({ "store": store })));
-
-    let (status, body) = read(app.get(&token, &stores).await).await;
-    assert_eq!(status, 200);
-    assert_eq!(body["total_entries"], 1);
-    assert_eq!(body["stores"], json!([{ "store": store }]));
+    assert_read_back(&app, &token, &path, &stores, "store", &store).await;
 
     let change = json!({"store": {"name": "High St"}});
     let (status, body) = read(app.send_json(Method::PUT, &token, &path, &change).await).await;
@@ -60,13 +44,7 @@ async fn stores_are_created_listed_updated_and_deleted() {
     assert_eq!(body["store"]["name"], "High St");
     assert_eq!(body["store"]["number"], "0042");
 
-    let (status, _) = read(
-        app.send_json(Method::DELETE, &token, &path, &json!({}))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &path).await.status(), 404);
+    assert_deleted(&app, &token, &path).await;
     let (_, body) = read(app.get(&token, &stores).await).await;
     assert_eq!(body["total_entries"], 0);
     app.stop().await;
@@ -76,14 +54,10 @@ async fn stores_are_created_listed_updated_and_deleted() {
 async fn a_blank_name_is_refused_with_the_domain_message() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let coffee = merchant(&app, &token, "Coffee Co").await;
-    let body = json!({"store": {"name": ""}});
+    let coffee = create_merchant(&app, &token, "Coffee Co").await;
     let path = format!("/v1.0/merchants/{coffee}/stores");
-    let (status, error) = read(app.post(&token, &path, &body).await).await;
-    assert_eq!(
-        (status, error),
-        (400, json!({"error": "Name can't be blank"}))
-    );
+    let blank = (400, "Name can't be blank");
+    assert_post_refused(&app, &token, &path, &json!({"store": {"name": ""}}), blank).await;
     app.stop().await;
 }
 
@@ -91,8 +65,8 @@ async fn a_blank_name_is_refused_with_the_domain_message() {
 async fn a_store_is_found_only_under_its_own_merchant() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let coffee = merchant(&app, &token, "Coffee Co").await;
-    let tea = merchant(&app, &token, "Tea Co").await;
+    let coffee = create_merchant(&app, &token, "Coffee Co").await;
+    let tea = create_merchant(&app, &token, "Tea Co").await;
     let body = json!({"store": {"name": "Main St"}});
     let (_, body) = read(
         app.post(&token, &format!("/v1.0/merchants/{coffee}/stores"), &body)
@@ -117,7 +91,7 @@ async fn a_merchant_of_another_account_is_404() {
     let app = spawn_app().await;
     let token = app.login(1).await;
     let other = app.login(2).await;
-    let coffee = merchant(&app, &token, "Coffee Co").await;
+    let coffee = create_merchant(&app, &token, "Coffee Co").await;
     let stores = format!("/v1.0/merchants/{coffee}/stores");
     let body = json!({"store": {"name": "Main St"}});
     let (_, created) = read(app.post(&token, &stores, &body).await).await;

@@ -6,27 +6,14 @@
 use super::support::{read, TestApp};
 use domain::credential::CredentialStatus;
 use domain::ids::{AccountId, CredentialId, ItemId, MerchantId};
-use domain::{Command, Event};
 use serde_json::{json, Value};
 use testkit::fixtures::{
     create_channel, create_item, create_item_set, create_member, create_merchant, create_store,
     issued_code,
 };
 
+pub use super::support::commands::{execute, run};
 pub use testkit::fixtures::created;
-
-/// Runs `command` through the engine for `account`.
-pub async fn execute(app: &TestApp, account: u64, command: Command) -> Vec<Event> {
-    app.state
-        .execute(AccountId(account), command, None, None)
-        .await
-        .unwrap()
-}
-
-/// Runs a command given as JSON (`{"command": "create_member", ...}`) through the engine.
-pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
-    execute(app, account, serde_json::from_value(command).unwrap()).await
-}
 
 /// An account with a member, a channel, a merchant with a store, and item sets.
 pub struct Shop {

@@ -20,6 +20,9 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use testkit::TestDatabase;
 
+pub mod commands;
+pub mod resources;
+
 pub const PARTITIONS: u32 = 2;
 
 /// A running server and what it runs on.

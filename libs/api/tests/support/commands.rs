@@ -1,0 +1,107 @@
+//! Fixtures written through the engine, as the server binary's bootstrap does: commands
+//! (built or as JSON) run in an account, and the shared shop of `testkit` set up from its
+//! [`ShopData`].
+
+use super::TestApp;
+use domain::ids::AccountId;
+use domain::offer::OfferFields;
+use domain::{Command, Event};
+use serde_json::{json, Value};
+use testkit::fixtures::{created, Shop, ShopData, ShopSetup};
+
+/// Runs `command` through the engine for `account`; panics when it is refused.
+pub async fn execute(app: &TestApp, account: u64, command: Command) -> Vec<Event> {
+    app.state
+        .execute(AccountId(account), command, None, None)
+        .await
+        .unwrap()
+}
+
+/// Runs a command given as JSON (`{"command": "create_member", ...}`) through the engine.
+pub async fn run(app: &TestApp, account: u64, command: Value) -> Vec<Event> {
+    execute(app, account, serde_json::from_value(command).unwrap()).await
+}
+
+/// Runs a command given as JSON that creates an entity; answers its id.
+pub async fn create(app: &TestApp, account: u64, command: Value) -> u64 {
+    created(&run(app, account, command).await)
+}
+
+/// Sets up the shop `data` describes in a new `account` through the engine, then logs in
+/// with an admin key of the account: the shop and the token.
+pub async fn open_shop(app: &TestApp, account: u64, data: ShopData) -> (Shop, String) {
+    let mut setup = ShopSetup::of(AccountId(account), data);
+    let mut events = Vec::new();
+    while let Some(command) = setup.next(&events) {
+        events = execute(app, account, command).await;
+    }
+    let token = app.login(account).await;
+    (setup.shop(), token)
+}
+
+/// The seed's shop in account 1: merchant "Q Burger" with store "Main Street", channel "Cool
+/// Mobile App", member `member` and an offer named `offer` with no reward terms.
+pub fn seed_shop(member: &str, offer: &str) -> ShopData {
+    let mut data = ShopData::new(None);
+    data.member.identifier = Some(member.into());
+    data.merchant.name = Some("Q Burger".into());
+    data.store.name = Some("Main Street".into());
+    data.channel.name = Some("Cool Mobile App".into());
+    data.offer = OfferFields {
+        name: Some(offer.into()),
+        ..OfferFields::default()
+    };
+    data
+}
+
+/// A shop's ids as numbers, as requests carry them, and an admin token of its account.
+pub struct World {
+    pub token: String,
+    pub member: u64,
+    pub merchant: u64,
+    pub store: u64,
+    pub channel: u64,
+    pub offer: u64,
+}
+
+/// Sets up the shop `data` describes in account 1 (see [`open_shop`]).
+pub async fn world(app: &TestApp, data: ShopData) -> World {
+    let (shop, token) = open_shop(app, 1, data).await;
+    World {
+        token,
+        member: shop.member.0,
+        merchant: shop.merchant.0,
+        store: shop.store.0,
+        channel: shop.channel.0,
+        offer: shop.offer.0,
+    }
+}
+
+/// An offer with `fields` (JSON offer fields) linked to `channel`, approved first when
+/// `approve`; answers its id.
+pub async fn linked_offer(
+    app: &TestApp,
+    account: u64,
+    fields: Value,
+    channel: u64,
+    approve: bool,
+) -> u64 {
+    let offer = create(
+        app,
+        account,
+        json!({"command": "create_offer", "fields": fields}),
+    )
+    .await;
+    if approve {
+        run(
+            app,
+            account,
+            json!({"command": "approve_offer", "offer_id": offer}),
+        )
+        .await;
+    }
+    let link =
+        json!({"command": "link_offer_channels", "offer_id": offer, "channel_ids": [channel]});
+    run(app, account, link).await;
+    offer
+}
