@@ -11,6 +11,7 @@ use domain::account::Role;
 use domain::ids::AccountId;
 use domain::Command;
 use serde_json::{json, Value};
+use support::resources::get_without_token;
 use support::{read, spawn_app};
 
 /// The `X-Auth-Token` header of `response`, if it has one.
@@ -61,14 +62,7 @@ async fn requests_without_a_valid_token_are_refused() {
     let app = spawn_app().await;
     let token = app.login(1).await;
 
-    let (status, body) = read(
-        app.client
-            .get(app.url("/v1.0/members"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = get_without_token(&app, "/v1.0/members").await;
     assert_eq!(status, 401);
     assert!(body["error"].is_string());
 
@@ -287,14 +281,7 @@ fn path_value(schema: &Value) -> String {
 async fn every_documented_operation_is_served_with_a_documented_answer() {
     let app = spawn_app().await;
     let token = app.login(1).await;
-    let (status, document) = read(
-        app.client
-            .get(app.url("/openapi.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, document) = get_without_token(&app, "/openapi.json").await;
     assert_eq!(status, 200);
     assert_eq!(document["openapi"], "3.1.0");
     let paths = document["paths"].as_object().unwrap();

@@ -62,15 +62,7 @@ async fn shop(app: &TestApp, id: u64, codes: usize, url: &str) -> (String, Api, 
 
 /// Redeems code `index` of `fixture`; the redemption.
 async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Value {
-    let (status, body) = read(
-        api.request(Method::POST, "/v1.0/pos/redemptions")
-            .header("Idempotency-Key", format!("txn-{index}"))
-            .json(&fixture.redeem_body(&fixture.codes[index]))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = fixture.redeem(api, index).await.unwrap();
     assert_eq!(status, 201, "{body}");
     body
 }

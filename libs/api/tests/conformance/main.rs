@@ -20,6 +20,7 @@ mod world;
 use domain::account::Role;
 use reference::{shape_of, Operation, Reference};
 use std::collections::BTreeSet;
+use support::resources::get_without_token;
 use support::{read, spawn_app, TestApp};
 use world::{Client, World};
 
@@ -166,14 +167,7 @@ async fn check(
 /// The operations the server's own OpenAPI document names: (method, path shape), with the
 /// `/v1.0` prefix and no `.json` suffix, as the reference writes them.
 async fn served_operations(app: &TestApp) -> BTreeSet<(String, String)> {
-    let (status, document) = read(
-        app.client
-            .get(app.url("/openapi.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, document) = get_without_token(app, "/openapi.json").await;
     assert_eq!(status, 200);
     let mut served = BTreeSet::new();
     for (path, item) in document["paths"].as_object().into_iter().flatten() {

@@ -106,6 +106,15 @@ impl Shop {
             .unwrap()
     }
 
+    /// Asserts credential `id` is still open and no redemption was recorded.
+    pub async fn assert_nothing_recorded(&self, app: &TestApp, token: &str, id: u64) {
+        assert_eq!(
+            self.credential_status(app, id).await,
+            CredentialStatus::Open
+        );
+        assert_eq!(redemption_count(app, token).await, 0);
+    }
+
     pub fn basket(&self, codes: &[&str]) -> Value {
         json!({"store_id": self.store, "codes": codes, "basket": {"lines": [
             {"line_id": "1", "item_code": "BURGER", "quantity": 2, "unit_price": "4.99"},

@@ -146,3 +146,8 @@ pub async fn assert_post_refused(
     let answer = read(app.post(token, path, body).await).await;
     assert_eq!(answer, (status, json!({ "error": error })));
 }
+
+/// `GET` of `path` without a token: the status and JSON answer.
+pub async fn get_without_token(app: &TestApp, path: &str) -> (u16, Value) {
+    read(app.client.get(app.url(path)).send().await.unwrap()).await
+}
