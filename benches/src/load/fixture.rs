@@ -2,6 +2,7 @@
 //! store, a channel, an approved 10%-off offer linked to it, members, and one credential
 //! (code) per redemption to come.
 
+use super::client::answer;
 use super::{Api, LoadError};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use reqwest::Method;
@@ -112,6 +113,16 @@ impl PosFixture {
             .buffer_unordered(concurrency.max(1))
             .try_collect()
             .await
+    }
+
+    /// Redeems code `index` with its own Idempotency-Key (`txn-<index>`): the status and JSON
+    /// answer.
+    pub async fn redeem(&self, api: &Api, index: usize) -> Result<(u16, Value), LoadError> {
+        let request = api
+            .request(Method::POST, "/v1.0/pos/redemptions")
+            .header("Idempotency-Key", format!("txn-{index}"))
+            .json(&self.redeem_body(&self.codes[index]));
+        answer(request.send().await?).await
     }
 
     /// The redeem request body for `code` with the standard basket.

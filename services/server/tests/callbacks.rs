@@ -16,15 +16,7 @@ const ENV: &[(&str, &str)] = &[
 ];
 
 async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Value {
-    api.request(Method::POST, "/v1.0/pos/redemptions")
-        .header("Idempotency-Key", format!("txn-{index}"))
-        .json(&fixture.redeem_body(&fixture.codes[index]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    fixture.redeem(api, index).await.unwrap().1
 }
 
 async fn deliveries(api: &Api, channel: u64, status: &str) -> Value {

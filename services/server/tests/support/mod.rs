@@ -46,18 +46,12 @@ pub async fn wait_for_answers(
     .await;
 }
 
-/// Redeems code `index` of `fixture` with its own Idempotency-Key (`txn-<index>`).
+/// Redeems code `index` of `fixture` (see [`PosFixture::redeem`]); a transport error as text.
 pub async fn redeem(api: &Api, fixture: &PosFixture, index: usize) -> Result<(u16, Value), String> {
-    let response = api
-        .request(Method::POST, "/v1.0/pos/redemptions")
-        .header("Idempotency-Key", format!("txn-{index}"))
-        .json(&fixture.redeem_body(&fixture.codes[index]))
-        .send()
+    fixture
+        .redeem(api, index)
         .await
-        .map_err(|error| error.to_string())?;
-    let status = response.status().as_u16();
-    let body = response.json().await.map_err(|error| error.to_string())?;
-    Ok((status, body))
+        .map_err(|error| error.to_string())
 }
 
 /// Redeems the fixture's codes in order from `senders` tasks until the codes run out or a
