@@ -350,7 +350,7 @@ async fn redeeming_marks_the_credential_redeemed_once_per_idempotency_key() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_discount_needs_a_basket_and_every_redeem_needs_a_store() {
+async fn a_discount_needs_a_basket_with_or_without_a_store() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let fields =
@@ -363,14 +363,11 @@ async fn a_discount_needs_a_basket_and_every_redeem_needs_a_store() {
     let (_, body) = send(&app, Method::POST, &w.token, &path).await;
     let path = format!("/v1.0/credentials/{}/redeem", body["credential"]["id"]);
 
+    let message = "No offer on these codes applies to this basket";
     let (status, body) = send(&app, Method::POST, &w.token, &path).await;
-    assert_eq!(
-        (status, body),
-        (400, json!({"error": "Store can't be blank"}))
-    );
+    assert_eq!((status, body), (400, json!({ "error": message })));
     let without_basket = format!("{path}?store_id={}", w.store);
     let (status, body) = send(&app, Method::POST, &w.token, &without_basket).await;
-    let message = "No offer on these codes applies to this basket";
     assert_eq!((status, body), (400, json!({ "error": message })));
     let bad = json!({"store_id": w.store, "basket": {"lines": "none"}});
     let (status, body) = read(app.post(&w.token, &path, &bad).await).await;
@@ -440,5 +437,45 @@ async fn eligibility_is_checked_without_recording_anything() {
 
     let (_, list) = read(app.get(&w.token, "/v1.0/credentials").await).await;
     assert_eq!(list["total_entries"], 0);
+    app.stop().await;
+}
+
+/// The reference's redeem takes no parameters and the seed calls the store optional: a
+/// credential without a store of its own is redeemed away from any store while its offer lets
+/// every store redeem, and refused `Store can't be blank` once the offer is restricted to a
+/// merchant, where only a store can show it is eligible.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_is_redeemed_without_a_store_unless_its_offer_restricts_stores() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let free = issue(&app, &w, w.member).await;
+    let restricted = issue(&app, &w, w.member).await;
+
+    let path = format!("/v1.0/credentials/{}/redeem", free["id"]);
+    let (status, body) = send(&app, Method::PUT, &w.token, &path).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["credential"]["status"], "redeemed");
+    assert_eq!(body["redemption"].get("store_id"), None, "{body}");
+
+    let merchants = format!("/v1.0/offers/{}/merchants", w.offer);
+    let only_q_burger = json!({"offer": {"merchant_ids": [w.merchant]}});
+    let (status, body) = read(app.post(&w.token, &merchants, &only_q_burger).await).await;
+    assert_eq!(status, 201, "{body}");
+    let path = format!("/v1.0/credentials/{}/redeem", restricted["id"]);
+    let (status, body) = send(&app, Method::PUT, &w.token, &path).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({"error": "Store can't be blank"}))
+    );
+    let (_, body) = read(
+        app.get(&w.token, &format!("/v1.0/credentials/{}", restricted["id"]))
+            .await,
+    )
+    .await;
+    assert_eq!(body["credential"]["status"], "open");
+    let at_store = format!("{path}?store_id={}", w.store);
+    let (status, body) = send(&app, Method::PUT, &w.token, &at_store).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["redemption"]["store_id"], w.store);
     app.stop().await;
 }

@@ -1,11 +1,13 @@
 //! The point-of-sale API under concurrency over real HTTP: redemption limits hold exactly
-//! whatever the interleaving (total, per member, per member per day), and one idempotency key
+//! whatever the interleaving (total, per member, per member per day; at terminals and by
+//! credential id without a store), and one idempotency key
 //! sent many times at once records one redemption and answers the same body every time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use domain::offer::OfferFields;
+use domain::Event;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 use support::commands::{execute, open_shop, run};
@@ -26,6 +28,21 @@ async fn setup(app: &TestApp, limit: impl FnOnce(&mut OfferFields)) -> (Shop, St
 /// `count` members (all distinct, or all the same one), each with a code for the offer,
 /// created concurrently through the engine.
 async fn codes(app: &TestApp, setup: &Shop, count: usize, distinct_members: bool) -> Vec<String> {
+    credentials(app, setup, count, distinct_members)
+        .await
+        .iter()
+        .map(|events| issued_code(events))
+        .collect()
+}
+
+/// The events issuing `count` credentials for the offer to `count` members (all distinct,
+/// or all the same one), created concurrently through the engine.
+async fn credentials(
+    app: &TestApp,
+    setup: &Shop,
+    count: usize,
+    distinct_members: bool,
+) -> Vec<Vec<Event>> {
     let members: Vec<u64> = if distinct_members {
         join_all((0..count).map(|n| {
             let identifier = format!("m-{n}");
@@ -48,9 +65,6 @@ async fn codes(app: &TestApp, setup: &Shop, count: usize, distinct_members: bool
         )
     }))
     .await
-    .iter()
-    .map(|events| issued_code(events))
-    .collect()
 }
 
 fn body(setup: &Shop, code: &str) -> Value {
@@ -130,6 +144,42 @@ async fn a_thousand_terminals_at_once_never_pass_max_redemptions() {
 
     let answers = redeem_all(&app, &token, &bodies, None).await;
     assert_exactly(&app, &token, &answers, 100).await;
+    app.stop().await;
+}
+
+/// Redeems by credential id, all at once, without a store (the reference's redeem takes no
+/// parameters) and with the one-line basket of `body`.
+async fn redeem_by_id_all(app: &TestApp, token: &str, ids: &[u64]) -> Vec<(u16, Value)> {
+    let basket = json!({"basket": {"lines": [
+        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}});
+    join_all(ids.iter().map(|id| {
+        let request = app
+            .client
+            .put(app.url(&format!("/v1.0/credentials/{id}/redeem")))
+            .header("X-Auth-Token", token)
+            .json(&basket)
+            .send();
+        async move { read(request.await.unwrap()).await }
+    }))
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_redeems_by_id_without_a_store_never_pass_max_redemptions() {
+    let app = spawn_app().await;
+    let (setup, token) = setup(&app, |offer| offer.max_redemptions = Some(50)).await;
+    let ids: Vec<u64> = credentials(&app, &setup, 500, true)
+        .await
+        .iter()
+        .map(|events| created(events))
+        .collect();
+
+    let answers = redeem_by_id_all(&app, &token, &ids).await;
+    for (status, body) in answers.iter().filter(|(status, _)| *status == 201) {
+        assert_eq!(body["credential"]["status"], "redeemed", "{status} {body}");
+        assert!(body["redemption"].get("store_id").is_none(), "{body}");
+    }
+    assert_exactly(&app, &token, &answers, 50).await;
     app.stop().await;
 }
 

@@ -27,8 +27,8 @@ pub enum Redeemed {
     Committed {
         /// The redemption.
         redemption_id: RedemptionId,
-        /// Where.
-        store_id: StoreId,
+        /// Where; `None` away from any store.
+        store_id: Option<StoreId>,
         /// What it redeemed.
         offers: Vec<RedeemedOffer>,
     },
@@ -264,8 +264,9 @@ pub struct CallbackBody<'a> {
     pub channel_id: u64,
     /// The xid of the offer on the channel.
     pub xid: Option<&'a str>,
-    /// Where it was redeemed.
-    pub store_id: u64,
+    /// Where it was redeemed; left out for a redemption away from any store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<u64>,
     /// The member.
     pub member_id: u64,
     /// The member's external identifier.
@@ -295,7 +296,7 @@ impl<'a> CallbackBody<'a> {
             offer_ids: conversion.offer_ids.iter().map(|offer| offer.0).collect(),
             channel_id: conversion.channel_id.0,
             xid: conversion.xid.as_deref(),
-            store_id: conversion.store_id.0,
+            store_id: conversion.store_id.map(|store| store.0),
             member_id: conversion.member_id.0,
             sf_uid: conversion.sf_uid.as_deref(),
             sf_ac: conversion.sf_ac.as_deref(),

@@ -32,8 +32,10 @@ pub struct Conversion {
     pub channel_id: ChannelId,
     /// The xid of the offer on that channel, if the link still exists.
     pub xid: Option<String>,
-    /// Where it was redeemed.
-    pub store_id: StoreId,
+    /// Where it was redeemed; `None` for a redemption by credential id away from any store
+    /// (`%{store_id}` then renders empty).
+    #[serde(default)]
+    pub store_id: Option<StoreId>,
     /// The credential's member.
     pub member_id: MemberId,
     /// The member's external identifier (`annotations.sf_uid` when the credential has one).
@@ -66,7 +68,7 @@ impl Conversion {
                     .join(",")
                     .into(),
             ),
-            "store_id" => Some(self.store_id.0.to_string().into()),
+            "store_id" => self.store_id.map(|store| store.0.to_string().into()),
             "redeemed_at" => Some(
                 self.redeemed_at
                     .to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -130,7 +132,7 @@ mod tests {
             offer_ids: vec![OfferId(1701), OfferId(1116)],
             channel_id: ChannelId(5),
             xid: Some("Z7nnWs6".into()),
-            store_id: StoreId(9),
+            store_id: Some(StoreId(9)),
             member_id: MemberId(3),
             sf_uid: Some("user 1/ä".into()),
             sf_ac: None,
@@ -166,6 +168,18 @@ mod tests {
             url,
             "http://h/c?x=Z7nnWs6&o=1701&os=1701%2C1116&s=9&st=redeemed\
              &u=user%201%2F%C3%A4&a=&k=a%26b%3Dc%23d&n=&e="
+        );
+    }
+
+    #[test]
+    fn a_redemption_away_from_any_store_renders_its_store_empty() {
+        let storeless = Conversion {
+            store_id: None,
+            ..conversion()
+        };
+        assert_eq!(
+            render_url("http://h/c?s=%{store_id}&c=%{credential_id}", &storeless),
+            "http://h/c?s=&c=578"
         );
     }
 

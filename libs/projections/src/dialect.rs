@@ -237,6 +237,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../../../migrations/sqlite/0005_store_pairing.sql"),
     ),
+    (
+        6,
+        include_str!("../../../migrations/sqlite/0006_storeless_redemptions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -259,5 +263,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         5,
         include_str!("../../../migrations/postgres/0005_store_pairing.sql"),
+    ),
+    (
+        6,
+        include_str!("../../../migrations/postgres/0006_storeless_redemptions.sql"),
     ),
 ];

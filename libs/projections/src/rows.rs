@@ -27,8 +27,9 @@ pub type OfferChannelRow = OfferChannel;
 pub struct RedemptionRow {
     /// The redemption.
     pub id: RedemptionId,
-    /// Where.
-    pub store_id: StoreId,
+    /// Where; `None` for a redemption by credential id away from any store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<StoreId>,
     /// Where it is in its life.
     pub status: RedemptionStatus,
     /// The credentials it redeemed, in order.

@@ -100,7 +100,7 @@ async fn the_seed_flow_is_readable(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(redemption.status, RedemptionStatus::Committed);
-    assert_eq!(redemption.store_id, seeded.store);
+    assert_eq!(redemption.store_id, Some(seeded.store));
     assert_eq!(
         redemption.credential_ids,
         vec![CredentialId(seeded.credential)]

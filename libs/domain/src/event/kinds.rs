@@ -186,9 +186,9 @@ event_kinds! {
     /// A credential's code lifetime ended.
     CredentialExpired(CredentialRef) = "credential_expired" @ 1,
     /// Codes were redeemed at a point of sale.
-    RedemptionCommitted(RecordedRedemption) = "redemption_committed" @ 1,
+    RedemptionCommitted(RecordedRedemption) = "redemption_committed" @ 2,
     /// Codes were reserved at a point of sale.
-    RedemptionReserved(RecordedRedemption) = "redemption_reserved" @ 1,
+    RedemptionReserved(RecordedRedemption) = "redemption_reserved" @ 2,
     /// A reservation was confirmed.
     ReservationConfirmed(RedemptionRef) = "reservation_confirmed" @ 1,
     /// A reservation was cancelled.

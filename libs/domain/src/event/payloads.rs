@@ -207,8 +207,9 @@ pub struct RedeemedOffer {
 pub struct RecordedRedemption {
     /// The redemption.
     pub redemption_id: RedemptionId,
-    /// Where.
-    pub store_id: StoreId,
+    /// Where; absent for a redemption by credential id away from any store (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<StoreId>,
     /// When a reservation lapses.
     #[serde(
         default,

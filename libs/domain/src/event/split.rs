@@ -224,7 +224,7 @@ mod tests {
             .collect();
         let recorded = RecordedRedemption {
             redemption_id: RedemptionId(1),
-            store_id: StoreId(2),
+            store_id: Some(StoreId(2)),
             expires_at: None,
             offers: vec![RedeemedOffer {
                 credential_id: CredentialId(3),

@@ -53,6 +53,13 @@ pub struct Eligibility {
     pub item_set_ids: BTreeSet<ItemSetId>,
 }
 
+impl Eligibility {
+    /// Whether only some stores may redeem (by merchant or by store list).
+    pub fn restricts_stores(&self) -> bool {
+        !self.merchant_ids.is_empty() || !self.store_list_ids.is_empty()
+    }
+}
+
 /// An offer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Offer {
@@ -242,4 +249,31 @@ pub enum EligibilityDimension {
     MemberLists,
     /// Item sets.
     ItemSets,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merchants_and_store_lists_restrict_stores_members_and_items_do_not() {
+        let none = Eligibility::default();
+        let merchants = Eligibility {
+            merchant_ids: [MerchantId(1)].into(),
+            ..Eligibility::default()
+        };
+        let store_lists = Eligibility {
+            store_list_ids: [StoreListId(1)].into(),
+            ..Eligibility::default()
+        };
+        let members_and_items = Eligibility {
+            member_list_ids: [MemberListId(1)].into(),
+            item_set_ids: [ItemSetId(1)].into(),
+            ..Eligibility::default()
+        };
+        assert!(!none.restricts_stores());
+        assert!(merchants.restricts_stores());
+        assert!(store_lists.restricts_stores());
+        assert!(!members_and_items.restricts_stores());
+    }
 }

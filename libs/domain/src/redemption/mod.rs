@@ -16,6 +16,7 @@ use discount::Basket;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// Most codes one point-of-sale request may present.
 pub const MAX_CODES: usize = 10;
@@ -23,14 +24,32 @@ pub const MAX_CODES: usize = 10;
 pub const MAX_RESERVATION_SECONDS: u32 = 3_600;
 
 /// What a terminal sends to evaluate, reserve or redeem codes against a basket.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PosRequest {
-    /// Where the sale happens.
-    pub store_id: StoreId,
+    /// Where the sale happens. `None` only for a redemption by credential id away from any
+    /// store, which offers restricted to merchants or store lists refuse (a terminal always
+    /// names its store).
+    #[serde(default)]
+    pub store_id: Option<StoreId>,
     /// The codes presented, one per credential.
     pub codes: Vec<String>,
     /// The basket.
     pub basket: Basket,
+}
+
+/// Written by hand to keep the idempotency fingerprint of a request with a store what it was
+/// when the store was required (its id, then the codes and the basket), so a retry sent across
+/// an upgrade still matches its first request. A request without a store hashes a marker no
+/// store id takes (`u64::MAX` is out of the ids' range, which stops at `i64::MAX`).
+impl Hash for PosRequest {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self.store_id {
+            Some(store) => store.hash(state),
+            None => u64::MAX.hash(state),
+        }
+        self.codes.hash(state);
+        self.basket.hash(state);
+    }
 }
 
 /// Where a redemption is in its life.
@@ -95,8 +114,9 @@ pub struct OfferApplication {
 pub struct Redemption {
     /// Its id.
     pub id: RedemptionId,
-    /// Where it happened.
-    pub store_id: StoreId,
+    /// Where it happened; `None` for a redemption by credential id away from any store.
+    #[serde(default)]
+    pub store_id: Option<StoreId>,
     /// Status.
     pub status: RedemptionStatus,
     /// Credentials it redeemed (those with at least one applied offer).

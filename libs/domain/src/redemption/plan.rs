@@ -3,6 +3,10 @@
 //! limits of each offer that gives something. The same plan serves evaluate (dry run),
 //! reserve and redeem.
 //!
+//! A request without a store (a redemption by credential id away from any store) is refused
+//! `Store can't be blank` by an offer restricted to merchants or store lists: only a store
+//! can show it is eligible.
+//!
 //! All or nothing: any failed check refuses the whole request. Offers the engine finds nothing
 //! to give for (minimum spend not met, no qualifying item) are left unredeemed and their
 //! credentials stay open; when no offer gives anything the request is refused.
@@ -22,8 +26,8 @@ use discount::{Basket, Evaluation, OfferInput, OfferOutcome};
 /// What a request would redeem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
-    /// Where.
-    pub store_id: StoreId,
+    /// Where; `None` away from any store.
+    pub store_id: Option<StoreId>,
     /// Credentials that would be redeemed.
     pub credential_ids: Vec<CredentialId>,
     /// Offers that would be redeemed.
@@ -58,7 +62,10 @@ impl Plan {
 
 /// Plans `request` against `state` at `now`.
 pub fn plan(state: &AccountState, request: &PosRequest, now: DateTime<Utc>) -> DomainResult<Plan> {
-    let store = existing(&state.stores, &request.store_id, "Store")?;
+    let store = request
+        .store_id
+        .map(|store| existing(&state.stores, &store, "Store"))
+        .transpose()?;
     let credentials = resolve_codes(state, &request.codes, now)?;
     let mut owners: Vec<(&Credential, &Offer)> = Vec::with_capacity(credentials.len());
     let mut inputs = Vec::with_capacity(credentials.len());
@@ -93,7 +100,7 @@ pub fn plan(state: &AccountState, request: &PosRequest, now: DateTime<Utc>) -> D
         })
         .collect();
     Ok(Plan {
-        store_id: store.id,
+        store_id: store.map(|store| store.id),
         credential_ids,
         applications,
         evaluation,
@@ -159,7 +166,7 @@ fn check_offer<'s>(
     state: &'s AccountState,
     credential: &Credential,
     offer_id: OfferId,
-    store: &Store,
+    store: Option<&Store>,
     basket: &Basket,
     now: DateTime<Utc>,
 ) -> DomainResult<&'s Offer> {
@@ -176,10 +183,16 @@ fn check_offer<'s>(
             ids: offer_id.to_string(),
         });
     }
-    if !store_eligible(state, offer, store) {
-        return Err(DomainError::StoreNotEligible {
-            offer_name: offer.name.clone(),
-        });
+    match store {
+        Some(store) if !store_eligible(state, offer, store) => {
+            return Err(DomainError::StoreNotEligible {
+                offer_name: offer.name.clone(),
+            });
+        }
+        None if offer.eligibility.restricts_stores() => {
+            return Err(DomainError::Blank { field: "Store" });
+        }
+        _ => {}
     }
     let member_lists = &offer.eligibility.member_list_ids;
     if !member_lists.is_empty() && !state.member_on_lists(credential.member_id, member_lists) {

@@ -69,7 +69,7 @@ fn recorded(
 ) -> RecordedRedemption {
     RecordedRedemption {
         redemption_id: RedemptionId(id),
-        store_id: shop.store,
+        store_id: Some(shop.store),
         expires_at,
         offers: vec![RedeemedOffer {
             credential_id: credential,

@@ -1,11 +1,13 @@
 //! Redeem, VoidRedemption and ReverseRedemption: a code is redeemed once against a basket
 //! with the discount engine's answer recorded, within every limit of its offer; a keyed retry
-//! gets the first answer and emits nothing; a committed redemption is voided or reversed once.
+//! gets the first answer and emits nothing; a committed redemption is voided or reversed once;
+//! a redemption without a store is recorded only for an offer every store may redeem.
 
 use chrono::Duration;
+use domain::catalog::ListFields;
 use domain::event::RedemptionRef;
-use domain::ids::{CredentialId, RedemptionId};
-use domain::offer::OfferFields;
+use domain::ids::{CredentialId, RedemptionId, StoreListId};
+use domain::offer::{EligibilityDimension, OfferFields};
 use domain::{Command, DomainError, EventKind, LimitKind};
 use testkit::fixtures::scenario::{given, History};
 use testkit::fixtures::{created, line, pos, redeem, Shop};
@@ -261,6 +263,67 @@ fn a_code_voided_back_can_be_redeemed_again() {
     history.record(Command::VoidRedemption {
         redemption_id: first,
     });
+    let given = given(history);
+    let id = given.next_id();
+    given
+        .when(redeem(shop.store, &code))
+        .then(committed(id, &shop, credential));
+}
+
+/// The shop's offer restricted to a store list holding the shop's store.
+fn restricted_to_a_store_list(history: &mut History, shop: &Shop) {
+    let list = created(&history.record(Command::CreateStoreList {
+        merchant_id: None,
+        fields: ListFields {
+            name: Some("Downtown".into()),
+        },
+    }));
+    history.record(Command::AddStoresToList {
+        store_list_id: StoreListId(list),
+        store_ids: vec![shop.store],
+    });
+    history.record(Command::AddOfferEligibility {
+        offer_id: shop.offer,
+        dimension: EligibilityDimension::StoreLists,
+        ids: vec![list],
+    });
+}
+
+/// A redemption by credential id away from any store, for an offer every store may redeem,
+/// is recorded without a store. Mutation: `plan` refusing every request without a store
+/// (`None => Err(Blank)` without the restriction check) fails it.
+#[test]
+fn a_code_is_redeemed_without_a_store_when_its_offer_allows_every_store() {
+    let (history, shop, credential, code) = with_code();
+    let given = given(history);
+    let id = given.next_id();
+    let mut request = pos(shop.store, &[&code], vec![]);
+    request.store_id = None;
+    let mut expected = recorded(id, &shop, credential, None);
+    expected.store_id = None;
+    given
+        .when(Command::Redeem { request })
+        .then(vec![EventKind::RedemptionCommitted(expected)]);
+}
+
+/// Only a store can show it is on an offer's store list: without one the redemption is
+/// refused as the seed words a missing store. Mutation: dropping the `restricts_stores`
+/// arm of `check_offer` fails it.
+#[test]
+fn an_offer_restricted_to_a_store_list_refuses_a_redemption_without_a_store() {
+    let (mut history, shop, _, code) = with_code();
+    restricted_to_a_store_list(&mut history, &shop);
+    let mut request = pos(shop.store, &[&code], vec![]);
+    request.store_id = None;
+    given(history)
+        .when(Command::Redeem { request })
+        .then_error(DomainError::Blank { field: "Store" });
+}
+
+#[test]
+fn an_offer_restricted_to_a_store_list_is_redeemed_at_a_store_on_it() {
+    let (mut history, shop, credential, code) = with_code();
+    restricted_to_a_store_list(&mut history, &shop);
     let given = given(history);
     let id = given.next_id();
     given

@@ -167,7 +167,7 @@ impl CachedRow for StoredRedemption {
 
     fn values(&self) -> Result<Vec<Value>, ProjectionError> {
         Ok(vec![
-            Value::Int(int(self.row.store_id.0)?),
+            Value::OptInt(self.row.store_id.map(|store| int(store.0)).transpose()?),
             Value::Text(self.row.status.to_string()),
             Value::Text(json(&self.row.credential_ids)?),
             Value::Text(self.evaluation.clone()),

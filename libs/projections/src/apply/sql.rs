@@ -26,6 +26,8 @@ pub(crate) enum Value {
     Text(String),
     /// A `TEXT` that may be NULL.
     OptText(Option<String>),
+    /// A `BIGINT` that may be NULL.
+    OptInt(Option<i64>),
 }
 
 type Query = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
@@ -35,6 +37,7 @@ fn bind(query: Query, value: Value) -> Query {
         Value::Int(value) => query.bind(value),
         Value::Text(value) => query.bind(value),
         Value::OptText(value) => query.bind(value),
+        Value::OptInt(value) => query.bind(value),
     }
 }
 

@@ -1,8 +1,11 @@
 //! `POST|PUT /v1.0/credentials/{id}/redeem`: redeems this credential's code at a store, the way
 //! a point-of-sale terminal would, under the `Idempotency-Key` header when one is sent.
 //!
-//! - `store_id` (query or body) names the store; without it the credential's own store is used,
-//!   and without either the request is refused (`Store can't be blank`).
+//! - `store_id` (query or body) names the store; without it the credential's own store is used;
+//!   without either the code is redeemed away from any store, which an offer restricted to
+//!   merchants or store lists refuses (`Store can't be blank`): only a store shows it is
+//!   eligible. The seed calls the store optional, and the reference's redeem takes no
+//!   parameters.
 //! - `basket` (`{"basket": {"lines": [{"line_id", "item_code", "quantity", "unit_price"}]}}`)
 //!   is the sale. Without one (Sparkfly's redeem takes no body) the code is redeemed against a
 //!   one-line basket of one zero-priced unit of item `credential-<id>`: offers that give points
@@ -50,8 +53,9 @@ pub(super) struct Redeemed<'a> {
 struct RedemptionView<'a> {
     /// Its id.
     id: RedemptionId,
-    /// Where.
-    store_id: StoreId,
+    /// Where; left out when redeemed away from any store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    store_id: Option<StoreId>,
     /// The offers redeemed.
     offer_ids: Vec<OfferId>,
     /// Every line's discount, every offer's outcome and the totals.
@@ -87,12 +91,7 @@ pub(super) async fn redeem(
     let id = CredentialId(id.into_inner());
     let input = Input::merge(request.query_string(), body)?;
     let target = target(&state, account, id).await?;
-    let store_id = match input.id("store_id")? {
-        Some(store) => StoreId(store),
-        None => target
-            .store_id
-            .ok_or(DomainError::Blank { field: "Store" })?,
-    };
+    let store_id = input.id("store_id")?.map(StoreId).or(target.store_id);
     let code = target
         .code
         .ok_or(DomainError::CredentialHasNoOffers { credential_id: id })?;
@@ -143,9 +142,15 @@ fn default_basket(id: CredentialId) -> Value {
     }]})
 }
 
-fn pos_request(store_id: StoreId, code: String, basket: Value) -> Result<PosRequest, ApiError> {
+fn pos_request(
+    store_id: Option<StoreId>,
+    code: String,
+    basket: Value,
+) -> Result<PosRequest, ApiError> {
     let mut request = Map::new();
-    request.insert("store_id".into(), Value::from(store_id.0));
+    if let Some(store) = store_id {
+        request.insert("store_id".into(), Value::from(store.0));
+    }
     request.insert("codes".into(), Value::from(vec![code]));
     request.insert("basket".into(), basket);
     serde_json::from_value(Value::Object(request))

@@ -18,8 +18,8 @@ use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::account::Role;
-use domain::ids::RedemptionId;
-use domain::redemption::{PosRequest, RedemptionStatus};
+use domain::ids::{RedemptionId, StoreId};
+use domain::redemption::RedemptionStatus;
 use domain::{Command, DomainError, Event, EventKind};
 use engine::Presenter;
 use schemars::JsonSchema;
@@ -125,10 +125,10 @@ impl Action {
 
 /// Who presents the codes of a request: the key behind the token and the store it names;
 /// neither is a header the caller could vary to get a fresh allowance.
-fn presenter(principal: &Principal, request: &PosRequest) -> Presenter {
+fn presenter(principal: &Principal, store: StoreId) -> Presenter {
     Presenter {
         key: principal.key_id,
-        store: request.store_id,
+        store,
     }
 }
 
@@ -164,9 +164,9 @@ async fn evaluate(
     Body(body): Body<PosBody>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(POS)?;
-    let presenter = presenter(&principal, &body.request);
+    let (store, request) = body.request();
     let plan = state
-        .evaluate(principal.account_id, body.request, presenter)
+        .evaluate(principal.account_id, request, presenter(&principal, store))
         .await?;
     Ok(HttpResponse::Ok().json(One(wire::planned(&plan))))
 }
@@ -177,10 +177,9 @@ async fn redeem(
     request: HttpRequest,
     Body(body): Body<PosBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let presenter = presenter(&principal, &body.request);
-    let command = Command::Redeem {
-        request: body.request,
-    };
+    let (store, pos) = body.request();
+    let command = Command::Redeem { request: pos };
+    let presenter = presenter(&principal, store);
     record(&state, &principal, &request, command, presenter, false).await
 }
 
@@ -194,11 +193,12 @@ async fn reserve(
     let ttl_seconds = body.ttl_seconds.ok_or(DomainError::Blank {
         field: "Ttl seconds",
     })?;
-    let presenter = presenter(&principal, &body.request);
+    let (store, pos) = body.request();
     let command = Command::Reserve {
-        request: body.request,
+        request: pos,
         ttl_seconds,
     };
+    let presenter = presenter(&principal, store);
     record(&state, &principal, &request, command, presenter, true).await
 }
 

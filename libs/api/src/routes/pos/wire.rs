@@ -5,7 +5,7 @@
 
 use crate::http::{ApiError, Named};
 use chrono::{DateTime, Utc};
-use discount::Evaluation;
+use discount::{Basket, Evaluation};
 use domain::event::RecordedRedemption;
 use domain::ids::{CredentialId, OfferId, RedemptionId, StoreId};
 use domain::redemption::{Plan, PosRequest, RedemptionStatus};
@@ -18,11 +18,26 @@ use std::borrow::Cow;
 /// The body of evaluate, redeem and reserve: the request, and for reserve its TTL.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub(super) struct PosBody {
-    /// Store, codes and basket.
-    #[serde(flatten)]
-    pub(super) request: PosRequest,
+    /// Where the sale happens: a terminal always names its store.
+    store_id: StoreId,
+    /// The codes presented, one per credential.
+    codes: Vec<String>,
+    /// The basket.
+    basket: Basket,
     /// Seconds a reservation holds (reserve only, 1 to 3,600).
     pub(super) ttl_seconds: Option<u32>,
+}
+
+impl PosBody {
+    /// The store the terminal named, and the request to decide.
+    pub(super) fn request(self) -> (StoreId, PosRequest) {
+        let request = PosRequest {
+            store_id: Some(self.store_id),
+            codes: self.codes,
+            basket: self.basket,
+        };
+        (self.store_id, request)
+    }
 }
 
 /// A redemption, a reservation or a dry run's plan, with the discount engine's evaluation.
@@ -34,8 +49,9 @@ pub(super) struct Redemption<'a> {
     /// Where it is in its life (not for a dry run).
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<RedemptionStatus>,
-    /// Where.
-    store_id: StoreId,
+    /// Where; left out for a redemption by credential id away from any store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    store_id: Option<StoreId>,
     /// The credentials redeemed, in the order presented.
     credential_ids: Vec<CredentialId>,
     /// The offers redeemed.
