@@ -7,43 +7,24 @@ mod support;
 use chrono::Duration;
 use domain::channel::{ChannelFields, CodeFormat};
 use domain::credential::CredentialStatus;
-use domain::ids::RedemptionId;
 use domain::offer::{OfferFields, RewardKind};
 use domain::redemption::RedemptionStatus;
 use domain::{evaluate, Command, Decision, DomainError, EventKind, LimitKind};
-use support::{created, dec, line, pos, Account, Shop};
-
-fn redemption_id(events: &[domain::Event]) -> RedemptionId {
-    RedemptionId(created(events))
-}
+use support::{dec, line, pos, redeem, Account};
 
 #[test]
 fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
-    let (
-        mut account,
-        Shop {
-            member,
-            channel,
-            store,
-        },
-    ) = Account::shop();
-    let offer = account.dollar_off(
+    let (mut account, shop, offer) = Account::shop_with_offer(
         "Spend 20",
-        channel,
         OfferFields {
             min_spend_amount: Some(dec("20.00")),
             ..Default::default()
         },
     );
-    let error = account.error(Command::Redeem {
-        request: pos(store, &["NOPE"], vec![]),
-    });
+    let error = account.error(redeem(shop.store, "NOPE"));
     assert_eq!(error.to_string(), "Code NOPE is not valid");
-    let credential = account.issue(member, channel, &[offer]).unwrap();
-    let code = credential.identifier.clone().unwrap();
-    let error = account.error(Command::Redeem {
-        request: pos(store, &[&code], vec![]),
-    });
+    let (credential, code) = account.credential(shop.member, shop.channel, &[offer]);
+    let error = account.error(redeem(shop.store, &code));
     assert_eq!(error, DomainError::NothingApplies);
     assert_eq!(
         account.state.credentials[&credential.id].status,
@@ -51,20 +32,13 @@ fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
     );
     let big = vec![line("1", "X", 2, "10.00")];
     account.ok(Command::Redeem {
-        request: pos(store, &[&code], big),
+        request: pos(shop.store, &[&code], big),
     });
 }
 
 #[test]
 fn evaluate_is_a_dry_run() {
-    let (
-        mut account,
-        Shop {
-            member,
-            channel,
-            store,
-        },
-    ) = Account::shop();
+    let (mut account, shop) = Account::shop();
     let offer = account.offer(
         OfferFields {
             name: Some("Ten percent".into()),
@@ -72,13 +46,13 @@ fn evaluate_is_a_dry_run() {
             reward_value: Some(dec("10")),
             ..Default::default()
         },
-        channel,
+        shop.channel,
     );
-    let code = account.code(member, channel, &[offer]);
+    let code = account.code(shop.member, shop.channel, &[offer]);
     let before = account.state.clone();
     let plan = evaluate(
         &account.state,
-        &pos(store, &[&code], vec![line("a", "X", 3, "3.33")]),
+        &pos(shop.store, &[&code], vec![line("a", "X", 3, "3.33")]),
         account.now,
     )
     .unwrap();
@@ -93,41 +67,24 @@ fn evaluate_is_a_dry_run() {
 /// Fails if lapsed reservations count against limits until `ExpireDue` records them.
 #[test]
 fn reservations_hold_then_confirm_cancel_or_lapse() {
-    let (
-        mut account,
-        Shop {
-            member,
-            channel,
-            store,
-        },
-    ) = Account::shop();
-    let offer = account.dollar_off(
+    let (mut account, shop, offer) = Account::shop_with_offer(
         "One",
-        channel,
         OfferFields {
             max_redemptions: Some(1),
             ..Default::default()
         },
     );
-    let first = account.issue(member, channel, &[offer]).unwrap();
+    let (first, first_code) = account.credential(shop.member, shop.channel, &[offer]);
     let second_member = account.member("m2");
-    let second = account.issue(second_member, channel, &[offer]).unwrap();
-    let first_code = first.identifier.clone().unwrap();
-    let second_code = second.identifier.clone().unwrap();
+    let (second, second_code) = account.credential(second_member, shop.channel, &[offer]);
 
     // A reservation holds the only redemption.
-    let held = account.ok(Command::Reserve {
-        request: pos(store, &[&first_code], vec![]),
-        ttl_seconds: 30,
-    });
-    let held = redemption_id(&held);
+    let held = account.reserve(shop.store, &first_code, 30);
     assert_eq!(
         account.state.credentials[&first.id].status,
         CredentialStatus::Locked
     );
-    let error = account.error(Command::Redeem {
-        request: pos(store, &[&second_code], vec![]),
-    });
+    let error = account.error(redeem(shop.store, &second_code));
     assert!(
         matches!(
             error,
@@ -153,11 +110,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
     );
 
     // Lapsed: capacity is free at once, even before the expiry is recorded.
-    let lapsing = account.ok(Command::Reserve {
-        request: pos(store, &[&first_code], vec![]),
-        ttl_seconds: 30,
-    });
-    let lapsing = redemption_id(&lapsing);
+    let lapsing = account.reserve(shop.store, &first_code, 30);
     account.advance(Duration::seconds(31));
     let error = account.error(Command::ConfirmReservation {
         redemption_id: lapsing,
@@ -174,10 +127,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
         account.state.redemptions[&lapsing].status,
         RedemptionStatus::Reserved
     );
-    let in_window = redemption_id(&account.ok(Command::Reserve {
-        request: pos(store, &[&second_code], vec![]),
-        ttl_seconds: 30,
-    }));
+    let in_window = account.reserve(shop.store, &second_code, 30);
     assert_eq!(
         account.state.credentials[&second.id].status,
         CredentialStatus::Locked
@@ -198,11 +148,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
     );
 
     // Confirmed: the code is redeemed and the capacity stays taken.
-    let confirmed = account.ok(Command::Reserve {
-        request: pos(store, &[&first_code], vec![]),
-        ttl_seconds: 30,
-    });
-    let confirmed = redemption_id(&confirmed);
+    let confirmed = account.reserve(shop.store, &first_code, 30);
     account.ok(Command::ConfirmReservation {
         redemption_id: confirmed,
     });
@@ -210,9 +156,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
         account.state.credentials[&first.id].status,
         CredentialStatus::Redeemed
     );
-    let error = account.error(Command::Redeem {
-        request: pos(store, &[&second_code], vec![]),
-    });
+    let error = account.error(redeem(shop.store, &second_code));
     assert!(matches!(error, DomainError::LimitReached { .. }));
     let error = account.error(Command::ConfirmReservation {
         redemption_id: confirmed,
@@ -222,28 +166,16 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
 
 #[test]
 fn void_reopens_and_reverse_closes_both_giving_limits_back() {
-    let (
-        mut account,
-        Shop {
-            member,
-            channel,
-            store,
-        },
-    ) = Account::shop();
-    let offer = account.dollar_off(
+    let (mut account, shop, offer) = Account::shop_with_offer(
         "One",
-        channel,
         OfferFields {
             max_redemptions_per_member: Some(1),
             ..Default::default()
         },
     );
-    let credential = account.issue(member, channel, &[offer]).unwrap();
-    let code = credential.identifier.clone().unwrap();
+    let (credential, code) = account.credential(shop.member, shop.channel, &[offer]);
 
-    let redeemed = redemption_id(&account.ok(Command::Redeem {
-        request: pos(store, &[&code], vec![]),
-    }));
+    let redeemed = account.redeem(shop.store, &code);
     account.ok(Command::VoidRedemption {
         redemption_id: redeemed,
     });
@@ -252,9 +184,7 @@ fn void_reopens_and_reverse_closes_both_giving_limits_back() {
         CredentialStatus::Open
     );
 
-    let again = redemption_id(&account.ok(Command::Redeem {
-        request: pos(store, &[&code], vec![]),
-    }));
+    let again = account.redeem(shop.store, &code);
     account.ok(Command::ReverseRedemption {
         redemption_id: again,
     });
@@ -262,9 +192,7 @@ fn void_reopens_and_reverse_closes_both_giving_limits_back() {
         account.state.credentials[&credential.id].status,
         CredentialStatus::Reversed
     );
-    let error = account.error(Command::Redeem {
-        request: pos(store, &[&code], vec![]),
-    });
+    let error = account.error(redeem(shop.store, &code));
     assert!(matches!(error, DomainError::CredentialNotRedeemable { .. }));
     let error = account.error(Command::ReverseRedemption {
         redemption_id: again,
@@ -272,10 +200,8 @@ fn void_reopens_and_reverse_closes_both_giving_limits_back() {
     assert!(matches!(error, DomainError::WrongStatus { .. }));
 
     // The member's limit was given back: a new credential can be issued and redeemed.
-    let fresh = account.code(member, channel, &[offer]);
-    account.ok(Command::Redeem {
-        request: pos(store, &[&fresh], vec![]),
-    });
+    let fresh = account.code(shop.member, shop.channel, &[offer]);
+    account.redeem(shop.store, &fresh);
 }
 
 #[test]
@@ -303,8 +229,7 @@ fn short_numeric_codes_need_a_lifetime_and_expire() {
         ..Default::default()
     });
     let offer = account.dollar_off("Kiosk Dollar", channel, OfferFields::default());
-    let credential = account.issue(member, channel, &[offer]).unwrap();
-    let code = credential.identifier.clone().unwrap();
+    let (credential, code) = account.credential(member, channel, &[offer]);
     assert_eq!(code.len(), 4);
     assert!(code.bytes().all(|byte| byte.is_ascii_digit()));
     assert_eq!(
@@ -314,9 +239,7 @@ fn short_numeric_codes_need_a_lifetime_and_expire() {
     account.advance(Duration::seconds(301));
     let merchant = account.merchant("M");
     let store = account.store(merchant, "S");
-    let error = account.error(Command::Redeem {
-        request: pos(store, &[&code], vec![]),
-    });
+    let error = account.error(redeem(store, &code));
     assert_eq!(
         error,
         DomainError::CredentialNotRedeemable {
@@ -331,19 +254,9 @@ fn short_numeric_codes_need_a_lifetime_and_expire() {
 
 #[test]
 fn idempotency_keys_answer_repeats_and_refuse_other_requests() {
-    let (
-        mut account,
-        Shop {
-            member,
-            channel,
-            store,
-        },
-    ) = Account::shop();
-    let offer = account.dollar_off("Dollar", channel, OfferFields::default());
-    let code = account.code(member, channel, &[offer]);
-    let request = Command::Redeem {
-        request: pos(store, &[&code], vec![]),
-    };
+    let (mut account, shop, offer) = Account::shop_with_offer("Dollar", OfferFields::default());
+    let code = account.code(shop.member, shop.channel, &[offer]);
+    let request = redeem(shop.store, &code);
     let first = account.decide(request.clone(), Some("txn-1")).unwrap();
     let Decision::Accepted(events) = &first else {
         panic!("{first:?}")
@@ -353,7 +266,7 @@ fn idempotency_keys_answer_repeats_and_refuse_other_requests() {
     assert_eq!(repeat, Decision::Repeated(events.clone()));
     assert_eq!(account.events.len(), recorded);
     let other = Command::Redeem {
-        request: pos(store, &[&code], vec![line("1", "X", 2, "1.00")]),
+        request: pos(shop.store, &[&code], vec![line("1", "X", 2, "1.00")]),
     };
     assert_eq!(
         account.decide(other, Some("txn-1")),

@@ -10,50 +10,51 @@ use domain::ids::{CredentialId, RedemptionId};
 use domain::offer::OfferFields;
 use domain::redemption::RedemptionStatus;
 use domain::{Command, DomainError};
-use support::{created, pos, Account, Shop};
-use testkit::fixtures;
+use support::{Account, Shop};
 
 /// A shop with one $1-off offer and a credential for it: the account, the shop, and the
 /// credential's id and code.
 fn shop_with_code() -> (Account, Shop, CredentialId, String) {
-    let (mut account, shop) = Account::shop();
-    let offer = account.dollar_off("One", shop.channel, OfferFields::default());
-    let credential = account.issue(shop.member, shop.channel, &[offer]).unwrap();
-    let code = credential.identifier.clone().unwrap();
+    let (mut account, shop, offer) = Account::shop_with_offer("One", OfferFields::default());
+    let (credential, code) = account.credential(shop.member, shop.channel, &[offer]);
     (account, shop, credential.id, code)
 }
 
-fn redeem(account: &mut Account, shop: &Shop, code: &str) -> RedemptionId {
-    RedemptionId(created(&account.ok(fixtures::redeem(shop.store, code))))
+fn void(redemption_id: RedemptionId) -> Command {
+    Command::VoidRedemption { redemption_id }
 }
 
-fn reserve(account: &mut Account, shop: &Shop, code: &str) -> RedemptionId {
-    RedemptionId(created(&account.ok(Command::Reserve {
-        request: pos(shop.store, &[code], vec![]),
-        ttl_seconds: 300,
-    })))
+fn reverse(redemption_id: RedemptionId) -> Command {
+    Command::ReverseRedemption { redemption_id }
 }
 
-fn assert_wrong_status(error: DomainError) {
+/// Asserts `command` is refused as a move from the wrong status.
+fn assert_wrong_status(account: &mut Account, command: Command) {
+    let error = account.error(command);
     assert!(
         matches!(error, DomainError::WrongStatus { .. }),
         "{error:?}"
     );
 }
 
+/// A redemption of the shop's code, `settled` (voided or reversed), then asserted to refuse
+/// `refused`: the account, the credential and the redemption.
+fn settled_then_refused(
+    settle: fn(RedemptionId) -> Command,
+    refused: fn(RedemptionId) -> Command,
+) -> (Account, CredentialId, RedemptionId) {
+    let (mut account, shop, credential, code) = shop_with_code();
+    let redemption = account.redeem(shop.store, &code);
+    account.ok(settle(redemption));
+    assert_wrong_status(&mut account, refused(redemption));
+    (account, credential, redemption)
+}
+
 /// Fails if `reverse` accepts a redemption that is no longer committed (e.g. `in_status`
 /// dropped from `decide::pos::reverse`).
 #[test]
 fn a_voided_redemption_cannot_be_reversed() {
-    let (mut account, shop, credential, code) = shop_with_code();
-    let redemption = redeem(&mut account, &shop, &code);
-    account.ok(Command::VoidRedemption {
-        redemption_id: redemption,
-    });
-
-    assert_wrong_status(account.error(Command::ReverseRedemption {
-        redemption_id: redemption,
-    }));
+    let (account, credential, redemption) = settled_then_refused(void, reverse);
     assert_eq!(
         account.state.redemptions[&redemption].status,
         RedemptionStatus::Voided
@@ -68,15 +69,7 @@ fn a_voided_redemption_cannot_be_reversed() {
 /// Fails if `void` accepts a reversed redemption, which would reopen a refunded code.
 #[test]
 fn a_reversed_redemption_cannot_be_voided() {
-    let (mut account, shop, credential, code) = shop_with_code();
-    let redemption = redeem(&mut account, &shop, &code);
-    account.ok(Command::ReverseRedemption {
-        redemption_id: redemption,
-    });
-
-    assert_wrong_status(account.error(Command::VoidRedemption {
-        redemption_id: redemption,
-    }));
+    let (account, credential, _) = settled_then_refused(reverse, void);
     assert_eq!(
         account.state.credentials[&credential].status,
         CredentialStatus::Reversed
@@ -88,14 +81,10 @@ fn a_reversed_redemption_cannot_be_voided() {
 #[test]
 fn a_reservation_is_neither_voided_nor_reversed_until_confirmed() {
     let (mut account, shop, credential, code) = shop_with_code();
-    let reservation = reserve(&mut account, &shop, &code);
+    let reservation = account.reserve(shop.store, &code, 300);
 
-    assert_wrong_status(account.error(Command::VoidRedemption {
-        redemption_id: reservation,
-    }));
-    assert_wrong_status(account.error(Command::ReverseRedemption {
-        redemption_id: reservation,
-    }));
+    assert_wrong_status(&mut account, void(reservation));
+    assert_wrong_status(&mut account, reverse(reservation));
     assert_eq!(
         account.state.redemptions[&reservation].status,
         RedemptionStatus::Reserved
@@ -108,9 +97,7 @@ fn a_reservation_is_neither_voided_nor_reversed_until_confirmed() {
     account.ok(Command::ConfirmReservation {
         redemption_id: reservation,
     });
-    account.ok(Command::ReverseRedemption {
-        redemption_id: reservation,
-    });
+    account.ok(reverse(reservation));
     assert_eq!(
         account.state.credentials[&credential].status,
         CredentialStatus::Reversed

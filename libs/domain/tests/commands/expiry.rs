@@ -7,7 +7,7 @@ use domain::event::{CredentialRef, RedemptionRef};
 use domain::ids::{CredentialId, RedemptionId};
 use domain::{Command, DomainError, EventKind};
 use testkit::fixtures::scenario::{given, History};
-use testkit::fixtures::{created, pos};
+use testkit::fixtures::{created, reserve};
 
 use super::credential;
 
@@ -16,10 +16,7 @@ use super::credential;
 fn due_later() -> (History, RedemptionId, CredentialId) {
     let (mut history, shop) = History::shop(None);
     let (_, code) = credential(&mut history, &shop);
-    let reservation = RedemptionId(created(&history.record(Command::Reserve {
-        request: pos(shop.store, &[&code], Vec::new()),
-        ttl_seconds: 300,
-    })));
+    let reservation = RedemptionId(created(&history.record(reserve(shop.store, &code, 300))));
     let short_lived = history.record(Command::IssueCredential {
         request: CredentialRequest {
             member_id: Some(shop.member),

@@ -6,24 +6,16 @@ use domain::event::RedemptionRef;
 use domain::ids::RedemptionId;
 use domain::{Command, DomainError, EventKind};
 use testkit::fixtures::scenario::{given, History};
-use testkit::fixtures::{created, pos, redeem, Shop};
+use testkit::fixtures::{created, redeem, reserve, Shop};
 
 use super::{credential, recorded};
-
-/// Reserves `code` at the shop's store for `ttl_seconds`.
-fn reserve(shop: &Shop, code: &str, ttl_seconds: u32) -> Command {
-    Command::Reserve {
-        request: pos(shop.store, &[code], Vec::new()),
-        ttl_seconds,
-    }
-}
 
 /// The shop's history with a credential reserved for 300 seconds: the history, the shop, the
 /// credential's code, the reservation.
 fn reserved() -> (History, Shop, String, RedemptionId) {
     let (mut history, shop) = History::shop(None);
     let (_, code) = credential(&mut history, &shop);
-    let reservation = RedemptionId(created(&history.record(reserve(&shop, &code, 300))));
+    let reservation = RedemptionId(created(&history.record(reserve(shop.store, &code, 300))));
     (history, shop, code, reservation)
 }
 
@@ -41,7 +33,7 @@ fn a_reservation_records_the_discount_and_when_it_lapses() {
     let id = given.next_id();
     let lapses = given.now() + Duration::seconds(300);
     given
-        .when(reserve(&shop, &code, 300))
+        .when(reserve(shop.store, &code, 300))
         .then(vec![EventKind::RedemptionReserved(recorded(
             id,
             &shop,
@@ -55,7 +47,7 @@ fn a_reservation_of_no_time_is_refused() {
     let (mut history, shop) = History::shop(None);
     let (_, code) = credential(&mut history, &shop);
     given(history)
-        .when(reserve(&shop, &code, 0))
+        .when(reserve(shop.store, &code, 0))
         .then_error(DomainError::Invalid {
             field: "Ttl seconds",
             reason: "must be between 1 and 3600".into(),

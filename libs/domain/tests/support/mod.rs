@@ -14,14 +14,14 @@ use domain::{decide, evolve, AccountState, Command, Context, Decision, DomainErr
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use testkit::fixtures::{
-    create_item, create_item_set, create_member, create_merchant, create_store, issue_request,
+    self, create_item, create_item_set, create_member, create_merchant, create_store, issue_request,
 };
 
 // Each test binary uses its own share of the shared fixtures.
 #[allow(unused_imports)]
 pub use testkit::fixtures::scenario::start;
 #[allow(unused_imports)]
-pub use testkit::fixtures::{created, dec, line, pos};
+pub use testkit::fixtures::{created, dec, line, pos, redeem, reserve};
 
 /// The ids of a ready shop: a member, a channel and a store of a merchant.
 pub struct Shop {
@@ -83,6 +83,14 @@ impl Account {
                 store,
             },
         )
+    }
+
+    /// [`Account::shop`] with an approved "$1 off the order" offer named `name` on its
+    /// channel, with `limits` applied: the account, the shop and the offer.
+    pub fn shop_with_offer(name: &str, limits: OfferFields) -> (Self, Shop, OfferId) {
+        let (mut account, shop) = Self::shop();
+        let offer = account.dollar_off(name, shop.channel, limits);
+        (account, shop, offer)
     }
 
     pub fn advance(&mut self, by: Duration) {
@@ -234,5 +242,34 @@ impl Account {
             .unwrap()
             .identifier
             .unwrap()
+    }
+
+    /// Issues `member` a credential for `offers` on `channel`, which must be accepted: the
+    /// credential and its code.
+    pub fn credential(
+        &mut self,
+        member: MemberId,
+        channel: ChannelId,
+        offers: &[OfferId],
+    ) -> (domain::credential::Credential, String) {
+        let credential = self.issue(member, channel, offers).unwrap();
+        let code = credential.identifier.clone().unwrap();
+        (credential, code)
+    }
+
+    /// Redeems `code` at `store` against one $10.00 line, which must be accepted: the
+    /// redemption's id.
+    pub fn redeem(&mut self, store: StoreId, code: &str) -> RedemptionId {
+        RedemptionId(created(&self.ok(fixtures::redeem(store, code))))
+    }
+
+    /// Reserves `code` at `store` for `ttl_seconds`, which must be accepted: the
+    /// reservation's id.
+    pub fn reserve(&mut self, store: StoreId, code: &str, ttl_seconds: u32) -> RedemptionId {
+        RedemptionId(created(&self.ok(fixtures::reserve(
+            store,
+            code,
+            ttl_seconds,
+        ))))
     }
 }
