@@ -91,21 +91,13 @@ async fn a_restarted_actor_rebuilds_the_same_state_and_goes_on() {
     for n in 0..3 {
         let code = actor.code(shop.member, shop.channel, shop.offer).await;
         actor
-            .handle
-            .execute(
-                ACCOUNT,
-                redeem(shop.store, &code),
-                Some(format!("tx-{n}")),
-                None,
-            )
+            .redeem_keyed(shop.store, &code, &format!("tx-{n}"))
             .await
             .unwrap();
     }
     let before = actor.state().await;
     actor.handle.shutdown().await;
-    let stopped = actor
-        .handle
-        .execute(ACCOUNT, create_member("late"), None, None);
+    let stopped = actor.execute(create_member("late"));
     assert!(matches!(stopped.await, Err(EngineError::Stopped { .. })));
 
     let restarted = setup.actor(0).await;
@@ -116,15 +108,7 @@ async fn a_restarted_actor_rebuilds_the_same_state_and_goes_on() {
 
     let bob = restarted.member("bob").await;
     assert_eq!(bob.0, before.next_id());
-    let repeat = restarted
-        .handle
-        .execute(
-            ACCOUNT,
-            redeem(shop.store, "unused"),
-            Some("tx-1".into()),
-            None,
-        )
-        .await;
+    let repeat = restarted.redeem_keyed(shop.store, "unused", "tx-1").await;
     assert!(
         matches!(
             repeat,
@@ -142,10 +126,7 @@ async fn an_account_is_served_only_by_its_partition() {
     let own = partition_of(ACCOUNT, 4);
     let other = (own + 1) % 4;
     let actor = setup.actor(other).await;
-    let refused = actor
-        .handle
-        .execute(ACCOUNT, create_member("x"), None, None)
-        .await;
+    let refused = actor.execute(create_member("x")).await;
     assert!(matches!(
         refused,
         Err(EngineError::WrongPartition { expected, .. }) if expected == own
@@ -172,20 +153,14 @@ async fn an_account_is_served_only_by_its_partition() {
 async fn a_refused_command_records_nothing() {
     let setup = Setup::new().await;
     let actor = setup.actor(0).await;
-    let refused = actor
-        .handle
-        .execute(ACCOUNT, create_member("x"), None, None)
-        .await;
+    let refused = actor.execute(create_member("x")).await;
     assert!(matches!(
         refused,
         Err(EngineError::Rejected(domain::DomainError::AccountNotFound))
     ));
     actor.account().await;
     actor.member("x").await;
-    let duplicate = actor
-        .handle
-        .execute(ACCOUNT, create_member("x"), None, None)
-        .await;
+    let duplicate = actor.execute(create_member("x")).await;
     assert!(matches!(duplicate, Err(EngineError::Rejected(_))));
     assert_eq!(setup.log.end_offset(0).await.unwrap(), 2);
     let events: Vec<Event> = setup

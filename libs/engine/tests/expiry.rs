@@ -12,9 +12,9 @@ mod support;
 use chrono::Duration as Span;
 use domain::channel::{ChannelFields, CodeFormat};
 use domain::credential::CredentialStatus;
-use domain::ids::{ChannelId, CredentialId, RedemptionId};
+use domain::ids::{ChannelId, CredentialId};
 use domain::redemption::RedemptionStatus;
-use domain::{Command, Event, EventKind};
+use domain::{Command, Event};
 use engine::{ActorConfig, ActorStats, Clock, EXPIRY_CORRELATION};
 use eventlog::Envelope;
 use eventlog::EventLog;
@@ -55,26 +55,6 @@ async fn log_envelopes(setup: &Setup<MemoryLog>) -> Vec<Envelope<Event>> {
         .collect()
 }
 
-/// Reserves `code` at `store` for `ttl_seconds`.
-async fn reserve(actor: &Actor, shop: &Shop, code: &str, ttl_seconds: u32) -> RedemptionId {
-    let Command::Redeem { request } = redeem(shop.store, code) else {
-        unreachable!()
-    };
-    let events = actor
-        .ok(Command::Reserve {
-            request,
-            ttl_seconds,
-        })
-        .await;
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::RedemptionReserved(x) => Some(x.redemption_id),
-            _ => None,
-        })
-        .expect("no reservation made")
-}
-
 /// A channel whose 4-digit codes live `lifetime` seconds, with the shop's offer on it.
 async fn numeric_channel(actor: &Actor, shop: &Shop, lifetime: u32) -> ChannelId {
     let channel = ChannelId(created(
@@ -111,7 +91,7 @@ async fn a_lapsed_reservation_is_recorded_expired_without_any_command() {
     let actor = setup.actor(0).await;
     let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
-    let reservation = reserve(&actor, &shop, &code, 30).await;
+    let reservation = actor.reserve(shop.store, &code, 30).await;
     let state = actor.state().await;
     let credential = credential_of(&state, &code);
     assert_eq!(
@@ -200,7 +180,7 @@ async fn a_code_lapsing_under_a_reservation_expires_once_the_reservation_does() 
     let shop = actor.shop(None).await;
     let channel = numeric_channel(&actor, &shop, 300).await;
     let code = actor.code(shop.member, channel, shop.offer).await;
-    let reservation = reserve(&actor, &shop, &code, 600).await;
+    let reservation = actor.reserve(shop.store, &code, 600).await;
     let credential = credential_of(&actor.state().await, &code);
     let before = actor.handle.stats();
 
@@ -257,7 +237,7 @@ async fn an_idle_actor_appends_nothing() {
 
     // A reservation pending, not yet due: the actor ticks, and still appends nothing.
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
-    reserve(&actor, &shop, &code, 3_600).await;
+    actor.reserve(shop.store, &code, 3_600).await;
     let before = actor.handle.stats();
     let end = setup.log.end_offset(0).await.unwrap();
     for _ in 0..10 {
@@ -276,7 +256,7 @@ async fn a_restart_after_expiries_rebuilds_the_same_state_and_catches_up() {
     let channel = numeric_channel(&actor, &shop, 300).await;
     let numeric = actor.code(shop.member, channel, shop.offer).await;
     let secure = actor.code(shop.member, shop.channel, shop.offer).await;
-    let held = reserve(&actor, &shop, &secure, 30).await;
+    let held = actor.reserve(shop.store, &secure, 30).await;
 
     setup.clock.advance(Span::seconds(301));
     wait_for_expiries(&actor, 1, TICK).await;
@@ -288,7 +268,7 @@ async fn a_restart_after_expiries_rebuilds_the_same_state_and_catches_up() {
     assert_eq!(before.redemptions[&held].status, RedemptionStatus::Expired);
 
     // A reservation made now lapses while no actor runs.
-    let pending = reserve(&actor, &shop, &secure, 30).await;
+    let pending = actor.reserve(shop.store, &secure, 30).await;
     let before = actor.state().await;
     actor.handle.shutdown().await;
     let end = setup.log.end_offset(0).await.unwrap();

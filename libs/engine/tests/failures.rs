@@ -8,7 +8,6 @@
 mod support;
 
 use domain::ids::MemberId;
-use domain::Command;
 use engine::{ActorConfig, EngineError, PartitionActor};
 use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter};
 use std::ops::Range;
@@ -27,18 +26,12 @@ async fn a_fenced_actor_stops_and_writes_nothing() {
     let before = first.state().await;
 
     let second = setup.actor(0).await;
-    let fenced = first
-        .handle
-        .execute(ACCOUNT, create_member("zombie"), None, None)
-        .await;
+    let fenced = first.execute(create_member("zombie")).await;
     assert!(
         matches!(fenced, Err(EngineError::Fenced { epoch, .. }) if epoch == first.handle.epoch()),
         "{fenced:?}"
     );
-    let later = first
-        .handle
-        .execute(ACCOUNT, create_member("zombie-2"), None, None)
-        .await;
+    let later = first.execute(create_member("zombie-2")).await;
     assert!(
         matches!(later, Err(EngineError::Fenced { .. })),
         "{later:?}"
@@ -62,10 +55,7 @@ async fn a_failed_append_answers_the_batch_with_the_error_and_rebuilds() {
     let before = actor.state().await;
 
     fail.store(true, Ordering::SeqCst);
-    let failed = actor
-        .handle
-        .execute(ACCOUNT, create_member("x"), None, None)
-        .await;
+    let failed = actor.execute(create_member("x")).await;
     assert!(
         matches!(failed, Err(EngineError::AppendFailed(_))),
         "{failed:?}"
@@ -99,15 +89,7 @@ async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
     let actor = flaky_actor(&setup, log, config).await;
     let shop = actor.shop(None).await;
     let code = actor.code(shop.member, shop.channel, shop.offer).await;
-    let Command::Redeem { request } = redeem(shop.store, &code) else {
-        unreachable!()
-    };
-    actor
-        .ok(Command::Reserve {
-            request,
-            ttl_seconds: 30,
-        })
-        .await;
+    actor.reserve(shop.store, &code, 30).await;
     let end = setup.log.end_offset(0).await.unwrap();
 
     fail.store(true, Ordering::SeqCst);
@@ -156,15 +138,7 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
     let end = setup.log.end_offset(0).await.unwrap();
 
     lose_answer.store(true, Ordering::SeqCst);
-    let first = actor
-        .handle
-        .execute(
-            ACCOUNT,
-            redeem(shop.store, &code),
-            Some("pos-1".into()),
-            None,
-        )
-        .await;
+    let first = actor.redeem_keyed(shop.store, &code, "pos-1").await;
     assert!(
         matches!(first, Err(EngineError::AppendFailed(_))),
         "{first:?}"
@@ -174,13 +148,7 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
     assert_eq!(committed(&actor.state().await), 1, "the rebuild holds it");
 
     let retry = actor
-        .handle
-        .execute(
-            ACCOUNT,
-            redeem(shop.store, &code),
-            Some("pos-1".into()),
-            None,
-        )
+        .redeem_keyed(shop.store, &code, "pos-1")
         .await
         .unwrap();
     assert!(

@@ -98,13 +98,7 @@ async fn a_repeated_key_records_one_redemption_and_answers_alike() {
     actor.handle.shutdown().await;
     let restarted = setup.actor(0).await;
     let repeat = restarted
-        .handle
-        .execute(
-            ACCOUNT,
-            redeem(shop.store, &code),
-            Some("pos-tx-1".into()),
-            None,
-        )
+        .redeem_keyed(shop.store, &code, "pos-tx-1")
         .await
         .unwrap();
     assert_eq!(repeat, Decision::Repeated(first.to_vec()));
@@ -129,15 +123,7 @@ async fn one_code_decided_twice_in_a_batch_is_taken_once() {
 
     let mut tasks = Vec::new();
     for code in &codes {
-        let request = match redeem(shop.store, code) {
-            domain::Command::Redeem { request } => request,
-            other => panic!("not a redeem: {other:?}"),
-        };
-        let reserve = domain::Command::Reserve {
-            request: request.clone(),
-            ttl_seconds: 300,
-        };
-        for command in [domain::Command::Redeem { request }, reserve] {
+        for command in [redeem(shop.store, code), reserve(shop.store, code, 300)] {
             let handle = actor.handle.clone();
             tasks.push(tokio::spawn(async move {
                 handle.execute(ACCOUNT, command, None, None).await

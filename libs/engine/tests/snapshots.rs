@@ -404,16 +404,7 @@ async fn a_reservation_that_lapsed_while_down_expires_after_a_snapshot_start() {
     let first = start(&setup, Some(&store), Some(u64::MAX)).await;
     let shop = first.shop(None).await;
     let code = first.code(shop.member, shop.channel, shop.offer).await;
-    let Command::Redeem { request } = redeem(shop.store, &code) else {
-        unreachable!()
-    };
-    let reserved = first
-        .ok(Command::Reserve {
-            request,
-            ttl_seconds: 30,
-        })
-        .await;
-    let reservation = domain::ids::RedemptionId(created(&reserved));
+    let reservation = first.reserve(shop.store, &code, 30).await;
     first.handle.shutdown().await;
 
     setup.clock.advance(Span::seconds(31));

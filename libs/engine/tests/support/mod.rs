@@ -6,10 +6,10 @@
 mod memory;
 
 use chrono::{DateTime, TimeZone, Utc};
-use domain::ids::{AccountId, ChannelId, MemberId, OfferId};
+use domain::ids::{AccountId, ChannelId, MemberId, OfferId, RedemptionId, StoreId};
 use domain::redemption::RedemptionStatus;
-use domain::{AccountState, Command, Event};
-use engine::{ActorConfig, ManualClock, PartitionActor, PartitionHandle};
+use domain::{AccountState, Command, Decision, Event};
+use engine::{ActorConfig, EngineError, ManualClock, PartitionActor, PartitionHandle};
 use eventlog::{EventLog, SqliteLog};
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -17,7 +17,8 @@ use tempfile::TempDir;
 // Each test binary uses its own share of the shared fixtures.
 #[allow(unused_imports)]
 pub use testkit::fixtures::{
-    create_account, create_member, created, dec, issue, issued_code, redeem, Shop, ShopSetup,
+    create_account, create_member, created, dec, issue, issued_code, redeem, reserve, Shop,
+    ShopSetup,
 };
 
 pub use memory::MemoryLog;
@@ -96,10 +97,14 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Runs `command` for [`ACCOUNT`], without an idempotency key: the actor's answer.
+    pub async fn execute(&self, command: Command) -> Result<Decision, EngineError> {
+        self.handle.execute(ACCOUNT, command, None, None).await
+    }
+
     pub async fn ok(&self, command: Command) -> Vec<Event> {
         let described = format!("{command:?}");
-        self.handle
-            .execute(ACCOUNT, command, None, None)
+        self.execute(command)
             .await
             .unwrap_or_else(|error| panic!("{described} refused: {error}"))
             .outcome()
@@ -132,6 +137,24 @@ impl Actor {
     /// Issues a credential and answers with its code.
     pub async fn code(&self, member: MemberId, channel: ChannelId, offer: OfferId) -> String {
         issued_code(&self.ok(issue(member, channel, offer)).await)
+    }
+
+    /// Redeems `code` at `store` with the idempotency key `key`: the actor's answer.
+    pub async fn redeem_keyed(
+        &self,
+        store: StoreId,
+        code: &str,
+        key: &str,
+    ) -> Result<Decision, EngineError> {
+        self.handle
+            .execute(ACCOUNT, redeem(store, code), Some(key.to_owned()), None)
+            .await
+    }
+
+    /// Reserves `code` at `store` for `ttl_seconds`, which must be accepted: the
+    /// reservation's id.
+    pub async fn reserve(&self, store: StoreId, code: &str, ttl_seconds: u32) -> RedemptionId {
+        RedemptionId(created(&self.ok(reserve(store, code, ttl_seconds)).await))
     }
 }
 
