@@ -13,8 +13,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use support::{create_member, Backend, Setup, ACCOUNT, PARTITION};
-use tokio::sync::watch;
+use support::{create_member, has_member, projected, Backend, Running, Setup, ACCOUNT, PARTITION};
 
 /// `record` moved to `offset` and written by a writer of `epoch`.
 fn moved(record: &LogRecord, offset: u64, epoch: u64) -> LogRecord {
@@ -48,30 +47,20 @@ async fn gaps_are_accepted_and_fenced_writers_skipped(backend: Backend) {
         panic!("expected 7 records, got {}", records.len());
     };
     let store = setup.store("read.db").await;
-    let present = |store: &projections::ReadStore, name: &'static str| {
-        let store = store.clone();
-        async move {
-            store
-                .member_by_identifier(ACCOUNT, name)
-                .await
-                .unwrap()
-                .is_some()
-        }
-    };
 
     let first = [moved(account, 0, 1), moved(a, 1, 1)];
     assert_eq!(store.apply_batch(PARTITION, &first).await.unwrap(), 2);
     let gap = [moved(b, 10, 1)];
     assert_eq!(store.apply_batch(PARTITION, &gap).await.unwrap(), 11);
-    assert!(present(&store, "b").await);
+    assert!(has_member(&store, "b").await);
 
     let takeover = [claim(11, 2), moved(c, 12, 1), moved(d, 13, 2)];
     assert_eq!(store.apply_batch(PARTITION, &takeover).await.unwrap(), 14);
     assert!(
-        !present(&store, "c").await,
+        !has_member(&store, "c").await,
         "a fenced writer's record was applied"
     );
-    assert!(present(&store, "d").await);
+    assert!(has_member(&store, "d").await);
     let expected = Position {
         next_offset: 14,
         epoch: 2,
@@ -84,7 +73,7 @@ async fn gaps_are_accepted_and_fenced_writers_skipped(backend: Backend) {
     let zombie = [moved(e, 20, 1)];
     assert_eq!(store.apply_batch(PARTITION, &zombie).await.unwrap(), 21);
     assert!(
-        !present(&store, "e").await,
+        !has_member(&store, "e").await,
         "the epoch was forgotten on restart"
     );
     assert_eq!(store.apply_batch(PARTITION, &takeover).await.unwrap(), 21);
@@ -95,7 +84,7 @@ async fn gaps_are_accepted_and_fenced_writers_skipped(backend: Backend) {
     );
     let current = [moved(f, 23, 3)];
     assert_eq!(store.apply_batch(PARTITION, &current).await.unwrap(), 24);
-    assert!(present(&store, "f").await);
+    assert!(has_member(&store, "f").await);
     assert_eq!(
         store.position(PARTITION).await.unwrap(),
         Position {
@@ -178,24 +167,14 @@ async fn a_log_ending_past_its_last_record_is_caught_up(backend: Backend) {
         .unwrap();
     assert_eq!(next, records);
 
-    let (stop, shutdown) = watch::channel(false);
-    let running = tokio::spawn(async move { projector.run(shutdown).await });
+    let running = Running::spawn(projector);
     setup.ok(create_member("late")).await;
-    let written = setup.log.end_offset(PARTITION).await.unwrap() - 1;
-    assert!(store
-        .wait_until(PARTITION, written, Duration::from_secs(5))
-        .await
-        .unwrap());
+    assert!(projected(&store, setup.last_offset().await).await);
     let before = log.reads.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_reads = log.reads.load(Ordering::Relaxed) - before;
     assert!(idle_reads <= 20, "{idle_reads} reads in 500 ms of idling");
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    running.stop().await;
 }
 
 per_backend!(

@@ -9,31 +9,19 @@ mod support;
 use eventlog::EventLog;
 use projections::{Projector, ProjectorConfig};
 use std::time::Duration;
-use support::{create_member, Backend, Setup, ACCOUNT, PARTITION};
-use tokio::sync::watch;
+use support::{create_member, has_member, projected, Backend, Running, Setup, PARTITION};
 
 async fn a_client_sees_its_own_write_in_the_next_list(backend: Backend) {
     let setup = Setup::new(backend).await;
     setup.account().await;
     let store = setup.store("read.db").await;
-    let (stop, shutdown) = watch::channel(false);
-    let projector = setup.projector(&store);
-    let running = tokio::spawn(async move { projector.run(shutdown).await });
+    let running = Running::spawn(setup.projector(&store));
 
     for n in 0..5 {
         let identifier = format!("new-{n}");
         setup.ok(create_member(&identifier)).await;
-        let written = setup.log.end_offset(PARTITION).await.unwrap() - 1;
-        let projected = store
-            .wait_until(PARTITION, written, Duration::from_secs(5))
-            .await
-            .unwrap();
-        assert!(projected);
-        assert!(store
-            .member_by_identifier(ACCOUNT, &identifier)
-            .await
-            .unwrap()
-            .is_some());
+        assert!(projected(&store, setup.last_offset().await).await);
+        assert!(has_member(&store, &identifier).await);
     }
     let beyond = setup.log.end_offset(PARTITION).await.unwrap() + 10;
     let waited = store
@@ -42,12 +30,7 @@ async fn a_client_sees_its_own_write_in_the_next_list(backend: Backend) {
         .unwrap();
     assert!(!waited);
 
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    running.stop().await;
 }
 
 async fn a_projection_by_another_store_on_the_same_file_is_seen(backend: Backend) {
@@ -55,29 +38,13 @@ async fn a_projection_by_another_store_on_the_same_file_is_seen(backend: Backend
     setup.account().await;
     let projecting = setup.store("read.db").await;
     let reading = setup.store("read.db").await;
-    let (stop, shutdown) = watch::channel(false);
-    let projector = setup.projector(&projecting);
-    let running = tokio::spawn(async move { projector.run(shutdown).await });
+    let running = Running::spawn(setup.projector(&projecting));
 
     setup.ok(create_member("elsewhere")).await;
-    let written = setup.log.end_offset(PARTITION).await.unwrap() - 1;
-    let projected = reading
-        .wait_until(PARTITION, written, Duration::from_secs(5))
-        .await
-        .unwrap();
-    assert!(projected);
-    assert!(reading
-        .member_by_identifier(ACCOUNT, "elsewhere")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(projected(&reading, setup.last_offset().await).await);
+    assert!(has_member(&reading, "elsewhere").await);
 
-    drop(stop);
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    running.abandon().await;
 }
 
 async fn a_pacing_projector_applies_at_once_for_a_waiting_reader(backend: Backend) {
@@ -89,39 +56,22 @@ async fn a_pacing_projector_applies_at_once_for_a_waiting_reader(backend: Backen
         ..ProjectorConfig::default()
     };
     let projector = Projector::new(setup.log.clone(), store.clone(), PARTITION, config);
-    let (stop, shutdown) = watch::channel(false);
-    let running = tokio::spawn(async move { projector.run(shutdown).await });
-    let first = setup.log.end_offset(PARTITION).await.unwrap() - 1;
-    assert!(store
-        .wait_until(PARTITION, first, Duration::from_secs(5))
-        .await
-        .unwrap());
+    let running = Running::spawn(projector);
+    assert!(projected(&store, setup.last_offset().await).await);
 
     setup.ok(create_member("paced")).await;
-    let written = setup.log.end_offset(PARTITION).await.unwrap() - 1;
+    let written = setup.last_offset().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         store.next_offset(PARTITION).await.unwrap() <= written,
         "with nobody waiting, the projector waits out its pace"
     );
     let asked = std::time::Instant::now();
-    assert!(store
-        .wait_until(PARTITION, written, Duration::from_secs(5))
-        .await
-        .unwrap());
+    assert!(projected(&store, written).await);
     assert!(asked.elapsed() < Duration::from_secs(3));
-    assert!(store
-        .member_by_identifier(ACCOUNT, "paced")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(has_member(&store, "paced").await);
 
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    running.stop().await;
 }
 
 per_backend!(

@@ -36,11 +36,14 @@ use domain::ids::{AccountId, ChannelId, MemberId, MerchantId, OfferId, StoreId};
 use domain::{Command, Event};
 use engine::{ActorConfig, ManualClock, PartitionActor, PartitionHandle};
 use eventlog::{EventLog, LogRecord, SqliteLog};
-use projections::{Projector, ProjectorConfig, ReadStore};
+use projections::{ProjectionError, Projector, ProjectorConfig, ReadStore};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tempfile::TempDir;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use testkit::fixtures::{
     create_account, create_channel, create_dollar_off, create_merchant, create_store, issued_code,
@@ -154,6 +157,11 @@ impl Setup {
             .unwrap()
     }
 
+    /// The offset of the partition's last record.
+    pub async fn last_offset(&self) -> u64 {
+        self.log.end_offset(PARTITION).await.unwrap() - 1
+    }
+
     pub async fn ok(&self, command: Command) -> Vec<Event> {
         let described = format!("{command:?}");
         self.actor
@@ -234,6 +242,60 @@ impl Setup {
     /// Redeems `code` at `store` against one $10 line; answers the redemption id.
     pub async fn redeem(&self, store: StoreId, code: &str) -> u64 {
         created(&self.ok(redeem(store, code)).await)
+    }
+}
+
+/// Whether `store` has projected `offset` of the partition, waiting at most five seconds.
+pub async fn projected(store: &ReadStore, offset: u64) -> bool {
+    store
+        .wait_until(PARTITION, offset, Duration::from_secs(5))
+        .await
+        .unwrap()
+}
+
+/// Whether `store` holds a member of [`ACCOUNT`] known by `identifier`.
+pub async fn has_member(store: &ReadStore, identifier: &str) -> bool {
+    store
+        .member_by_identifier(ACCOUNT, identifier)
+        .await
+        .unwrap()
+        .is_some()
+}
+
+/// A projector following the log in a task of its own, until it is stopped.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<Result<(), ProjectionError>>,
+}
+
+impl Running {
+    /// Starts `projector` following the log.
+    pub fn spawn<L: EventLog>(projector: Projector<L>) -> Self {
+        let (stop, shutdown) = watch::channel(false);
+        let task = tokio::spawn(async move { projector.run(shutdown).await });
+        Self { stop, task }
+    }
+
+    /// Tells the projector to stop, and asserts it ends without an error within five
+    /// seconds.
+    pub async fn stop(self) {
+        self.stop.send(true).unwrap();
+        Self::ended(self.task).await;
+    }
+
+    /// Drops the stop signal's sender (as an owner that goes away would), and asserts the
+    /// projector ends without an error within five seconds.
+    pub async fn abandon(self) {
+        drop(self.stop);
+        Self::ended(self.task).await;
+    }
+
+    async fn ended(task: JoinHandle<Result<(), ProjectionError>>) {
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
     }
 }
 
