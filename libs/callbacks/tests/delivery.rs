@@ -11,9 +11,7 @@ use callbacks::{DeliveryStatus, DispatcherConfig, ReplayError};
 use domain::ids::AccountId;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use support::{eventually, fast_config, World};
-
-const WAIT: Duration = Duration::from_secs(10);
+use support::{channel_page, eventually, fast_config, only_delivery_ends, World, WAIT};
 
 fn types(records: &[serde_json::Value]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
@@ -41,11 +39,7 @@ async fn a_partner_failing_n_times_gets_it_once_delivered_with_n_failures_record
     let deliveries = dispatcher.deliveries();
     assert!(
         eventually(WAIT, || {
-            deliveries
-                .list(shop.account, Some(shop.channel), 1, 10)
-                .deliveries[0]
-                .status
-                == DeliveryStatus::Delivered
+            channel_page(&deliveries, &shop).deliveries[0].status == DeliveryStatus::Delivered
         })
         .await
     );
@@ -60,7 +54,7 @@ async fn a_partner_failing_n_times_gets_it_once_delivered_with_n_failures_record
     }
     let answered: Vec<u16> = received.iter().map(|request| request.answered).collect();
     assert_eq!(answered, [500, 500, 500, 200]);
-    let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
+    let page = channel_page(&deliveries, &shop);
     assert_eq!(page.total_entries, 1);
     let view = &page.deliveries[0];
     assert_eq!(view.id, id);
@@ -95,7 +89,7 @@ async fn a_partner_that_never_answers_ends_timed_out_at_the_deadline() {
     let started = Instant::now();
     world.conversion(&shop).await;
     let deliveries = dispatcher.deliveries();
-    let list = || deliveries.list(shop.account, Some(shop.channel), 1, 10);
+    let list = || channel_page(&deliveries, &shop);
     assert!(eventually(WAIT, || list().total_entries == 1).await);
     assert_eq!(list().deliveries[0].status, DeliveryStatus::Pending);
     assert!(
@@ -144,7 +138,7 @@ async fn a_restart_resumes_pending_and_new_ones_without_resending_delivered_ones
     let deliveries = dispatcher.deliveries();
     assert!(
         eventually(WAIT, || {
-            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
+            let page = channel_page(&deliveries, &shop);
             page.total_entries == 3
                 && page
                     .deliveries
@@ -200,19 +194,8 @@ async fn a_final_delivery_can_be_replayed_with_the_same_id() {
         .await;
     world.conversion(&shop).await;
     let deliveries = dispatcher.deliveries();
-    let first = || {
-        deliveries
-            .list(shop.account, Some(shop.channel), 1, 10)
-            .deliveries[0]
-            .clone()
-    };
-    assert!(
-        eventually(WAIT, || {
-            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
-            page.total_entries == 1 && page.deliveries[0].status == DeliveryStatus::TimedOut
-        })
-        .await
-    );
+    let first = || channel_page(&deliveries, &shop).deliveries[0].clone();
+    assert!(only_delivery_ends(&deliveries, &shop, DeliveryStatus::TimedOut).await);
     let id = first().id;
     assert_eq!(
         deliveries
@@ -262,16 +245,8 @@ async fn the_servers_own_listener_is_refused_and_never_called() {
         .await;
     world.conversion(&shop).await;
     let deliveries = dispatcher.deliveries();
-    assert!(
-        eventually(WAIT, || {
-            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
-            page.total_entries == 1 && page.deliveries[0].status == DeliveryStatus::Refused
-        })
-        .await
-    );
-    let view = &deliveries
-        .list(shop.account, Some(shop.channel), 1, 10)
-        .deliveries[0];
+    assert!(only_delivery_ends(&deliveries, &shop, DeliveryStatus::Refused).await);
+    let view = &channel_page(&deliveries, &shop).deliveries[0];
     assert_eq!(view.attempts, 0);
     assert_eq!(view.error_code, Some("REFUSED"));
     assert!(receiver.received().is_empty());

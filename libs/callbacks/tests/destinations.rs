@@ -14,10 +14,7 @@ use std::io;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
-use support::{eventually, fast_config, World};
-
-const WAIT: Duration = Duration::from_secs(10);
+use support::{channel_page, eventually, fast_config, only_delivery_ends, World, WAIT};
 
 /// Answers `first` to the first lookup, `then` to every later one.
 struct Rebinding {
@@ -57,16 +54,8 @@ async fn the_connection_goes_to_the_address_that_was_checked() {
     let dispatcher = world.dispatcher(config(resolver.clone())).await;
     world.conversion(&shop).await;
     let deliveries = dispatcher.deliveries();
-    assert!(
-        eventually(WAIT, || {
-            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
-            page.total_entries == 1 && page.deliveries[0].status == DeliveryStatus::Delivered
-        })
-        .await
-    );
-    let view = &deliveries
-        .list(shop.account, Some(shop.channel), 1, 10)
-        .deliveries[0];
+    assert!(only_delivery_ends(&deliveries, &shop, DeliveryStatus::Delivered).await);
+    let view = &channel_page(&deliveries, &shop).deliveries[0];
     assert_eq!(view.attempts, 1, "{view:?}");
     assert_eq!(receiver.received().len(), 1);
     assert_eq!(
@@ -103,8 +92,7 @@ async fn refused_destinations_end_refused_without_a_request() {
     let deliveries = dispatcher.deliveries();
     let status = |index: usize| {
         let shop = &shops[index];
-        deliveries
-            .list(shop.account, Some(shop.channel), 1, 10)
+        channel_page(&deliveries, &shop)
             .deliveries
             .first()
             .map(|view| (view.status, view.attempts, view.last_error.clone()))

@@ -6,16 +6,38 @@
 mod support;
 
 use benches::load::{Behaviour, Receiver};
-use callbacks::DispatcherConfig;
+use callbacks::{Deliveries, DeliveryStatus, DispatcherConfig};
 use chrono::SecondsFormat;
 use clock::ManualClock;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::sync::Arc;
 use std::time::Duration;
-use support::{eventually, fast_config, World};
+use support::{channel_page, eventually, fast_config, Shop, World, WAIT};
 
-const WAIT: Duration = Duration::from_secs(10);
+/// A receiver that accepts everything, and a shop of a new world whose channel calls it at
+/// `/signed` and signs its callbacks: the receiver, the world, the shop and the channel's
+/// secret.
+async fn signed_shop() -> (Receiver, World, Shop, String) {
+    let receiver = Receiver::start(Behaviour::Accept).unwrap();
+    let world = World::new().await;
+    let shop = world
+        .shop(1, Some(&format!("{}/signed", receiver.base)), true)
+        .await;
+    let secret = shop.secret.clone().unwrap();
+    (receiver, world, shop, secret)
+}
+
+/// Whether the newest delivery to `shop`'s channel comes to be delivered within [`WAIT`].
+async fn newest_delivered(deliveries: &Arc<dyn Deliveries>, shop: &Shop) -> bool {
+    eventually(WAIT, || {
+        channel_page(deliveries, shop)
+            .deliveries
+            .first()
+            .is_some_and(|delivery| delivery.status == DeliveryStatus::Delivered)
+    })
+    .await
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn placeholders_are_rendered_and_encoded_exactly() {
@@ -73,12 +95,7 @@ async fn placeholders_are_rendered_and_encoded_exactly() {
 /// system time, or if the delivered record is stamped by another clock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_signature_verifies_with_the_documented_recipe() {
-    let receiver = Receiver::start(Behaviour::Accept).unwrap();
-    let world = World::new().await;
-    let shop = world
-        .shop(1, Some(&format!("{}/signed", receiver.base)), true)
-        .await;
-    let secret = shop.secret.clone().unwrap();
+    let (receiver, world, shop, secret) = signed_shop().await;
     let signed_at = chrono::DateTime::from_timestamp(1_900_000_000, 0).unwrap();
     let dispatcher = world
         .dispatcher(DispatcherConfig {
@@ -122,8 +139,8 @@ async fn the_signature_verifies_with_the_documented_recipe() {
     let delivered = signed_at.to_rfc3339_opts(SecondsFormat::Millis, true);
     assert!(
         eventually(WAIT, || {
-            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
-            page.deliveries
+            channel_page(&deliveries, &shop)
+                .deliveries
                 .first()
                 .and_then(|delivery| delivery.delivered_at.as_deref())
                 == Some(delivered.as_str())
@@ -197,12 +214,7 @@ fn signed_with(request: &benches::load::Received, secret: &str) -> bool {
 /// failing with `keep_secret` not called for channel updates).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replay_after_a_secret_rotation_is_signed_with_the_new_secret() {
-    let receiver = Receiver::start(Behaviour::Accept).unwrap();
-    let world = World::new().await;
-    let shop = world
-        .shop(1, Some(&format!("{}/signed", receiver.base)), true)
-        .await;
-    let old = shop.secret.clone().unwrap();
+    let (receiver, world, shop, old) = signed_shop().await;
     let dispatcher = world.dispatcher(fast_config()).await;
     world.conversion(&shop).await;
     let first = receiver.wait_for(1, WAIT).await[0].clone();
@@ -227,15 +239,7 @@ async fn a_replay_after_a_secret_rotation_is_signed_with_the_new_secret() {
     assert_ne!(new, old);
     let deliveries = dispatcher.deliveries();
     let id = first.header("x-delivery-id").unwrap().to_owned();
-    assert!(
-        eventually(WAIT, || {
-            let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
-            page.deliveries
-                .first()
-                .is_some_and(|delivery| delivery.status == callbacks::DeliveryStatus::Delivered)
-        })
-        .await
-    );
+    assert!(newest_delivered(&deliveries, &shop).await);
     // The follower applies the rotation in log order; give it the time to read it.
     let deadline = std::time::Instant::now() + WAIT;
     loop {
@@ -253,15 +257,7 @@ async fn a_replay_after_a_secret_rotation_is_signed_with_the_new_secret() {
             std::time::Instant::now() < deadline,
             "replays are still signed with the old secret"
         );
-        assert!(
-            eventually(WAIT, || {
-                let page = deliveries.list(shop.account, Some(shop.channel), 1, 10);
-                page.deliveries
-                    .first()
-                    .is_some_and(|delivery| delivery.status == callbacks::DeliveryStatus::Delivered)
-            })
-            .await
-        );
+        assert!(newest_delivered(&deliveries, &shop).await);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     dispatcher.shutdown().await;

@@ -3,7 +3,10 @@
 //! (`callbacks.db`) in the same folder.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use callbacks::{Backoff, CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
+use callbacks::{
+    Backoff, CallbackMetrics, Deliveries, DeliveryPage, DeliveryStatus, Destinations, Dispatcher,
+    DispatcherConfig,
+};
 use domain::account::AccountFields;
 use domain::channel::ChannelFields;
 use domain::command::CredentialRequest;
@@ -16,6 +19,7 @@ use eventlog::{partition_of, EventLog, SqliteLog};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
 use testkit::fixtures::{
@@ -23,6 +27,9 @@ use testkit::fixtures::{
 };
 
 pub const PARTITIONS: u32 = 2;
+
+/// How long a test waits for a receiver or a delivery.
+pub const WAIT: Duration = Duration::from_secs(10);
 
 /// The main log, its actors, and the folder the dispatcher's log goes in.
 pub struct World {
@@ -276,4 +283,22 @@ pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> b
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     check()
+}
+
+/// The first page (ten, newest first) of the deliveries to `shop`'s channel.
+pub fn channel_page(deliveries: &Arc<dyn Deliveries>, shop: &Shop) -> DeliveryPage {
+    deliveries.list(shop.account, Some(shop.channel), 1, 10)
+}
+
+/// Whether `shop`'s channel comes to have exactly one delivery, in `status`, within [`WAIT`].
+pub async fn only_delivery_ends(
+    deliveries: &Arc<dyn Deliveries>,
+    shop: &Shop,
+    status: DeliveryStatus,
+) -> bool {
+    eventually(WAIT, || {
+        let page = channel_page(deliveries, shop);
+        page.total_entries == 1 && page.deliveries[0].status == status
+    })
+    .await
 }
