@@ -7,11 +7,30 @@ mod support;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::resources::{create_item, create_merchant, send};
-use support::{read, spawn_app};
+use support::resources::{
+    assert_deleted, assert_puts_out_of_reach, create_item, create_merchant, delete, send,
+};
+use support::{read, spawn_app, TestApp};
 
 fn item_ids(ids: &[u64]) -> Value {
     json!({"item_set": {"item_ids": ids}})
+}
+
+/// Asserts a merchant's resource is not found at `foreign` (its path under another merchant),
+/// neither read nor deleted there, and that POSTing `input` to `missing` (a collection of a
+/// merchant that does not exist) answers 404.
+async fn assert_only_under_its_merchant(
+    app: &TestApp,
+    token: &str,
+    foreign: &str,
+    missing: &str,
+    input: &Value,
+) {
+    assert_eq!(app.get(token, foreign).await.status(), 404);
+    let (status, _) = send(app, Method::DELETE, token, foreign, json!({})).await;
+    assert_eq!(status, 404);
+    let (status, _) = read(app.post(token, missing, input).await).await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,9 +79,7 @@ async fn items_are_created_listed_filtered_updated_and_deleted() {
         (&json!("Cheeseburger"), &json!("B-1"))
     );
 
-    let (status, _) = send(&app, Method::DELETE, &token, &path, json!({})).await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &path).await.status(), 404);
+    assert_deleted(&app, &token, &path).await;
     app.stop().await;
 }
 
@@ -152,31 +169,14 @@ async fn merchant_items_stay_under_their_merchant() {
     let (status, _) = read(app.post(&token, &base, &duplicate).await).await;
     assert_eq!(status, 400);
     let foreign = format!("/v1.0/merchants/{other}/items/{id}");
-    assert_eq!(app.get(&token, &foreign).await.status(), 404);
-    let (status, _) = send(&app, Method::DELETE, &token, &foreign, json!({})).await;
-    assert_eq!(status, 404);
-    assert_eq!(
-        app.get(&token, "/v1.0/merchants/999/items").await.status(),
-        404
-    );
-    let (status, _) = read(
-        app.post(&token, "/v1.0/merchants/999/items", &duplicate)
-            .await,
-    )
-    .await;
-    assert_eq!(status, 404);
+    let missing = "/v1.0/merchants/999/items";
+    assert_only_under_its_merchant(&app, &token, &foreign, missing, &duplicate).await;
+    assert_eq!(app.get(&token, missing).await.status(), 404);
 
     let change = json!({"item": {"name": "Double"}});
     let (status, body) = send(&app, Method::PUT, &token, &format!("{base}/{id}"), change).await;
     assert_eq!((status, &body["item"]["name"]), (200, &json!("Double")));
-    let (status, _) = send(
-        &app,
-        Method::DELETE,
-        &token,
-        &format!("{base}/{id}"),
-        json!({}),
-    )
-    .await;
+    let (status, _) = delete(&app, &token, &format!("{base}/{id}"), &json!({})).await;
     assert_eq!(status, 200);
     app.stop().await;
 }
@@ -239,9 +239,7 @@ async fn item_sets_hold_items_that_are_added_removed_and_paged() {
     let (_, body) = read(app.get(&token, &path).await).await;
     assert_eq!(body["item_set"]["item_ids"], json!([]));
 
-    let (status, _) = send(&app, Method::DELETE, &token, &path, json!({})).await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &path).await.status(), 404);
+    assert_deleted(&app, &token, &path).await;
     app.stop().await;
 }
 
@@ -323,39 +321,14 @@ async fn merchant_item_sets_stay_under_their_merchant() {
     let theirs = format!("/v1.0/merchants/{other}/item_sets");
     let (_, body) = read(app.get(&token, &theirs).await).await;
     assert_eq!(body["total_entries"], 0);
+    let foreign = format!("{theirs}/{id}");
+    let missing = "/v1.0/merchants/999/item_sets";
+    assert_only_under_its_merchant(&app, &token, &foreign, missing, &input).await;
     assert_eq!(
-        app.get(&token, &format!("{theirs}/{id}")).await.status(),
+        app.get(&token, &format!("{foreign}/items")).await.status(),
         404
     );
-    assert_eq!(
-        app.get(&token, &format!("{theirs}/{id}/items"))
-            .await
-            .status(),
-        404
-    );
-    let (status, _) = send(
-        &app,
-        Method::DELETE,
-        &token,
-        &format!("{theirs}/{id}"),
-        json!({}),
-    )
-    .await;
-    assert_eq!(status, 404);
-    let (status, _) = read(
-        app.post(&token, "/v1.0/merchants/999/item_sets", &input)
-            .await,
-    )
-    .await;
-    assert_eq!(status, 404);
-    let (status, _) = send(
-        &app,
-        Method::DELETE,
-        &token,
-        &format!("{base}/{id}"),
-        json!({}),
-    )
-    .await;
+    let (status, _) = delete(&app, &token, &format!("{base}/{id}"), &json!({})).await;
     assert_eq!(status, 200);
     app.stop().await;
 }
@@ -370,26 +343,11 @@ async fn another_account_gets_404() {
     let (_, body) = read(app.post(&token, "/v1.0/item_sets", &input).await).await;
     let set = format!("/v1.0/item_sets/{}", body["item_set"]["id"]);
     let item_path = format!("/v1.0/items/{burger}");
-    for path in [&item_path, &set] {
-        assert_eq!(app.get(&intruder, path).await.status(), 404);
-        let (status, _) = send(&app, Method::DELETE, &intruder, path, json!({})).await;
-        assert_eq!(status, 404);
-    }
-    let (status, _) = send(
-        &app,
-        Method::PUT,
-        &intruder,
-        &format!("{set}/items"),
-        item_ids(&[]),
-    )
-    .await;
-    assert_eq!(status, 404);
-    let (_, body) = read(app.get(&intruder, "/v1.0/items").await).await;
-    assert_eq!(body["total_entries"], 0);
-    let (_, body) = read(app.get(&intruder, "/v1.0/item_sets").await).await;
-    assert_eq!(body["total_entries"], 0);
-    assert_eq!(app.get(&token, &set).await.status(), 200);
-    assert_eq!(app.get(&token, &item_path).await.status(), 200);
+    let items = Some("/v1.0/items");
+    assert_puts_out_of_reach(&app, &token, &intruder, &item_path, &[], items).await;
+    let puts = [(format!("{set}/items"), item_ids(&[]))];
+    let sets = Some("/v1.0/item_sets");
+    assert_puts_out_of_reach(&app, &token, &intruder, &set, &puts, sets).await;
     app.stop().await;
 }
 

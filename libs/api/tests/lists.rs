@@ -8,7 +8,8 @@ mod support;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::resources::{
-    assert_empty_list, create_member, create_merchant, create_store, reporting_reads_only, send,
+    assert_deleted, assert_empty_list, assert_puts_out_of_reach, create_member, create_merchant,
+    create_store, reporting_reads_only, send,
 };
 use support::{read, spawn_app};
 
@@ -47,9 +48,7 @@ async fn member_lists_are_created_listed_renamed_and_deleted() {
     assert_eq!(body["member_list"]["name"], "Gold");
     assert_eq!(body["member_list"]["id"], id);
 
-    let (status, _) = send(&app, Method::DELETE, &token, &path, json!({})).await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &path).await.status(), 404);
+    assert_deleted(&app, &token, &path).await;
     let (_, body) = read(app.get(&token, "/v1.0/member_lists").await).await;
     assert_eq!(body["total_entries"], 0);
     app.stop().await;
@@ -213,9 +212,7 @@ async fn store_lists_belong_to_their_merchant() {
         404
     );
 
-    let (status, _) = send(&app, Method::DELETE, &token, &path, json!({})).await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &path).await.status(), 404);
+    assert_deleted(&app, &token, &path).await;
     app.stop().await;
 }
 
@@ -332,27 +329,14 @@ async fn another_account_gets_404() {
     let id = body["store_list"]["id"].as_u64().unwrap();
     let stores = format!("{base}/{id}");
 
-    for path in [&members, &stores] {
-        assert_eq!(app.get(&intruder, path).await.status(), 404);
-        let (status, _) = send(&app, Method::DELETE, &intruder, path, json!({})).await;
-        assert_eq!(status, 404);
-    }
-    let add = format!("{members}/members");
-    let (status, _) = send(&app, Method::PUT, &intruder, &add, member_ids(&[ann])).await;
-    assert_eq!(status, 404);
-    let (status, _) = send(
-        &app,
-        Method::PUT,
-        &intruder,
-        &format!("/v1.0/merchants/store_lists/{id}/stores"),
+    let puts = [(format!("{members}/members"), member_ids(&[ann]))];
+    let lists = Some("/v1.0/member_lists");
+    assert_puts_out_of_reach(&app, &token, &intruder, &members, &puts, lists).await;
+    let puts = [(
+        format!("/v1.0/merchants/store_lists/{id}/stores"),
         store_ids(&[]),
-    )
-    .await;
-    assert_eq!(status, 404);
-    let (_, body) = read(app.get(&intruder, "/v1.0/member_lists").await).await;
-    assert_eq!(body["total_entries"], 0);
-    assert_eq!(app.get(&token, &members).await.status(), 200);
-    assert_eq!(app.get(&token, &stores).await.status(), 200);
+    )];
+    assert_puts_out_of_reach(&app, &token, &intruder, &stores, &puts, None).await;
     app.stop().await;
 }
 

@@ -10,7 +10,7 @@ use domain::Command;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::commands::execute;
-use support::resources::{create_channel, delete, put, send};
+use support::resources::{assert_deleted, create_channel, delete, put, send};
 use support::{read, spawn_app, TestApp};
 use testkit::fixtures::{create_merchant, created};
 
@@ -313,9 +313,7 @@ async fn eligible_item_sets_are_added_listed_and_removed() {
         json!([set])
     );
 
-    let (status, _) = send(&app, Method::DELETE, &token, &one, json!({})).await;
-    assert_eq!(status, 200);
-    assert_eq!(app.get(&token, &one).await.status(), 404);
+    assert_deleted(&app, &token, &one).await;
     let (status, answer) = send(&app, Method::DELETE, &token, &one, json!({})).await;
     assert_eq!(
         (status, answer),

@@ -116,11 +116,35 @@ pub async fn assert_out_of_reach(
     change: &Value,
     list: &str,
 ) {
+    let puts = [(path.to_owned(), change.clone())];
+    assert_puts_out_of_reach(app, token, intruder, path, &puts, Some(list)).await;
+}
+
+/// Asserts `intruder` gets 404 reading and deleting `path` and PUTting each `(path, body)` of
+/// `puts` (the resource itself or what is nested below it: a set's `/items`, a list's
+/// `/members` or `/stores`), and finds nothing in `list` when one is given; its owner
+/// (`token`) still reads `path`.
+pub async fn assert_puts_out_of_reach(
+    app: &TestApp,
+    token: &str,
+    intruder: &str,
+    path: &str,
+    puts: &[(String, Value)],
+    list: Option<&str>,
+) {
     assert_eq!(app.get(intruder, path).await.status(), 404);
-    assert_eq!(put(app, intruder, path, change).await.0, 404);
+    for (target, body) in puts {
+        assert_eq!(
+            put(app, intruder, target, body).await.0,
+            404,
+            "PUT {target}"
+        );
+    }
     assert_eq!(delete(app, intruder, path, &json!({})).await.0, 404);
-    let (_, listed) = read(app.get(intruder, list).await).await;
-    assert_eq!(listed["total_entries"], 0);
+    if let Some(list) = list {
+        let (_, listed) = read(app.get(intruder, list).await).await;
+        assert_eq!(listed["total_entries"], 0);
+    }
     assert_eq!(app.get(token, path).await.status(), 200);
 }
 
