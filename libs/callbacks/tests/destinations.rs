@@ -92,7 +92,7 @@ async fn refused_destinations_end_refused_without_a_request() {
     let deliveries = dispatcher.deliveries();
     let status = |index: usize| {
         let shop = &shops[index];
-        channel_page(&deliveries, &shop)
+        channel_page(&deliveries, shop)
             .deliveries
             .first()
             .map(|view| (view.status, view.attempts, view.last_error.clone()))
