@@ -1,5 +1,6 @@
 //! What the catalog routes share: a write through the engine under a role check (with the
-//! optional `Idempotency-Key`), the read guard, and the list query.
+//! optional `Idempotency-Key`), the read guard, the list query, and paging a list computed
+//! in memory.
 
 use crate::auth::Principal;
 use crate::http::{ApiError, IdempotencyKey, RequestId};
@@ -7,6 +8,7 @@ use crate::state::AppState;
 use actix_web::HttpRequest;
 use domain::account::Role;
 use domain::{Command, Event};
+use projections::{Page, PageRequest};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -49,4 +51,20 @@ pub(super) async fn write(
 pub(super) async fn read_guard(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
     principal.require(READ)?;
     state.read_barrier(principal.account_id).await
+}
+
+/// The page `request` of `items`, Sparkfly style.
+pub(super) fn paginate<T>(items: Vec<T>, request: PageRequest) -> Result<Page<T>, ApiError> {
+    let total_entries = u64::try_from(items.len()).map_err(ApiError::internal)?;
+    let per_page = usize::try_from(request.per_page).map_err(ApiError::internal)?;
+    let skip = usize::try_from(request.page.saturating_sub(1))
+        .map_err(ApiError::internal)?
+        .saturating_mul(per_page);
+    Ok(Page {
+        page: request.page,
+        per_page: request.per_page,
+        total_entries,
+        total_pages: total_entries.div_ceil(u64::from(request.per_page.max(1))),
+        items: items.into_iter().skip(skip).take(per_page).collect(),
+    })
 }

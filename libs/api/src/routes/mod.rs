@@ -5,6 +5,8 @@
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
+//! - `redeemable`: where offers can be redeemed (stores with offers, a store by id, a store's
+//!   offers, an offer's stores).
 //! - `account`: `/v1.0/account` and `/v1.0/account/callbacks/enable|disable`.
 //! - `api_keys`: `/v1.0/api_keys`, the account's API keys (issue, list, rotate, revoke).
 //! - `channels`: `/v1.0/channels` and `/v1.0/channels/{id}`.
@@ -33,6 +35,7 @@ mod members;
 mod merchants;
 mod offers;
 mod pos;
+mod redeemable;
 mod stores;
 
 use crate::http::ApiError;
@@ -50,6 +53,7 @@ pub fn routes() -> Routes {
         api_keys::routes(routes);
         members::routes(routes);
         account::routes(routes);
+        redeemable::routes(routes);
         merchants::routes(routes);
         stores::routes(routes);
         channels::routes(routes);

@@ -1,12 +1,15 @@
 //! Point-of-sale redemptions: the request a terminal sends, the record of what was redeemed
 //! (as a committed redemption or a reservation that holds capacity until confirmed, cancelled
-//! or expired), and the usage counters redemption limits are checked against.
+//! or expired), the usage counters redemption limits are checked against, and where offers
+//! can be redeemed (`places`).
 
 mod limits;
+mod places;
 mod plan;
 mod usage;
 
 pub use limits::{lapsed_applications, reached, used};
+pub use places::{offers_redeemable_at, stores_redeeming, stores_with_offers};
 pub use plan::{plan, store_eligible, Plan};
 pub use usage::{Counts, Usage};
 

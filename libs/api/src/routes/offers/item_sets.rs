@@ -3,12 +3,11 @@
 //! {"item_set_id": 3}}`) and `GET`/`DELETE` `/eligible_item_sets/{item_set_id}`. Statuses
 //! follow the Sparkfly OpenAPI document.
 
-use super::paginate;
 use super::view::stored;
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
-use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
+use crate::routes::common::{paginate, read_guard, write, ListQuery, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};

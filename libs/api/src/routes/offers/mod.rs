@@ -13,7 +13,7 @@ mod eligibility;
 mod item_sets;
 mod view;
 
-use super::common::{read_guard, write, READ, WRITE};
+use super::common::{paginate, read_guard, write, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, IdempotencyKey, One, Paged, Query, RequestId};
 use crate::openapi::{Op, Routes};
@@ -208,22 +208,6 @@ async fn merchant_page(
         })
         .collect();
     paginate(matching, request)
-}
-
-/// The page `request` of `items`, Sparkfly style.
-pub(super) fn paginate<T>(items: Vec<T>, request: PageRequest) -> Result<Page<T>, ApiError> {
-    let total_entries = u64::try_from(items.len()).map_err(ApiError::internal)?;
-    let per_page = usize::try_from(request.per_page).map_err(ApiError::internal)?;
-    let skip = usize::try_from(request.page.saturating_sub(1))
-        .map_err(ApiError::internal)?
-        .saturating_mul(per_page);
-    Ok(Page {
-        page: request.page,
-        per_page: request.per_page,
-        total_entries,
-        total_pages: total_entries.div_ceil(u64::from(request.per_page.max(1))),
-        items: items.into_iter().skip(skip).take(per_page).collect(),
-    })
 }
 
 async fn list(

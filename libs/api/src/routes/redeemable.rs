@@ -1,0 +1,158 @@
+//! Where offers can be redeemed, answered from the account's live state by the domain's own
+//! rule (`domain::redemption::{stores_redeeming, offers_redeemable_at, stores_with_offers}`),
+//! so they say exactly what a terminal at that store would be allowed now:
+//!
+//! - `GET /v1.0/merchants/stores/index`: the stores with at least one redeemable offer;
+//! - `GET /v1.0/merchants/stores/{store_id}`: a store by id, whatever its merchant;
+//! - `GET /v1.0/merchants/{merchant_id}/stores/{store_id}/offers`: `{"offer_ids": [...]}`, the
+//!   offers redeemable at that store of that merchant;
+//! - `GET /v1.0/offers/{offer_id}/stores`: the stores an offer is redeemable at.
+//!
+//! The lists page as every list does (`page`, `per_page`), in id order. The reference's
+//! `lat`/`lng`/`sort_by`/tag filters are not served yet (stores carry no coordinates): the
+//! lists answer every matching store. Issuers and reporting read.
+
+use super::common::{paginate, ListQuery, READ};
+use super::stores::{view, StoreView};
+use crate::auth::Principal;
+use crate::http::{ApiError, One, Paged, Query};
+use crate::openapi::{Op, Routes};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use domain::catalog::Store;
+use domain::ids::{MerchantId, OfferId, StoreId};
+use domain::redemption::{offers_redeemable_at, stores_redeeming, stores_with_offers};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+pub(super) fn routes(routes: &mut Routes) {
+    routes
+        .add(
+            Op::get(
+                "/merchants/stores/index",
+                "listStoresWithOffers",
+                "The stores at which at least one offer is redeemable now",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<StoreView>>(200, "A page of stores"),
+            with_offers,
+        )
+        .add(
+            Op::get(
+                "/merchants/stores/{store_id}",
+                "getStoreById",
+                "A store by id, whatever its merchant",
+            )
+            .roles(READ)
+            .answers::<One<StoreView>>(200, "The store"),
+            store,
+        )
+        .add(
+            Op::get(
+                "/merchants/{merchant_id}/stores/{store_id}/offers",
+                "listStoreOffers",
+                "The offers redeemable now at a store of a merchant",
+            )
+            .roles(READ)
+            .answers::<OfferIds>(200, "Their ids"),
+            store_offers,
+        )
+        .add(
+            Op::get(
+                "/offers/{offer_id}/stores",
+                "listOfferStores",
+                "The stores an offer is redeemable at now",
+            )
+            .roles(READ)
+            .query::<ListQuery>()
+            .answers::<Paged<StoreView>>(200, "A page of stores"),
+            offer_stores,
+        );
+}
+
+/// `{"offer_ids": [...]}`.
+#[derive(Debug, Serialize, JsonSchema)]
+struct OfferIds {
+    /// The offers, by id.
+    offer_ids: Vec<OfferId>,
+}
+
+/// A page of `stores`.
+fn stores_page(stores: Vec<Store>, query: &ListQuery) -> Result<HttpResponse, ApiError> {
+    let page = paginate(stores, query.request())?;
+    let views = page.items.iter().map(view).collect();
+    Ok(HttpResponse::Ok().json(Paged::of(&page, views)))
+}
+
+async fn with_offers(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let stores = state
+        .read(principal.account_id, |live, now| {
+            stores_with_offers(live, now).into_iter().cloned().collect()
+        })
+        .await?;
+    stores_page(stores, &query)
+}
+
+async fn store(
+    state: web::Data<AppState>,
+    principal: Principal,
+    store: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let id = StoreId(store.into_inner());
+    let store = state
+        .read(principal.account_id, move |live, _| {
+            live.stores.get(&id).cloned()
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(One(view(&store))))
+}
+
+async fn store_offers(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(u64, u64)>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let (merchant, store) = path.into_inner();
+    let (merchant, store) = (MerchantId(merchant), StoreId(store));
+    let offer_ids = state
+        .read(principal.account_id, move |live, now| {
+            live.stores
+                .get(&store)
+                .filter(|found| found.merchant_id == merchant)
+                .map(|_| offers_redeemable_at(live, store, now))
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(OfferIds { offer_ids }))
+}
+
+async fn offer_stores(
+    state: web::Data<AppState>,
+    principal: Principal,
+    offer: web::Path<u64>,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let offer = OfferId(offer.into_inner());
+    let stores = state
+        .read(principal.account_id, move |live, now| {
+            live.offers.contains_key(&offer).then(|| {
+                stores_redeeming(live, offer, now)
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<Store>>()
+            })
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    stores_page(stores, &query)
+}
