@@ -361,4 +361,11 @@ pub enum Command {
     },
     /// Record the expiry of every reservation and code lifetime that has passed.
     ExpireDue,
+    /// Delete a credential: voided first when open, then gone from reads and lookups; its past
+    /// redemptions stay counted. Last of the list: the fingerprint of a keyed request hashes
+    /// the variant's position, so new commands go after every one already stored.
+    DeleteCredential {
+        /// The credential.
+        credential_id: CredentialId,
+    },
 }

@@ -84,6 +84,10 @@ pub struct AccountState {
     pub links_by_xid: IdMap<String, (OfferId, ChannelId)>,
     /// Credentials.
     pub credentials: IdMap<CredentialId, Credential>,
+    /// Deleted credentials as they were when deleted: found by no read or code, kept only so
+    /// that a delete (and its keyed repeat) can answer with the credential it removed.
+    #[serde(default)]
+    pub deleted_credentials: IdMap<CredentialId, Credential>,
     /// The credential that last took each code.
     pub credential_ids_by_code: IdMap<String, CredentialId>,
     /// Credentials whose code lifetime ends, by end.

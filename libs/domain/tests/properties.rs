@@ -25,6 +25,7 @@ enum Op {
     Cancel(usize),
     Void(usize),
     Reverse(usize),
+    Delete(usize),
     Advance { minutes: u32 },
     ExpireDue,
     Repeat(usize),
@@ -39,6 +40,7 @@ fn op(max_advance_minutes: u32) -> impl Strategy<Value = Op> {
         1 => any::<usize>().prop_map(Op::Cancel),
         1 => any::<usize>().prop_map(Op::Void),
         1 => any::<usize>().prop_map(Op::Reverse),
+        1 => any::<usize>().prop_map(Op::Delete),
         2 => (0..=max_advance_minutes).prop_map(|minutes| Op::Advance { minutes }),
         1 => Just(Op::ExpireDue),
         2 => any::<usize>().prop_map(Op::Repeat),
@@ -139,7 +141,7 @@ impl World {
 
     fn code(&self, index: usize) -> Option<String> {
         let id = Self::pick(&self.credentials, index)?;
-        self.account.state.credentials[&id].identifier.clone()
+        self.account.state.credentials.get(&id)?.identifier.clone()
     }
 
     fn command(&self, op: &Op) -> Option<Command> {
@@ -171,6 +173,9 @@ impl World {
             },
             Op::Reverse(index) => Command::ReverseRedemption {
                 redemption_id: redemption(*index)?,
+            },
+            Op::Delete(index) => Command::DeleteCredential {
+                credential_id: Self::pick(&self.credentials, *index)?,
             },
             Op::ExpireDue => Command::ExpireDue,
             Op::Advance { .. } | Op::Repeat(_) => return None,

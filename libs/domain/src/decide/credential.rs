@@ -1,5 +1,5 @@
 //! Decisions on credentials: issuing one with the checks of the Sparkfly validation table,
-//! changing its offers, voiding it.
+//! changing its offers, voiding it, deleting it.
 
 use super::channel::MAX_DRAWS;
 use crate::channel::{Channel, CodeFormat, MAX_NUMERIC_CODE_LIFETIME};
@@ -138,6 +138,29 @@ pub(super) fn void(
             action: "voided",
             status: status.to_string(),
         }),
+    }
+}
+
+/// Deleting a credential: an open one is voided first (its code is never redeemable again), a
+/// locked one is refused as a void would be; redeemed, voided, expired and reversed ones are
+/// deleted as they are, their redemptions still counted.
+pub(super) fn delete(
+    state: &AccountState,
+    id: CredentialId,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let credential = existing(&state.credentials, &id, "Credential")?;
+    let reference = CredentialRef { credential_id: id };
+    match credential.status_at(now) {
+        CredentialStatus::Locked => Err(DomainError::CredentialLocked),
+        CredentialStatus::Open => Ok(vec![
+            EventKind::CredentialVoided(reference.clone()),
+            EventKind::CredentialDeleted(reference),
+        ]),
+        CredentialStatus::Redeemed
+        | CredentialStatus::Voided
+        | CredentialStatus::Expired
+        | CredentialStatus::Reversed => Ok(vec![EventKind::CredentialDeleted(reference)]),
     }
 }
 

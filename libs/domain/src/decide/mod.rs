@@ -217,6 +217,7 @@ fn decide_kinds(
             offer_ids,
         } => credential::update_offers(state, *credential_id, *channel_id, offer_ids, context),
         C::VoidCredential { credential_id } => credential::void(state, *credential_id, now),
+        C::DeleteCredential { credential_id } => credential::delete(state, *credential_id, now),
         C::Redeem { request } => pos::redeem(state, request, now),
         C::Reserve {
             request,

@@ -236,6 +236,8 @@ event_families! {
         Voided(CredentialRef) = CredentialVoided,
         /// A credential's code lifetime ended.
         Expired(CredentialRef) = CredentialExpired,
+        /// A credential was deleted.
+        Deleted(CredentialRef) = CredentialDeleted,
     }
     /// Events of redemptions and reservations at a point of sale.
     Redemption(RedemptionEvent, RedemptionEventRef) {

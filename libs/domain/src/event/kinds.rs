@@ -185,6 +185,8 @@ event_kinds! {
     CredentialVoided(CredentialRef) = "credential_voided" @ 1,
     /// A credential's code lifetime ended.
     CredentialExpired(CredentialRef) = "credential_expired" @ 1,
+    /// A credential was deleted: its code is never redeemable again.
+    CredentialDeleted(CredentialRef) = "credential_deleted" @ 1,
     /// Codes were redeemed at a point of sale.
     RedemptionCommitted(RecordedRedemption) = "redemption_committed" @ 2,
     /// Codes were reserved at a point of sale.

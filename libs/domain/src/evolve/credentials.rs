@@ -35,7 +35,26 @@ pub(super) fn apply(state: &mut AccountState, event: CredentialEvent, at: DateTi
         CredentialEvent::Expired(expired) => {
             move_credential(state, expired.credential_id, Transition::Expire, at)
         }
+        CredentialEvent::Deleted(deleted) => delete(state, deleted.credential_id, at),
     }
+}
+
+/// Takes credential `id` out of every lookup (by id, by code, by expiry) and keeps it among
+/// the deleted; the redemptions that used it, and the capacity they hold, stay as they are.
+fn delete(state: &mut AccountState, id: CredentialId, at: DateTime<Utc>) {
+    let Some(mut credential) = state.credentials.remove(&id) else {
+        return;
+    };
+    if let Some(code) = &credential.identifier {
+        if state.credential_ids_by_code.get(code) == Some(&id) {
+            state.credential_ids_by_code.remove(code);
+        }
+    }
+    if let Some(expires_at) = credential.expires_at {
+        state.credential_expiry.remove(&(expires_at, id));
+    }
+    credential.updated_at = at;
+    state.deleted_credentials.insert(id, credential);
 }
 
 /// Makes `credential` the holder of its code and tracks its code lifetime.

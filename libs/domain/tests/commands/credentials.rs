@@ -1,13 +1,17 @@
-//! IssueCredential, UpdateCredentialOffers and VoidCredential: a credential gets an
-//! unguessable code with its first offer (the one random part of its events, checked for its
-//! form), keeps its code when its offers change, and is voided once while open.
+//! IssueCredential, UpdateCredentialOffers, VoidCredential and DeleteCredential: a credential
+//! gets an unguessable code with its first offer (the one random part of its events, checked
+//! for its form), keeps its code when its offers change, and is voided once while open. A
+//! deleted one is voided first when open, refused while locked, gone after (its code refused
+//! at the point of sale), and its redemptions keep counting against the offer's limits.
 
 use domain::credential::code::is_well_formed_secure;
 use domain::event::{CredentialOffersChanged, CredentialRef, IssuedCredential};
 use domain::ids::{ChannelId, CredentialId, OfferId};
-use domain::{Command, DomainError, Event, EventKind};
+use domain::{Command, DomainError, Event, EventKind, LimitKind};
 use testkit::fixtures::scenario::{given, History};
-use testkit::fixtures::{create_dollar_off, created, issue, issue_request, issued_code, redeem};
+use testkit::fixtures::{
+    create_dollar_off, created, issue, issue_request, issued_code, redeem, reserve,
+};
 
 use super::credential;
 
@@ -172,5 +176,96 @@ fn a_redeemed_credential_cannot_be_voided() {
             resource: "Credential",
             action: "voided",
             status: "redeemed".into(),
+        });
+}
+
+fn delete(credential: CredentialId) -> Command {
+    Command::DeleteCredential {
+        credential_id: credential,
+    }
+}
+
+fn deleted(credential: CredentialId) -> EventKind {
+    EventKind::CredentialDeleted(CredentialRef {
+        credential_id: credential,
+    })
+}
+
+#[test]
+fn deleting_an_open_credential_voids_it_first() {
+    let (mut history, shop) = History::shop(None);
+    let (credential, _) = credential(&mut history, &shop);
+    given(history).when(delete(credential)).then(vec![
+        EventKind::CredentialVoided(CredentialRef {
+            credential_id: credential,
+        }),
+        deleted(credential),
+    ]);
+}
+
+#[test]
+fn deleting_a_redeemed_credential_records_only_the_deletion() {
+    let (mut history, shop) = History::shop(None);
+    let (credential, code) = credential(&mut history, &shop);
+    history.record(redeem(shop.store, &code));
+    given(history)
+        .when(delete(credential))
+        .then(vec![deleted(credential)]);
+}
+
+#[test]
+fn a_locked_credential_cannot_be_deleted() {
+    let (mut history, shop) = History::shop(None);
+    let (credential, code) = credential(&mut history, &shop);
+    history.record(reserve(shop.store, &code, 300));
+    given(history)
+        .when(delete(credential))
+        .then_error(DomainError::CredentialLocked);
+}
+
+#[test]
+fn a_deleted_credential_is_not_found_again() {
+    let (mut history, shop) = History::shop(None);
+    let (credential, _) = credential(&mut history, &shop);
+    history.record(delete(credential));
+    given(history)
+        .when(delete(credential))
+        .then_error(DomainError::NotFound {
+            resource: "Credential",
+        });
+}
+
+#[test]
+fn a_keyed_delete_repeated_answers_the_first_outcome() {
+    let (mut history, shop) = History::shop(None);
+    let (credential, _) = credential(&mut history, &shop);
+    let first = history.record_keyed(delete(credential), "delete-1");
+    given(history)
+        .when_keyed(delete(credential), "delete-1")
+        .then_repeats(&first);
+}
+
+#[test]
+fn a_deleted_credentials_code_is_refused_at_the_point_of_sale() {
+    let (mut history, shop) = History::shop(None);
+    let (credential, code) = credential(&mut history, &shop);
+    history.record(delete(credential));
+    given(history)
+        .when(redeem(shop.store, &code))
+        .then_error(DomainError::CodeNotValid { code });
+}
+
+#[test]
+fn a_deleted_credentials_redemption_still_counts_against_the_limit() {
+    let (mut history, shop) = History::shop(Some(1));
+    let (first, first_code) = credential(&mut history, &shop);
+    let (_, second_code) = credential(&mut history, &shop);
+    history.record(redeem(shop.store, &first_code));
+    history.record(delete(first));
+    given(history)
+        .when(redeem(shop.store, &second_code))
+        .then_error(DomainError::LimitReached {
+            offer_name: "Dollar off".into(),
+            limit: LimitKind::Total,
         });
 }

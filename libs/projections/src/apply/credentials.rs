@@ -1,6 +1,7 @@
 //! Credentials: the row written on issue, its offers and code changed, its status settled by
-//! voiding, expiry and the redemptions that use it (see `redemptions`). Credentials go through
-//! the batch's cache (`cache`).
+//! voiding, expiry and the redemptions that use it (see `redemptions`), its row removed when it
+//! is deleted (the redemptions' rows stay, so reports still count them). Credentials go
+//! through the batch's cache (`cache`).
 
 use super::cache::{CachedRow, Key};
 use super::sql::Value;
@@ -45,6 +46,10 @@ pub(super) async fn apply(
             target
                 .move_credential(expired.credential_id, Transition::Expire)
                 .await?;
+        }
+        CredentialEvent::Deleted(deleted) => {
+            let key = target.credential_key(deleted.credential_id)?;
+            target.rows.credentials.remove(key);
         }
     }
     Ok(())

@@ -87,6 +87,9 @@ impl Reads {
             CredentialEventRef::Expired(expired) => {
                 credentials.read(account, expired.credential_id.0)
             }
+            CredentialEventRef::Deleted(deleted) => {
+                credentials.read(account, deleted.credential_id.0)
+            }
         }
     }
 
