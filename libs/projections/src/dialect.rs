@@ -241,6 +241,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../../migrations/sqlite/0006_storeless_redemptions.sql"),
     ),
+    (
+        7,
+        include_str!("../../../migrations/sqlite/0007_credential_store.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -267,5 +271,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         6,
         include_str!("../../../migrations/postgres/0006_storeless_redemptions.sql"),
+    ),
+    (
+        7,
+        include_str!("../../../migrations/postgres/0007_credential_store.sql"),
     ),
 ];

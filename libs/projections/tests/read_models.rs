@@ -78,6 +78,8 @@ async fn the_seed_flow_is_readable(backend: Backend) {
     let redeemed = CredentialFilter {
         member_id: Some(seeded.member),
         status: Some(CredentialStatus::Redeemed),
+        offer_id: Some(seeded.offer),
+        store_id: None,
     };
     let listed = store
         .credentials(ACCOUNT, redeemed, PageRequest::default())

@@ -112,6 +112,10 @@ fn changes_eligibility(rest: &[&str]) -> bool {
 fn query(operation: &Operation, world: &World) -> String {
     match (operation.method.as_str(), operation.path.as_str()) {
         ("GET", "/v1.0/members/search") => format!("?identifier={}", world.member_identifier),
+        ("GET", "/v1.0/credentials") => format!(
+            "?member_id={}&offer_id={}&store_id={}",
+            world.member, world.offer, world.store
+        ),
         ("GET", "/v1.0/credentials/eligible") => format!(
             "?member_id={}&offer_id={}&channel_id={}",
             world.member, world.offer, world.channel

@@ -88,6 +88,7 @@ impl CachedRow for Credential {
         "channel_id",
         "offer_ids",
         "body",
+        "store_id",
     ];
     const LOADED: &'static str = "body";
 
@@ -104,6 +105,7 @@ impl CachedRow for Credential {
             Value::Int(int(self.channel_id.0)?),
             Value::Text(json(&self.offer_ids)?),
             Value::Text(json(self)?),
+            Value::OptInt(self.store_id.map(|id| int(id.0)).transpose()?),
         ])
     }
 }

@@ -12,8 +12,8 @@
 //! Update, void and redeem answer 201 Created, as the reference API does.
 //!
 //! `PUT /credentials/{id}` replaces the credential's offers with `offer_id`/`offer_ids`; when
-//! neither is given it keeps them (and re-checks them). The list filters by `member_id` and
-//! `status`.
+//! neither is given it keeps them (and re-checks them). The list filters by `member_id`,
+//! `offer_id`, `store_id` and `status`, every one given at once.
 
 mod eligible;
 mod input;
@@ -28,7 +28,7 @@ use crate::state::AppState;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::credential::CredentialStatus;
-use domain::ids::{AccountId, ChannelId, CredentialId, MemberId};
+use domain::ids::{AccountId, ChannelId, CredentialId, MemberId, OfferId, StoreId};
 use domain::{Command, DomainError, Event, EventKind};
 use input::{CredentialBody, CredentialQuery, Input, RedeemBody};
 use projections::CredentialFilter;
@@ -120,11 +120,15 @@ pub(super) fn routes(routes: &mut Routes) {
         );
 }
 
-/// `?member_id=&status=&page=&per_page=` of the list.
+/// `?member_id=&offer_id=&store_id=&status=&page=&per_page=` of the list.
 #[derive(Debug, Deserialize, JsonSchema)]
 struct ListFilter {
     /// Only this member's credentials.
     member_id: Option<u64>,
+    /// Only the credentials carrying this offer.
+    offer_id: Option<u64>,
+    /// Only the credentials issued for this store.
+    store_id: Option<u64>,
     /// Only the credentials in this status.
     #[schemars(with = "Option<CredentialStatus>")]
     status: Option<String>,
@@ -154,12 +158,20 @@ impl ListFilter {
                     })
             })
             .transpose()?;
-        if self.member_id.is_some_and(|id| i64::try_from(id).is_err()) {
-            return Err(ApiError::BadRequest("member_id is out of range".into()));
+        for (name, id) in [
+            ("member_id", self.member_id),
+            ("offer_id", self.offer_id),
+            ("store_id", self.store_id),
+        ] {
+            if id.is_some_and(|id| i64::try_from(id).is_err()) {
+                return Err(ApiError::BadRequest(format!("{name} is out of range")));
+            }
         }
         Ok(CredentialFilter {
             member_id: self.member_id.map(MemberId),
             status,
+            offer_id: self.offer_id.map(OfferId),
+            store_id: self.store_id.map(StoreId),
         })
     }
 }
