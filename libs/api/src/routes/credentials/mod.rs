@@ -1,4 +1,4 @@
-//! Credentials: `GET/POST /v1.0/credentials`, `GET/PUT /v1.0/credentials/{id}`,
+//! Credentials: `GET/POST /v1.0/credentials`, `GET/PUT/DELETE /v1.0/credentials/{id}`,
 //! `PUT|POST .../{id}/void`, `POST|PUT .../{id}/redeem` and `GET /v1.0/credentials/eligible`.
 //!
 //! Fields come from the query string (as in the seed: `?member_id=1009&offer_id=1701&
@@ -14,6 +14,12 @@
 //! `PUT /credentials/{id}` replaces the credential's offers with `offer_id`/`offer_ids`; when
 //! neither is given it keeps them (and re-checks them). The list filters by `member_id`,
 //! `offer_id`, `store_id` and `status`, every one given at once.
+//!
+//! `DELETE /credentials/{id}` voids an open credential and removes it: its code is never
+//! redeemable again, reads and lists no longer find it, and its past redemptions stay counted
+//! (reports, limits). A locked one (held by a reservation) is refused like a void. It answers
+//! 200 with the credential as deleted, taken from the live state's deleted credentials, so a
+//! keyed repeat answers the same.
 
 mod eligible;
 mod input;
@@ -111,8 +117,22 @@ pub(super) fn routes(routes: &mut Routes) {
             .answers::<Reported<CredentialView>>(201, "The credential as changed"),
             update,
         )
-        .add(void_op.clone(), void)
-        .add(void_op.also(Method::POST, "voidCredentialPost"), void)
+        .add(
+            Op::delete(
+                "/credentials/{id}",
+                "deleteCredential",
+                "Delete a credential: voided if open, never redeemable again, gone from reads",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .answers::<Reported<CredentialView>>(200, "The credential as deleted"),
+            void_or_delete,
+        )
+        .add(void_op.clone(), void_or_delete)
+        .add(
+            void_op.also(Method::POST, "voidCredentialPost"),
+            void_or_delete,
+        )
         .add(redeem_op.clone(), redeem::redeem)
         .add(
             redeem_op.also(Method::PUT, "redeemCredentialPut"),
@@ -181,15 +201,30 @@ fn one(status: StatusCode, credential: &CredentialView) -> HttpResponse {
     HttpResponse::build(status).json(Reported(credential))
 }
 
-/// The credential `id` of `account` as its live state holds it now.
-async fn live_view(
+/// Where the live state holds a credential: among the account's credentials, or, once
+/// deleted, among the deleted ones (read only to answer the delete).
+#[derive(Clone, Copy, Debug)]
+enum Held {
+    /// Among the account's credentials.
+    Live,
+    /// Among the deleted ones.
+    Deleted,
+}
+
+/// The credential `id` of `account` as its live state holds it now, where `held` says.
+async fn view_of(
     state: &AppState,
     account: AccountId,
     id: CredentialId,
+    held: Held,
 ) -> Result<CredentialView, ApiError> {
     state
         .read(account, move |live, now| {
-            live.credentials
+            let credentials = match held {
+                Held::Live => &live.credentials,
+                Held::Deleted => &live.deleted_credentials,
+            };
+            credentials
                 .get(&id)
                 .cloned()
                 .map(|credential| CredentialView::new(account, credential, live, now))
@@ -198,6 +233,15 @@ async fn live_view(
         .ok_or(ApiError::Domain(DomainError::NotFound {
             resource: "Credential",
         }))
+}
+
+/// The credential `id` of `account` as its live state holds it now.
+async fn live_view(
+    state: &AppState,
+    account: AccountId,
+    id: CredentialId,
+) -> Result<CredentialView, ApiError> {
+    view_of(state, account, id, Held::Live).await
 }
 
 fn issued(events: &[Event]) -> Result<CredentialId, ApiError> {
@@ -298,20 +342,23 @@ async fn update(
     ))
 }
 
-async fn void(
+/// Voids credential `id` (`PUT|POST .../void`, 201 with it as voided) or deletes it
+/// (`DELETE`, 200 with it as deleted), reading the answer back from the live state.
+async fn void_or_delete(
     state: web::Data<AppState>,
     principal: Principal,
     request: HttpRequest,
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = CredentialId(id.into_inner());
-    write(
-        &state,
-        &principal,
-        &request,
-        Command::VoidCredential { credential_id: id },
-    )
-    .await?;
-    let view = live_view(&state, principal.account_id, id).await?;
-    Ok(one(StatusCode::CREATED, &view))
+    let credential_id = CredentialId(id.into_inner());
+    let (command, status, held) = if request.method() == Method::DELETE {
+        let command = Command::DeleteCredential { credential_id };
+        (command, StatusCode::OK, Held::Deleted)
+    } else {
+        let command = Command::VoidCredential { credential_id };
+        (command, StatusCode::CREATED, Held::Live)
+    };
+    write(&state, &principal, &request, command).await?;
+    let view = view_of(&state, principal.account_id, credential_id, held).await?;
+    Ok(one(status, &view))
 }
