@@ -283,3 +283,16 @@ fn three_decimal_currency() {
     assert_eq!(discounts(&e), ["0.251"]);
     assert_eq!(e.subtotal.to_string(), "2.510");
 }
+
+/// A same-set buy-get rewards units of its set only. Mutation (cargo-mutants,
+/// `engine.rs` `mark`): `state.required && state.remaining > 0` as `||` makes the cheaper
+/// line outside the set a target, and it is rewarded instead.
+#[test]
+fn bogo_on_one_set_never_rewards_a_line_outside_it() {
+    let shoes = ItemSet::new(["shoe-a", "shoe-b"]);
+    let bogo = buy_get(&shoes, 1, &shoes, 1, UnitDiscount::Free);
+    let b = basket(&[("1", "shoe-a", 2, "40.00"), ("2", "sock", 1, "5.00")]);
+    let e = eval(&b, &[offer(1, bogo)]);
+    assert_eq!(discounts(&e), ["40.00", "0.00"]);
+    assert_eq!(offer_result(&e, 1).units_rewarded, 1);
+}

@@ -253,3 +253,33 @@ fn the_largest_basket_is_exact() {
         "1000000000000000.01"
     );
 }
+
+/// A same-set buy-get after another offer made a line free rewards a unit that still has
+/// something to discount. Mutation (cargo-mutants, `engine.rs` `mark`): `remaining > 0` as
+/// `>= 0` lets the free line be the rewarded target, and the second offer gives nothing.
+#[test]
+fn a_same_set_buy_get_skips_a_line_already_free() {
+    let b = basket(&[("1", "shoe-a", 2, "50.00"), ("2", "shoe-b", 1, "30.00")]);
+    let shoe_b = ItemSet::new(["shoe-b"]);
+    let shoes = ItemSet::new(["shoe-a", "shoe-b"]);
+    let free_b = offer(
+        1,
+        Reward::Items {
+            target: &shoe_b,
+            unit: UnitDiscount::Free,
+            max_units: None,
+        },
+    );
+    let bogo = offer(
+        2,
+        Reward::BuyGet {
+            required: &shoes,
+            required_count: 1,
+            target: &shoes,
+            reward_count: 1,
+            unit: UnitDiscount::Free,
+        },
+    );
+    let e = eval(&b, &[free_b, bogo]);
+    assert_eq!(discounts(&e), ["50.00", "30.00"]);
+}
