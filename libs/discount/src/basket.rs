@@ -126,6 +126,17 @@ mod tests {
         assert_eq!(set, ["a", "b"].into_iter().collect::<ItemSet>());
     }
 
+    /// Mutations (cargo-mutants): `schema_name` answering "" or "xyzzy", `json_schema`
+    /// answering an empty schema.
+    #[test]
+    fn an_item_set_is_described_as_a_set_of_codes() {
+        let schema = serde_json::to_value(schemars::schema_for!(ItemSet)).unwrap();
+        assert_eq!(schema["title"], "ItemSet");
+        assert_eq!(schema["type"], "array");
+        assert_eq!(schema["uniqueItems"], true);
+        assert_eq!(schema["items"]["type"], "string");
+    }
+
     #[test]
     fn item_set_serialises_sorted() {
         let set = ItemSet::new(["z", "a", "m"]);
