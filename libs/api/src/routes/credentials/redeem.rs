@@ -29,7 +29,7 @@ use domain::redemption::PosRequest;
 use domain::{Command, DomainError, Event, EventKind};
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::borrow::Cow;
 
 /// Who may redeem by credential id: issuers (admins always may). Terminals redeem by code
@@ -147,14 +147,13 @@ fn pos_request(
     code: String,
     basket: Value,
 ) -> Result<PosRequest, ApiError> {
-    let mut request = Map::new();
-    if let Some(store) = store_id {
-        request.insert("store_id".into(), Value::from(store.0));
-    }
-    request.insert("codes".into(), Value::from(vec![code]));
-    request.insert("basket".into(), basket);
-    serde_json::from_value(Value::Object(request))
-        .map_err(|error| ApiError::BadRequest(format!("Basket is invalid: {error}")))
+    let basket = serde_json::from_value(basket)
+        .map_err(|error| ApiError::BadRequest(format!("Basket is invalid: {error}")))?;
+    Ok(PosRequest {
+        store_id,
+        codes: vec![code],
+        basket,
+    })
 }
 
 fn recorded(events: &[Event]) -> Result<&RecordedRedemption, ApiError> {
