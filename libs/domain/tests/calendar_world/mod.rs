@@ -13,7 +13,7 @@ use domain::ids::{MemberId, OfferId, RedemptionId, StoreId};
 use domain::offer::OfferFields;
 use domain::{Command, DomainError, EventKind};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use std::cell::Cell;
 
 /// Members per world.
@@ -360,6 +360,9 @@ impl World {
 }
 
 /// Runs `test` over `cases` cases of `strategy`, panicking with the minimal failing input.
+/// The cases come from a fixed seed: the callers also assert how the cases fall (enough
+/// accepted, enough refused, a zone that changes some answer), and a fresh random draw of 24
+/// cases sometimes missed a zone's offset change altogether, failing a correct build.
 pub fn check<S: Strategy>(
     cases: u32,
     strategy: S,
@@ -367,11 +370,13 @@ pub fn check<S: Strategy>(
 ) where
     S::Value: std::fmt::Debug,
 {
-    let mut runner = TestRunner::new(Config {
+    let config = Config {
         cases,
         failure_persistence: None,
         ..Config::default()
-    });
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     if let Err(error) = runner.run(&strategy, test) {
         panic!("{error}");
     }
