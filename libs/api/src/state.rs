@@ -207,37 +207,35 @@ impl AppState {
 
     /// A dry run of `request` on `account`'s live state for `presenter`, under the same
     /// allowances as a redemption (checked and spent in one step with the evaluation).
-    pub async fn evaluate(
+    pub fn evaluate(
         &self,
         account: AccountId,
-        request: PosRequest,
+        request: &PosRequest,
         presenter: Presenter,
     ) -> Result<Plan, ApiError> {
-        let guesses = Arc::clone(&self.guesses);
-        let planned = self
-            .read(account, move |state, now| {
-                guesses.attempt(
-                    account,
-                    presenter,
-                    now,
-                    || domain::evaluate(state, &request, now),
-                    is_wrong_code,
-                )
-            })
-            .await?;
+        let planned = self.read(account, |state, now| {
+            self.guesses.attempt(
+                account,
+                presenter,
+                now,
+                || domain::evaluate(state, request, now),
+                is_wrong_code,
+            )
+        })?;
         planned.map_err(throttled)?.map_err(ApiError::Domain)
     }
 
-    /// Runs `query` on `account`'s live state in its partition's actor, in order with the
-    /// commands before it (see [`PartitionHandle::read`]): for dry runs and eligibility checks
-    /// that must agree with the next write.
-    pub async fn read<R, F>(&self, account: AccountId, query: F) -> Result<R, ApiError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&domain::AccountState, DateTime<Utc>) -> R + Send + 'static,
-    {
+    /// Runs `query` on the request's thread against `account`'s live state as its
+    /// partition's actor last published it (see [`PartitionHandle::view`]): it holds every
+    /// acknowledged write, and never waits for the actor's queue.
+    pub fn read<R>(
+        &self,
+        account: AccountId,
+        query: impl FnOnce(&domain::AccountState, DateTime<Utc>) -> R,
+    ) -> Result<R, ApiError> {
         let (_, handle) = self.partition(account)?;
-        handle.read(account, query).await.map_err(engine_failure)
+        let view = handle.view(account).map_err(engine_failure)?;
+        Ok(query(&view, self.now()))
     }
 
     /// Waits (at most [`READ_WAIT`]) until the read model of `account`'s partition holds

@@ -5,11 +5,11 @@
 //! command emits nothing, so it is not remembered: its retry is decided afresh.
 
 use crate::event::Event;
+use crate::persistent::{SharedMap, Vector};
 use chrono::{DateTime, Duration, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use siphasher::sip::SipHasher13;
-use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 
 /// How long a key is remembered after its first event.
@@ -49,8 +49,8 @@ pub struct Remembered {
 /// The keys an account remembers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdempotencyMemory {
-    entries: HashMap<String, Remembered>,
-    order: VecDeque<(DateTime<Utc>, String)>,
+    entries: SharedMap<String, Remembered, std::hash::RandomState>,
+    order: Vector<(DateTime<Utc>, String)>,
 }
 
 /// Events as a sequence of their JSON texts: events are written for JSON (payload parts kept

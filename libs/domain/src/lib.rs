@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod money;
 pub mod offer;
+pub mod persistent;
 pub mod redemption;
 pub mod state;
 pub mod time;

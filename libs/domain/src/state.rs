@@ -11,17 +11,18 @@ use crate::ids::{
     OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::Offer;
+use crate::persistent::{InlineMap, OrdSet, SharedMap};
 use crate::redemption::{Redemption, Usage};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use discount::Currency;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::hash::RandomState;
 
-/// A map keyed by server-allocated ids or codes: FxHash, fast, with no attacker-chosen keys
-/// inserted. Maps keyed by client-chosen text keep the default, DoS-resistant hasher.
-pub type IdMap<K, V> = FxHashMap<K, V>;
+/// A map of entities keyed by server-allocated ids: FxHash, fast, with no attacker-chosen keys
+/// inserted. Maps keyed by client-chosen text use the default, DoS-resistant hasher.
+pub type IdMap<K, V> = SharedMap<K, V>;
 
 /// Settings derived from the account, parsed once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,10 @@ impl Default for Settings {
 
 /// One account's state. `Default` is the state before the account exists.
 ///
+/// Its collections are persistent (see [`crate::persistent`]): a clone costs a few reference
+/// counts and shares everything with the original, which the writer keeps changing; so a
+/// partition can publish its accounts' states to readers after every durable batch.
+///
 /// Serialises whole (for partition snapshots): reading it back gives a state equal to the one
 /// written, so decisions after a snapshot are the decisions after a full replay.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -59,7 +64,7 @@ pub struct AccountState {
     /// Members.
     pub members: IdMap<MemberId, Member>,
     /// Member ids by identifier.
-    pub member_ids_by_identifier: HashMap<String, MemberId>,
+    pub member_ids_by_identifier: InlineMap<String, MemberId, RandomState>,
     /// Merchants.
     pub merchants: IdMap<MerchantId, Merchant>,
     /// Stores.
@@ -81,7 +86,7 @@ pub struct AccountState {
     /// Links of offers to channels.
     pub offer_channels: IdMap<(OfferId, ChannelId), OfferChannel>,
     /// Links by xid.
-    pub links_by_xid: IdMap<String, (OfferId, ChannelId)>,
+    pub links_by_xid: InlineMap<String, (OfferId, ChannelId)>,
     /// Credentials.
     pub credentials: IdMap<CredentialId, Credential>,
     /// Deleted credentials as they were when deleted: found by no read or code, kept only so
@@ -89,13 +94,13 @@ pub struct AccountState {
     #[serde(default)]
     pub deleted_credentials: IdMap<CredentialId, Credential>,
     /// The credential that last took each code.
-    pub credential_ids_by_code: IdMap<String, CredentialId>,
+    pub credential_ids_by_code: InlineMap<String, CredentialId>,
     /// Credentials whose code lifetime ends, by end.
-    pub credential_expiry: BTreeSet<(DateTime<Utc>, CredentialId)>,
+    pub credential_expiry: OrdSet<(DateTime<Utc>, CredentialId)>,
     /// Redemptions and reservations.
     pub redemptions: IdMap<RedemptionId, Redemption>,
     /// Live reservations by expiry.
-    pub reservation_expiry: BTreeSet<(DateTime<Utc>, RedemptionId)>,
+    pub reservation_expiry: OrdSet<(DateTime<Utc>, RedemptionId)>,
     /// Capacity held against redemption limits.
     pub usage: Usage,
     /// Remembered idempotency keys.

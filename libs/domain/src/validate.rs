@@ -1,9 +1,9 @@
 //! Field rules shared by every resource: required text, lengths, positive counts.
 
 use crate::error::{DomainError, DomainResult};
+use crate::persistent::SharedMap;
 use discount::Currency;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
 
 /// Longest name or identifier accepted.
@@ -137,8 +137,8 @@ pub fn distinct<T: Copy + Eq + Hash>(
 }
 
 /// The value stored under `id` in `map`, or a not-found error naming `resource`.
-pub fn existing<'a, K: Eq + Hash, V, S: BuildHasher>(
-    map: &'a HashMap<K, V, S>,
+pub fn existing<'a, K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone>(
+    map: &'a SharedMap<K, V, S>,
     id: &K,
     resource: &'static str,
 ) -> DomainResult<&'a V> {

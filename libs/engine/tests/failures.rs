@@ -8,11 +8,9 @@
 mod support;
 
 use domain::ids::MemberId;
-use engine::{ActorConfig, EngineError, PartitionActor};
-use eventlog::{AppendRecord, EventLog, LogError, LogRecord, PartitionWriter};
-use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use engine::{ActorConfig, EngineError};
+use eventlog::EventLog;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use support::*;
 use tokio::time::Instant;
@@ -157,105 +155,4 @@ async fn a_durable_append_answered_as_failed_is_not_recorded_twice_on_retry() {
     );
     assert_eq!(setup.log.end_offset(0).await.unwrap(), written);
     assert_eq!(committed(&actor.state().await), 1);
-}
-
-/// An actor for partition 0 of `log` with `config`, on the setup's clock and a fixed seed.
-async fn flaky_actor<L: EventLog + Clone>(
-    setup: &Setup<L>,
-    log: FlakyLog<L>,
-    config: ActorConfig,
-) -> Actor {
-    let config = ActorConfig {
-        clock: setup.clock.clone(),
-        seed: Some(3),
-        ..config
-    };
-    Actor {
-        handle: PartitionActor::start(log, 0, config).await.unwrap(),
-    }
-}
-
-/// A log whose writers fail their next append, once, when told to: with `fail` before
-/// writing anything, with `lose_answer` after the batch is durable (as a Kafka commit that
-/// succeeds at the broker but times out at the client).
-#[derive(Clone)]
-struct FlakyLog<L> {
-    inner: L,
-    fail: Arc<AtomicBool>,
-    lose_answer: Arc<AtomicBool>,
-}
-
-impl<L> FlakyLog<L> {
-    fn new(inner: L) -> Self {
-        Self {
-            inner,
-            fail: Arc::default(),
-            lose_answer: Arc::default(),
-        }
-    }
-}
-
-struct FlakyWriter<W> {
-    inner: W,
-    fail: Arc<AtomicBool>,
-    lose_answer: Arc<AtomicBool>,
-}
-
-impl<L: EventLog> EventLog for FlakyLog<L> {
-    type Writer = FlakyWriter<L::Writer>;
-
-    fn partitions(&self) -> u32 {
-        self.inner.partitions()
-    }
-
-    async fn claim(&self, partition: u32) -> Result<Self::Writer, LogError> {
-        Ok(FlakyWriter {
-            inner: self.inner.claim(partition).await?,
-            fail: self.fail.clone(),
-            lose_answer: self.lose_answer.clone(),
-        })
-    }
-
-    async fn read(
-        &self,
-        partition: u32,
-        from: u64,
-        max: usize,
-    ) -> Result<Vec<LogRecord>, LogError> {
-        self.inner.read(partition, from, max).await
-    }
-
-    async fn end_offset(&self, partition: u32) -> Result<u64, LogError> {
-        self.inner.end_offset(partition).await
-    }
-
-    async fn wait_for(
-        &self,
-        partition: u32,
-        offset: u64,
-        timeout: Duration,
-    ) -> Result<bool, LogError> {
-        self.inner.wait_for(partition, offset, timeout).await
-    }
-}
-
-impl<W: PartitionWriter> PartitionWriter for FlakyWriter<W> {
-    fn partition(&self) -> u32 {
-        self.inner.partition()
-    }
-
-    fn epoch(&self) -> u64 {
-        self.inner.epoch()
-    }
-
-    async fn append(&mut self, records: &[AppendRecord]) -> Result<Range<u64>, LogError> {
-        if self.fail.swap(false, Ordering::SeqCst) {
-            return Err(LogError::Storage("injected failure".into()));
-        }
-        let written = self.inner.append(records).await?;
-        if self.lose_answer.swap(false, Ordering::SeqCst) {
-            return Err(LogError::Storage("injected lost answer".into()));
-        }
-        Ok(written)
-    }
 }

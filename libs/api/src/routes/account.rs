@@ -136,8 +136,7 @@ fn body(account: Account) -> HttpResponse {
 
 async fn current(state: &AppState, principal: &Principal) -> Result<Account, ApiError> {
     state
-        .read(principal.account_id, |state, _| state.account.clone())
-        .await?
+        .read(principal.account_id, |state, _| state.account.clone())?
         .ok_or(ApiError::NotFound)
 }
 

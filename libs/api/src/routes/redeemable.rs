@@ -91,11 +91,9 @@ async fn with_offers(
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
-    let stores = state
-        .read(principal.account_id, |live, now| {
-            stores_with_offers(live, now).into_iter().cloned().collect()
-        })
-        .await?;
+    let stores = state.read(principal.account_id, |live, now| {
+        stores_with_offers(live, now).into_iter().cloned().collect()
+    })?;
     stores_page(stores, &query)
 }
 
@@ -109,8 +107,7 @@ async fn store(
     let store = state
         .read(principal.account_id, move |live, _| {
             live.stores.get(&id).cloned()
-        })
-        .await?
+        })?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(One(view(&store))))
 }
@@ -129,8 +126,7 @@ async fn store_offers(
                 .get(&store)
                 .filter(|found| found.merchant_id == merchant)
                 .map(|_| offers_redeemable_at(live, store, now))
-        })
-        .await?
+        })?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(OfferIds { offer_ids }))
 }
@@ -151,8 +147,7 @@ async fn offer_stores(
                     .cloned()
                     .collect::<Vec<Store>>()
             })
-        })
-        .await?
+        })?
         .ok_or(ApiError::NotFound)?;
     stores_page(stores, &query)
 }

@@ -102,7 +102,6 @@ impl Shop {
             .read(AccountId(self.account), move |state, now| {
                 state.credentials[&CredentialId(id)].status_at(now)
             })
-            .await
             .unwrap()
     }
 

@@ -2,10 +2,10 @@
 //! item-level rewards and eligibility.
 
 use crate::ids::{ItemId, ItemSetId, MerchantId};
+use crate::persistent::OrdSet;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// A product, identified at the point of sale by its code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -56,7 +56,8 @@ pub struct ItemSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
     /// Its items.
-    pub item_ids: BTreeSet<ItemId>,
+    #[schemars(with = "std::collections::BTreeSet<ItemId>")]
+    pub item_ids: OrdSet<ItemId>,
     /// Sparkfly's set type (0 merchant, 1 manufacturer).
     pub set_type: u32,
     /// When it was created.

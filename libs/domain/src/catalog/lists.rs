@@ -2,10 +2,10 @@
 //! change by additions and removals, so events stay small for large lists.
 
 use crate::ids::{MemberId, MemberListId, MerchantId, StoreId, StoreListId};
+use crate::persistent::OrdSet;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// A named set of stores.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -18,7 +18,8 @@ pub struct StoreList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
     /// Its stores.
-    pub store_ids: BTreeSet<StoreId>,
+    #[schemars(with = "std::collections::BTreeSet<StoreId>")]
+    pub store_ids: OrdSet<StoreId>,
     /// When it was created.
     #[serde(with = "crate::time::rfc3339")]
     #[schemars(with = "DateTime<Utc>")]
@@ -37,7 +38,8 @@ pub struct MemberList {
     /// Its name.
     pub name: String,
     /// Its members.
-    pub member_ids: BTreeSet<MemberId>,
+    #[schemars(with = "std::collections::BTreeSet<MemberId>")]
+    pub member_ids: OrdSet<MemberId>,
     /// When it was created.
     #[serde(with = "crate::time::rfc3339")]
     #[schemars(with = "DateTime<Utc>")]

@@ -4,10 +4,10 @@ use crate::catalog::{Item, ItemFields, ItemSet, ItemSetFields};
 use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, ItemRef, ItemSetRef};
 use crate::ids::{ItemId, ItemSetId};
+use crate::persistent::OrdSet;
 use crate::state::AccountState;
 use crate::validate::{existing, required_text, MAX_TEXT};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeSet;
 
 /// Longest item code (the discount engine's limit for basket lines).
 pub const MAX_ITEM_CODE: usize = 64;
@@ -92,7 +92,7 @@ pub(super) fn create_item_set(
         id: ItemSetId(state.next_id()),
         name: String::new(),
         merchant_id: fields.merchant_id,
-        item_ids: BTreeSet::new(),
+        item_ids: OrdSet::new(),
         set_type: 0,
         created_at: now,
         updated_at: now,

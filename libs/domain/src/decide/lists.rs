@@ -7,6 +7,7 @@ use crate::event::{
     EventKind, ListRenamed, MemberListMembers, MemberListRef, StoreListRef, StoreListStores,
 };
 use crate::ids::{MemberId, MemberListId, MerchantId, StoreId, StoreListId};
+use crate::persistent::OrdSet;
 use crate::state::AccountState;
 use crate::validate::{existing, required_text, MAX_TEXT};
 use chrono::{DateTime, Utc};
@@ -25,7 +26,7 @@ pub(super) fn create_store_list(
         id: StoreListId(state.next_id()),
         name: required_text("Name", fields.name.as_deref(), MAX_TEXT)?,
         merchant_id,
-        store_ids: BTreeSet::new(),
+        store_ids: OrdSet::new(),
         created_at: now,
         updated_at: now,
     })])
@@ -94,7 +95,7 @@ pub(super) fn create_member_list(
     Ok(vec![EventKind::MemberListCreated(MemberList {
         id: MemberListId(state.next_id()),
         name: required_text("Name", fields.name.as_deref(), MAX_TEXT)?,
-        member_ids: BTreeSet::new(),
+        member_ids: OrdSet::new(),
         created_at: now,
         updated_at: now,
     })])

@@ -4,12 +4,13 @@ use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, OfferRef};
 use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
 use crate::offer::{EligibilityDimension, Limits, Offer, OfferFields, OfferStatus, RewardTerms};
+use crate::persistent::SharedMap;
 use crate::state::AccountState;
 use crate::validate::{
     existing, money, optional_text, percent, positive, required_text, MAX_LONG_TEXT, MAX_TEXT,
 };
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::{BuildHasher, Hash};
 
 pub(super) fn create(
@@ -291,12 +292,12 @@ pub(super) fn change_eligibility(
 }
 
 /// Adds (checking each exists) or removes `ids` in `set`; whether anything changed.
-fn apply<Id: Copy + Ord + Hash, V, S: BuildHasher>(
+fn apply<Id: Copy + Ord + Hash, V: Clone, S: BuildHasher + Clone>(
     set: &mut BTreeSet<Id>,
     ids: &[u64],
     wrap: fn(u64) -> Id,
     add: bool,
-    known: &HashMap<Id, V, S>,
+    known: &SharedMap<Id, V, S>,
     resource: &'static str,
 ) -> DomainResult<bool> {
     let mut changed = false;

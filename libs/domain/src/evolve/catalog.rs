@@ -18,9 +18,13 @@ pub(super) fn members(state: &mut AccountState, event: MemberEvent) {
             if let Some(member) = state.members.remove(&deleted.member_id) {
                 state.member_ids_by_identifier.remove(&member.identifier);
             }
-            for list in state.member_lists.values_mut() {
-                list.member_ids.remove(&deleted.member_id);
-            }
+            let member = deleted.member_id;
+            state.member_lists.change_where(
+                |list| list.member_ids.contains(&member),
+                |list| {
+                    list.member_ids.remove(&member);
+                },
+            );
         }
     }
 }
@@ -45,9 +49,13 @@ pub(super) fn stores(state: &mut AccountState, event: StoreEvent) {
         }
         StoreEvent::Deleted(deleted) => {
             state.stores.remove(&deleted.store_id);
-            for list in state.store_lists.values_mut() {
-                list.store_ids.remove(&deleted.store_id);
-            }
+            let store = deleted.store_id;
+            state.store_lists.change_where(
+                |list| list.store_ids.contains(&store),
+                |list| {
+                    list.store_ids.remove(&store);
+                },
+            );
         }
     }
 }
@@ -62,9 +70,13 @@ pub(super) fn items(state: &mut AccountState, event: ItemEvent) {
         }
         ItemEvent::Deleted(deleted) => {
             state.items.remove(&deleted.item_id);
-            for set in state.item_sets.values_mut() {
-                set.item_ids.remove(&deleted.item_id);
-            }
+            let item = deleted.item_id;
+            state.item_sets.change_where(
+                |set| set.item_ids.contains(&item),
+                |set| {
+                    set.item_ids.remove(&item);
+                },
+            );
             refresh_all(state);
         }
     }

@@ -42,7 +42,7 @@ pub(super) fn apply(state: &mut AccountState, event: CredentialEvent, at: DateTi
 /// Takes credential `id` out of every lookup (by id, by code, by expiry) and keeps it among
 /// the deleted; the redemptions that used it, and the capacity they hold, stay as they are.
 fn delete(state: &mut AccountState, id: CredentialId, at: DateTime<Utc>) {
-    let Some(mut credential) = state.credentials.remove(&id) else {
+    let Some(credential) = state.credentials.remove(&id) else {
         return;
     };
     if let Some(code) = &credential.identifier {
@@ -53,6 +53,7 @@ fn delete(state: &mut AccountState, id: CredentialId, at: DateTime<Utc>) {
     if let Some(expires_at) = credential.expires_at {
         state.credential_expiry.remove(&(expires_at, id));
     }
+    let mut credential = std::sync::Arc::unwrap_or_clone(credential);
     credential.updated_at = at;
     state.deleted_credentials.insert(id, credential);
 }

@@ -4,19 +4,19 @@
 
 use super::OfferApplication;
 use crate::ids::{ChannelId, MemberId, OfferId};
-use crate::state::IdMap;
+use crate::persistent::InlineMap;
 use chrono::NaiveDate;
+use imbl::hashmap::Entry;
 use serde::{Deserialize, Serialize};
-use std::collections::hash_map::Entry;
 use std::hash::Hash;
 
 /// Counts of applications holding capacity.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
-    total: IdMap<OfferId, u32>,
-    per_member: IdMap<(OfferId, MemberId), u32>,
-    per_member_day: IdMap<(OfferId, MemberId, NaiveDate), u32>,
-    per_channel: IdMap<(OfferId, ChannelId), u32>,
+    total: InlineMap<OfferId, u32>,
+    per_member: InlineMap<(OfferId, MemberId), u32>,
+    per_member_day: InlineMap<(OfferId, MemberId, NaiveDate), u32>,
+    per_channel: InlineMap<(OfferId, ChannelId), u32>,
 }
 
 /// The four counts one application is checked against.
@@ -113,7 +113,7 @@ impl Usage {
     }
 }
 
-fn decrement<K: Hash + Eq>(counts: &mut IdMap<K, u32>, key: K) {
+fn decrement<K: Hash + Eq + Clone>(counts: &mut InlineMap<K, u32>, key: K) {
     if let Entry::Occupied(mut entry) = counts.entry(key) {
         if *entry.get() <= 1 {
             entry.remove();

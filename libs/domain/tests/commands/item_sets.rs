@@ -7,7 +7,6 @@ use domain::event::ItemSetRef;
 use domain::ids::{ItemId, ItemSetId};
 use domain::offer::EligibilityDimension;
 use domain::{Command, DomainError, EventKind};
-use std::collections::BTreeSet;
 use testkit::fixtures::scenario::{given, History};
 use testkit::fixtures::{create_item, create_item_set, created, Shop};
 
@@ -35,7 +34,7 @@ fn a_new_item_set_holds_its_items() {
             id,
             name: "Burgers".into(),
             merchant_id: None,
-            item_ids: BTreeSet::from([burger]),
+            item_ids: [burger].into_iter().collect(),
             set_type: 0,
             created_at: now,
             updated_at: now,

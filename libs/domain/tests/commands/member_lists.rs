@@ -6,7 +6,6 @@ use domain::catalog::{ListFields, MemberList};
 use domain::event::{ListRenamed, MemberListMembers, MemberListRef};
 use domain::ids::{MemberId, MemberListId};
 use domain::{Command, DomainError, EventKind};
-use std::collections::BTreeSet;
 use testkit::fixtures::scenario::{given, History};
 use testkit::fixtures::{create_member, created, Shop};
 
@@ -44,7 +43,7 @@ fn a_new_member_list_is_empty() {
         .then(vec![EventKind::MemberListCreated(MemberList {
             id,
             name: "VIP".into(),
-            member_ids: BTreeSet::new(),
+            member_ids: Default::default(),
             created_at: now,
             updated_at: now,
         })]);

@@ -6,7 +6,6 @@ use domain::catalog::{ListFields, StoreList};
 use domain::event::{ListRenamed, StoreListRef, StoreListStores};
 use domain::ids::{StoreId, StoreListId};
 use domain::{Command, DomainError, EventKind};
-use std::collections::BTreeSet;
 use testkit::fixtures::scenario::{given, History};
 use testkit::fixtures::{created, Shop};
 
@@ -49,7 +48,7 @@ fn a_new_store_list_of_a_merchant_is_empty() {
             id,
             name: "Downtown".into(),
             merchant_id: Some(merchant),
-            store_ids: BTreeSet::new(),
+            store_ids: Default::default(),
             created_at: now,
             updated_at: now,
         })]);

@@ -10,9 +10,9 @@
 //! A failed append answers the whole batch with the failure and rebuilds the state from the
 //! log, since it was evolved ahead of the write; a fenced append stops the actor for good.
 //!
-//! A read ([`PartitionHandle::read`](super::PartitionHandle::read)) is computed in order with
-//! the commands, against the state they left, and answered with the batch: never before the
-//! events it saw are durable, and not at all when their append fails.
+//! Once a batch is durable the states of the accounts it changed are published (see
+//! `views`) before any of its requests is answered, so a read after an acknowledged write sees
+//! it; reads never come through the actor.
 //!
 //! A state copy or a stop request in the queue first commits the commands decided before it,
 //! so it never sees (or leaves behind) events that are not yet durable.
@@ -22,7 +22,7 @@
 //! (the actor's own state is never copied while it serves); a clean stop writes one more from
 //! the actor's state before it acknowledges.
 
-use super::{bump, keys, load, Deferred, Message, PartitionActor, ReadRequest, Reply, Request};
+use super::{bump, load, Message, PartitionActor, Reply, Request};
 use crate::error::EngineError;
 use crate::guessing::is_wrong_code;
 use domain::ids::AccountId;
@@ -41,16 +41,15 @@ use ulid::Ulid;
 pub(super) struct Batch {
     records: Vec<AppendRecord>,
     answers: Vec<(Reply, Result<Decision, EngineError>)>,
-    reads: Vec<Deferred>,
-    /// Accounts whose API keys the batch changes, published once it is durable.
-    keys_changed: Vec<AccountId>,
+    /// Accounts the batch changes, published once it is durable.
+    changed: Vec<AccountId>,
     /// `ExpireDue` decisions with events in `records`.
     pub(super) expiries: u64,
 }
 
 impl Batch {
     fn is_empty(&self) -> bool {
-        self.answers.is_empty() && self.records.is_empty() && self.reads.is_empty()
+        self.answers.is_empty() && self.records.is_empty()
     }
 }
 
@@ -100,7 +99,6 @@ impl<L: EventLog> PartitionActor<L> {
         }
         match message {
             Message::Execute(request) => self.decide(request, batch),
-            Message::Read(read) => self.read(*read, batch),
             Message::State { account_id, reply } => {
                 self.commit(batch).await;
                 if !self.halted {
@@ -121,7 +119,7 @@ impl<L: EventLog> PartitionActor<L> {
             Message::Execute(request) => {
                 let _receiver_gone = request.reply.send(Err(self.shared.gone()));
             }
-            Message::Read(_) | Message::State { .. } => {}
+            Message::State { .. } => {}
             Message::Stop(ack) => stop_acks.push(ack),
         }
     }
@@ -175,12 +173,6 @@ impl<L: EventLog> PartitionActor<L> {
         batch.answers.push((request.reply, answer));
     }
 
-    /// Computes a read against its account's state now; its answer waits for the batch.
-    fn read(&mut self, read: ReadRequest, batch: &mut Batch) {
-        let state = self.accounts.get(&read.account_id).unwrap_or(&self.empty);
-        batch.reads.push((read.run)(state, self.clock.now()));
-    }
-
     /// Encodes an accepted decision's events into the batch, applies them to the state and
     /// reschedules the account's expiries. Nothing is applied when an event cannot be encoded.
     pub(super) fn stage(
@@ -215,8 +207,8 @@ impl<L: EventLog> PartitionActor<L> {
             records.push(AppendRecord::new(key.clone(), payload));
         }
         batch.records.append(&mut records);
-        if keys::change_keys(events) && !batch.keys_changed.contains(&account_id) {
-            batch.keys_changed.push(account_id);
+        if !batch.changed.contains(&account_id) {
+            batch.changed.push(account_id);
         }
         let state = self.accounts.entry(account_id).or_default();
         for event in events {
@@ -250,11 +242,11 @@ impl<L: EventLog> PartitionActor<L> {
         };
         batch.records.clear();
         let expiries = std::mem::take(&mut batch.expiries);
-        let keys_changed = std::mem::take(&mut batch.keys_changed);
+        let changed = std::mem::take(&mut batch.changed);
         match &outcome {
             Ok(()) => {
                 bump(&self.shared.counters.expiries_recorded, expiries);
-                self.publish_keys(&keys_changed);
+                self.shared.views.publish(&changed, &self.accounts);
             }
             Err(Failure::Append(_)) => self.recover().await,
             Err(Failure::Fenced { .. }) => {}
@@ -266,25 +258,12 @@ impl<L: EventLog> PartitionActor<L> {
             };
             let _receiver_gone = reply.send(answer);
         }
-        let reads = std::mem::take(&mut batch.reads);
-        if outcome.is_ok() {
-            reads.into_iter().for_each(|answer| answer());
-        }
         if self.snapshots.due() {
             let log = Arc::clone(&self.log);
             let partition = self.shared.partition;
             self.snapshots.start(move |store| async move {
                 load::rebuild(&*log, partition, Some(&*store)).await
             });
-        }
-    }
-
-    /// Publishes the API keys of `accounts` (changed by a batch now durable).
-    fn publish_keys(&self, accounts: &[AccountId]) {
-        for account_id in accounts {
-            if let Some(state) = self.accounts.get(account_id) {
-                self.shared.keys.publish(*account_id, state);
-            }
         }
     }
 
@@ -336,7 +315,7 @@ impl<L: EventLog> PartitionActor<L> {
                     .known_end
                     .fetch_max(loaded.end, Ordering::Release);
                 self.accounts = loaded.accounts;
-                self.shared.keys.publish_all(&self.accounts);
+                self.shared.views.publish_all(&self.accounts);
                 self.expiry.rebuild(&self.accounts);
                 self.expiry.pause();
                 bump(&self.shared.counters.rebuilds, 1);

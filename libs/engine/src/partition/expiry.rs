@@ -137,8 +137,8 @@ impl Schedule {
 
 /// The earliest pending expiry of `state`.
 fn first_expiry(state: &AccountState) -> Option<DateTime<Utc>> {
-    let reservation = state.reservation_expiry.first().map(|(at, _)| *at);
-    let credential = state.credential_expiry.first().map(|(at, _)| *at);
+    let reservation = state.reservation_expiry.get_min().map(|(at, _)| *at);
+    let credential = state.credential_expiry.get_min().map(|(at, _)| *at);
     earliest(reservation, credential)
 }
 

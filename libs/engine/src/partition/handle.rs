@@ -1,10 +1,9 @@
 //! [`PartitionHandle`]: how the rest of the program sends commands to a partition's actor and
 //! gets durable answers back.
 
-use super::{ActorStats, Deferred, Message, ReadRequest, Request, Shared};
+use super::{ActorStats, Message, Request, Shared};
 use crate::error::EngineError;
 use crate::guessing::Presenter;
-use chrono::{DateTime, Utc};
 use domain::account::ApiKey;
 use domain::ids::{AccountId, ApiKeyId};
 use domain::{AccountState, Command, Decision};
@@ -52,7 +51,23 @@ impl PartitionHandle {
     /// or the key is unknown), read without a trip to the actor: for checking tokens. While
     /// the actor is not serving (fenced or stopped) the answer may be stale.
     pub fn api_key(&self, account_id: AccountId, key_id: ApiKeyId) -> Option<Arc<ApiKey>> {
-        self.shared.keys.get(account_id, key_id)
+        self.shared
+            .views
+            .get(account_id)
+            .api_keys
+            .get_shared(&key_id)
+            .cloned()
+    }
+
+    /// The state of `account_id` as of the last durable batch (the empty state when the
+    /// partition holds no such account), read on the caller's thread without a trip to the
+    /// actor: it holds every write the actor has acknowledged. Refused while the actor does not
+    /// serve (fenced by a newer writer, whose changes it cannot see, or stopped).
+    pub fn view(&self, account_id: AccountId) -> Result<Arc<AccountState>, EngineError> {
+        if !self.is_serving() {
+            return Err(self.shared.gone());
+        }
+        Ok(self.shared.views.get(account_id))
     }
 
     /// What the actor has done so far.
@@ -116,26 +131,6 @@ impl PartitionHandle {
         };
         self.send(Message::Execute(Box::new(request))).await?;
         answer.await.map_err(|_| self.shared.gone())?
-    }
-
-    /// Runs `query` on `account_id`'s state (empty for an unknown account) at the actor's
-    /// time, in order with the commands sent before it, and answers once what it saw is
-    /// durable. For dry runs and checks that must agree with the next decision.
-    pub async fn read<R, F>(&self, account_id: AccountId, query: F) -> Result<R, EngineError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&AccountState, DateTime<Utc>) -> R + Send + 'static,
-    {
-        let (reply, answer) = oneshot::channel();
-        let run = Box::new(move |state: &AccountState, now: DateTime<Utc>| {
-            let result = query(state, now);
-            Box::new(move || {
-                let _receiver_gone = reply.send(result);
-            }) as Deferred
-        });
-        self.send(Message::Read(Box::new(ReadRequest { account_id, run })))
-            .await?;
-        answer.await.map_err(|_| self.shared.gone())
     }
 
     /// A copy of an account's current (durable) state, `None` when the partition holds no

@@ -7,13 +7,14 @@
 //! - `actor`: the loop that decides commands and group-commits their events.
 //! - `expiry`: the schedule of lapsed reservations and codes the actor records by itself.
 //! - `handle`: the client side: requests in, durable answers out.
-//! - `keys`: the accounts' API keys published for token checks on any thread.
+//! - `views`: the accounts' states as of the last durable batch, published for reads on any
+//!   thread.
 
 mod actor;
 mod expiry;
 mod handle;
-mod keys;
 pub(crate) mod load;
+mod views;
 
 use crate::error::EngineError;
 use crate::guessing::{GuessLimiter, Presenter};
@@ -155,10 +156,10 @@ impl<L: EventLog> PartitionActor<L> {
             fenced: AtomicBool::new(false),
             known_end: AtomicU64::new(loaded.end),
             counters: Counters::default(),
-            keys: keys::KeyDirectory::default(),
+            views: views::Views::default(),
         });
         shared.counters.loaded(&loaded);
-        shared.keys.publish_all(&loaded.accounts);
+        shared.views.publish_all(&loaded.accounts);
         let mut snapshots = Snapshotter::new(
             config.snapshots,
             config.snapshot_every,
@@ -199,8 +200,8 @@ struct Shared {
     /// One past the last record the actor has read (at its rebuild) or appended.
     known_end: AtomicU64,
     counters: Counters,
-    /// The accounts' API keys as of the last durable batch.
-    keys: keys::KeyDirectory,
+    /// The accounts' states as of the last durable batch.
+    views: views::Views,
 }
 
 impl Shared {
@@ -277,22 +278,9 @@ struct Request {
     sent_at: Instant,
 }
 
-/// An answer computed from the state, sent only once everything decided before it is durable.
-type Deferred = Box<dyn FnOnce() + Send>;
-
-/// The computation of a read: it sees the state and the time, and leaves the answer to send.
-type ReadFn = Box<dyn FnOnce(&AccountState, chrono::DateTime<chrono::Utc>) -> Deferred + Send>;
-
-/// A read of one account's state at the actor's time, answered in order with the commands.
-struct ReadRequest {
-    account_id: AccountId,
-    run: ReadFn,
-}
-
 /// What a handle sends the actor.
 enum Message {
     Execute(Box<Request>),
-    Read(Box<ReadRequest>),
     State {
         account_id: AccountId,
         reply: oneshot::Sender<Option<AccountState>>,

@@ -3,6 +3,7 @@
 //! account's resources through the actor.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+mod flaky;
 mod memory;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -21,6 +22,8 @@ pub use testkit::fixtures::{
     ShopSetup,
 };
 
+#[allow(unused_imports)]
+pub use flaky::{flaky_actor, FlakyLog};
 pub use memory::MemoryLog;
 
 pub const ACCOUNT: AccountId = AccountId(1);

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use domain::catalog::{MemberList, StoreList};
 use domain::event::{MemberListEvent, StoreListEvent};
 use sqlx::AnyConnection;
-use std::collections::BTreeSet;
 
 pub(super) async fn store_lists(
     target: Target<'_>,
@@ -144,7 +143,7 @@ async fn touch_store_list(
             if let Some(name) = name {
                 list.name = name;
             }
-            list.store_ids = BTreeSet::new();
+            list.store_ids = Default::default();
             list.updated_at = at;
             list.name.clone()
         })
@@ -163,7 +162,7 @@ async fn touch_member_list(
             if let Some(name) = name {
                 list.name = name;
             }
-            list.member_ids = BTreeSet::new();
+            list.member_ids = Default::default();
             list.updated_at = at;
             list.name.clone()
         })

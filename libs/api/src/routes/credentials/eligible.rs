@@ -73,11 +73,9 @@ pub(super) async fn eligible(
     principal.require(READ)?;
     let input = Input::merge(request.query_string(), Value::Object(Default::default()))?;
     let issue = input.credential_request()?;
-    let answer = state
-        .read(principal.account_id, move |account, now| {
-            check(account, issue, now)
-        })
-        .await?;
+    let answer = state.read(principal.account_id, move |account, now| {
+        check(account, issue, now)
+    })?;
     Ok(HttpResponse::Ok().json(answer))
 }
 

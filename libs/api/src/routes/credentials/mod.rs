@@ -228,8 +228,7 @@ async fn view_of(
                 .get(&id)
                 .cloned()
                 .map(|credential| CredentialView::new(account, credential, live, now))
-        })
-        .await?
+        })?
         .ok_or(ApiError::Domain(DomainError::NotFound {
             resource: "Credential",
         }))
@@ -267,11 +266,9 @@ async fn list(
         .credentials(account, filter, query.page())
         .await?;
     let credentials = std::mem::take(&mut page.items);
-    let views = state
-        .read(account, move |live, now| {
-            CredentialView::all(account, credentials, live, now)
-        })
-        .await?;
+    let views = state.read(account, move |live, now| {
+        CredentialView::all(account, credentials, live, now)
+    })?;
     Ok(HttpResponse::Ok().json(Paged::of(&page, views)))
 }
 
@@ -306,11 +303,9 @@ async fn get(
         .credential(account, CredentialId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
-    let view = state
-        .read(account, move |live, now| {
-            CredentialView::new(account, credential, live, now)
-        })
-        .await?;
+    let view = state.read(account, move |live, now| {
+        CredentialView::new(account, credential, live, now)
+    })?;
     Ok(one(StatusCode::OK, &view))
 }
 

@@ -125,8 +125,7 @@ async fn target(
                 code: credential.identifier.clone(),
                 store_id: credential.store_id,
             })
-        })
-        .await?
+        })?
         .ok_or(ApiError::Domain(DomainError::NotFound {
             resource: "Credential",
         }))

@@ -324,17 +324,21 @@ async fn change(
 ) -> Result<HttpResponse, ApiError> {
     let set = found(state, principal, request).await?;
     let id = set.id;
-    let item_ids = state
-        .read(principal.account_id, move |account, _| {
-            let set = existing(&account.item_sets, &id, RESOURCE)?;
-            let items: Vec<ItemId> = if adding {
-                set.item_ids.union(&ids).copied().collect()
-            } else {
-                set.item_ids.difference(&ids).copied().collect()
-            };
-            Ok::<_, DomainError>(items)
-        })
-        .await??;
+    let item_ids = state.read(principal.account_id, move |account, _| {
+        let set = existing(&account.item_sets, &id, RESOURCE)?;
+        let items: Vec<ItemId> = if adding {
+            let mut items: BTreeSet<ItemId> = set.item_ids.iter().copied().collect();
+            items.extend(ids);
+            items.into_iter().collect()
+        } else {
+            set.item_ids
+                .iter()
+                .filter(|item| !ids.contains(item))
+                .copied()
+                .collect()
+        };
+        Ok::<_, DomainError>(items)
+    })??;
     let command = Command::UpdateItemSet {
         item_set_id: id,
         fields: ItemSetFields {

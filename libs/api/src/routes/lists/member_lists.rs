@@ -373,10 +373,13 @@ async fn set(
                 existing(&account.members, member, "Member")?;
             }
             Ok::<Vec<MemberId>, DomainError>(
-                list.member_ids.difference(&checked).copied().collect(),
+                list.member_ids
+                    .iter()
+                    .filter(|member| !checked.contains(member))
+                    .copied()
+                    .collect(),
             )
-        })
-        .await?
+        })?
         .map_err(|error| body_refusal(ApiError::Domain(error), RESOURCE))?;
     if !others.is_empty() {
         let command = Command::RemoveMembersFromList {

@@ -243,7 +243,12 @@ fn plan(
         Change::Add => vec![add(stores.into_iter().collect())],
         Change::Remove => vec![remove(stores.into_iter().collect())],
         Change::Set => {
-            let others: Vec<StoreId> = list.store_ids.difference(&stores).copied().collect();
+            let others: Vec<StoreId> = list
+                .store_ids
+                .iter()
+                .filter(|store| !stores.contains(store))
+                .copied()
+                .collect();
             let mut commands = Vec::new();
             if !others.is_empty() {
                 commands.push(remove(others));
@@ -274,8 +279,7 @@ async fn change(
     let commands = state
         .read(principal.account_id, move |account, _| {
             plan(account, merchant, list_id, stores, &change)
-        })
-        .await?
+        })?
         .map_err(|error| body_refusal(ApiError::Domain(error), RESOURCE))?;
     for command in commands {
         let done = if keyed {

@@ -215,18 +215,16 @@ async fn set(
         channel_ids: channel_ids.clone(),
     };
     write(&state, &principal, &request, command).await?;
-    let others = state
-        .read(principal.account_id, move |live: &AccountState, _| {
-            let mut others: Vec<ChannelId> = live
-                .offer_channels
-                .keys()
-                .filter(|(offer, channel)| *offer == offer_id && !channel_ids.contains(channel))
-                .map(|(_, channel)| *channel)
-                .collect();
-            others.sort();
-            others
-        })
-        .await?;
+    let others = state.read(principal.account_id, move |live: &AccountState, _| {
+        let mut others: Vec<ChannelId> = live
+            .offer_channels
+            .keys()
+            .filter(|(offer, channel)| *offer == offer_id && !channel_ids.contains(channel))
+            .map(|(_, channel)| *channel)
+            .collect();
+        others.sort();
+        others
+    })?;
     if !others.is_empty() {
         let command = Command::UnlinkOfferChannels {
             offer_id,

@@ -333,8 +333,7 @@ pub(super) async fn live(
                 links: live_links(live, id),
                 offer,
             })
-        })
-        .await?
+        })?
         .ok_or(ApiError::Domain(DomainError::NotFound {
             resource: "Offer",
         }))
@@ -347,9 +346,7 @@ pub(super) async fn with_live_links(
     offer: Offer,
 ) -> Result<OfferView, ApiError> {
     let id = offer.id;
-    let links = state
-        .read(account, move |live: &AccountState, _| live_links(live, id))
-        .await?;
+    let links = state.read(account, move |live: &AccountState, _| live_links(live, id))?;
     Ok(OfferView { offer, links })
 }
 

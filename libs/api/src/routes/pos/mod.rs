@@ -165,9 +165,7 @@ async fn evaluate(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(POS)?;
     let (store, request) = body.request();
-    let plan = state
-        .evaluate(principal.account_id, request, presenter(&principal, store))
-        .await?;
+    let plan = state.evaluate(principal.account_id, &request, presenter(&principal, store))?;
     Ok(HttpResponse::Ok().json(One(wire::planned(&plan))))
 }
 
