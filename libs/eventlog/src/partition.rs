@@ -11,8 +11,13 @@ use std::hash::Hasher;
 /// platform and version: records already stored stay in their key's partition. A count of 0 is
 /// taken as 1.
 pub fn partition_for(key: &str, partitions: u32) -> u32 {
+    partition_for_bytes(key.as_bytes(), partitions)
+}
+
+/// [`partition_for`] of a key given as its UTF-8 bytes.
+pub(crate) fn partition_for_bytes(key: &[u8], partitions: u32) -> u32 {
     let mut hasher = FnvHasher::default();
-    hasher.write(key.as_bytes());
+    hasher.write(key);
     let partition = hasher.finish() % u64::from(partitions.max(1));
     u32::try_from(partition).unwrap_or_default()
 }
