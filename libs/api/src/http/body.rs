@@ -1,12 +1,13 @@
 //! [`Body`]: a request body read as JSON, or as form-urlencoded where Sparkfly clients send
 //! one (`curl -d` sends JSON text labelled as a form; `member[identifier]=x` pairs are read as
-//! nested objects, see [`super::form`]). Any other Content-Type is refused with 415, a body
+//! nested objects, see [`super::form`]). JSON is decoded once, straight into the handler's
+//! type ([`super::checked`]). Any other Content-Type is refused with 415, a body
 //! past [`MAX_BODY_BYTES`] with 413, malformed JSON with 400; what is read must pass the
 //! rule of [`super::limits`] (nesting, control characters) before the handler sees it.
 
-use super::form;
 use super::limits::{check_value, MAX_BODY_BYTES};
 use super::ApiError;
+use super::{checked, form};
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -15,7 +16,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A deserialized request body.
 #[derive(Debug)]
@@ -45,37 +46,18 @@ fn format(request: &HttpRequest) -> Result<Format, ApiError> {
     }
 }
 
+/// Decodes a body: JSON in one pass straight into `T` (see [`checked`]); form pairs nest into
+/// a value first, checked, then read as `T`. An empty body reads as an empty object.
 fn parse<T: DeserializeOwned>(format: Format, bytes: &[u8]) -> Result<T, ApiError> {
     let text = bytes.trim_ascii();
-    let value = match format {
-        _ if text.is_empty() => Value::Object(Map::new()),
-        Format::Form if !text.starts_with(b"{") => Value::Object(form::nest(form::pairs(text)?)?),
-        Format::Json | Format::Form => serde_json::from_slice(text).map_err(|error| {
-            ApiError::BadRequest(format!("Malformed JSON: {}", error.classify_text()))
-        })?,
-    };
-    check_value(&value)?;
-    serde_json::from_value(value).map_err(ApiError::invalid_input)
-}
-
-/// What kind of JSON error it was, without echoing the input.
-trait Classify {
-    fn classify_text(&self) -> String;
-}
-
-impl Classify for serde_json::Error {
-    fn classify_text(&self) -> String {
-        format!(
-            "{} at line {} column {}",
-            match self.classify() {
-                serde_json::error::Category::Eof => "unexpected end",
-                serde_json::error::Category::Syntax => "syntax error",
-                serde_json::error::Category::Data => "unexpected value",
-                serde_json::error::Category::Io => "unreadable body",
-            },
-            self.line(),
-            self.column()
-        )
+    match format {
+        _ if text.is_empty() => checked::decode(b"{}"),
+        Format::Form if !text.starts_with(b"{") => {
+            let value = Value::Object(form::nest(form::pairs(text)?)?);
+            check_value(&value)?;
+            serde_json::from_value(value).map_err(ApiError::invalid_input)
+        }
+        Format::Json | Format::Form => checked::decode(text),
     }
 }
 

@@ -5,13 +5,14 @@
 //! - `suffix`: every path also answers with a `.json` suffix.
 //! - `body`: [`Body`], a JSON or form-urlencoded request body; `query`: [`Query`], the query
 //!   string; `form`: bracketed form keys, shared by both; `limits`: the one rule every input
-//!   passes (size, nesting, control characters).
+//!   passes (size, nesting, control characters); `checked`: JSON decoded once under it.
 //! - `metrics`: [`Metrics`], the Prometheus registry.
 //! - `idempotency`: [`IdempotencyKey`], the `Idempotency-Key` header of a write.
 //! - `answer`: [`One`], [`Reported`] and [`Paged`], the Sparkfly envelopes of answers.
 
 pub mod answer;
 mod body;
+mod checked;
 mod error;
 pub mod form;
 mod idempotency;
