@@ -1,9 +1,12 @@
 //! The point-of-sale API over real HTTP: redeem with every line's discount, evaluate (dry
 //! run), reserve then confirm or cancel, void and reverse, idempotent repeats; the refusals
 //! (seed messages, malformed baskets, roles, the wrong-code rate limit) are in
-//! `pos_cases/refusals.rs`, the fixtures in `pos_cases/fixtures.rs`.
+//! `pos_cases/refusals.rs`, actions answered from their write in `pos_cases/acts.rs`, the
+//! fixtures in `pos_cases/fixtures.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "pos_cases/acts.rs"]
+mod acts;
 #[path = "pos_cases/fixtures.rs"]
 mod fixtures;
 #[path = "pos_cases/refusals.rs"]

@@ -3,8 +3,9 @@
 //!
 //! Redeem and reserve need an `Idempotency-Key` (the terminal's transaction id): a repeat
 //! gets the first answer. Their answers are built from the events the command recorded (the
-//! first command's, for a repeat), so a repeat answers the same status and body; the other
-//! actions answer the redemption as the read model holds it once it holds their write.
+//! first command's, for a repeat), so a repeat answers the same status and body. The other
+//! actions answer the status their event recorded and the redemption as the live state holds
+//! it, with the evaluation its record wrote (see `recorded_evaluation`).
 //! Wrong codes spend allowances per API key, store and account (see `engine::guessing`):
 //! past one, every code-presenting request of that key, store or account answers 429. The `pos` role may do everything,
 //! `reporting` may read (admins always may).
@@ -17,8 +18,9 @@ use crate::http::{ApiError, Body, IdempotencyKey, One, Paged, Query, RequestId};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use discount::Evaluation;
 use domain::account::Role;
-use domain::ids::{RedemptionId, StoreId};
+use domain::ids::{AccountId, RedemptionId, StoreId};
 use domain::redemption::RedemptionStatus;
 use domain::{Command, DomainError, Event, EventKind};
 use engine::Presenter;
@@ -224,6 +226,9 @@ async fn record(
     recorded_body(&events, reserved)
 }
 
+/// Confirms, cancels, voids or reverses: answered from the write itself (the status its
+/// event recorded, the redemption as the live state holds it after the event), never from a
+/// read model that may lag it.
 async fn act(
     state: web::Data<AppState>,
     principal: Principal,
@@ -233,25 +238,53 @@ async fn act(
     principal.require(POS)?;
     let (id, action) = path.into_inner();
     let IdempotencyKey(key) = IdempotencyKey::of(&request)?;
+    let account = principal.account_id;
     let redemption_id = RedemptionId(id);
-    state
+    let events = state
         .execute(
-            principal.account_id,
+            account,
             action.command(redemption_id),
             key,
             RequestId::of(&request),
         )
         .await?;
-    state.read_barrier(principal.account_id).await?;
-    let row = state
-        .store()
-        .redemption(principal.account_id, redemption_id)
+    let live = state
+        .read(account, move |account_state, _| {
+            account_state.redemptions.get(&redemption_id).cloned()
+        })
         .await?
-        .ok_or_else(|| ApiError::internal("a recorded redemption is not in the read model"))?;
+        .ok_or_else(|| ApiError::internal("an acted-on redemption is not in the live state"))?;
+    let status = wire::acted(&events, redemption_id).unwrap_or(live.status);
+    let evaluation = recorded_evaluation(&state, principal.account_id, redemption_id).await?;
     Ok(redemption_body(
         actix_web::http::StatusCode::OK,
-        wire::row(&row)?,
+        wire::live(&live, status, evaluation),
     ))
+}
+
+/// What the redemption `id` gave, as its record wrote it. The live state keeps no evaluation
+/// (it stays in the recording event), so this is the one part read from the read model: it
+/// never changes once written, so the row is read as soon as it exists, and only a record
+/// the projector has not reached yet waits for it.
+async fn recorded_evaluation(
+    state: &AppState,
+    account: AccountId,
+    id: RedemptionId,
+) -> Result<Evaluation, ApiError> {
+    let row = match state.store().redemption(account, id).await? {
+        Some(row) => row,
+        None => {
+            state.read_barrier(account).await?;
+            state
+                .store()
+                .redemption(account, id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::internal("a recorded redemption is not in the read model")
+                })?
+        }
+    };
+    wire::evaluation(&row)
 }
 
 async fn get(

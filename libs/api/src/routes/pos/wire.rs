@@ -1,6 +1,6 @@
 //! The wire shapes of the point-of-sale API: the request body a terminal sends, and the
-//! redemption [`Redemption`] every answer carries, built alike from a recorded event, a
-//! read-model row or a dry run's plan. Money is written as strings in major units ("1.50"),
+//! redemption [`Redemption`] every answer carries, built alike from a recorded event, the
+//! live state after an action, a read-model row or a dry run's plan. Money is written as strings in major units ("1.50"),
 //! as the discount engine's evaluation holds it.
 
 use crate::http::{ApiError, Named};
@@ -10,6 +10,7 @@ use domain::event::RecordedRedemption;
 use domain::ids::{CredentialId, OfferId, RedemptionId, StoreId};
 use domain::redemption::{Plan, PosRequest, RedemptionStatus};
 use domain::time::format_timestamp;
+use domain::{Event, EventKind};
 use projections::RedemptionRow;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -134,17 +135,62 @@ pub(super) fn recorded<'a>(
     })
 }
 
+/// A redemption as the live state holds it, in `status`, with the evaluation it recorded.
+pub(super) fn live(
+    redemption: &domain::redemption::Redemption,
+    status: RedemptionStatus,
+    evaluation: Evaluation,
+) -> Redemption<'static> {
+    Redemption {
+        id: Some(redemption.id),
+        status: Some(status),
+        store_id: redemption.store_id,
+        credential_ids: redemption.credential_ids.clone(),
+        offer_ids: redemption
+            .applications
+            .iter()
+            .map(|application| application.offer_id)
+            .collect(),
+        evaluation: Cow::Owned(evaluation),
+        created_at: time(&redemption.created_at),
+        expires_at: redemption.expires_at.as_ref().and_then(time),
+    }
+}
+
+/// The status an action recorded on `id` among `events`: what the action made of it, the
+/// same for a keyed repeat (which answers the first outcome's events) whatever came after.
+pub(super) fn acted(events: &[Event], id: RedemptionId) -> Option<RedemptionStatus> {
+    events.iter().find_map(|event| match &event.kind {
+        EventKind::ReservationConfirmed(acted) if acted.redemption_id == id => {
+            Some(RedemptionStatus::Committed)
+        }
+        EventKind::ReservationCancelled(acted) if acted.redemption_id == id => {
+            Some(RedemptionStatus::Cancelled)
+        }
+        EventKind::RedemptionVoided(acted) if acted.redemption_id == id => {
+            Some(RedemptionStatus::Voided)
+        }
+        EventKind::RedemptionReversed(acted) if acted.redemption_id == id => {
+            Some(RedemptionStatus::Reversed)
+        }
+        _ => None,
+    })
+}
+
+/// The evaluation a read-model row holds, read from its column without copying it.
+pub(super) fn evaluation(row: &RedemptionRow) -> Result<Evaluation, ApiError> {
+    Evaluation::deserialize(&row.evaluation).map_err(ApiError::internal)
+}
+
 /// A redemption as the read model holds it.
 pub(super) fn row(row: &RedemptionRow) -> Result<Redemption<'static>, ApiError> {
-    let evaluation: Evaluation =
-        serde_json::from_value(row.evaluation.clone()).map_err(ApiError::internal)?;
     Ok(Redemption {
         id: Some(row.id),
         status: Some(row.status),
         store_id: row.store_id,
         credential_ids: row.credential_ids.clone(),
         offer_ids: row.offers.iter().map(|offer| offer.offer_id).collect(),
-        evaluation: Cow::Owned(evaluation),
+        evaluation: Cow::Owned(evaluation(row)?),
         created_at: time(&row.created_at),
         expires_at: row.expires_at.as_ref().and_then(time),
     })
