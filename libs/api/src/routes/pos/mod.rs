@@ -251,8 +251,7 @@ async fn act(
     let live = state
         .read(account, move |account_state, _| {
             account_state.redemptions.get(&redemption_id).cloned()
-        })
-        .await?
+        })?
         .ok_or_else(|| ApiError::internal("an acted-on redemption is not in the live state"))?;
     let status = wire::acted(&events, redemption_id).unwrap_or(live.status);
     let evaluation = recorded_evaluation(&state, principal.account_id, redemption_id).await?;
