@@ -252,9 +252,10 @@ async fn snapshots_are_written_every_n_records_and_the_newest_two_kept() {
     assert_eq!(actor.handle.stats().snapshot_failures, 0);
 }
 
-/// A snapshot written while the actor runs is rebuilt in the background from the newest one
-/// and the log, not copied from the actor: a restart from it (while the first actor still
-/// holds the partition, so no shutdown snapshot is written) rebuilds the full replay's state.
+/// A snapshot written while the actor runs is a copy of the actor's state between two batches,
+/// encoded in the background while the actor goes on: a restart from it (while the first actor
+/// still holds the partition, so no shutdown snapshot is written) rebuilds the full replay's
+/// state. Fails if the copy is taken with events not yet durable or at the wrong offset.
 #[tokio::test]
 async fn a_background_snapshot_is_the_state_of_the_log_at_its_offset() {
     for seed in [4, 5] {

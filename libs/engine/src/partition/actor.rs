@@ -18,9 +18,8 @@
 //! so it never sees (or leaves behind) events that are not yet durable.
 //!
 //! Snapshots (see `crate::snapshot`): once a batch is durable and answered and one is due, a
-//! background task rebuilds the state from the newest snapshot plus the log and writes that
-//! (the actor's own state is never copied while it serves); a clean stop writes one more from
-//! the actor's state before it acknowledges.
+//! background task encodes and writes a copy of the actor's state (persistent collections:
+//! the copy shares everything); a clean stop writes one more before it acknowledges.
 
 use super::{bump, load, Message, PartitionActor, Reply, Request};
 use crate::error::EngineError;
@@ -259,11 +258,7 @@ impl<L: EventLog> PartitionActor<L> {
             let _receiver_gone = reply.send(answer);
         }
         if self.snapshots.due() {
-            let log = Arc::clone(&self.log);
-            let partition = self.shared.partition;
-            self.snapshots.start(move |store| async move {
-                load::rebuild(&*log, partition, Some(&*store)).await
-            });
+            self.snapshots.start(self.accounts.clone());
         }
     }
 
