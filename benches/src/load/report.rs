@@ -1,5 +1,6 @@
 //! [`Report`]: what a load run measured: answers by status, throughput of successful
-//! redemptions, and latency percentiles over every answered request.
+//! requests (any 2xx: a redemption's 201, a dry run's or `/health`'s 200), and latency
+//! percentiles over every answered request.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -40,12 +41,30 @@ pub struct Report {
 }
 
 impl Report {
-    /// Redemptions that succeeded (201).
-    pub fn succeeded(&self) -> u64 {
-        self.statuses.get(&201).copied().unwrap_or_default()
+    /// The report of samples answered over `elapsed`, sorted for percentiles and timeline.
+    pub fn from_samples(elapsed: Duration, samples: Vec<Sample>) -> Self {
+        let mut report = Self {
+            elapsed,
+            ..Self::default()
+        };
+        for sample in samples {
+            *report.statuses.entry(sample.status).or_default() += 1;
+            report.latencies_us.push(sample.latency_us);
+            report.server_us.extend(sample.server_us);
+            report.timeline.push(sample);
+        }
+        report.latencies_us.sort_unstable();
+        report.server_us.sort_unstable();
+        report.timeline.sort_unstable_by_key(|sample| sample.due_us);
+        report
     }
 
-    /// Successful redemptions per second.
+    /// Requests that succeeded (any 2xx status: 201 for a redemption, 200 for a dry run).
+    pub fn succeeded(&self) -> u64 {
+        self.statuses.range(200..300).map(|(_, count)| count).sum()
+    }
+
+    /// Successful requests per second.
     pub fn throughput(&self) -> f64 {
         let seconds = self.elapsed.as_secs_f64();
         if seconds > 0.0 {
@@ -97,7 +116,7 @@ impl fmt::Display for Report {
         let total: u64 = self.statuses.values().sum();
         writeln!(
             f,
-            "requests {total} in {:.2} s; redeemed {} ({:.0}/s)",
+            "requests {total} in {:.2} s; succeeded {} ({:.0}/s)",
             self.elapsed.as_secs_f64(),
             self.succeeded(),
             self.throughput()
@@ -151,5 +170,18 @@ mod tests {
         assert_eq!(report.percentile_ms(0.99), 990.0);
         assert_eq!(report.percentile_ms(1.0), 1000.0);
         assert_eq!(Report::default().percentile_ms(0.99), 0.0);
+    }
+
+    #[test]
+    fn counts_every_2xx_as_a_success() {
+        let sample = |status| Sample {
+            status,
+            ..Sample::default()
+        };
+        let samples = [200, 201, 201, 409, 0].map(sample).to_vec();
+        let report = Report::from_samples(Duration::from_secs(2), samples);
+        assert_eq!(report.succeeded(), 3);
+        assert_eq!(report.throughput(), 1.5);
+        assert_eq!(report.latencies_us.len(), 5);
     }
 }

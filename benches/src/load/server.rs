@@ -149,6 +149,11 @@ impl ServerProcess {
         }
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops it hard (SIGKILL) and reaps it.
     pub fn kill(&mut self) -> Result<ExitStatus, LoadError> {
         self.child.kill()?;
