@@ -2,7 +2,7 @@
 //! once; exactly the limit must succeed) and `memory` (the server's resident memory per member
 //! with one credential).
 
-use crate::phase::{measured, Phase};
+use crate::phase::{measured, Measured, Phase};
 use crate::Target;
 use anyhow::Context as _;
 use benches::load::{burst, resident_bytes, PosFixture, Redemptions};
@@ -34,36 +34,54 @@ pub async fn burst_mode(
     pos.add_members(api, more, setup_concurrency).await?;
     let mut phases = Vec::new();
     let mut wrong = Vec::new();
-    for round in 1..=repeat {
-        let capped = json!({"name": format!("Burst {round}"), "max_redemptions": limit});
-        let mut offer = pos.with_new_offer(api, capped).await?;
-        offer.codes = offer.issue(api, attempts, setup_concurrency).await?;
-        let key_prefix = format!("burst-{round}-");
-        let redemptions = Redemptions::new(api, &offer, offer.codes.clone(), &key_prefix)?;
-        let label =
-            format!("burst round {round}: {attempts} attempts, limit {limit}, {connections} conn");
-        let (report, cpu) =
-            measured(burst(api.address(), &redemptions, attempts, connections)).await;
-        let mut phase = Phase::new(label, report.context("the burst")?, cpu);
-        phase.count_every_answer = true;
-        phase.print();
-        let successes = phase.report.succeeded();
-        println!(
-            "round {round}: successes {successes} (limit {limit}), attempts/s {:.0}",
-            phase.per_second()
-        );
-        if successes != u64::from(limit) {
-            wrong.push(format!(
-                "round {round}: {successes} successes, limit {limit}"
-            ));
+    let (rounds, whole) = measured(async {
+        for round in 1..=repeat {
+            let capped = json!({"name": format!("Burst {round}"), "max_redemptions": limit});
+            let mut offer = pos.with_new_offer(api, capped).await?;
+            offer.codes = offer.issue(api, attempts, setup_concurrency).await?;
+            let key_prefix = format!("burst-{round}-");
+            let redemptions = Redemptions::new(api, &offer, offer.codes.clone(), &key_prefix)?;
+            let label = format!(
+                "burst round {round}: {attempts} attempts, limit {limit}, {connections} conn"
+            );
+            let (report, cpu) =
+                measured(burst(api.address(), &redemptions, attempts, connections)).await;
+            let mut phase = Phase::new(label, report.context("the burst")?, cpu);
+            phase.count_every_answer = true;
+            phase.print();
+            let successes = phase.report.succeeded();
+            println!(
+                "round {round}: successes {successes} (limit {limit}), attempts/s {:.0}",
+                phase.per_second()
+            );
+            if successes != u64::from(limit) {
+                wrong.push(format!(
+                    "round {round}: {successes} successes, limit {limit}"
+                ));
+            }
+            phases.push(phase);
         }
-        phases.push(phase);
-    }
+        anyhow::Ok(())
+    })
+    .await;
+    rounds?;
+    println!("{}", whole_run(&whole));
     if !wrong.is_empty() {
         crate::phase::print_summaries(&phases);
         anyhow::bail!("successes differ from the limit: {}", wrong.join("; "));
     }
     Ok(phases)
+}
+
+/// The CPU over every round with its setup: a round lasts tens of milliseconds, a few clock
+/// ticks, too few for its own steal figure to mean much.
+fn whole_run(whole: &Measured) -> String {
+    let percent = |value: Option<f64>| value.map_or_else(|| "?".to_owned(), |v| format!("{v:.1}"));
+    format!(
+        "over every round with its setup: steal {} %, others' CPU {} %",
+        percent(whole.cpu.map(|cpu| cpu.steal_percent())),
+        percent(whole.others_percent)
+    )
 }
 
 /// `--mode memory`: the server's resident memory before and after `members` members with
