@@ -243,10 +243,12 @@ pub async fn revoke(
 
 /// Every key of `account`, by id, as it stands now (read from the account's live state).
 pub async fn list(state: &AppState, account: AccountId) -> Result<Vec<KeyView>, ApiError> {
-    let mut keys = state.read(account, |live, _| {
-        live.api_keys.values().cloned().collect::<Vec<ApiKey>>()
+    let keys = state.read(account, |live, _| {
+        live.api_keys_by_id()
+            .into_iter()
+            .cloned()
+            .collect::<Vec<ApiKey>>()
     })?;
-    keys.sort_by_key(|key| key.id);
     let now = state.now();
     Ok(keys.iter().map(|key| KeyView::of(key, now)).collect())
 }
@@ -254,7 +256,7 @@ pub async fn list(state: &AppState, account: AccountId) -> Result<Vec<KeyView>, 
 /// Key `id` of `account` as it stands now.
 pub async fn get(state: &AppState, account: AccountId, id: ApiKeyId) -> Result<KeyView, ApiError> {
     let key = state
-        .read(account, move |live, _| live.api_keys.get(&id).cloned())?
+        .read(account, move |live, _| live.api_key(id).cloned())?
         .ok_or(ApiError::NotFound)?;
     Ok(KeyView::of(&key, state.now()))
 }

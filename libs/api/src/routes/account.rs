@@ -136,7 +136,7 @@ fn body(account: Account) -> HttpResponse {
 
 async fn current(state: &AppState, principal: &Principal) -> Result<Account, ApiError> {
     state
-        .read(principal.account_id, |state, _| state.account.clone())?
+        .read(principal.account_id, |live, _| live.account().cloned())?
         .ok_or(ApiError::NotFound)
 }
 

@@ -62,8 +62,8 @@ fn dispatcher(state: &AppState) -> Result<&Arc<dyn Deliveries>, ApiError> {
 /// The channel when it is one of the caller's account.
 async fn channel(state: &AppState, principal: &Principal, id: u64) -> Result<ChannelId, ApiError> {
     let channel = ChannelId(id);
-    let exists = state.read(principal.account_id, move |state, _| {
-        state.channels.contains_key(&channel)
+    let exists = state.read(principal.account_id, move |live, _| {
+        live.channel(channel).is_some()
     })?;
     if exists {
         Ok(channel)

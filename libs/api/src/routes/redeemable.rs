@@ -21,7 +21,9 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use domain::catalog::Store;
 use domain::ids::{MerchantId, OfferId, StoreId};
-use domain::redemption::{offers_redeemable_at, stores_redeeming, stores_with_offers};
+use domain::redemption::{
+    offers_redeemable_at_store_of, stores_redeeming_offer, stores_with_offers,
+};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -105,9 +107,7 @@ async fn store(
     principal.require(READ)?;
     let id = StoreId(store.into_inner());
     let store = state
-        .read(principal.account_id, move |live, _| {
-            live.stores.get(&id).cloned()
-        })?
+        .read(principal.account_id, move |live, _| live.store(id).cloned())?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(One(view(&store))))
 }
@@ -122,10 +122,7 @@ async fn store_offers(
     let (merchant, store) = (MerchantId(merchant), StoreId(store));
     let offer_ids = state
         .read(principal.account_id, move |live, now| {
-            live.stores
-                .get(&store)
-                .filter(|found| found.merchant_id == merchant)
-                .map(|_| offers_redeemable_at(live, store, now))
+            offers_redeemable_at_store_of(live, merchant, store, now)
         })?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(OfferIds { offer_ids }))
@@ -141,12 +138,8 @@ async fn offer_stores(
     let offer = OfferId(offer.into_inner());
     let stores = state
         .read(principal.account_id, move |live, now| {
-            live.offers.contains_key(&offer).then(|| {
-                stores_redeeming(live, offer, now)
-                    .into_iter()
-                    .cloned()
-                    .collect::<Vec<Store>>()
-            })
+            stores_redeeming_offer(live, offer, now)
+                .map(|stores| stores.into_iter().cloned().collect::<Vec<Store>>())
         })?
         .ok_or(ApiError::NotFound)?;
     stores_page(stores, &query)

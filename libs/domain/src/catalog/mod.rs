@@ -5,6 +5,7 @@ mod items;
 mod lists;
 mod member;
 mod merchant;
+pub mod queries;
 
 pub use items::{Item, ItemFields, ItemSet, ItemSetFields};
 pub use lists::{ListFields, MemberList, StoreList};

@@ -3,6 +3,7 @@
 //! expired, reversed).
 
 pub mod code;
+pub mod queries;
 mod transition;
 
 pub use transition::{ExpiryWatch, Transition};

@@ -1,6 +1,7 @@
 //! Offers: their lifecycle (pending, approved, stopped; expired by time), their window, their
 //! redemption limits, their reward terms and who is eligible.
 
+pub mod queries;
 mod reward;
 
 pub use reward::{RewardKind, RewardTerms};

@@ -9,7 +9,10 @@ mod plan;
 mod usage;
 
 pub use limits::{lapsed_applications, reached, used};
-pub use places::{offers_redeemable_at, stores_redeeming, stores_with_offers};
+pub use places::{
+    offers_redeemable_at, offers_redeemable_at_store_of, stores_redeeming, stores_redeeming_offer,
+    stores_with_offers,
+};
 pub use plan::{plan, store_eligible, Plan};
 pub use usage::{Counts, Usage};
 

@@ -1,11 +1,12 @@
 //! Where offers can be redeemed, asked of an account's state at a moment: the stores an offer
-//! is redeemable at, the offers a store redeems, and the stores that redeem any offer. The
+//! is redeemable at, the offers a store (of a merchant) redeems, and the stores that redeem
+//! any offer. The
 //! rule is the point of sale's own ([`store_eligible`] and [`Offer::is_redeemable_at`]), so
 //! what these answer is exactly what a terminal at that store would be allowed.
 
 use super::store_eligible;
 use crate::catalog::Store;
-use crate::ids::{OfferId, StoreId};
+use crate::ids::{MerchantId, OfferId, StoreId};
 use crate::offer::Offer;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
@@ -21,6 +22,29 @@ pub fn stores_redeeming(state: &AccountState, offer: OfferId, now: DateTime<Utc>
         return Vec::new();
     };
     sorted_stores(state, |store| store_eligible(state, offer, store))
+}
+
+/// [`stores_redeeming`] of an offer the account holds; `None` when it holds no offer `offer`.
+pub fn stores_redeeming_offer(
+    state: &AccountState,
+    offer: OfferId,
+    now: DateTime<Utc>,
+) -> Option<Vec<&Store>> {
+    state.offer(offer)?;
+    Some(stores_redeeming(state, offer, now))
+}
+
+/// [`offers_redeemable_at`] a store of `merchant`; `None` when `store` is not one of its stores.
+pub fn offers_redeemable_at_store_of(
+    state: &AccountState,
+    merchant: MerchantId,
+    store: StoreId,
+    now: DateTime<Utc>,
+) -> Option<Vec<OfferId>> {
+    state
+        .store(store)
+        .filter(|found| found.merchant_id == merchant)?;
+    Some(offers_redeemable_at(state, store, now))
 }
 
 /// The offers redeemable at store `store`, at `now`, by id.

@@ -1,8 +1,7 @@
-//! `GET /v1.0/credentials/eligible`: the explicit eligibility check before issuing. It decides
-//! `IssueCredential` as a dry run on the account's live state (in order with its writes,
-//! nothing recorded): first without offers (channel, member, store, annotations, code
-//! lifetime), then once per requested offer, so the answer names every offer that would be
-//! refused and why, in the seed's words.
+//! `GET /v1.0/credentials/eligible`: the explicit eligibility check before issuing, answered
+//! by [`domain::credential::queries::eligibility`] on the account's live state (a dry run of
+//! `IssueCredential`, nothing recorded): it names every offer that would be refused and why,
+//! in the seed's words.
 
 use super::input::Input;
 use crate::auth::Principal;
@@ -10,21 +9,11 @@ use crate::http::ApiError;
 use crate::routes::common::READ;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use domain::command::CredentialRequest;
+use domain::credential::queries::eligibility;
 use domain::ids::OfferId;
-use domain::{AccountState, Command, Context, DomainError};
-use rand_chacha::ChaCha8Rng;
-use rand_core::SeedableRng;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
-
-/// Most offers checked one by one (as many as one credential may carry); beyond it the
-/// request is checked as a whole.
-const MAX_OFFERS_CHECKED: usize = 20;
-/// The seed of the dry run's random source: its codes are drawn and thrown away.
-const DRY_RUN_SEED: u64 = 0x5eed;
 
 /// The answer: `eligible` (and `is_eligible`/`status`, the OpenAPI names), the offers that
 /// would be accepted and the messages of those that would not.
@@ -52,15 +41,15 @@ enum Verdict {
     Ineligible,
 }
 
-impl Eligibility {
-    fn new(offer_ids: Vec<OfferId>, errors: Vec<String>) -> Self {
-        let eligible = errors.is_empty();
+impl From<domain::credential::queries::Eligibility> for Eligibility {
+    fn from(answer: domain::credential::queries::Eligibility) -> Self {
+        let eligible = answer.is_eligible();
         Self {
             eligible,
             is_eligible: eligible,
             status: if eligible { "eligible" } else { "ineligible" },
-            offer_ids,
-            errors,
+            offer_ids: answer.offer_ids,
+            errors: answer.refusals.iter().map(ToString::to_string).collect(),
         }
     }
 }
@@ -73,58 +62,8 @@ pub(super) async fn eligible(
     principal.require(READ)?;
     let input = Input::merge(request.query_string(), Value::Object(Default::default()))?;
     let issue = input.credential_request()?;
-    let answer = state.read(principal.account_id, move |account, now| {
-        check(account, issue, now)
+    let answer = state.read(principal.account_id, move |live, now| {
+        Eligibility::from(eligibility(live, &issue, now))
     })?;
     Ok(HttpResponse::Ok().json(answer))
-}
-
-fn check(state: &AccountState, request: CredentialRequest, now: DateTime<Utc>) -> Eligibility {
-    let mut offer_ids: Vec<OfferId> = Vec::with_capacity(request.offer_ids.len());
-    for id in &request.offer_ids {
-        if !offer_ids.contains(id) {
-            offer_ids.push(*id);
-        }
-    }
-    let without_offers = CredentialRequest {
-        offer_ids: Vec::new(),
-        ..request.clone()
-    };
-    if let Err(error) = dry_run(state, without_offers, now) {
-        return Eligibility::new(Vec::new(), vec![error.to_string()]);
-    }
-    if offer_ids.len() > MAX_OFFERS_CHECKED {
-        return match dry_run(state, request, now) {
-            Ok(()) => Eligibility::new(offer_ids, Vec::new()),
-            Err(error) => Eligibility::new(Vec::new(), vec![error.to_string()]),
-        };
-    }
-    let mut accepted = Vec::with_capacity(offer_ids.len());
-    let mut errors: Vec<String> = Vec::new();
-    for id in offer_ids {
-        let one = CredentialRequest {
-            offer_ids: vec![id],
-            ..request.clone()
-        };
-        match dry_run(state, one, now) {
-            Ok(()) => accepted.push(id),
-            Err(error) => {
-                let message = error.to_string();
-                if !errors.contains(&message) {
-                    errors.push(message);
-                }
-            }
-        }
-    }
-    Eligibility::new(accepted, errors)
-}
-
-fn dry_run(
-    state: &AccountState,
-    request: CredentialRequest,
-    now: DateTime<Utc>,
-) -> Result<(), DomainError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(DRY_RUN_SEED);
-    let command = Command::IssueCredential { request };
-    domain::decide(state, &command, None, &mut Context::new(now, &mut rng)).map(|_| ())
 }

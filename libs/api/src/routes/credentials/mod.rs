@@ -220,12 +220,11 @@ async fn view_of(
 ) -> Result<CredentialView, ApiError> {
     state
         .read(account, move |live, now| {
-            let credentials = match held {
-                Held::Live => &live.credentials,
-                Held::Deleted => &live.deleted_credentials,
+            let credential = match held {
+                Held::Live => live.credential(id),
+                Held::Deleted => live.deleted_credential(id),
             };
-            credentials
-                .get(&id)
+            credential
                 .cloned()
                 .map(|credential| CredentialView::new(account, credential, live, now))
         })?

@@ -120,8 +120,8 @@ async fn target(
     id: CredentialId,
 ) -> Result<Target, ApiError> {
     state
-        .read(account, move |account, _| {
-            account.credentials.get(&id).map(|credential| Target {
+        .read(account, move |live, _| {
+            live.credential(id).map(|credential| Target {
                 code: credential.identifier.clone(),
                 store_id: credential.store_id,
             })

@@ -6,6 +6,7 @@
 
 use crate::http::Named;
 use chrono::{DateTime, Utc};
+use domain::credential::queries::{related, Related};
 use domain::credential::{Annotations, Credential, CredentialStatus};
 use domain::ids::{AccountId, ChannelId, CredentialId, MemberId, MerchantId, OfferId, StoreId};
 use domain::AccountState;
@@ -96,15 +97,12 @@ impl CredentialView {
         state: &AccountState,
         now: DateTime<Utc>,
     ) -> Self {
-        let offer = credential
-            .offer_ids
-            .first()
-            .and_then(|id| state.offers.get(id));
-        let store = credential.store_id.and_then(|id| state.stores.get(&id));
-        let merchant_id = store
-            .map(|store| store.merchant_id)
-            .or_else(|| offer.and_then(|offer| offer.merchant_id));
-        let merchant = merchant_id.and_then(|id| state.merchants.get(&id));
+        let Related {
+            offer,
+            store,
+            merchant_id,
+            merchant,
+        } = related(state, &credential);
         Self {
             id: credential.id,
             account_id: account,

@@ -14,9 +14,9 @@ use crate::routes::lists::body_refusal;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use domain::catalog::queries::{item_set_items, Change};
 use domain::catalog::{Item, ItemSet, ItemSetFields};
 use domain::ids::{ItemId, ItemSetId, MerchantId};
-use domain::validate::existing;
 use domain::{Command, DomainError, Event, EventKind};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -301,7 +301,7 @@ async fn add(
     request: HttpRequest,
     Body(input): Body<SetInput>,
 ) -> Result<HttpResponse, ApiError> {
-    change(&state, &principal, &request, input.item_ids()?, true).await
+    change(&state, &principal, &request, input.item_ids()?, Change::Add).await
 }
 
 async fn remove(
@@ -310,7 +310,14 @@ async fn remove(
     request: HttpRequest,
     Body(input): Body<SetInput>,
 ) -> Result<HttpResponse, ApiError> {
-    change(&state, &principal, &request, input.item_ids()?, false).await
+    change(
+        &state,
+        &principal,
+        &request,
+        input.item_ids()?,
+        Change::Remove,
+    )
+    .await
 }
 
 /// Adds (or removes) `ids` to the set the path names: the set's items are read from the live
@@ -320,24 +327,12 @@ async fn change(
     principal: &Principal,
     request: &HttpRequest,
     ids: BTreeSet<ItemId>,
-    adding: bool,
+    change: Change,
 ) -> Result<HttpResponse, ApiError> {
     let set = found(state, principal, request).await?;
     let id = set.id;
-    let item_ids = state.read(principal.account_id, move |account, _| {
-        let set = existing(&account.item_sets, &id, RESOURCE)?;
-        let items: Vec<ItemId> = if adding {
-            let mut items: BTreeSet<ItemId> = set.item_ids.iter().copied().collect();
-            items.extend(ids);
-            items.into_iter().collect()
-        } else {
-            set.item_ids
-                .iter()
-                .filter(|item| !ids.contains(item))
-                .copied()
-                .collect()
-        };
-        Ok::<_, DomainError>(items)
+    let item_ids = state.read(principal.account_id, move |live, _| {
+        item_set_items(live, id, ids, change)
     })??;
     let command = Command::UpdateItemSet {
         item_set_id: id,
@@ -349,7 +344,7 @@ async fn change(
     let events = write(state, principal, request, command)
         .await
         .map_err(|error| body_refusal(error, RESOURCE))?;
-    let status = if adding {
+    let status = if change == Change::Add {
         StatusCode::CREATED
     } else {
         StatusCode::OK

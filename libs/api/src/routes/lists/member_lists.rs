@@ -10,9 +10,9 @@ use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use domain::catalog::queries::member_list_beyond;
 use domain::catalog::{ListFields, MemberList};
 use domain::ids::{MemberId, MemberListId};
-use domain::validate::existing;
 use domain::{Command, DomainError};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -367,18 +367,8 @@ async fn set(
     let wanted: BTreeSet<MemberId> = input.ids()?.into_iter().collect();
     let checked = wanted.clone();
     let others = state
-        .read(principal.account_id, move |account, _| {
-            let list = existing(&account.member_lists, &list_id, RESOURCE)?;
-            for member in &checked {
-                existing(&account.members, member, "Member")?;
-            }
-            Ok::<Vec<MemberId>, DomainError>(
-                list.member_ids
-                    .iter()
-                    .filter(|member| !checked.contains(member))
-                    .copied()
-                    .collect(),
-            )
+        .read(principal.account_id, move |live, _| {
+            member_list_beyond(live, list_id, &checked)
         })?
         .map_err(|error| body_refusal(ApiError::Domain(error), RESOURCE))?;
     if !others.is_empty() {

@@ -15,9 +15,9 @@ use crate::routes::stores::{view, StoreView};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use domain::catalog::queries::{store_list_change, Change};
 use domain::ids::{MerchantId, StoreId, StoreListId};
-use domain::validate::existing;
-use domain::{AccountState, Command, DomainError};
+use domain::DomainError;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -197,68 +197,6 @@ async fn store_ids(
     }))
 }
 
-/// What changing a list's stores needs to know first.
-enum Change {
-    Add,
-    Remove,
-    Set,
-}
-
-/// Checks `stores` against the live state (the list exists, under `merchant` when given; each
-/// store exists and is the list's merchant's) and answers the commands that make the change.
-fn plan(
-    account: &AccountState,
-    merchant: Option<u64>,
-    id: StoreListId,
-    stores: BTreeSet<StoreId>,
-    change: &Change,
-) -> Result<Vec<Command>, DomainError> {
-    let list = existing(&account.store_lists, &id, RESOURCE)?;
-    if merchant.is_some_and(|merchant| list.merchant_id != Some(MerchantId(merchant))) {
-        return Err(DomainError::NotFound { resource: RESOURCE });
-    }
-    if !matches!(change, Change::Remove) {
-        for store in &stores {
-            let found = existing(&account.stores, store, "Store")?;
-            if list
-                .merchant_id
-                .is_some_and(|owner| owner != found.merchant_id)
-            {
-                return Err(DomainError::Invalid {
-                    field: "Store ids",
-                    reason: "must be stores of the store list's merchant".into(),
-                });
-            }
-        }
-    }
-    let remove = |store_ids: Vec<StoreId>| Command::RemoveStoresFromList {
-        store_list_id: id,
-        store_ids,
-    };
-    let add = |store_ids: Vec<StoreId>| Command::AddStoresToList {
-        store_list_id: id,
-        store_ids,
-    };
-    Ok(match change {
-        Change::Add => vec![add(stores.into_iter().collect())],
-        Change::Remove => vec![remove(stores.into_iter().collect())],
-        Change::Set => {
-            let others: Vec<StoreId> = list
-                .store_ids
-                .iter()
-                .filter(|store| !stores.contains(store))
-                .copied()
-                .collect();
-            let mut commands = Vec::new();
-            if !others.is_empty() {
-                commands.push(remove(others));
-            }
-            commands.push(add(stores.into_iter().collect()));
-            commands
-        }
-    })
-}
-
 /// Changes the stores of list `id` and answers `{"id", "store_ids"}` with `status`.
 async fn change(
     state: &AppState,
@@ -277,8 +215,8 @@ async fn change(
     let list_id = StoreListId(id);
     let keyed = !matches!(change, Change::Set);
     let commands = state
-        .read(principal.account_id, move |account, _| {
-            plan(account, merchant, list_id, stores, &change)
+        .read(principal.account_id, move |live, _| {
+            store_list_change(live, merchant.map(MerchantId), list_id, stores, change)
         })?
         .map_err(|error| body_refusal(ApiError::Domain(error), RESOURCE))?;
     for command in commands {

@@ -13,7 +13,8 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::ids::{ChannelId, OfferId};
-use domain::{AccountState, Command, DomainError};
+use domain::offer::queries::channels_beyond;
+use domain::{Command, DomainError};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -215,15 +216,8 @@ async fn set(
         channel_ids: channel_ids.clone(),
     };
     write(&state, &principal, &request, command).await?;
-    let others = state.read(principal.account_id, move |live: &AccountState, _| {
-        let mut others: Vec<ChannelId> = live
-            .offer_channels
-            .keys()
-            .filter(|(offer, channel)| *offer == offer_id && !channel_ids.contains(channel))
-            .map(|(_, channel)| *channel)
-            .collect();
-        others.sort();
-        others
+    let others = state.read(principal.account_id, move |live, _| {
+        channels_beyond(live, offer_id, &channel_ids)
     })?;
     if !others.is_empty() {
         let command = Command::UnlinkOfferChannels {

@@ -11,9 +11,10 @@ use domain::channel::OfferChannel;
 use domain::ids::{
     AccountId, ChannelId, ItemSetId, MemberListId, MerchantId, OfferId, StoreListId,
 };
+use domain::offer::queries::{self, NamedLink};
 use domain::offer::{Offer, RewardKind};
 use domain::time::format_timestamp;
-use domain::{AccountState, DomainError};
+use domain::DomainError;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -327,11 +328,10 @@ pub(super) async fn live(
     id: OfferId,
 ) -> Result<OfferView, ApiError> {
     state
-        .read(account, move |live: &AccountState, _| {
-            let offer = live.offers.get(&id)?.clone();
-            Some(OfferView {
-                links: live_links(live, id),
-                offer,
+        .read(account, move |live, _| {
+            queries::with_links(live, id).map(|found| OfferView {
+                offer: found.offer.clone(),
+                links: owned(found.links),
             })
         })?
         .ok_or(ApiError::Domain(DomainError::NotFound {
@@ -346,25 +346,19 @@ pub(super) async fn with_live_links(
     offer: Offer,
 ) -> Result<OfferView, ApiError> {
     let id = offer.id;
-    let links = state.read(account, move |live: &AccountState, _| live_links(live, id))?;
+    let links = state.read(account, move |live, _| owned(queries::links(live, id)))?;
     Ok(OfferView { offer, links })
 }
 
-fn live_links(live: &AccountState, id: OfferId) -> Vec<LinkView> {
-    let mut links: Vec<LinkView> = live
-        .offer_channels
-        .values()
-        .filter(|link| link.offer_id == id)
-        .map(|link| LinkView {
-            link: link.clone(),
-            name: live
-                .channels
-                .get(&link.channel_id)
-                .map(|channel| channel.name.clone()),
-        })
-        .collect();
-    links.sort_by_key(|link| link.link.channel_id);
+/// `links` as views that outlive the state they were read from.
+fn owned(links: Vec<NamedLink<'_>>) -> Vec<LinkView> {
     links
+        .into_iter()
+        .map(|named| LinkView {
+            link: named.link.clone(),
+            name: named.channel_name.map(str::to_owned),
+        })
+        .collect()
 }
 
 /// Channel names read from the read model, each looked up once per request.

@@ -249,8 +249,8 @@ async fn act(
         )
         .await?;
     let live = state
-        .read(account, move |account_state, _| {
-            account_state.redemptions.get(&redemption_id).cloned()
+        .read(account, move |live, _| {
+            live.redemption(redemption_id).cloned()
         })?
         .ok_or_else(|| ApiError::internal("an acted-on redemption is not in the live state"))?;
     let status = wire::acted(&events, redemption_id).unwrap_or(live.status);

@@ -1,5 +1,9 @@
 //! The state of one account: everything `decide` needs to check a command, rebuilt by folding
-//! `evolve` over the account's events.
+//! `evolve` over the account's events. Its fields are the domain's own; other crates read it
+//! through its accessor methods and the named queries beside each concept (such as
+//! [`crate::credential::queries`]).
+
+mod access;
 
 use crate::account::{Account, ApiKey};
 use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
