@@ -91,7 +91,7 @@ impl Redeemed {
                 store_id,
                 offers,
             } => (*redemption_id, *store_id, offers.clone()),
-            Self::Confirmed(id) => match state.redemptions.get(id) {
+            Self::Confirmed(id) => match state.redemption(*id) {
                 Some(redemption) => (
                     *id,
                     redemption.store_id,
@@ -110,7 +110,7 @@ impl Redeemed {
         offers
             .iter()
             .filter_map(|redeemed| {
-                let credential = state.credentials.get(&redeemed.credential_id)?;
+                let credential = state.credential(redeemed.credential_id)?;
                 let annotation = |key: &str| match credential.annotations.get(key) {
                     Some(AnnotationValue::Text(text)) => Some(text.clone()),
                     _ => None,
@@ -127,15 +127,13 @@ impl Redeemed {
                     offer_ids: credential.offer_ids.clone(),
                     channel_id: credential.channel_id,
                     xid: state
-                        .offer_channels
-                        .get(&(redeemed.offer_id, credential.channel_id))
+                        .offer_link(redeemed.offer_id, credential.channel_id)
                         .map(|link| link.xid.clone()),
                     store_id,
                     member_id: credential.member_id,
                     sf_uid: annotation("sf_uid").or_else(|| {
                         state
-                            .members
-                            .get(&credential.member_id)
+                            .member(credential.member_id)
                             .map(|member| member.identifier.clone())
                     }),
                     sf_ac: annotation("sf_ac"),
@@ -195,7 +193,7 @@ pub struct Target {
 /// account has no secret).
 pub fn targets(state: &AccountState, conversion: &Conversion) -> Vec<Target> {
     let mut targets = Vec::new();
-    if let Some(channel) = state.channels.get(&conversion.channel_id) {
+    if let Some(channel) = state.channel(conversion.channel_id) {
         if let Some(template) = &channel.conversion_callback_url {
             targets.push(Target {
                 kind: TargetKind::Channel {
@@ -206,7 +204,7 @@ pub fn targets(state: &AccountState, conversion: &Conversion) -> Vec<Target> {
             });
         }
     }
-    if let Some(account) = &state.account {
+    if let Some(account) = state.account() {
         if let (true, Some(template)) = (account.enable_callbacks, &account.credential_callback_url)
         {
             targets.push(Target {

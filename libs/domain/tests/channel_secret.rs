@@ -10,7 +10,7 @@ use domain::{Command, Event};
 use support::Account;
 
 fn secret(account: &Account, channel: ChannelId) -> Option<String> {
-    account.state.channels[&channel].hmac_secret.clone()
+    account.state.channel(channel).unwrap().hmac_secret.clone()
 }
 
 fn update(account: &mut Account, channel: ChannelId, fields: ChannelFields) {

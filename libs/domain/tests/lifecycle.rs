@@ -17,7 +17,10 @@ fn sample_implementation_from_member_to_redemption() {
     let mut account = Account::new();
     let member = account.member("unique-member-id");
     assert_eq!(
-        account.state.member_ids_by_identifier["unique-member-id"],
+        account
+            .state
+            .member_id_by_identifier("unique-member-id")
+            .unwrap(),
         member
     );
     let merchant = account.merchant("Q Burger");
@@ -36,12 +39,12 @@ fn sample_implementation_from_member_to_redemption() {
         ..Default::default()
     });
     assert_eq!(
-        account.state.offers[&offer].status_at(account.now),
+        account.state.offer(offer).unwrap().status_at(account.now),
         "pending"
     );
     account.ok(Command::ApproveOffer { offer_id: offer });
     assert_eq!(
-        account.state.offers[&offer].status_at(account.now),
+        account.state.offer(offer).unwrap().status_at(account.now),
         "approved"
     );
     let channel = account.named_channel("Email");
@@ -53,7 +56,10 @@ fn sample_implementation_from_member_to_redemption() {
         panic!("{linked:?}")
     };
     assert_eq!(link.xid.len(), 7);
-    assert_eq!(account.state.links_by_xid[&link.xid], (offer, channel));
+    assert_eq!(
+        account.state.link_by_xid(&link.xid).unwrap(),
+        (offer, channel)
+    );
 
     let credential = account.issue(member, channel, &[offer]).unwrap();
     let identifier = credential.identifier.clone().unwrap();
@@ -76,7 +82,7 @@ fn sample_implementation_from_member_to_redemption() {
     assert_eq!(evaluation.lines[1].discount, dec("2.49"));
     assert_eq!(evaluation.lines[0].discount, dec("0.00"));
     assert_eq!(
-        account.state.credentials[&credential.id].status,
+        account.state.credential(credential.id).unwrap().status,
         CredentialStatus::Redeemed
     );
 
@@ -153,12 +159,16 @@ fn api_keys_rotate_with_a_grace_period_and_revoke() {
         key_hash: "hash-b".into(),
         grace_seconds: 60,
     });
-    let key = account.state.api_keys[&id].clone();
+    let key = account.state.api_key(id).unwrap().clone();
     assert!(key.accepts("hash-a", account.now + Duration::seconds(59)));
     assert!(!key.accepts("hash-a", account.now + Duration::seconds(60)));
     assert!(key.accepts("hash-b", account.now + Duration::days(30)));
     account.ok(Command::RevokeApiKey { api_key_id: id });
-    assert!(!account.state.api_keys[&id].accepts("hash-b", account.now));
+    assert!(!account
+        .state
+        .api_key(id)
+        .unwrap()
+        .accepts("hash-b", account.now));
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
     let error = account.error(redeem(shop.store, &code));
     assert_eq!(error, DomainError::NothingApplies);
     assert_eq!(
-        account.state.credentials[&credential.id].status,
+        account.state.credential(credential.id).unwrap().status,
         CredentialStatus::Open
     );
     let big = vec![line("1", "X", 2, "10.00")];
@@ -81,7 +81,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
     // A reservation holds the only redemption.
     let held = account.reserve(shop.store, &first_code, 30);
     assert_eq!(
-        account.state.credentials[&first.id].status,
+        account.state.credential(first.id).unwrap().status,
         CredentialStatus::Locked
     );
     let error = account.error(redeem(shop.store, &second_code));
@@ -101,11 +101,11 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
         redemption_id: held,
     });
     assert_eq!(
-        account.state.credentials[&first.id].status,
+        account.state.credential(first.id).unwrap().status,
         CredentialStatus::Open
     );
     assert_eq!(
-        account.state.redemptions[&held].status,
+        account.state.redemption(held).unwrap().status,
         RedemptionStatus::Cancelled
     );
 
@@ -124,16 +124,16 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
     // In that window (the lapse not recorded yet) the other member's code takes the only
     // redemption; cancelled, it gives it back for what follows.
     assert_eq!(
-        account.state.redemptions[&lapsing].status,
+        account.state.redemption(lapsing).unwrap().status,
         RedemptionStatus::Reserved
     );
     let in_window = account.reserve(shop.store, &second_code, 30);
     assert_eq!(
-        account.state.credentials[&second.id].status,
+        account.state.credential(second.id).unwrap().status,
         CredentialStatus::Locked
     );
     assert_eq!(
-        account.state.redemptions[&lapsing].status,
+        account.state.redemption(lapsing).unwrap().status,
         RedemptionStatus::Reserved,
         "the lapse is still unrecorded"
     );
@@ -143,7 +143,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
     let expired = account.ok(Command::ExpireDue);
     assert!(matches!(expired[0].kind, EventKind::ReservationExpired(_)));
     assert_eq!(
-        account.state.credentials[&first.id].status,
+        account.state.credential(first.id).unwrap().status,
         CredentialStatus::Open
     );
 
@@ -153,7 +153,7 @@ fn reservations_hold_then_confirm_cancel_or_lapse() {
         redemption_id: confirmed,
     });
     assert_eq!(
-        account.state.credentials[&first.id].status,
+        account.state.credential(first.id).unwrap().status,
         CredentialStatus::Redeemed
     );
     let error = account.error(redeem(shop.store, &second_code));
@@ -180,7 +180,7 @@ fn void_reopens_and_reverse_closes_both_giving_limits_back() {
         redemption_id: redeemed,
     });
     assert_eq!(
-        account.state.credentials[&credential.id].status,
+        account.state.credential(credential.id).unwrap().status,
         CredentialStatus::Open
     );
 
@@ -189,7 +189,7 @@ fn void_reopens_and_reverse_closes_both_giving_limits_back() {
         redemption_id: again,
     });
     assert_eq!(
-        account.state.credentials[&credential.id].status,
+        account.state.credential(credential.id).unwrap().status,
         CredentialStatus::Reversed
     );
     let error = account.error(redeem(shop.store, &code));
@@ -275,7 +275,7 @@ fn idempotency_keys_answer_repeats_and_refuse_other_requests() {
     // Forgotten after the retention window: the key is decided afresh.
     account.advance(Duration::hours(25));
     account.member("later");
-    assert!(account.state.idempotency.recall("txn-1").is_none());
+    assert!(account.state.idempotency().recall("txn-1").is_none());
 }
 
 #[test]

@@ -141,7 +141,7 @@ impl World {
 
     fn code(&self, index: usize) -> Option<String> {
         let id = Self::pick(&self.credentials, index)?;
-        self.account.state.credentials.get(&id)?.identifier.clone()
+        self.account.state.credential(id)?.identifier.clone()
     }
 
     fn command(&self, op: &Op) -> Option<Command> {
@@ -220,7 +220,7 @@ impl World {
         else {
             return Ok(());
         };
-        if self.account.state.idempotency.recall(&key).is_none() {
+        if self.account.state.idempotency().recall(&key).is_none() {
             return Ok(());
         }
         let before = self.account.state.clone();
@@ -240,7 +240,7 @@ impl World {
         let mut per_member: HashMap<MemberId, u32> = HashMap::new();
         let mut per_day: HashMap<(MemberId, chrono::NaiveDate), u32> = HashMap::new();
         let mut per_channel: HashMap<ChannelId, u32> = HashMap::new();
-        for redemption in state.redemptions.values() {
+        for redemption in state.redemptions() {
             let holds = redemption.status == RedemptionStatus::Committed
                 || (redemption.status == RedemptionStatus::Reserved
                     && !redemption.is_lapsed_at(now));
@@ -281,7 +281,7 @@ impl World {
     fn check_codes_unique(&self) -> Result<(), TestCaseError> {
         let state = &self.account.state;
         let mut holders: HashMap<&str, CredentialId> = HashMap::new();
-        for credential in state.credentials.values() {
+        for credential in state.credentials() {
             if !credential.holds_code_at(self.account.now) {
                 continue;
             }
@@ -297,7 +297,7 @@ impl World {
                     credential.id
                 );
             }
-            prop_assert_eq!(state.credential_ids_by_code.get(code), Some(&credential.id));
+            prop_assert_eq!(state.credential_id_by_code(code), Some(credential.id));
         }
         Ok(())
     }

@@ -56,11 +56,11 @@ fn settled_then_refused(
 fn a_voided_redemption_cannot_be_reversed() {
     let (account, credential, redemption) = settled_then_refused(void, reverse);
     assert_eq!(
-        account.state.redemptions[&redemption].status,
+        account.state.redemption(redemption).unwrap().status,
         RedemptionStatus::Voided
     );
     assert_eq!(
-        account.state.credentials[&credential].status,
+        account.state.credential(credential).unwrap().status,
         CredentialStatus::Open,
         "the void gave the code back, and the refusal kept it so"
     );
@@ -71,7 +71,7 @@ fn a_voided_redemption_cannot_be_reversed() {
 fn a_reversed_redemption_cannot_be_voided() {
     let (account, credential, _) = settled_then_refused(reverse, void);
     assert_eq!(
-        account.state.credentials[&credential].status,
+        account.state.credential(credential).unwrap().status,
         CredentialStatus::Reversed
     );
 }
@@ -86,11 +86,11 @@ fn a_reservation_is_neither_voided_nor_reversed_until_confirmed() {
     assert_wrong_status(&mut account, void(reservation));
     assert_wrong_status(&mut account, reverse(reservation));
     assert_eq!(
-        account.state.redemptions[&reservation].status,
+        account.state.redemption(reservation).unwrap().status,
         RedemptionStatus::Reserved
     );
     assert_eq!(
-        account.state.credentials[&credential].status,
+        account.state.credential(credential).unwrap().status,
         CredentialStatus::Locked
     );
 
@@ -99,7 +99,7 @@ fn a_reservation_is_neither_voided_nor_reversed_until_confirmed() {
     });
     account.ok(reverse(reservation));
     assert_eq!(
-        account.state.credentials[&credential].status,
+        account.state.credential(credential).unwrap().status,
         CredentialStatus::Reversed
     );
 }

@@ -79,7 +79,7 @@ async fn concurrent_commands_are_group_committed() {
     let batches = after.batches_appended - before.batches_appended;
     assert_eq!(after.events_appended - before.events_appended, 200);
     assert!(batches < 200, "{batches} batches for 200 commands");
-    assert_eq!(actor.state().await.members.len(), 200);
+    assert_eq!(actor.state().await.members().count(), 200);
     assert_eq!(setup.log.end_offset(0).await.unwrap(), 201);
 }
 

@@ -79,7 +79,7 @@ async fn numeric_channel(actor: &Actor, shop: &Shop, lifetime: u32) -> ChannelId
 }
 
 fn credential_of(state: &domain::AccountState, code: &str) -> CredentialId {
-    state.credential_ids_by_code[code]
+    state.credential_id_by_code(code).unwrap()
 }
 
 /// Fails if the actor does not enforce reservation TTLs: seen failing (no expiry recorded
@@ -95,7 +95,7 @@ async fn a_lapsed_reservation_is_recorded_expired_without_any_command() {
     let state = actor.state().await;
     let credential = credential_of(&state, &code);
     assert_eq!(
-        state.credentials[&credential].status,
+        state.credential(credential).unwrap().status,
         CredentialStatus::Locked
     );
     let end = setup.log.end_offset(0).await.unwrap();
@@ -125,14 +125,14 @@ async fn a_lapsed_reservation_is_recorded_expired_without_any_command() {
 
     let state = actor.state().await;
     assert_eq!(
-        state.redemptions[&reservation].status,
+        state.redemption(reservation).unwrap().status,
         RedemptionStatus::Expired
     );
     assert_eq!(
-        state.credentials[&credential].status,
+        state.credential(credential).unwrap().status,
         CredentialStatus::Open
     );
-    assert!(state.reservation_expiry.is_empty());
+    assert!(state.next_reservation_expiry().is_none());
 
     // The code is redeemable again.
     actor.ok(redeem(shop.store, &code)).await;
@@ -156,7 +156,7 @@ async fn a_numeric_code_expires_when_its_lifetime_passes() {
     sleep(TICK * 10).await;
     assert_eq!(actor.handle.stats().expiries_recorded, 0);
     assert_eq!(
-        actor.state().await.credentials[&credential].status,
+        actor.state().await.credential(credential).unwrap().status,
         CredentialStatus::Open
     );
 
@@ -164,10 +164,10 @@ async fn a_numeric_code_expires_when_its_lifetime_passes() {
     wait_for_expiries(&actor, 1, TICK).await;
     let state = actor.state().await;
     assert_eq!(
-        state.credentials[&credential].status,
+        state.credential(credential).unwrap().status,
         CredentialStatus::Expired
     );
-    assert!(state.credential_expiry.is_empty());
+    assert!(state.next_credential_expiry().is_none());
     let last = log_envelopes(&setup).await.pop().unwrap();
     assert_eq!(last.event.type_name(), "credential_expired");
     assert_eq!(last.correlation_id.as_deref(), Some(EXPIRY_CORRELATION));
@@ -194,7 +194,7 @@ async fn a_code_lapsing_under_a_reservation_expires_once_the_reservation_does() 
     // Checked once; then the account waits for its next entry (the reservation's end).
     assert_eq!(quiet.expiry_checks, 1);
     assert_eq!(
-        actor.state().await.credentials[&credential].status,
+        actor.state().await.credential(credential).unwrap().status,
         CredentialStatus::Locked
     );
 
@@ -206,11 +206,11 @@ async fn a_code_lapsing_under_a_reservation_expires_once_the_reservation_does() 
     assert_eq!(after.expiry_checks, 3);
     let state = actor.state().await;
     assert_eq!(
-        state.redemptions[&reservation].status,
+        state.redemption(reservation).unwrap().status,
         RedemptionStatus::Expired
     );
     assert_eq!(
-        state.credentials[&credential].status,
+        state.credential(credential).unwrap().status,
         CredentialStatus::Expired
     );
     let types: Vec<_> = log_envelopes(&setup)
@@ -262,10 +262,16 @@ async fn a_restart_after_expiries_rebuilds_the_same_state_and_catches_up() {
     wait_for_expiries(&actor, 1, TICK).await;
     let before = actor.state().await;
     assert_eq!(
-        before.credentials[&credential_of(&before, &numeric)].status,
+        before
+            .credential(credential_of(&before, &numeric))
+            .unwrap()
+            .status,
         CredentialStatus::Expired
     );
-    assert_eq!(before.redemptions[&held].status, RedemptionStatus::Expired);
+    assert_eq!(
+        before.redemption(held).unwrap().status,
+        RedemptionStatus::Expired
+    );
 
     // A reservation made now lapses while no actor runs.
     let pending = actor.reserve(shop.store, &secure, 30).await;
@@ -284,7 +290,7 @@ async fn a_restart_after_expiries_rebuilds_the_same_state_and_catches_up() {
     wait_for_expiries(&restarted, 1, TICK).await;
     let after = restarted.state().await;
     assert_eq!(
-        after.redemptions[&pending].status,
+        after.redemption(pending).unwrap().status,
         RedemptionStatus::Expired
     );
     assert_eq!(setup.log.end_offset(0).await.unwrap(), end + 1);

@@ -103,7 +103,7 @@ async fn a_failed_expiry_append_is_rebuilt_and_retried_after_a_tick() {
     assert_eq!((stats.failed_appends, stats.rebuilds), (1, 1));
     assert_eq!(stats.expiry_checks, 2);
     assert_eq!(setup.log.end_offset(0).await.unwrap(), end + 1);
-    assert!(actor.state().await.reservation_expiry.is_empty());
+    assert!(actor.state().await.next_reservation_expiry().is_none());
 }
 
 /// How often [`until`] looks.

@@ -145,8 +145,7 @@ async fn one_code_decided_twice_in_a_batch_is_taken_once() {
     assert!(batches < 50, "{batches} batches: none held two commands");
     let state = actor.state().await;
     let held = state
-        .redemptions
-        .values()
+        .redemptions()
         .filter(|redemption| {
             matches!(
                 redemption.status,

@@ -51,7 +51,7 @@ fn decoder_threads_rebuild_the_same_state_as_a_fold() {
             .iter()
             .map(|line| serde_json::from_str::<Event>(line).unwrap()),
     );
-    assert_eq!(folded.members.len(), 3_000);
+    assert_eq!(folded.members().count(), 3_000);
     for decoders in [1, 2, 3, 8] {
         let replayed = replay_json(&stored, decoders).unwrap();
         assert!(replayed == folded, "{decoders} decoders");

@@ -55,11 +55,11 @@ async fn workload(actor: &Actor, setup: &Setup, seed: u64, steps: usize) -> Answ
     } else {
         let state = actor.state().await;
         Shop {
-            member: *state.members.keys().min().unwrap(),
-            merchant: *state.merchants.keys().min().unwrap(),
-            store: *state.stores.keys().min().unwrap(),
-            channel: *state.channels.keys().min().unwrap(),
-            offer: *state.offers.keys().min().unwrap(),
+            member: state.members().map(|found| found.id).min().unwrap(),
+            merchant: state.merchants().map(|found| found.id).min().unwrap(),
+            store: state.stores().map(|found| found.id).min().unwrap(),
+            channel: state.channels().map(|found| found.id).min().unwrap(),
+            offer: state.offers().map(|found| found.id).min().unwrap(),
         }
     };
     let mut codes: Vec<String> = Vec::new();
@@ -163,8 +163,8 @@ async fn snapshot_plus_tail_is_the_state_of_a_full_replay() {
             from_snapshot == live,
             "seed {seed}: differs from the live state"
         );
-        assert!(!full.idempotency.is_empty());
-        let statuses: Vec<_> = full.redemptions.values().map(|r| r.status).collect();
+        assert!(!full.idempotency().is_empty());
+        let statuses: Vec<_> = full.redemptions().map(|r| r.status).collect();
         assert!(
             statuses.contains(&RedemptionStatus::Committed),
             "seed {seed}"
@@ -227,7 +227,7 @@ async fn a_restart_reads_only_the_tail() {
     }
     let third = start(&setup, Some(&store), None).await;
     assert_eq!(third.handle.stats().records_replayed, 5);
-    assert_eq!(third.state().await.members.len(), 35);
+    assert_eq!(third.state().await.members().count(), 35);
 }
 
 #[tokio::test]
@@ -367,7 +367,7 @@ async fn fencing_holds_across_the_snapshot_boundary() {
     let second = start(&setup, Some(&store), None).await;
     second.member("stale").await;
     let with_stale = second.state().await;
-    assert_eq!(with_stale.members.len(), 2);
+    assert_eq!(with_stale.members().count(), 2);
     second.handle.shutdown().await;
     // A snapshot that saw a newer writer than the one that appended the tail: the tail is a
     // fenced writer's and is skipped.
@@ -378,7 +378,7 @@ async fn fencing_holds_across_the_snapshot_boundary() {
     store.save(&newer_epoch, 1).await.unwrap();
     let third = start(&setup, Some(&store), None).await;
     assert_eq!(third.handle.stats().records_replayed, 1);
-    assert_eq!(third.state().await.members.len(), 1);
+    assert_eq!(third.state().await.members().count(), 1);
 }
 
 #[tokio::test]
@@ -425,7 +425,7 @@ async fn a_reservation_that_lapsed_while_down_expires_after_a_snapshot_start() {
     }
     let state = second.state().await;
     assert_eq!(
-        state.redemptions[&reservation].status,
+        state.redemption(reservation).unwrap().status,
         RedemptionStatus::Expired
     );
     second.ok(redeem(shop.store, &code)).await;

@@ -18,8 +18,8 @@ fn has_member(actor: &Actor, identifier: &str) -> bool {
         .handle
         .view(ACCOUNT)
         .unwrap()
-        .member_ids_by_identifier
-        .contains_key(identifier)
+        .member_id_by_identifier(identifier)
+        .is_some()
 }
 
 /// Fails if the actor publishes no view after a batch (the write is then missing from the
@@ -31,25 +31,22 @@ async fn a_write_is_in_the_view_when_answered_and_older_views_keep_their_version
     let actor = setup.actor(0).await;
     actor.account().await;
     let before = actor.handle.view(ACCOUNT).unwrap();
-    assert!(before.account.is_some());
+    assert!(before.account().is_some());
 
     let member = actor.member("ann").await;
     let after = actor.handle.view(ACCOUNT).unwrap();
     assert_eq!(
-        after.members.get(&member).map(|m| m.identifier.as_str()),
+        after.member(member).map(|m| m.identifier.as_str()),
         Some("ann")
     );
-    assert!(
-        before.members.get(&member).is_none(),
-        "an older view changed"
-    );
+    assert!(before.member(member).is_none(), "an older view changed");
     assert!(
         *after == actor.state().await,
         "the view is not the actor's state"
     );
 
     let unknown = actor.handle.view(domain::ids::AccountId(999)).unwrap();
-    assert!(unknown.account.is_none());
+    assert!(unknown.account().is_none());
 }
 
 /// While an append is in flight the view answers at once with the last durable state: the
@@ -84,12 +81,7 @@ async fn a_view_is_read_during_an_append_and_shows_only_what_is_durable() {
         .expect("the write was not answered")
         .unwrap();
     assert!(has_member(&actor, "bea"));
-    assert!(actor
-        .handle
-        .view(ACCOUNT)
-        .unwrap()
-        .members
-        .contains_key(&member));
+    assert!(actor.handle.view(ACCOUNT).unwrap().member(member).is_some());
 }
 
 /// A batch whose append fails is never published; the view stays the log's. Fails if views are

@@ -84,8 +84,8 @@ async fn projected_rows_match_the_engine_state(backend: Backend) {
         .members(ACCOUNT, PageRequest::default())
         .await
         .unwrap();
-    assert_eq!(members.total_entries, state.members.len() as u64);
-    for member in state.members.values() {
+    assert_eq!(members.total_entries, state.members().count() as u64);
+    for member in state.members() {
         assert_eq!(
             store.member(ACCOUNT, member.id).await.unwrap().as_ref(),
             Some(member)
@@ -98,15 +98,10 @@ async fn projected_rows_match_the_engine_state(backend: Backend) {
         .unwrap()
         .is_some());
 
-    for offer in state.offers.values() {
+    for offer in state.offers() {
         let row = store.offer(ACCOUNT, offer.id).await.unwrap().unwrap();
         assert_eq!(&row.offer, offer);
-        let links: Vec<_> = state
-            .offer_channels
-            .values()
-            .filter(|link| link.offer_id == offer.id)
-            .cloned()
-            .collect();
+        let links: Vec<_> = state.offer_links(offer.id).cloned().collect();
         assert_eq!(row.channels, links);
     }
 
@@ -114,8 +109,11 @@ async fn projected_rows_match_the_engine_state(backend: Backend) {
         .credentials(ACCOUNT, Default::default(), PageRequest::default())
         .await
         .unwrap();
-    assert_eq!(credentials.total_entries, state.credentials.len() as u64);
-    for credential in state.credentials.values() {
+    assert_eq!(
+        credentials.total_entries,
+        state.credentials().count() as u64
+    );
+    for credential in state.credentials() {
         assert_eq!(
             store
                 .credential(ACCOUNT, credential.id)
@@ -132,8 +130,11 @@ async fn projected_rows_match_the_engine_state(backend: Backend) {
         .redemptions(ACCOUNT, PageRequest::default())
         .await
         .unwrap();
-    assert_eq!(redemptions.total_entries, state.redemptions.len() as u64);
-    for redemption in state.redemptions.values() {
+    assert_eq!(
+        redemptions.total_entries,
+        state.redemptions().count() as u64
+    );
+    for redemption in state.redemptions() {
         let row = store
             .redemption(ACCOUNT, redemption.id)
             .await

@@ -297,7 +297,7 @@ async fn the_read_model_agrees_with_the_live_state(backend: Backend) {
             .await
             .unwrap()
             .as_ref(),
-        live.store_lists.get(&made.store_list)
+        live.store_list(made.store_list)
     );
     assert_eq!(
         store
@@ -305,7 +305,7 @@ async fn the_read_model_agrees_with_the_live_state(backend: Backend) {
             .await
             .unwrap()
             .as_ref(),
-        live.member_lists.get(&made.member_list)
+        live.member_list(made.member_list)
     );
     assert_eq!(
         store
@@ -313,11 +313,11 @@ async fn the_read_model_agrees_with_the_live_state(backend: Backend) {
             .await
             .unwrap()
             .as_ref(),
-        live.item_sets.get(&made.item_set)
+        live.item_set(made.item_set)
     );
     assert_eq!(
         store.item(ACCOUNT, made.items[1]).await.unwrap().as_ref(),
-        live.items.get(&made.items[1])
+        live.item(made.items[1])
     );
 }
 

@@ -9,17 +9,20 @@ use testkit::fixtures::{created, issue, issued_code, redeem, ShopSetup};
 #[test]
 fn the_shop_set_up_lets_a_member_redeem_its_offer() {
     let (mut history, shop) = History::shop(Some(3));
-    assert_eq!(history.state().members[&shop.member].identifier, "alice");
-    let offer = &history.state().offers[&shop.offer];
+    assert_eq!(
+        history.state().member(shop.member).unwrap().identifier,
+        "alice"
+    );
+    let offer = &history.state().offer(shop.offer).unwrap();
     assert_eq!(offer.limits.max_redemptions, Some(3));
     assert!(offer.is_redeemable_at(history.now()));
 
     let issued = history.record(issue(shop.member, shop.channel, shop.offer));
     let credential = CredentialId(created(&issued));
-    assert!(history.state().credentials.contains_key(&credential));
+    assert!(history.state().credential(credential).is_some());
     let redeemed = history.record(redeem(shop.store, &issued_code(&issued)));
     let redemption = RedemptionId(created(&redeemed));
-    assert!(history.state().redemptions.contains_key(&redemption));
+    assert!(history.state().redemption(redemption).is_some());
 }
 
 #[test]

@@ -100,7 +100,7 @@ impl Shop {
     pub async fn credential_status(&self, app: &TestApp, id: u64) -> CredentialStatus {
         app.state
             .read(AccountId(self.account), move |state, now| {
-                state.credentials[&CredentialId(id)].status_at(now)
+                state.credential(CredentialId(id)).unwrap().status_at(now)
             })
             .unwrap()
     }

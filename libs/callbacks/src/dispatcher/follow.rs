@@ -248,8 +248,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
 /// Keeps `channel`'s secret as the state now has it (none once deleted).
 fn keep_secret(part: &Part, state: &AccountState, account: AccountId, channel: ChannelId) {
     let secret = state
-        .channels
-        .get(&channel)
+        .channel(channel)
         .and_then(|channel| channel.hmac_secret.clone());
     let mut secrets = part.secrets.write().unwrap_or_else(PoisonError::into_inner);
     match secret {

@@ -1,5 +1,5 @@
 //! The account's reference data: members, merchants and their stores, store and member lists,
-//! items and item sets.
+//! items and item sets; `queries` checks and plans changes of lists and item sets.
 
 mod items;
 mod lists;

@@ -1,6 +1,6 @@
 //! Credentials: a member's redeemable code for one or more offers on one channel, and the
 //! status it moves through (open, locked by a point-of-sale reservation, redeemed, voided,
-//! expired, reversed).
+//! expired, reversed); `queries` answers what the API asks of them in live state.
 
 pub mod code;
 pub mod queries;

@@ -1,5 +1,6 @@
 //! Offers: their lifecycle (pending, approved, stopped; expired by time), their window, their
-//! redemption limits, their reward terms and who is eligible.
+//! redemption limits, their reward terms and who is eligible; `queries` answers what the API
+//! asks of them (with their channel links) in live state.
 
 pub mod queries;
 mod reward;

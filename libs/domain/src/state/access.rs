@@ -16,6 +16,8 @@ use crate::ids::{
 use crate::offer::Offer;
 use crate::redemption::{Redemption, Usage};
 use chrono::{DateTime, Utc};
+use std::ops::Bound;
+use std::sync::Arc;
 
 impl AccountState {
     /// The account, once created.
@@ -31,6 +33,11 @@ impl AccountState {
     /// API key `id`.
     pub fn api_key(&self, id: ApiKeyId) -> Option<&ApiKey> {
         self.api_keys.get(&id)
+    }
+
+    /// API key `id` as the state shares it (a reference count, no copy of the key).
+    pub fn shared_api_key(&self, id: ApiKeyId) -> Option<&Arc<ApiKey>> {
+        self.api_keys.get_shared(&id)
     }
 
     /// Every API key of the account (revoked ones too), by id.
@@ -172,6 +179,35 @@ impl AccountState {
         self.reservation_expiry.get_min().map(|(at, _)| *at)
     }
 
+    /// The earliest pending expiry, of a reservation or of a credential's code lifetime.
+    pub fn next_expiry(&self) -> Option<DateTime<Utc>> {
+        earliest(
+            self.next_reservation_expiry(),
+            self.next_credential_expiry(),
+        )
+    }
+
+    /// The earliest pending expiry strictly after `now`.
+    pub fn next_expiry_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let reservation = self
+            .reservation_expiry
+            .range((
+                Bound::Excluded((now, RedemptionId(u64::MAX))),
+                Bound::Unbounded,
+            ))
+            .next()
+            .map(|(at, _)| *at);
+        let credential = self
+            .credential_expiry
+            .range((
+                Bound::Excluded((now, CredentialId(u64::MAX))),
+                Bound::Unbounded,
+            ))
+            .next()
+            .map(|(at, _)| *at);
+        earliest(reservation, credential)
+    }
+
     /// Capacity held against redemption limits.
     pub fn usage(&self) -> &Usage {
         &self.usage
@@ -180,5 +216,12 @@ impl AccountState {
     /// The idempotency keys the account remembers.
     pub fn idempotency(&self) -> &IdempotencyMemory {
         &self.idempotency
+    }
+}
+
+fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }

@@ -58,57 +58,57 @@ impl Default for Settings {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountState {
     /// The account, once created.
-    pub account: Option<Account>,
+    pub(crate) account: Option<Account>,
     /// Parsed settings.
-    pub settings: Settings,
+    pub(crate) settings: Settings,
     /// Last id allocated in the account.
-    pub last_id: u64,
+    pub(crate) last_id: u64,
     /// API credentials.
-    pub api_keys: IdMap<ApiKeyId, ApiKey>,
+    pub(crate) api_keys: IdMap<ApiKeyId, ApiKey>,
     /// Members.
-    pub members: IdMap<MemberId, Member>,
+    pub(crate) members: IdMap<MemberId, Member>,
     /// Member ids by identifier.
-    pub member_ids_by_identifier: InlineMap<String, MemberId, RandomState>,
+    pub(crate) member_ids_by_identifier: InlineMap<String, MemberId, RandomState>,
     /// Merchants.
-    pub merchants: IdMap<MerchantId, Merchant>,
+    pub(crate) merchants: IdMap<MerchantId, Merchant>,
     /// Stores.
-    pub stores: IdMap<StoreId, Store>,
+    pub(crate) stores: IdMap<StoreId, Store>,
     /// Store lists.
-    pub store_lists: IdMap<StoreListId, StoreList>,
+    pub(crate) store_lists: IdMap<StoreListId, StoreList>,
     /// Member lists.
-    pub member_lists: IdMap<MemberListId, MemberList>,
+    pub(crate) member_lists: IdMap<MemberListId, MemberList>,
     /// Items.
-    pub items: IdMap<ItemId, Item>,
+    pub(crate) items: IdMap<ItemId, Item>,
     /// Item sets.
-    pub item_sets: IdMap<ItemSetId, ItemSet>,
+    pub(crate) item_sets: IdMap<ItemSetId, ItemSet>,
     /// The item codes of each item set, as the discount engine reads them.
-    pub item_set_codes: IdMap<ItemSetId, discount::ItemSet>,
+    pub(crate) item_set_codes: IdMap<ItemSetId, discount::ItemSet>,
     /// Offers.
-    pub offers: IdMap<OfferId, Offer>,
+    pub(crate) offers: IdMap<OfferId, Offer>,
     /// Channels.
-    pub channels: IdMap<ChannelId, Channel>,
+    pub(crate) channels: IdMap<ChannelId, Channel>,
     /// Links of offers to channels.
-    pub offer_channels: IdMap<(OfferId, ChannelId), OfferChannel>,
+    pub(crate) offer_channels: IdMap<(OfferId, ChannelId), OfferChannel>,
     /// Links by xid.
-    pub links_by_xid: InlineMap<String, (OfferId, ChannelId)>,
+    pub(crate) links_by_xid: InlineMap<String, (OfferId, ChannelId)>,
     /// Credentials.
-    pub credentials: IdMap<CredentialId, Credential>,
+    pub(crate) credentials: IdMap<CredentialId, Credential>,
     /// Deleted credentials as they were when deleted: found by no read or code, kept only so
     /// that a delete (and its keyed repeat) can answer with the credential it removed.
     #[serde(default)]
-    pub deleted_credentials: IdMap<CredentialId, Credential>,
+    pub(crate) deleted_credentials: IdMap<CredentialId, Credential>,
     /// The credential that last took each code.
-    pub credential_ids_by_code: InlineMap<String, CredentialId>,
+    pub(crate) credential_ids_by_code: InlineMap<String, CredentialId>,
     /// Credentials whose code lifetime ends, by end.
-    pub credential_expiry: OrdSet<(DateTime<Utc>, CredentialId)>,
+    pub(crate) credential_expiry: OrdSet<(DateTime<Utc>, CredentialId)>,
     /// Redemptions and reservations.
-    pub redemptions: IdMap<RedemptionId, Redemption>,
+    pub(crate) redemptions: IdMap<RedemptionId, Redemption>,
     /// Live reservations by expiry.
-    pub reservation_expiry: OrdSet<(DateTime<Utc>, RedemptionId)>,
+    pub(crate) reservation_expiry: OrdSet<(DateTime<Utc>, RedemptionId)>,
     /// Capacity held against redemption limits.
-    pub usage: Usage,
+    pub(crate) usage: Usage,
     /// Remembered idempotency keys.
-    pub idempotency: IdempotencyMemory,
+    pub(crate) idempotency: IdempotencyMemory,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

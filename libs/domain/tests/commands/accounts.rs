@@ -34,7 +34,7 @@ fn an_account_is_created_only_once() {
 #[test]
 fn updating_an_account_changes_only_the_settings_named() {
     let given = given(History::shop(None).0).after(Duration::hours(1));
-    let account = given.state().account.clone().unwrap();
+    let account = given.state().account().cloned().unwrap();
     let now = given.now();
     given
         .when(Command::UpdateAccount {

@@ -86,7 +86,7 @@ fn numeric_codes_without_a_lifetime_are_refused() {
 fn an_update_sets_the_callback_url() {
     let (history, shop) = History::shop(None);
     let given = given(history).after(Duration::minutes(5));
-    let channel = given.state().channels[&shop.channel].clone();
+    let channel = given.state().channel(shop.channel).unwrap().clone();
     let now = given.now();
     let url = "https://partner.example/conv?c=%{credential_id}";
     given

@@ -52,7 +52,7 @@ fn a_set_of_an_unknown_item_is_refused() {
 fn an_update_of_the_type_keeps_the_items() {
     let (history, _, _, set) = with_set();
     let given = given(history).after(Duration::minutes(5));
-    let before = given.state().item_sets[&set].clone();
+    let before = given.state().item_set(set).unwrap().clone();
     let now = given.now();
     given
         .when(Command::UpdateItemSet {

@@ -55,7 +55,7 @@ fn a_code_over_64_characters_is_refused() {
 fn an_update_renames_and_keeps_the_code() {
     let (history, burger) = with_burger();
     let given = given(history).after(Duration::minutes(5));
-    let item = given.state().items[&burger].clone();
+    let item = given.state().item(burger).unwrap().clone();
     let now = given.now();
     given
         .when(Command::UpdateItem {

@@ -49,7 +49,7 @@ fn a_blank_identifier_is_refused() {
 fn an_update_changes_only_the_fields_named() {
     let (history, shop) = History::shop(None);
     let given = given(history).after(Duration::minutes(5));
-    let member = given.state().members[&shop.member].clone();
+    let member = given.state().member(shop.member).unwrap().clone();
     let now = given.now();
     given
         .when(Command::UpdateMember {

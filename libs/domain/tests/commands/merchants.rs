@@ -38,8 +38,8 @@ fn a_merchant_without_a_name_is_refused() {
 fn a_merchant_can_be_deactivated() {
     let (history, shop) = History::shop(None);
     let given = given(history).after(Duration::minutes(5));
-    let merchant = given.state().stores[&shop.store].merchant_id;
-    let before = given.state().merchants[&merchant].clone();
+    let merchant = given.state().store(shop.store).unwrap().merchant_id;
+    let before = given.state().merchant(merchant).unwrap().clone();
     let now = given.now();
     given
         .when(Command::UpdateMerchant {
@@ -73,7 +73,7 @@ fn a_merchant_without_stores_can_be_deleted() {
 fn a_merchant_with_stores_cannot_be_deleted() {
     let (history, shop) = History::shop(None);
     let given = given(history);
-    let merchant = given.state().stores[&shop.store].merchant_id;
+    let merchant = given.state().store(shop.store).unwrap().merchant_id;
     given
         .when(Command::DeleteMerchant {
             merchant_id: merchant,

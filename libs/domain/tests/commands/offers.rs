@@ -39,7 +39,7 @@ fn eligibility(offer: OfferId, merchant: MerchantId, add: bool) -> Command {
 
 /// The shop's merchant.
 fn merchant(history: &History, shop: &Shop) -> MerchantId {
-    history.state().stores[&shop.store].merchant_id
+    history.state().store(shop.store).unwrap().merchant_id
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn an_offer_that_expires_before_it_activates_is_refused() {
 fn an_update_changes_only_the_terms_named() {
     let (history, shop) = History::shop(None);
     let given = given(history).after(Duration::minutes(5));
-    let offer = given.state().offers[&shop.offer].clone();
+    let offer = given.state().offer(shop.offer).unwrap().clone();
     let now = given.now();
     given
         .when(Command::UpdateOffer {
@@ -232,7 +232,7 @@ fn restricting_an_offer_to_a_merchant_updates_its_eligibility() {
     let (history, shop) = History::shop(None);
     let merchant = merchant(&history, &shop);
     let given = given(history).after(Duration::minutes(5));
-    let mut offer = given.state().offers[&shop.offer].clone();
+    let mut offer = given.state().offer(shop.offer).unwrap().clone();
     offer.eligibility.merchant_ids = BTreeSet::from([merchant]);
     offer.updated_at = given.now();
     given
@@ -256,7 +256,7 @@ fn lifting_a_restriction_updates_the_eligibility() {
     let merchant = merchant(&history, &shop);
     history.record(eligibility(shop.offer, merchant, true));
     let given = given(history).after(Duration::minutes(5));
-    let mut offer = given.state().offers[&shop.offer].clone();
+    let mut offer = given.state().offer(shop.offer).unwrap().clone();
     offer.eligibility.merchant_ids.clear();
     offer.updated_at = given.now();
     given

@@ -150,7 +150,7 @@ fn the_daily_limit_refuses_a_second_redemption_the_same_day() {
 #[test]
 fn the_daily_limit_allows_a_redemption_the_next_day() {
     let (history, shop, second) = second_code_after_one_redemption(once_a_day);
-    let second_credential = history.state().credential_ids_by_code[&second];
+    let second_credential = history.state().credential_id_by_code(&second).unwrap();
     let given = given(history).after(Duration::hours(9));
     let id = given.next_id();
     given

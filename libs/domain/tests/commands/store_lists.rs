@@ -36,7 +36,7 @@ fn add(list: StoreListId, stores: &[StoreId]) -> Command {
 fn a_new_store_list_of_a_merchant_is_empty() {
     let (history, shop) = History::shop(None);
     let given = given(history);
-    let merchant = given.state().stores[&shop.store].merchant_id;
+    let merchant = given.state().store(shop.store).unwrap().merchant_id;
     let id = StoreListId(given.next_id());
     let now = given.now();
     given

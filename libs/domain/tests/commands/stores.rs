@@ -13,7 +13,7 @@ use testkit::fixtures::scenario::{given, History};
 fn a_new_store_belongs_to_its_merchant() {
     let (history, shop) = History::shop(None);
     let given = given(history);
-    let merchant = given.state().stores[&shop.store].merchant_id;
+    let merchant = given.state().store(shop.store).unwrap().merchant_id;
     let id = StoreId(given.next_id());
     let now = given.now();
     given
@@ -42,7 +42,7 @@ fn a_store_of_an_unknown_merchant_is_refused() {
 fn an_update_sets_the_code_and_address_and_keeps_the_name() {
     let (history, shop) = History::shop(None);
     let given = given(history).after(Duration::minutes(5));
-    let store = given.state().stores[&shop.store].clone();
+    let store = given.state().store(shop.store).unwrap().clone();
     let now = given.now();
     given
         .when(Command::UpdateStore {

@@ -234,7 +234,11 @@ impl Account {
         offers: &[OfferId],
     ) -> Result<domain::credential::Credential, DomainError> {
         let events = self.run(issue_request(Some(member), Some(channel), offers))?;
-        Ok(self.state.credentials[&CredentialId(created(&events))].clone())
+        Ok(self
+            .state
+            .credential(CredentialId(created(&events)))
+            .unwrap()
+            .clone())
     }
 
     pub fn code(&mut self, member: MemberId, channel: ChannelId, offers: &[OfferId]) -> String {

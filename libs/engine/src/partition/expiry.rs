@@ -16,11 +16,10 @@
 use super::actor::Batch;
 use super::{bump, PartitionActor};
 use chrono::{DateTime, Utc};
-use domain::ids::{AccountId, CredentialId, RedemptionId};
+use domain::ids::AccountId;
 use domain::{decide, AccountState, Command, Context};
 use eventlog::EventLog;
 use std::collections::{BTreeSet, HashMap};
-use std::ops::Bound;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -61,18 +60,18 @@ impl Schedule {
         self.queue.clear();
         self.due_at.clear();
         for (account_id, state) in accounts {
-            self.set(*account_id, first_expiry(state));
+            self.set(*account_id, state.next_expiry());
         }
     }
 
     /// Reschedules an account whose state just changed.
     pub(super) fn changed(&mut self, account_id: AccountId, state: &AccountState) {
-        self.set(account_id, first_expiry(state));
+        self.set(account_id, state.next_expiry());
     }
 
     /// Reschedules an account for which nothing was due at `now`: to its first entry after.
     fn quiet(&mut self, account_id: AccountId, state: &AccountState, now: DateTime<Utc>) {
-        self.set(account_id, first_expiry_after(state, now));
+        self.set(account_id, state.next_expiry_after(now));
     }
 
     /// Pauses the expiry work for one tick.
@@ -132,41 +131,6 @@ impl Schedule {
             self.queue.insert((at, account_id));
             self.due_at.insert(account_id, at);
         }
-    }
-}
-
-/// The earliest pending expiry of `state`.
-fn first_expiry(state: &AccountState) -> Option<DateTime<Utc>> {
-    let reservation = state.reservation_expiry.get_min().map(|(at, _)| *at);
-    let credential = state.credential_expiry.get_min().map(|(at, _)| *at);
-    earliest(reservation, credential)
-}
-
-/// The earliest pending expiry of `state` strictly after `now`.
-fn first_expiry_after(state: &AccountState, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let reservation = state
-        .reservation_expiry
-        .range((
-            Bound::Excluded((now, RedemptionId(u64::MAX))),
-            Bound::Unbounded,
-        ))
-        .next()
-        .map(|(at, _)| *at);
-    let credential = state
-        .credential_expiry
-        .range((
-            Bound::Excluded((now, CredentialId(u64::MAX))),
-            Bound::Unbounded,
-        ))
-        .next()
-        .map(|(at, _)| *at);
-    earliest(reservation, credential)
-}
-
-fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
     }
 }
 

@@ -54,8 +54,7 @@ impl PartitionHandle {
         self.shared
             .views
             .get(account_id)
-            .api_keys
-            .get_shared(&key_id)
+            .shared_api_key(key_id)
             .cloned()
     }
 

@@ -49,7 +49,7 @@ async fn measure(name: &str, spacing: Span) {
     let mut members = 0;
     for account in 1..=ACCOUNTS {
         let state = restarted.handle.account_state(AccountId(account)).await;
-        members += state.unwrap().unwrap().members.len() as u64;
+        members += state.unwrap().unwrap().members().count() as u64;
     }
     assert_eq!(members, EVENTS - ACCOUNTS);
     let started = Instant::now();
@@ -58,7 +58,7 @@ async fn measure(name: &str, spacing: Span) {
     let started = Instant::now();
     let copy = decoded.clone();
     let clone_time = started.elapsed();
-    let remembered: usize = copy.values().map(|state| state.idempotency.len()).sum();
+    let remembered: usize = copy.values().map(|state| state.idempotency().len()).sum();
     println!(
         "{name}: wrote {EVENTS} events in {fill_time:.1?}; {remembered} keys remembered; \
          start by full replay {full_time:.2?}; snapshot at shutdown {snapshot_time:.2?} \

@@ -164,8 +164,7 @@ impl Actor {
 /// Committed redemptions in `state`.
 pub fn committed(state: &AccountState) -> usize {
     state
-        .redemptions
-        .values()
+        .redemptions()
         .filter(|redemption| redemption.status == RedemptionStatus::Committed)
         .count()
 }
