@@ -198,13 +198,14 @@ struct MemberIdsPage<'a> {
     member_list: MemberIds<'a>,
 }
 
-/// The list `id` of the caller's account as the read model holds it, or 404.
+/// The list `id` of the caller's account as its live state holds it (every write the caller
+/// was answered included, without waiting for the read model), or 404.
 async fn found(state: &AppState, principal: &Principal, id: u64) -> Result<MemberList, ApiError> {
-    read_guard(state, principal).await?;
+    principal.require(READ)?;
     state
-        .store()
-        .member_list(principal.account_id, MemberListId(id))
-        .await?
+        .read(principal.account_id, |live, _| {
+            live.member_list(MemberListId(id)).cloned()
+        })?
         .ok_or(ApiError::NotFound)
 }
 
@@ -288,6 +289,7 @@ async fn members(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     found(&state, &principal, id).await?;
+    read_guard(&state, &principal).await?;
     let page = state
         .store()
         .member_list_members(principal.account_id, MemberListId(id), query.request())

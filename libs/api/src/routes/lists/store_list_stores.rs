@@ -10,7 +10,7 @@ use super::{body_refusal, set_step};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Paged, Query};
 use crate::openapi::{Op, Routes};
-use crate::routes::common::{write, ListQuery, READ, WRITE};
+use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::routes::stores::{view, StoreView};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -165,6 +165,7 @@ async fn stores(
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
     found(&state, &principal, Some(merchant_id), id).await?;
+    read_guard(&state, &principal).await?;
     let page = state
         .store()
         .store_list_stores(principal.account_id, StoreListId(id), query.request())
@@ -181,6 +182,7 @@ async fn store_ids(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     found(&state, &principal, None, id).await?;
+    read_guard(&state, &principal).await?;
     let page = state
         .store()
         .store_list_stores(principal.account_id, StoreListId(id), query.request())

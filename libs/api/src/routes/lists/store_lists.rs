@@ -94,18 +94,20 @@ fn one(status: StatusCode, store_list: &StoreList) -> HttpResponse {
     HttpResponse::build(status).json(One(store_list))
 }
 
-/// The list `id` of the caller's account (of `merchant` when given), or 404.
+/// The list `id` of the caller's account (of `merchant` when given) as its live state holds
+/// it (every write the caller was answered included, without waiting for the read model), or
+/// 404.
 pub(super) async fn found(
     state: &AppState,
     principal: &Principal,
     merchant: Option<u64>,
     id: u64,
 ) -> Result<StoreList, ApiError> {
-    read_guard(state, principal).await?;
+    principal.require(READ)?;
     state
-        .store()
-        .store_list(principal.account_id, StoreListId(id))
-        .await?
+        .read(principal.account_id, |live, _| {
+            live.store_list(StoreListId(id)).cloned()
+        })?
         .filter(|list| {
             merchant.is_none_or(|merchant| list.merchant_id == Some(MerchantId(merchant)))
         })
