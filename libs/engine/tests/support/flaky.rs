@@ -28,13 +28,17 @@ pub async fn flaky_actor<L: EventLog + Clone>(
 
 /// A log whose writers fail their next append, once, when told to: with `fail` before
 /// writing anything, with `lose_answer` after the batch is durable (as a Kafka commit that
-/// succeeds at the broker but times out at the client). While a test holds `hold`, appends
-/// wait for it before writing (`appending` counts the appends that started).
+/// succeeds at the broker but times out at the client), with `tear` in the middle of the first
+/// batch holding several accounts' records (the first account's are written, the rest not: as
+/// a Kafka transaction whose first message a broker that shows aborted records keeps). While a
+/// test holds `hold`, appends wait for it before writing (`appending` counts the appends that
+/// started).
 #[derive(Clone)]
 pub struct FlakyLog<L> {
     inner: L,
     pub fail: Arc<AtomicBool>,
     pub lose_answer: Arc<AtomicBool>,
+    pub tear: Arc<AtomicBool>,
     pub hold: Arc<Mutex<()>>,
     pub appending: Arc<AtomicU64>,
 }
@@ -45,6 +49,7 @@ impl<L> FlakyLog<L> {
             inner,
             fail: Arc::default(),
             lose_answer: Arc::default(),
+            tear: Arc::default(),
             hold: Arc::default(),
             appending: Arc::default(),
         }
@@ -55,6 +60,7 @@ pub struct FlakyWriter<W> {
     inner: W,
     fail: Arc<AtomicBool>,
     lose_answer: Arc<AtomicBool>,
+    tear: Arc<AtomicBool>,
     hold: Arc<Mutex<()>>,
     appending: Arc<AtomicU64>,
 }
@@ -71,6 +77,7 @@ impl<L: EventLog> EventLog for FlakyLog<L> {
             inner: self.inner.claim(partition).await?,
             fail: self.fail.clone(),
             lose_answer: self.lose_answer.clone(),
+            tear: self.tear.clone(),
             hold: self.hold.clone(),
             appending: self.appending.clone(),
         })
@@ -113,6 +120,19 @@ impl<W: PartitionWriter> PartitionWriter for FlakyWriter<W> {
         drop(self.hold.lock().await);
         if self.fail.swap(false, Ordering::SeqCst) {
             return Err(LogError::Storage("injected failure".into()));
+        }
+        let first_key = records.first().map(|record| record.key.as_str());
+        let torn = records
+            .iter()
+            .any(|record| Some(record.key.as_str()) != first_key);
+        if torn && self.tear.swap(false, Ordering::SeqCst) {
+            let written: Vec<AppendRecord> = records
+                .iter()
+                .take_while(|record| Some(record.key.as_str()) == first_key)
+                .cloned()
+                .collect();
+            self.inner.append(&written).await?;
+            return Err(LogError::Storage("injected torn append".into()));
         }
         let written = self.inner.append(records).await?;
         if self.lose_answer.swap(false, Ordering::SeqCst) {
