@@ -64,7 +64,21 @@ pub async fn stream(
     answers: Arc<Answers>,
     answered: Arc<AtomicUsize>,
 ) {
-    let next = Arc::new(AtomicUsize::new(0));
+    let codes = 0..fixture.codes.len();
+    stream_range(api, fixture, senders, answers, answered, codes).await;
+}
+
+/// [`stream`] over the fixture's codes in `range` only.
+pub async fn stream_range(
+    api: Api,
+    fixture: PosFixture,
+    senders: usize,
+    answers: Arc<Answers>,
+    answered: Arc<AtomicUsize>,
+    range: std::ops::Range<usize>,
+) {
+    let next = Arc::new(AtomicUsize::new(range.start));
+    let end = range.end.min(fixture.codes.len());
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for _ in 0..senders {
@@ -79,7 +93,7 @@ pub async fn stream(
         tasks.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= fixture.codes.len() {
+                if index >= end {
                     break;
                 }
                 answers.lock().unwrap().insert(index, None);
