@@ -12,6 +12,7 @@
 //! state's representation is measured on its own.
 
 use anyhow::Context as _;
+use benches::load::resident_bytes;
 use domain::{evolve, AccountState, Event};
 use std::io::{BufRead as _, Write as _};
 use testkit::fixtures::scenario::History;
@@ -20,21 +21,9 @@ use testkit::fixtures::{create_member, created, issue};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The process's resident memory in bytes (VmRSS).
-fn resident() -> anyhow::Result<usize> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let kib = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<usize>()
-                .ok()
-        })
-        .context("no VmRSS in /proc/self/status")?;
-    Ok(kib * 1024)
+/// This process's resident memory in bytes.
+fn resident() -> anyhow::Result<u64> {
+    resident_bytes(std::process::id()).context("no VmRSS in /proc/self/status")
 }
 
 fn main() -> anyhow::Result<()> {

@@ -127,11 +127,6 @@ where
         self.entries.get_mut(key).map(Arc::make_mut)
     }
 
-    /// The value of `key` to change, inserted from `make` when there is none.
-    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        Arc::make_mut(self.entries.entry(key).or_insert_with(|| Arc::new(make())))
-    }
-
     /// Sets the value of `key`, answering the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<Arc<V>> {
         self.entries.insert(key, Arc::new(value))

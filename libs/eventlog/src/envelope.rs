@@ -61,24 +61,8 @@ pub fn record_key(account_id: AccountId) -> String {
 /// partition of its [`record_key`], hashed from digits written on the stack (every request
 /// asks it, so it allocates nothing).
 pub fn partition_of(account_id: AccountId, partitions: u32) -> u32 {
-    let mut text = [0u8; 20];
-    let start = decimal(account_id.0, &mut text);
-    crate::partition::partition_for_bytes(&text[start..], partitions)
-}
-
-/// Writes `value` in decimal at the end of `text` (20 digits hold any `u64`); where its
-/// digits start.
-fn decimal(mut value: u64, text: &mut [u8; 20]) -> usize {
-    let mut start = text.len();
-    for slot in text.iter_mut().rev() {
-        start -= 1;
-        *slot = b"0123456789"[usize::try_from(value % 10).unwrap_or_default()];
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    start
+    let mut digits = itoa::Buffer::new();
+    crate::partition::partition_for_bytes(digits.format(account_id.0).as_bytes(), partitions)
 }
 
 /// ULIDs as their 26-character Crockford base32 text.

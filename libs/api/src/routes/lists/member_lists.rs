@@ -200,7 +200,7 @@ struct MemberIdsPage<'a> {
 
 /// The list `id` of the caller's account as its live state holds it (every write the caller
 /// was answered included, without waiting for the read model), or 404.
-async fn found(state: &AppState, principal: &Principal, id: u64) -> Result<MemberList, ApiError> {
+fn found(state: &AppState, principal: &Principal, id: u64) -> Result<MemberList, ApiError> {
     principal.require(READ)?;
     state
         .read(principal.account_id, |live, _| {
@@ -247,7 +247,7 @@ async fn get(
     principal: Principal,
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
-    let member_list = found(&state, &principal, id.into_inner()).await?;
+    let member_list = found(&state, &principal, id.into_inner())?;
     Ok(HttpResponse::Ok().json(One(&member_list)))
 }
 
@@ -264,7 +264,7 @@ async fn rename(
         fields: input.into(),
     };
     write(&state, &principal, &request, command).await?;
-    let member_list = found(&state, &principal, id).await?;
+    let member_list = found(&state, &principal, id)?;
     Ok(HttpResponse::Ok().json(One(&member_list)))
 }
 
@@ -288,7 +288,7 @@ async fn members(
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    found(&state, &principal, id).await?;
+    found(&state, &principal, id)?;
     read_guard(&state, &principal).await?;
     let page = state
         .store()
@@ -307,13 +307,13 @@ async fn members(
 }
 
 /// The list's ids after a change, `{"member_list": {"id", "member_ids"}}`.
-async fn changed(
+fn changed(
     state: &AppState,
     principal: &Principal,
     id: u64,
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
-    let member_list = found(state, principal, id).await?;
+    let member_list = found(state, principal, id)?;
     Ok(HttpResponse::build(status).json(One(MemberIds {
         id: MemberListId(id),
         member_ids: member_list.member_ids.into_iter().collect(),
@@ -335,7 +335,7 @@ async fn add(
     write(&state, &principal, &request, command)
         .await
         .map_err(|error| body_refusal(error, RESOURCE))?;
-    changed(&state, &principal, id, StatusCode::CREATED).await
+    changed(&state, &principal, id, StatusCode::CREATED)
 }
 
 async fn remove(
@@ -351,7 +351,7 @@ async fn remove(
         member_ids: input.ids()?,
     };
     write(&state, &principal, &request, command).await?;
-    changed(&state, &principal, id, StatusCode::OK).await
+    changed(&state, &principal, id, StatusCode::OK)
 }
 
 /// Makes the ids the whole list: checks them against the live state first, then removes the
@@ -387,5 +387,5 @@ async fn set(
     set_step(&state, &principal, &request, command)
         .await
         .map_err(|error| body_refusal(error, RESOURCE))?;
-    changed(&state, &principal, id, StatusCode::CREATED).await
+    changed(&state, &principal, id, StatusCode::CREATED)
 }

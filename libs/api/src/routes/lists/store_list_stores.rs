@@ -164,7 +164,7 @@ async fn stores(
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
-    found(&state, &principal, Some(merchant_id), id).await?;
+    found(&state, &principal, Some(merchant_id), id)?;
     read_guard(&state, &principal).await?;
     let page = state
         .store()
@@ -181,7 +181,7 @@ async fn store_ids(
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    found(&state, &principal, None, id).await?;
+    found(&state, &principal, None, id)?;
     read_guard(&state, &principal).await?;
     let page = state
         .store()
@@ -229,7 +229,7 @@ async fn change(
         };
         done.map_err(|error| body_refusal(error, RESOURCE))?;
     }
-    let list = found(state, principal, merchant, id).await?;
+    let list = found(state, principal, merchant, id)?;
     Ok(HttpResponse::build(status).json(StoreIds {
         id: StoreListId(id),
         store_ids: list.store_ids.into_iter().collect(),

@@ -97,7 +97,7 @@ fn one(status: StatusCode, store_list: &StoreList) -> HttpResponse {
 /// The list `id` of the caller's account (of `merchant` when given) as its live state holds
 /// it (every write the caller was answered included, without waiting for the read model), or
 /// 404.
-pub(super) async fn found(
+pub(super) fn found(
     state: &AppState,
     principal: &Principal,
     merchant: Option<u64>,
@@ -162,7 +162,7 @@ async fn get(
     path: web::Path<(u64, u64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
-    let list = found(&state, &principal, Some(merchant_id), id).await?;
+    let list = found(&state, &principal, Some(merchant_id), id)?;
     Ok(one(StatusCode::OK, &list))
 }
 
@@ -174,13 +174,13 @@ async fn rename(
     Body(input): Body<ListInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
-    found(&state, &principal, Some(merchant_id), id).await?;
+    found(&state, &principal, Some(merchant_id), id)?;
     let command = Command::RenameStoreList {
         store_list_id: StoreListId(id),
         fields: input.into(),
     };
     write(&state, &principal, &request, command).await?;
-    let list = found(&state, &principal, Some(merchant_id), id).await?;
+    let list = found(&state, &principal, Some(merchant_id), id)?;
     Ok(one(StatusCode::OK, &list))
 }
 
@@ -191,7 +191,7 @@ async fn delete(
     path: web::Path<(u64, u64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
-    found(&state, &principal, Some(merchant_id), id).await?;
+    found(&state, &principal, Some(merchant_id), id)?;
     let command = Command::DeleteStoreList {
         store_list_id: StoreListId(id),
     };
