@@ -5,14 +5,11 @@
 #[macro_use]
 mod support;
 
-use support::{seed, Backend, Setup, PARTITION};
+use support::{Backend, Setup, PARTITION};
 
-/// A log with the seed flow and some more members, and the dump of a read store that
-/// projected it in one run.
+/// The [`support::traffic`] log, and the dump of a read store that projected it in one run.
 async fn traffic(backend: Backend) -> (Setup, Vec<String>) {
-    let setup = Setup::new(backend).await;
-    seed(&setup).await;
-    setup.members("m", 40).await;
+    let setup = support::traffic(backend).await;
     let reference = setup.store("reference.db").await;
     setup.projector(&reference).catch_up().await.unwrap();
     let dump = reference.dump().await.unwrap();

@@ -46,14 +46,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use testkit::fixtures::{
-    create_account, create_channel, create_dollar_off, create_merchant, create_store, issued_code,
-    Shop, ShopSetup,
+    create_account, create_channel, create_dollar_off, create_store, issued_code, Shop, ShopSetup,
 };
 use testkit::TestDatabase;
 
 // Each test binary uses its own share of the shared fixtures.
 #[allow(unused_imports)]
-pub use testkit::fixtures::{create_member, created, issue, redeem};
+pub use testkit::fixtures::{create_member, create_merchant, created, issue, redeem};
 
 pub const ACCOUNT: AccountId = AccountId(1);
 pub const PARTITION: u32 = 0;
@@ -290,6 +289,16 @@ impl Running {
         Self::ended(self.task).await;
     }
 
+    /// Asserts the projector ends on its own within five seconds, with an error and without
+    /// a panic, and answers the error.
+    pub async fn failed(self) -> ProjectionError {
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("the projector stops on the failure")
+            .expect("the projector task does not panic")
+            .expect_err("the projector reports the failure")
+    }
+
     async fn ended(task: JoinHandle<Result<(), ProjectionError>>) {
         tokio::time::timeout(Duration::from_secs(5), task)
             .await
@@ -307,6 +316,14 @@ pub struct Seeded {
     pub offer: OfferId,
     pub credential: u64,
     pub redemption: u64,
+}
+
+/// A log with the seed flow ([`seed`]) and 40 more members (`m-N`).
+pub async fn traffic(backend: Backend) -> Setup {
+    let setup = Setup::new(backend).await;
+    seed(&setup).await;
+    setup.members("m", 40).await;
+    setup
 }
 
 /// The shared shop (account, member, merchant and store, channel, approved offer linked to
