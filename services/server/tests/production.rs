@@ -17,8 +17,7 @@ mod support;
 
 use benches::load::{Api, PosFixture};
 use domain::{Event, EventKind};
-use eventlog::kafka::{KafkaConfig, KafkaLog};
-use eventlog::{Envelope, EpochFence, EventLog};
+use eventlog::Envelope;
 use projections::ReadStore;
 use reqwest::Method;
 use serde_json::json;
@@ -26,8 +25,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use support::{
-    check_exactly_once, confirmed, listed_redemptions, stream, stream_range, wait_for_answers,
-    Answers, Production,
+    admitted_records, check_exactly_once, confirmed, listed_redemptions, stream, stream_range,
+    wait_for_answers, Answers, Production,
 };
 use testkit::TestDatabase;
 
@@ -36,25 +35,11 @@ const PROJECTOR: &str = "projector";
 
 /// The events a reader of the layout's topic uses, every partition, in log order.
 async fn logged_events(production: &Production) -> Vec<Event> {
-    let partitions = support::PARTITIONS.parse().unwrap();
-    let config = KafkaConfig::new(testkit::kafka_brokers(), &production.topic, partitions);
-    let log = KafkaLog::open(config).await.unwrap();
-    let mut events = Vec::new();
-    for partition in 0..partitions {
-        let mut fence = EpochFence::default();
-        let mut next = 0;
-        loop {
-            let records = log.read(partition, next, usize::MAX).await.unwrap();
-            let Some(last) = records.last() else {
-                break;
-            };
-            next = last.offset + 1;
-            for record in records.iter().filter(|record| fence.admit(record)) {
-                events.push(Envelope::<Event>::decode(&record.payload).unwrap().event);
-            }
-        }
-    }
-    events
+    admitted_records(&production.topic)
+        .await
+        .iter()
+        .map(|record| Envelope::<Event>::decode(&record.payload).unwrap().event)
+        .collect()
 }
 
 /// How many times the log records each redemption as committed.

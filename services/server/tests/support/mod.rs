@@ -1,9 +1,11 @@
 //! What the process-level tests share: a stream of keyed POS redemptions recording every
 //! answer, and the production layout (a command service and a projector on a fresh Kafka
-//! topic and a fresh Postgres database).
+//! topic and a fresh Postgres database) with the records its topics hold.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use benches::load::{Api, PosFixture, ServerProcess};
+use eventlog::kafka::{KafkaConfig, KafkaLog};
+use eventlog::{EpochFence, EventLog, LogRecord};
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -231,7 +233,23 @@ impl Production {
 
     /// Starts `promo <service>` with the layout's settings on the read database.
     pub async fn start(&self, service: &str, name: &str) -> ServerProcess {
-        self.start_on(service, name, &self.database.url).await
+        self.start_with(service, name, &[]).await
+    }
+
+    /// [`Production::start`] with the settings `extra` added (they win over the layout's).
+    pub async fn start_with(
+        &self,
+        service: &str,
+        name: &str,
+        extra: &[(&str, &str)],
+    ) -> ServerProcess {
+        let env = self.env_on(&self.database.url);
+        let mut env: Vec<(&str, &str)> =
+            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        env.extend_from_slice(extra);
+        ServerProcess::start(Path::new(PROMO), &[service], &self.data(name), &env)
+            .await
+            .unwrap()
     }
 
     /// Runs `promo <service> rebuild` (the projector's) into the read database `read_db`.
@@ -244,13 +262,27 @@ impl Production {
             .spawn()
             .unwrap()
     }
+}
 
-    /// Starts `promo <service>` with the layout's settings on the read database `read_db`.
-    pub async fn start_on(&self, service: &str, name: &str, read_db: &str) -> ServerProcess {
-        let env = self.env_on(read_db);
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        ServerProcess::start(Path::new(PROMO), &[service], &self.data(name), &env)
-            .await
-            .unwrap()
+/// The records of every partition of the broker's topic `topic` (of [`PARTITIONS`]) that a
+/// reader uses: in log order per partition, claim markers and fenced writers' records left
+/// out (see [`EpochFence`]).
+pub async fn admitted_records(topic: &str) -> Vec<LogRecord> {
+    let partitions = PARTITIONS.parse().unwrap();
+    let config = KafkaConfig::new(testkit::kafka_brokers(), topic, partitions);
+    let log = KafkaLog::open(config).await.unwrap();
+    let mut admitted = Vec::new();
+    for partition in 0..partitions {
+        let mut fence = EpochFence::default();
+        let mut next = 0;
+        loop {
+            let records = log.read(partition, next, usize::MAX).await.unwrap();
+            let Some(last) = records.last() else {
+                break;
+            };
+            next = last.offset + 1;
+            admitted.extend(records.into_iter().filter(|record| fence.admit(record)));
+        }
     }
+    admitted
 }
