@@ -45,6 +45,7 @@ impl Redeemed {
             | FamilyRef::ApiKey(_)
             | FamilyRef::Member(_)
             | FamilyRef::Merchant(_)
+            | FamilyRef::Manufacturer(_)
             | FamilyRef::Store(_)
             | FamilyRef::StoreList(_)
             | FamilyRef::MemberList(_)

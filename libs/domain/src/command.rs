@@ -4,13 +4,14 @@
 
 use crate::account::{AccountFields, Role};
 use crate::catalog::{
-    ItemFields, ItemSetFields, ListFields, MemberFields, MerchantFields, StoreFields,
+    ItemFields, ItemSetFields, ListFields, ManufacturerFields, MemberFields, MerchantFields,
+    StoreFields,
 };
 use crate::channel::ChannelFields;
 use crate::credential::Annotations;
 use crate::ids::{
-    AccountId, ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId,
-    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
+    AccountId, ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
+    MemberListId, MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::{EligibilityDimension, OfferFields};
 use crate::redemption::PosRequest;
@@ -33,7 +34,8 @@ pub struct CredentialRequest {
     pub code_lifetime: Option<u32>,
 }
 
-/// A change asked of an account.
+/// A change asked of an account. New commands go last: the fingerprint of a keyed request
+/// hashes the variant's position, so every command already stored keeps its place.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
@@ -362,10 +364,47 @@ pub enum Command {
     /// Record the expiry of every reservation and code lifetime that has passed.
     ExpireDue,
     /// Delete a credential: voided first when open, then gone from reads and lookups; its past
-    /// redemptions stay counted. Last of the list: the fingerprint of a keyed request hashes
-    /// the variant's position, so new commands go after every one already stored.
+    /// redemptions stay counted.
     DeleteCredential {
         /// The credential.
         credential_id: CredentialId,
+    },
+    /// Create a manufacturer.
+    CreateManufacturer {
+        /// Its fields.
+        fields: ManufacturerFields,
+    },
+    /// Change a manufacturer.
+    UpdateManufacturer {
+        /// The manufacturer.
+        manufacturer_id: ManufacturerId,
+        /// The fields to change.
+        fields: ManufacturerFields,
+    },
+    /// Delete a manufacturer that owns no items and no item sets.
+    DeleteManufacturer {
+        /// The manufacturer.
+        manufacturer_id: ManufacturerId,
+    },
+    /// Name more merchants as carrying a manufacturer's products.
+    AddManufacturerMerchants {
+        /// The manufacturer.
+        manufacturer_id: ManufacturerId,
+        /// The merchants.
+        merchant_ids: Vec<MerchantId>,
+    },
+    /// Stop naming merchants as carrying a manufacturer's products.
+    RemoveManufacturerMerchants {
+        /// The manufacturer.
+        manufacturer_id: ManufacturerId,
+        /// The merchants.
+        merchant_ids: Vec<MerchantId>,
+    },
+    /// Make these merchants the only ones carrying a manufacturer's products.
+    SetManufacturerMerchants {
+        /// The manufacturer.
+        manufacturer_id: ManufacturerId,
+        /// The merchants.
+        merchant_ids: Vec<MerchantId>,
     },
 }

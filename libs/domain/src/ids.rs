@@ -31,6 +31,8 @@ id_type!(
     MemberId,
     /// A merchant.
     MerchantId,
+    /// A manufacturer (makes items that merchants sell).
+    ManufacturerId,
     /// A store of a merchant.
     StoreId,
     /// A named list of stores.

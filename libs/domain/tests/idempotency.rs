@@ -5,10 +5,10 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::catalog::MemberFields;
+use domain::catalog::{ItemFields, ItemSetFields, MemberFields};
 use domain::event::MemberRef;
 use domain::idempotency::{fingerprint, IdempotencyMemory, IdempotencyStamp, CAPACITY, RETENTION};
-use domain::ids::{MemberId, StoreId};
+use domain::ids::{ItemId, ManufacturerId, MemberId, MerchantId, StoreId};
 use domain::{Command, Event, EventKind};
 use support::{line, pos, start};
 
@@ -82,4 +82,23 @@ fn request_fingerprints_are_pinned() {
     };
     assert_eq!(fingerprint(&member), 8_704_921_103_074_459_744);
     assert_eq!(fingerprint(&redeem), 317_282_954_969_879_697);
+    let item_set = Command::CreateItemSet {
+        fields: ItemSetFields {
+            name: Some("Burgers".into()),
+            merchant_id: Some(MerchantId(2)),
+            item_ids: Some(vec![ItemId(3), ItemId(4)]),
+            set_type: Some(0),
+            manufacturer_id: None,
+        },
+    };
+    let item = Command::CreateItem {
+        fields: ItemFields {
+            name: Some("Burger".into()),
+            code: Some("B-1".into()),
+            merchant_id: Some(MerchantId(2)),
+            manufacturer_id: Some(ManufacturerId(5)),
+        },
+    };
+    assert_eq!(fingerprint(&item_set), 14_116_843_527_807_285_912);
+    assert_eq!(fingerprint(&item), 18_077_115_051_809_776_246);
 }

@@ -5,12 +5,15 @@
 mod support;
 
 use chrono::Duration;
+use domain::catalog::{ItemFields, ItemSetFields};
 use domain::channel::{ChannelFields, CodeFormat};
 use domain::credential::CredentialStatus;
-use domain::offer::{OfferFields, RewardKind};
+use domain::ids::{ItemId, ItemSetId, ManufacturerId};
+use domain::offer::{EligibilityDimension, OfferFields, RewardKind};
 use domain::redemption::RedemptionStatus;
 use domain::{evaluate, Command, Decision, DomainError, EventKind, LimitKind};
 use support::{dec, line, pos, redeem, Account};
+use testkit::fixtures::{create_manufacturer, created};
 
 #[test]
 fn unknown_codes_and_nothing_to_give_are_refused_without_a_trace() {
@@ -59,6 +62,62 @@ fn evaluate_is_a_dry_run() {
     assert_eq!(plan.evaluation.total_discount, dec("1.00"));
     assert_eq!(plan.applications.len(), 1);
     assert_eq!(account.state, before);
+}
+
+/// A manufacturer's item set serves an offer as any set does: its items are the ones rewarded,
+/// and a basket without one of them is not eligible.
+#[test]
+fn a_manufacturer_item_set_rewards_its_items() {
+    let (mut account, shop) = Account::shop();
+    let acme = ManufacturerId(created(&account.ok(create_manufacturer("Acme"))));
+    let chips = ItemId(created(&account.ok(Command::CreateItem {
+        fields: ItemFields {
+            name: Some("Chips".into()),
+            code: Some("CHIPS".into()),
+            manufacturer_id: Some(acme),
+            ..Default::default()
+        },
+    })));
+    let set = ItemSetId(created(&account.ok(Command::CreateItemSet {
+        fields: ItemSetFields {
+            name: Some("Acme snacks".into()),
+            item_ids: Some(vec![chips]),
+            manufacturer_id: Some(acme),
+            ..Default::default()
+        },
+    })));
+    let offer = account.offer(
+        OfferFields {
+            name: Some("Half off Acme".into()),
+            reward_kind: Some(RewardKind::ItemPercentOff),
+            reward_value: Some(dec("50")),
+            redemption_item_set_id: Some(set),
+            ..Default::default()
+        },
+        shop.channel,
+    );
+    account.ok(Command::AddOfferEligibility {
+        offer_id: offer,
+        dimension: EligibilityDimension::ItemSets,
+        ids: vec![set.0],
+    });
+    let code = account.code(shop.member, shop.channel, &[offer]);
+    let basket = vec![line("1", "CHIPS", 2, "3.00"), line("2", "X", 1, "10.00")];
+    let plan = evaluate(
+        &account.state,
+        &pos(shop.store, &[&code], basket),
+        account.now,
+    )
+    .unwrap();
+    assert_eq!(plan.evaluation.total_discount, dec("3.00"));
+    assert_eq!(plan.evaluation.lines[0].discount, dec("3.00"));
+    let without = pos(shop.store, &[&code], vec![line("2", "X", 1, "10.00")]);
+    assert_eq!(
+        evaluate(&account.state, &without, account.now).unwrap_err(),
+        DomainError::BasketNotEligible {
+            offer_name: "Half off Acme".into()
+        }
+    );
 }
 
 /// A reservation holds an offer's only redemption until it is confirmed (the code redeemed,

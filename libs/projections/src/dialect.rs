@@ -245,6 +245,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../../../migrations/sqlite/0007_credential_store.sql"),
     ),
+    (
+        8,
+        include_str!("../../../migrations/sqlite/0008_manufacturers.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -275,5 +279,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         7,
         include_str!("../../../migrations/postgres/0007_credential_store.sql"),
+    ),
+    (
+        8,
+        include_str!("../../../migrations/postgres/0008_manufacturers.sql"),
     ),
 ];

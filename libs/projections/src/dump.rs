@@ -85,13 +85,25 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "item_sets",
-        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(merchant_id AS TEXT), name, body
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(merchant_id AS TEXT),
+                CAST(manufacturer_id AS TEXT), name, body
          FROM item_sets ORDER BY account_id, id",
     ),
     (
         "item_set_items",
         "SELECT CAST(account_id AS TEXT), CAST(item_set_id AS TEXT), CAST(item_id AS TEXT)
          FROM item_set_items ORDER BY account_id, item_set_id, item_id",
+    ),
+    (
+        "manufacturers",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), name, body
+         FROM manufacturers ORDER BY account_id, id",
+    ),
+    (
+        "manufacturer_merchants",
+        "SELECT CAST(account_id AS TEXT), CAST(manufacturer_id AS TEXT),
+                CAST(merchant_id AS TEXT)
+         FROM manufacturer_merchants ORDER BY account_id, manufacturer_id, merchant_id",
     ),
     (
         "projection_offsets",

@@ -1,22 +1,30 @@
-//! Reads of items and item sets: an item, pages of items (by merchant, name or code), a set
-//! with all its item ids, pages of sets, and pages of one set's items, ordered by id.
+//! Reads of items and item sets: an item, pages of items (by owner, name or code), a set with
+//! all its item ids, pages of sets (by owner), and pages of one set's items, ordered by id.
 
 use crate::error::{int, uint, ProjectionError};
 use crate::lists::{member_ids, parse};
 use crate::page::{Page, PageRequest};
 use crate::store::ReadStore;
-use domain::catalog::{Item, ItemSet};
-use domain::ids::{AccountId, ItemId, ItemSetId, MerchantId};
+use domain::catalog::{Item, ItemSet, Owner};
+use domain::ids::{AccountId, ItemId, ItemSetId};
 
 /// Which items an item list holds; absent fields do not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ItemFilter {
-    /// Only this merchant's.
-    pub merchant_id: Option<MerchantId>,
+    /// Only this merchant's or manufacturer's.
+    pub owner: Option<Owner>,
     /// Only those with exactly this name.
     pub name: Option<String>,
     /// Only those with exactly this code.
     pub code: Option<String>,
+}
+
+/// The owner's merchant and manufacturer, as a list by owner binds them (`$2` and `$3`, each
+/// ignored when NULL).
+fn owner_columns(owner: Option<Owner>) -> Result<(Option<i64>, Option<i64>), ProjectionError> {
+    let merchant = owner.and_then(Owner::merchant).map(|id| int(id.0));
+    let manufacturer = owner.and_then(Owner::manufacturer).map(|id| int(id.0));
+    Ok((merchant.transpose()?, manufacturer.transpose()?))
 }
 
 const ITEM_IDS: &str = "SELECT item_id FROM item_set_items
@@ -46,26 +54,28 @@ impl ReadStore {
         page: PageRequest,
     ) -> Result<Page<Item>, ProjectionError> {
         let account = int(account.0)?;
-        let merchant = filter.merchant_id.map(|id| int(id.0)).transpose()?;
+        let (merchant, manufacturer) = owner_columns(filter.owner)?;
         let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM items WHERE account_id = $1
-             AND ($2 IS NULL OR merchant_id = $2) AND ($3 IS NULL OR name = $3)
-             AND ($4 IS NULL OR code = $4)",
+             AND ($2 IS NULL OR merchant_id = $2) AND ($3 IS NULL OR manufacturer_id = $3)
+             AND ($4 IS NULL OR name = $4) AND ($5 IS NULL OR code = $5)",
         )
         .bind(account)
         .bind(merchant)
+        .bind(manufacturer)
         .bind(filter.name.as_deref())
         .bind(filter.code.as_deref())
         .fetch_one(&self.pool)
         .await?;
         let bodies: Vec<String> = sqlx::query_scalar(
             "SELECT body FROM items WHERE account_id = $1
-             AND ($2 IS NULL OR merchant_id = $2) AND ($3 IS NULL OR name = $3)
-             AND ($4 IS NULL OR code = $4)
-             ORDER BY id LIMIT $5 OFFSET $6",
+             AND ($2 IS NULL OR merchant_id = $2) AND ($3 IS NULL OR manufacturer_id = $3)
+             AND ($4 IS NULL OR name = $4) AND ($5 IS NULL OR code = $5)
+             ORDER BY id LIMIT $6 OFFSET $7",
         )
         .bind(account)
         .bind(merchant)
+        .bind(manufacturer)
         .bind(filter.name.as_deref())
         .bind(filter.code.as_deref())
         .bind(page.limit())
@@ -98,29 +108,32 @@ impl ReadStore {
         ))
     }
 
-    /// A page of an account's item sets (only `merchant`'s when given), each with its item ids.
+    /// A page of an account's item sets (only `owner`'s when given), each with its item ids.
     pub async fn item_sets(
         &self,
         account: AccountId,
-        merchant: Option<MerchantId>,
+        owner: Option<Owner>,
         page: PageRequest,
     ) -> Result<Page<ItemSet>, ProjectionError> {
         let account = int(account.0)?;
-        let merchant = merchant.map(|id| int(id.0)).transpose()?;
+        let (merchant, manufacturer) = owner_columns(owner)?;
         let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM item_sets
-             WHERE account_id = $1 AND ($2 IS NULL OR merchant_id = $2)",
+            "SELECT COUNT(*) FROM item_sets WHERE account_id = $1
+             AND ($2 IS NULL OR merchant_id = $2) AND ($3 IS NULL OR manufacturer_id = $3)",
         )
         .bind(account)
         .bind(merchant)
+        .bind(manufacturer)
         .fetch_one(&self.pool)
         .await?;
         let bodies: Vec<String> = sqlx::query_scalar(
-            "SELECT body FROM item_sets WHERE account_id = $1 AND ($2 IS NULL OR merchant_id = $2)
-             ORDER BY id LIMIT $3 OFFSET $4",
+            "SELECT body FROM item_sets WHERE account_id = $1
+             AND ($2 IS NULL OR merchant_id = $2) AND ($3 IS NULL OR manufacturer_id = $3)
+             ORDER BY id LIMIT $4 OFFSET $5",
         )
         .bind(account)
         .bind(merchant)
+        .bind(manufacturer)
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&self.pool)

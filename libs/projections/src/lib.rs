@@ -16,8 +16,9 @@
 //!   one per partition, started and stopped together.
 //!
 //! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
-//! - Store lists, member lists (`lists`), items and item sets (`items`): each list or set
-//!   with its ids, and pages of a list's stores, members or items ([`ItemFilter`]).
+//! - Store lists, member lists (`lists`), items and item sets (`items`), manufacturers
+//!   (`manufacturers`): each list, set or manufacturer with its ids, and pages of a list's
+//!   stores, members or items ([`ItemFilter`], by owner, name or code).
 //!
 //! Projections know nothing of HTTP and have no side effects beyond their own tables.
 
@@ -30,6 +31,7 @@ mod follow;
 mod group;
 mod items;
 mod lists;
+mod manufacturers;
 mod migrate;
 mod page;
 mod projector;

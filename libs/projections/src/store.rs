@@ -190,6 +190,8 @@ impl ReadStore {
             "DELETE FROM items",
             "DELETE FROM item_sets",
             "DELETE FROM item_set_items",
+            "DELETE FROM manufacturers",
+            "DELETE FROM manufacturer_merchants",
             "DELETE FROM projection_offsets",
             "DELETE FROM store_pairing",
         ] {

@@ -6,7 +6,7 @@
 #[macro_use]
 mod support;
 
-use domain::catalog::{ItemFields, ItemSetFields, ListFields, MerchantFields, StoreFields};
+use domain::catalog::{ItemFields, ItemSetFields, ListFields, MerchantFields, Owner, StoreFields};
 use domain::ids::{ItemId, ItemSetId, MemberId, MemberListId, MerchantId, StoreId, StoreListId};
 use domain::{Command, Event, EventKind};
 use projections::{ItemFilter, PageRequest};
@@ -159,6 +159,7 @@ async fn traffic(setup: &Setup) -> Made {
                     merchant_id: Some(merchant),
                     item_ids: Some(items.clone()),
                     set_type: None,
+                    manufacturer_id: None,
                 },
             })
             .await,
@@ -270,7 +271,7 @@ async fn memberships_follow_the_log(backend: Backend) {
     assert_eq!(found.items.len(), 1);
     assert_eq!(found.items[0].id, made.items[2]);
     let mine = ItemFilter {
-        merchant_id: Some(made.merchant),
+        owner: Some(Owner::Merchant(made.merchant)),
         ..ItemFilter::default()
     };
     let listed = store

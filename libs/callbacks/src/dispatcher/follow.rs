@@ -233,6 +233,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::ApiKey(_)
         | FamilyRef::Member(_)
         | FamilyRef::Merchant(_)
+        | FamilyRef::Manufacturer(_)
         | FamilyRef::Store(_)
         | FamilyRef::StoreList(_)
         | FamilyRef::MemberList(_)

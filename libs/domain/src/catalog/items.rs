@@ -1,11 +1,48 @@
 //! Items (product codes of a merchant or a manufacturer) and item sets, which offers use for
-//! item-level rewards and eligibility.
+//! item-level rewards and eligibility, and the [`Owner`] a path scopes them to. A set of any
+//! owner serves every offer of the account alike.
 
-use crate::ids::{ItemId, ItemSetId, MerchantId};
+use crate::ids::{ItemId, ItemSetId, ManufacturerId, MerchantId};
 use crate::persistent::OrdSet;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
+
+/// Who an item or item set belongs to, as a path under a merchant or a manufacturer names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// A merchant (the items it sells).
+    Merchant(MerchantId),
+    /// A manufacturer (the items it makes).
+    Manufacturer(ManufacturerId),
+}
+
+impl Owner {
+    /// The merchant, when the owner is one.
+    pub fn merchant(self) -> Option<MerchantId> {
+        match self {
+            Self::Merchant(merchant) => Some(merchant),
+            Self::Manufacturer(_) => None,
+        }
+    }
+
+    /// The manufacturer, when the owner is one.
+    pub fn manufacturer(self) -> Option<ManufacturerId> {
+        match self {
+            Self::Manufacturer(manufacturer) => Some(manufacturer),
+            Self::Merchant(_) => None,
+        }
+    }
+
+    /// Whether a resource of `merchant` and `manufacturer` belongs to this owner.
+    pub fn owns(self, merchant: Option<MerchantId>, manufacturer: Option<ManufacturerId>) -> bool {
+        match self {
+            Self::Merchant(id) => merchant == Some(id),
+            Self::Manufacturer(id) => manufacturer == Some(id),
+        }
+    }
+}
 
 /// A product, identified at the point of sale by its code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -21,7 +58,8 @@ pub struct Item {
     pub merchant_id: Option<MerchantId>,
     /// The manufacturer that makes it, if it is a manufacturer item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manufacturer_id: Option<u64>,
+    #[schemars(with = "Option<u64>")]
+    pub manufacturer_id: Option<ManufacturerId>,
     /// When it was created.
     #[serde(with = "crate::time::rfc3339")]
     #[schemars(with = "DateTime<Utc>")]
@@ -42,7 +80,14 @@ pub struct ItemFields {
     /// The merchant that sells it (create only).
     pub merchant_id: Option<MerchantId>,
     /// The manufacturer that makes it (create only).
-    pub manufacturer_id: Option<u64>,
+    pub manufacturer_id: Option<ManufacturerId>,
+}
+
+impl Item {
+    /// Whether it belongs to `owner`.
+    pub fn owned_by(&self, owner: Owner) -> bool {
+        owner.owns(self.merchant_id, self.manufacturer_id)
+    }
 }
 
 /// A named set of items.
@@ -55,6 +100,9 @@ pub struct ItemSet {
     /// The merchant it belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<MerchantId>,
+    /// The manufacturer it belongs to, if any (from version 2 of its events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer_id: Option<ManufacturerId>,
     /// Its items.
     #[schemars(with = "std::collections::BTreeSet<ItemId>")]
     pub item_ids: OrdSet<ItemId>,
@@ -70,8 +118,15 @@ pub struct ItemSet {
     pub updated_at: DateTime<Utc>,
 }
 
+impl ItemSet {
+    /// Whether it belongs to `owner`.
+    pub fn owned_by(&self, owner: Owner) -> bool {
+        owner.owns(self.merchant_id, self.manufacturer_id)
+    }
+}
+
 /// Item set fields given on create or update; `item_ids` replaces the set's items.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemSetFields {
     /// Its name.
     pub name: Option<String>,
@@ -79,6 +134,25 @@ pub struct ItemSetFields {
     pub merchant_id: Option<MerchantId>,
     /// Its items.
     pub item_ids: Option<Vec<ItemId>>,
-    /// Sparkfly's set type.
+    /// Sparkfly's set type (1 by default for a manufacturer's set, 0 otherwise).
     pub set_type: Option<u32>,
+    /// The manufacturer it belongs to (create only).
+    #[serde(default)]
+    pub manufacturer_id: Option<ManufacturerId>,
+}
+
+/// Written by hand to keep the idempotency fingerprint of a request without a manufacturer
+/// what it was before sets had one (the derived hash of the other fields, in order), so a
+/// retry sent across an upgrade still matches its first request; a manufacturer is hashed
+/// after them only when there is one.
+impl Hash for ItemSetFields {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.merchant_id.hash(state);
+        self.item_ids.hash(state);
+        self.set_type.hash(state);
+        if let Some(manufacturer) = self.manufacturer_id {
+            manufacturer.hash(state);
+        }
+    }
 }

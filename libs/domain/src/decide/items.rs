@@ -1,9 +1,10 @@
-//! Decisions on items and item sets.
+//! Decisions on items and item sets. The merchant or manufacturer a new one names must exist;
+//! a manufacturer's new set is of Sparkfly's set type 1 unless the request says otherwise.
 
 use crate::catalog::{Item, ItemFields, ItemSet, ItemSetFields};
 use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, ItemRef, ItemSetRef};
-use crate::ids::{ItemId, ItemSetId};
+use crate::ids::{ItemId, ItemSetId, ManufacturerId, MerchantId};
 use crate::persistent::OrdSet;
 use crate::state::AccountState;
 use crate::validate::{existing, required_text, MAX_TEXT};
@@ -17,9 +18,7 @@ pub(super) fn create_item(
     fields: &ItemFields,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
-    if let Some(merchant_id) = fields.merchant_id {
-        existing(&state.merchants, &merchant_id, "Merchant")?;
-    }
+    owners_exist(state, fields.merchant_id, fields.manufacturer_id)?;
     let item = Item {
         id: ItemId(state.next_id()),
         name: String::new(),
@@ -44,6 +43,21 @@ pub(super) fn update_item(
     Ok(vec![EventKind::ItemUpdated(merge_item(
         state, item, fields, now,
     )?)])
+}
+
+/// Checks that the merchant and the manufacturer a new item or set names, if any, exist.
+fn owners_exist(
+    state: &AccountState,
+    merchant: Option<MerchantId>,
+    manufacturer: Option<ManufacturerId>,
+) -> DomainResult<()> {
+    if let Some(merchant) = merchant {
+        existing(&state.merchants, &merchant, "Merchant")?;
+    }
+    if let Some(manufacturer) = manufacturer {
+        existing(&state.manufacturers, &manufacturer, "Manufacturer")?;
+    }
+    Ok(())
 }
 
 fn merge_item(
@@ -85,15 +99,14 @@ pub(super) fn create_item_set(
     fields: &ItemSetFields,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
-    if let Some(merchant_id) = fields.merchant_id {
-        existing(&state.merchants, &merchant_id, "Merchant")?;
-    }
+    owners_exist(state, fields.merchant_id, fields.manufacturer_id)?;
     let set = ItemSet {
         id: ItemSetId(state.next_id()),
         name: String::new(),
         merchant_id: fields.merchant_id,
+        manufacturer_id: fields.manufacturer_id,
         item_ids: OrdSet::new(),
-        set_type: 0,
+        set_type: u32::from(fields.manufacturer_id.is_some()),
         created_at: now,
         updated_at: now,
     };

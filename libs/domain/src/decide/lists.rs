@@ -157,12 +157,13 @@ pub(super) fn delete_member_list(
 }
 
 /// The distinct ids of `ids` that `changes` holds for, sorted.
-fn changed<T: Copy + Ord>(ids: &[T], changes: impl Fn(&T) -> bool) -> Vec<T> {
+pub(super) fn changed<T: Copy + Ord>(ids: &[T], changes: impl Fn(&T) -> bool) -> Vec<T> {
     let set: BTreeSet<T> = ids.iter().copied().filter(|id| changes(id)).collect();
     set.into_iter().collect()
 }
 
-fn when_any<T>(ids: Vec<T>, event: impl FnOnce(Vec<T>) -> EventKind) -> Vec<EventKind> {
+/// One event of `ids` made by `event`, or none when there are no ids.
+pub(super) fn when_any<T>(ids: Vec<T>, event: impl FnOnce(Vec<T>) -> EventKind) -> Vec<EventKind> {
     if ids.is_empty() {
         Vec::new()
     } else {

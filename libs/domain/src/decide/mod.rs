@@ -7,9 +7,11 @@ mod channel;
 mod credential;
 mod items;
 mod lists;
+mod manufacturers;
 mod offer;
 mod pos;
 
+use crate::catalog::queries::Change;
 use crate::command::Command;
 use crate::context::Context;
 use crate::error::{DomainError, DomainResult};
@@ -228,5 +230,23 @@ fn decide_kinds(
         C::VoidRedemption { redemption_id } => pos::void(state, *redemption_id),
         C::ReverseRedemption { redemption_id } => pos::reverse(state, *redemption_id),
         C::ExpireDue => Ok(pos::expire_due(state, now)),
+        C::CreateManufacturer { fields } => manufacturers::create(state, fields, now),
+        C::UpdateManufacturer {
+            manufacturer_id,
+            fields,
+        } => manufacturers::update(state, *manufacturer_id, fields, now),
+        C::DeleteManufacturer { manufacturer_id } => manufacturers::delete(state, *manufacturer_id),
+        C::AddManufacturerMerchants {
+            manufacturer_id,
+            merchant_ids,
+        } => manufacturers::change_merchants(state, *manufacturer_id, merchant_ids, Change::Add),
+        C::RemoveManufacturerMerchants {
+            manufacturer_id,
+            merchant_ids,
+        } => manufacturers::change_merchants(state, *manufacturer_id, merchant_ids, Change::Remove),
+        C::SetManufacturerMerchants {
+            manufacturer_id,
+            merchant_ids,
+        } => manufacturers::change_merchants(state, *manufacturer_id, merchant_ids, Change::Set),
     }
 }

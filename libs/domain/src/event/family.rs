@@ -23,7 +23,7 @@
 use super::kinds::{EventKind, EventType};
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
 
@@ -141,6 +141,19 @@ event_families! {
         Updated(Merchant) = MerchantUpdated,
         /// A merchant was deleted.
         Deleted(MerchantRef) = MerchantDeleted,
+    }
+    /// Events of manufacturers and the merchants they name.
+    Manufacturer(ManufacturerEvent, ManufacturerEventRef) {
+        /// A manufacturer was created.
+        Created(Manufacturer) = ManufacturerCreated,
+        /// A manufacturer changed.
+        Updated(Manufacturer) = ManufacturerUpdated,
+        /// A manufacturer was deleted.
+        Deleted(ManufacturerRef) = ManufacturerDeleted,
+        /// Merchants were named as carrying its products.
+        MerchantsAdded(ManufacturerMerchants) = MerchantsAddedToManufacturer,
+        /// Merchants were no longer named.
+        MerchantsRemoved(ManufacturerMerchants) = MerchantsRemovedFromManufacturer,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

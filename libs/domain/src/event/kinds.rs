@@ -3,7 +3,7 @@
 
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -150,9 +150,9 @@ event_kinds! {
     /// An item was deleted.
     ItemDeleted(ItemRef) = "item_deleted" @ 1,
     /// An item set was created.
-    ItemSetCreated(ItemSet) = "item_set_created" @ 1,
+    ItemSetCreated(ItemSet) = "item_set_created" @ 2,
     /// An item set changed.
-    ItemSetUpdated(ItemSet) = "item_set_updated" @ 1,
+    ItemSetUpdated(ItemSet) = "item_set_updated" @ 2,
     /// An item set was deleted.
     ItemSetDeleted(ItemSetRef) = "item_set_deleted" @ 1,
     /// An offer was created.
@@ -201,4 +201,14 @@ event_kinds! {
     RedemptionVoided(RedemptionRef) = "redemption_voided" @ 1,
     /// A redemption was reversed.
     RedemptionReversed(RedemptionRef) = "redemption_reversed" @ 1,
+    /// A manufacturer was created.
+    ManufacturerCreated(Manufacturer) = "manufacturer_created" @ 1,
+    /// A manufacturer changed.
+    ManufacturerUpdated(Manufacturer) = "manufacturer_updated" @ 1,
+    /// A manufacturer was deleted.
+    ManufacturerDeleted(ManufacturerRef) = "manufacturer_deleted" @ 1,
+    /// Merchants were named as carrying a manufacturer's products.
+    MerchantsAddedToManufacturer(ManufacturerMerchants) = "merchants_added_to_manufacturer" @ 1,
+    /// Merchants were no longer named as carrying a manufacturer's products.
+    MerchantsRemovedFromManufacturer(ManufacturerMerchants) = "merchants_removed_from_manufacturer" @ 1,
 }

@@ -3,8 +3,8 @@
 use super::Lazy;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
-    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId, MerchantId,
-    OfferId, RedemptionId, StoreId, StoreListId,
+    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId,
+    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -30,6 +30,8 @@ reference!(
     MemberRef { member_id: MemberId },
     /// Names a merchant.
     MerchantRef { merchant_id: MerchantId },
+    /// Names a manufacturer.
+    ManufacturerRef { manufacturer_id: ManufacturerId },
     /// Names a store.
     StoreRef { store_id: StoreId },
     /// Names a store list.
@@ -90,6 +92,15 @@ pub struct MemberListMembers {
     pub member_list_id: MemberListId,
     /// The members.
     pub member_ids: Vec<MemberId>,
+}
+
+/// Merchants were named as carrying a manufacturer's products, or no longer are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ManufacturerMerchants {
+    /// The manufacturer.
+    pub manufacturer_id: ManufacturerId,
+    /// The merchants.
+    pub merchant_ids: Vec<MerchantId>,
 }
 
 /// Names the link of an offer to a channel.

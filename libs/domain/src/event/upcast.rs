@@ -11,10 +11,14 @@ use serde_json::Value;
 /// - `redemption_committed` / `redemption_reserved` 1 -> 2: version 2 makes `store_id`
 ///   optional (a redemption by credential id away from any store); every version 1
 ///   redemption has one, so its payload is already a valid version 2 one.
+/// - `item_set_created` / `item_set_updated` 1 -> 2: version 2 adds the optional
+///   `manufacturer_id`; a version 1 set belongs to no manufacturer, so its payload is already
+///   a valid version 2 one.
 fn step(type_name: &str, version: u16, payload: Value) -> Result<Value, String> {
     match (type_name, version) {
         ("channel_created" | "channel_updated", 1) => Ok(payload),
         ("redemption_committed" | "redemption_reserved", 1) => Ok(payload),
+        ("item_set_created" | "item_set_updated", 1) => Ok(payload),
         _ => Err(format!("no upcast for {type_name} version {version}")),
     }
 }

@@ -1,8 +1,11 @@
-//! Applying events of members, merchants, stores, items and item sets.
+//! Applying events of members, merchants, manufacturers, stores, items and item sets.
 
-use crate::event::{ItemEvent, ItemSetEvent, MemberEvent, MerchantEvent, StoreEvent};
+use crate::event::{
+    ItemEvent, ItemSetEvent, ManufacturerEvent, MemberEvent, MerchantEvent, StoreEvent,
+};
 use crate::ids::ItemSetId;
 use crate::state::AccountState;
+use chrono::{DateTime, Utc};
 
 pub(super) fn members(state: &mut AccountState, event: MemberEvent) {
     match event {
@@ -37,6 +40,41 @@ pub(super) fn merchants(state: &mut AccountState, event: MerchantEvent) {
         }
         MerchantEvent::Deleted(deleted) => {
             state.merchants.remove(&deleted.merchant_id);
+            let merchant = deleted.merchant_id;
+            state.manufacturers.change_where(
+                |manufacturer| manufacturer.merchant_ids.contains(&merchant),
+                |manufacturer| {
+                    manufacturer.merchant_ids.remove(&merchant);
+                },
+            );
+        }
+    }
+}
+
+/// A manufacturer's merchants change by additions and removals; a deleted merchant leaves
+/// every manufacturer (see `merchants`).
+pub(super) fn manufacturers(state: &mut AccountState, event: ManufacturerEvent, at: DateTime<Utc>) {
+    match event {
+        ManufacturerEvent::Created(manufacturer) | ManufacturerEvent::Updated(manufacturer) => {
+            state.last_id = state.last_id.max(manufacturer.id.0);
+            state.manufacturers.insert(manufacturer.id, manufacturer);
+        }
+        ManufacturerEvent::MerchantsAdded(change) => {
+            if let Some(manufacturer) = state.manufacturers.get_mut(&change.manufacturer_id) {
+                manufacturer.merchant_ids.extend(change.merchant_ids);
+                manufacturer.updated_at = at;
+            }
+        }
+        ManufacturerEvent::MerchantsRemoved(change) => {
+            if let Some(manufacturer) = state.manufacturers.get_mut(&change.manufacturer_id) {
+                for merchant in &change.merchant_ids {
+                    manufacturer.merchant_ids.remove(merchant);
+                }
+                manufacturer.updated_at = at;
+            }
+        }
+        ManufacturerEvent::Deleted(deleted) => {
+            state.manufacturers.remove(&deleted.manufacturer_id);
         }
     }
 }

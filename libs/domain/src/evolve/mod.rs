@@ -20,6 +20,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::ApiKey(event) => account::api_keys(state, event, at),
         Family::Member(event) => catalog::members(state, event),
         Family::Merchant(event) => catalog::merchants(state, event),
+        Family::Manufacturer(event) => catalog::manufacturers(state, event, at),
         Family::Store(event) => catalog::stores(state, event),
         Family::StoreList(event) => lists::store_lists(state, event, at),
         Family::MemberList(event) => lists::member_lists(state, event, at),

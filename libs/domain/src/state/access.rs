@@ -5,13 +5,13 @@
 
 use super::{AccountState, Settings};
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
 use crate::channel::{Channel, OfferChannel};
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
-    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId, MerchantId,
-    OfferId, RedemptionId, StoreId, StoreListId,
+    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId,
+    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::Offer;
 use crate::redemption::{Redemption, Usage};
@@ -70,6 +70,11 @@ impl AccountState {
     /// Every merchant.
     pub fn merchants(&self) -> impl Iterator<Item = &Merchant> + '_ {
         self.merchants.values()
+    }
+
+    /// Manufacturer `id`.
+    pub fn manufacturer(&self, id: ManufacturerId) -> Option<&Manufacturer> {
+        self.manufacturers.get(&id)
     }
 
     /// Store `id`.

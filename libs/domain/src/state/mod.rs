@@ -6,13 +6,13 @@
 mod access;
 
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
 use crate::channel::{Channel, OfferChannel};
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
-    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, MemberId, MemberListId, MerchantId,
-    OfferId, RedemptionId, StoreId, StoreListId,
+    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId,
+    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::Offer;
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
@@ -109,6 +109,9 @@ pub struct AccountState {
     pub(crate) usage: Usage,
     /// Remembered idempotency keys.
     pub(crate) idempotency: IdempotencyMemory,
+    /// Manufacturers (absent from snapshots written before there were any).
+    #[serde(default)]
+    pub(crate) manufacturers: IdMap<ManufacturerId, Manufacturer>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -4,10 +4,10 @@
 use chrono::Duration;
 use domain::catalog::{Item, ItemFields};
 use domain::event::ItemRef;
-use domain::ids::ItemId;
+use domain::ids::{ItemId, ManufacturerId};
 use domain::{Command, DomainError, EventKind};
 use testkit::fixtures::scenario::{given, History};
-use testkit::fixtures::{create_item, created};
+use testkit::fixtures::{create_item, create_manufacturer, created};
 
 /// The shop's history with item "Burger" (code "BURGER"): the history and the item.
 fn with_burger() -> (History, ItemId) {
@@ -88,4 +88,47 @@ fn an_unknown_item_cannot_be_updated() {
             fields: ItemFields::default(),
         })
         .then_error(DomainError::NotFound { resource: "Item" });
+}
+
+#[test]
+fn an_item_of_an_unknown_manufacturer_is_refused() {
+    given(History::shop(None).0)
+        .when(Command::CreateItem {
+            fields: ItemFields {
+                name: Some("Chips".into()),
+                code: Some("CHIPS".into()),
+                manufacturer_id: Some(ManufacturerId(999)),
+                ..Default::default()
+            },
+        })
+        .then_error(DomainError::NotFound {
+            resource: "Manufacturer",
+        });
+}
+
+#[test]
+fn a_manufacturer_item_may_take_a_code_another_owner_holds() {
+    let (mut history, _) = with_burger();
+    let acme = ManufacturerId(created(&history.record(create_manufacturer("Acme"))));
+    let given = given(history);
+    let id = ItemId(given.next_id());
+    let now = given.now();
+    given
+        .when(Command::CreateItem {
+            fields: ItemFields {
+                name: Some("Acme burger".into()),
+                code: Some("BURGER".into()),
+                manufacturer_id: Some(acme),
+                ..Default::default()
+            },
+        })
+        .then(vec![EventKind::ItemCreated(Item {
+            id,
+            name: "Acme burger".into(),
+            code: "BURGER".into(),
+            merchant_id: None,
+            manufacturer_id: Some(acme),
+            created_at: now,
+            updated_at: now,
+        })]);
 }

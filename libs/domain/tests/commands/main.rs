@@ -11,6 +11,7 @@ mod credentials;
 mod expiry;
 mod item_sets;
 mod items;
+mod manufacturers;
 mod member_lists;
 mod members;
 mod merchants;

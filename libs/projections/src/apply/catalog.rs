@@ -1,9 +1,10 @@
 //! Members, merchants, stores and channels: rows replaced whole on create and update, removed
 //! on delete. Members are many, so they go through the batch's cache (`cache`); the others are
-//! written at once. A deleted store or member leaves every list, as in the domain's state.
+//! written at once. A deleted store or member leaves every list, and a deleted merchant every
+//! manufacturer, as in the domain's state.
 
 use super::cache::CachedRow;
-use super::memberships::{MEMBER_LISTS, STORE_LISTS};
+use super::memberships::{MANUFACTURER_MERCHANTS, MEMBER_LISTS, STORE_LISTS};
 use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
@@ -51,6 +52,9 @@ pub(super) async fn merchants(
             .await?;
         }
         MerchantEvent::Deleted(deleted) => {
+            MANUFACTURER_MERCHANTS
+                .forget_member(&mut *tx, account, deleted.merchant_id.0)
+                .await?;
             sqlx::query("DELETE FROM merchants WHERE account_id = $1 AND id = $2")
                 .bind(account)
                 .bind(int(deleted.merchant_id.0)?)

@@ -22,7 +22,7 @@ pub(super) async fn items(target: Target<'_>, event: ItemEvent) -> Result<(), Pr
             .bind(account)
             .bind(int(item.id.0)?)
             .bind(item.merchant_id.map(|id| int(id.0)).transpose()?)
-            .bind(item.manufacturer_id.map(int).transpose()?)
+            .bind(item.manufacturer_id.map(|id| int(id.0)).transpose()?)
             .bind(&item.name)
             .bind(&item.code)
             .bind(json(&item)?)
@@ -55,15 +55,17 @@ pub(super) async fn item_sets(
                 .map(|id| id.0)
                 .collect();
             sqlx::query(
-                "INSERT INTO item_sets (account_id, id, merchant_id, name, body)
-                 VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO item_sets (account_id, id, merchant_id, manufacturer_id, name, body)
+                 VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (account_id, id) DO UPDATE
-                 SET merchant_id = excluded.merchant_id, name = excluded.name,
+                 SET merchant_id = excluded.merchant_id,
+                     manufacturer_id = excluded.manufacturer_id, name = excluded.name,
                      body = excluded.body",
             )
             .bind(account)
             .bind(int(set.id.0)?)
             .bind(set.merchant_id.map(|id| int(id.0)).transpose()?)
+            .bind(set.manufacturer_id.map(|id| int(id.0)).transpose()?)
             .bind(&set.name)
             .bind(json(&set)?)
             .execute(&mut *tx)

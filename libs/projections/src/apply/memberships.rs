@@ -1,5 +1,6 @@
-//! Membership rows shared by store lists, member lists and item sets: one row per (list, id),
-//! added, removed, replaced, and forgotten when the list or the member goes.
+//! Membership rows shared by store lists, member lists, item sets and the merchants of
+//! manufacturers: one row per (list, id), added, removed, replaced, and forgotten when the list
+//! or the member goes.
 
 use super::sql::{self, Value};
 use crate::error::{int, ProjectionError};
@@ -39,6 +40,13 @@ pub(super) const ITEM_SETS: Lists = Lists {
     memberships: "item_set_items",
     list_column: "item_set_id",
     member_column: "item_id",
+};
+
+pub(super) const MANUFACTURER_MERCHANTS: Lists = Lists {
+    table: "manufacturers",
+    memberships: "manufacturer_merchants",
+    list_column: "manufacturer_id",
+    member_column: "merchant_id",
 };
 
 impl Lists {

@@ -8,6 +8,7 @@
 //! - `redemptions`: redemptions and reservations, with the credential statuses they imply.
 //! - `lists`: store lists and member lists, with their memberships.
 //! - `items`: items and item sets, with the sets' memberships.
+//! - `manufacturers`: manufacturers, with the merchants they name.
 //! - `memberships`: the membership rows lists and sets share.
 //! - `cache` and `prefetch`: the batch's write-behind cache of the hot rows (members,
 //!   credentials, redemptions) and what it loads up front; `sql`: the multi-row statements.
@@ -18,6 +19,7 @@ mod catalog;
 mod credentials;
 mod items;
 mod lists;
+mod manufacturers;
 mod memberships;
 mod offers;
 mod prefetch;
@@ -154,6 +156,7 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         Family::ApiKey(event) => api_keys::apply(target, event).await,
         Family::Member(event) => catalog::members(target, event).await,
         Family::Merchant(event) => catalog::merchants(target, event).await,
+        Family::Manufacturer(event) => manufacturers::apply(target, event).await,
         Family::Store(event) => catalog::stores(target, event).await,
         Family::Channel(event) => catalog::channels(target, event).await,
         Family::StoreList(event) => lists::store_lists(target, event).await,

@@ -51,6 +51,7 @@ impl Reads {
             FamilyRef::Account(_)
             | FamilyRef::ApiKey(_)
             | FamilyRef::Merchant(_)
+            | FamilyRef::Manufacturer(_)
             | FamilyRef::Store(_)
             | FamilyRef::StoreList(_)
             | FamilyRef::MemberList(_)

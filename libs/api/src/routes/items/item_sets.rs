@@ -15,7 +15,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::queries::{item_set_items, Change};
-use domain::catalog::{Item, ItemSet, ItemSetFields};
+use domain::catalog::{Item, ItemSet, ItemSetFields, Owner};
 use domain::ids::{ItemId, ItemSetId, MerchantId};
 use domain::{Command, DomainError, Event, EventKind};
 use schemars::JsonSchema;
@@ -166,6 +166,7 @@ impl SetInput {
                 .item_ids
                 .map(|ids| ids.into_iter().map(ItemId).collect()),
             set_type: fields.set_type,
+            manufacturer_id: None,
         }
     }
 
@@ -221,7 +222,11 @@ async fn list(
     merchant_found(&state, &principal, merchant).await?;
     let page = state
         .store()
-        .item_sets(principal.account_id, merchant, query.request())
+        .item_sets(
+            principal.account_id,
+            merchant.map(Owner::Merchant),
+            query.request(),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }

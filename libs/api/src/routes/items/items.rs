@@ -11,8 +11,8 @@ use crate::routes::lists::body_refusal;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::catalog::{Item, ItemFields};
-use domain::ids::{ItemId, MerchantId};
+use domain::catalog::{Item, ItemFields, Owner};
+use domain::ids::{ItemId, ManufacturerId, MerchantId};
 use domain::{Command, Event, EventKind};
 use projections::ItemFilter;
 use schemars::JsonSchema;
@@ -111,7 +111,7 @@ impl ItemInput {
             name: fields.name,
             code: fields.code,
             merchant_id: merchant.or(fields.merchant_id.map(MerchantId)),
-            manufacturer_id: fields.manufacturer_id,
+            manufacturer_id: fields.manufacturer_id.map(ManufacturerId),
         }
     }
 }
@@ -188,7 +188,7 @@ async fn list(
     merchant_found(&state, &principal, merchant).await?;
     let query = query.into_inner();
     let filter = ItemFilter {
-        merchant_id: merchant,
+        owner: merchant.map(Owner::Merchant),
         name: query.name,
         code: query.code,
     };
