@@ -4,6 +4,7 @@
 //! - `auth`: `GET /auth`.
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
+//! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
 //! - `redeemable`: where offers can be redeemed (stores with offers, a store by id, a store's
 //!   offers, an offer's stores).
@@ -16,7 +17,7 @@
 //! - `pos`: `/v1.0/pos/...`, the point-of-sale API (evaluate, redeem, reserve, confirm,
 //!   cancel, void, reverse).
 //! - `lists`: store lists and member lists, with their stores and members.
-//! - `items`: items and item sets.
+//! - `items`: items and item sets, account-wide and under a merchant or a manufacturer.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, list queries).
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
@@ -31,6 +32,7 @@ mod deliveries;
 mod health;
 mod items;
 mod lists;
+mod manufacturers;
 mod members;
 mod merchants;
 mod offers;
@@ -55,6 +57,7 @@ pub fn routes() -> Routes {
         account::routes(routes);
         redeemable::routes(routes);
         merchants::routes(routes);
+        manufacturers::routes(routes);
         stores::routes(routes);
         channels::routes(routes);
         deliveries::routes(routes);
@@ -135,6 +138,9 @@ mod tests {
             "/v1.0/merchants/store_lists/{id}/stores",
             "/v1.0/member_lists/{id}/members",
             "/v1.0/merchants/{merchant_id}/item_sets/{item_set_id}/items",
+            "/v1.0/manufacturers/{id}",
+            "/v1.0/manufacturers/{manufacturer_id}/merchants",
+            "/v1.0/manufacturers/{manufacturer_id}/item_sets/{item_set_id}/items",
         ] {
             assert!(paths.contains(path), "{path} is not declared");
         }

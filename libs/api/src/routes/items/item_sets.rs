@@ -1,11 +1,11 @@
 //! Item sets: `GET/POST /v1.0/item_sets`, `GET/PUT/DELETE /v1.0/item_sets/{id}` (`item_ids`
 //! replaces the set's items), and its items: `GET /v1.0/item_sets/{id}/items` (a page of items),
 //! `PUT` (add) and `DELETE` (remove) with `{"item_set": {"item_ids": [...]}}`, answering the
-//! set; the same under `/v1.0/merchants/{merchant_id}`. Unknown item ids answer 400; a set an
-//! offer uses cannot be deleted (409).
+//! set; the same under `/v1.0/merchants/{merchant_id}` and
+//! `/v1.0/manufacturers/{manufacturer_id}`. Unknown item ids answer 400; a set an offer uses
+//! cannot be deleted (409).
 
-use super::items::merchant_found;
-use super::{id_of, in_scope, merchant_of, path_resource, OperationIds};
+use super::{id_of, owner_found, owner_of, owners, path_resource, OperationIds};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::queries::{item_set_items, Change};
 use domain::catalog::{Item, ItemSet, ItemSetFields, Owner};
-use domain::ids::{ItemId, ItemSetId, MerchantId};
+use domain::ids::{ItemId, ItemSetId};
 use domain::{Command, DomainError, Event, EventKind};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -56,12 +56,29 @@ pub(super) fn routes(routes: &mut Routes) {
         add: "addMerchantItemSetItems",
         remove: "removeMerchantItemSetItems",
     };
+    let manufacturer = OperationIds {
+        list: "listManufacturerItemSets",
+        create: "createManufacturerItemSet",
+        get: "getManufacturerItemSet",
+        update: "updateManufacturerItemSet",
+        delete: "deleteManufacturerItemSet",
+    };
+    let manufacturer_items = ItemsIds {
+        list: "listManufacturerItemSetItems",
+        add: "addManufacturerItemSetItems",
+        remove: "removeManufacturerItemSetItems",
+    };
     for (base, ids, items_ids) in [
         ("/item_sets", account, account_items),
         (
             "/merchants/{merchant_id}/item_sets",
             merchant,
             merchant_items,
+        ),
+        (
+            "/manufacturers/{manufacturer_id}/item_sets",
+            manufacturer,
+            manufacturer_items,
         ),
     ] {
         let one = format!("{base}/{{item_set_id}}");
@@ -149,24 +166,28 @@ struct FieldsInput {
     name: Option<String>,
     /// The merchant it belongs to (create only; the path's merchant under a merchant).
     merchant_id: Option<u64>,
+    /// The manufacturer it belongs to (create only; the path's manufacturer under one).
+    manufacturer_id: Option<u64>,
     /// Its items: replaces them on create or update, the items added or removed otherwise.
     item_ids: Option<Vec<u64>>,
-    /// Sparkfly's set type (0 merchant, 1 manufacturer).
+    /// Sparkfly's set type (0 merchant, 1 manufacturer; 1 by default for a manufacturer's).
     set_type: Option<u32>,
 }
 
 impl SetInput {
-    /// The fields, owned by the path's merchant when it names one.
-    fn fields(self, merchant: Option<MerchantId>) -> ItemSetFields {
+    /// The fields, owned by the path's owner when it names one.
+    fn fields(self, owner: Option<Owner>) -> ItemSetFields {
         let fields = self.item_set;
+        let (merchant_id, manufacturer_id) =
+            owners(owner, fields.merchant_id, fields.manufacturer_id);
         ItemSetFields {
             name: fields.name,
-            merchant_id: merchant.or(fields.merchant_id.map(MerchantId)),
+            merchant_id,
             item_ids: fields
                 .item_ids
                 .map(|ids| ids.into_iter().map(ItemId).collect()),
             set_type: fields.set_type,
-            manufacturer_id: None,
+            manufacturer_id,
         }
     }
 
@@ -194,20 +215,20 @@ fn recorded(events: &[Event]) -> Result<&ItemSet, ApiError> {
         .ok_or_else(|| ApiError::internal("the command recorded no item set"))
 }
 
-/// The set the path names in the caller's account (under the path's merchant), or 404.
+/// The set the path names in the caller's account (under the path's owner), or 404.
 async fn found(
     state: &AppState,
     principal: &Principal,
     request: &HttpRequest,
 ) -> Result<ItemSet, ApiError> {
-    let merchant = merchant_of(request)?;
+    let owner = owner_of(request)?;
     let id = ItemSetId(id_of(request, "item_set_id")?);
     read_guard(state, principal).await?;
     state
         .store()
         .item_set(principal.account_id, id)
         .await?
-        .filter(|set| in_scope(merchant, set.merchant_id))
+        .filter(|set| owner.is_none_or(|owner| set.owned_by(owner)))
         .ok_or(ApiError::NotFound)
 }
 
@@ -217,16 +238,12 @@ async fn list(
     request: HttpRequest,
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let merchant = merchant_of(&request)?;
+    let owner = owner_of(&request)?;
     read_guard(&state, &principal).await?;
-    merchant_found(&state, &principal, merchant).await?;
+    owner_found(&state, &principal, owner)?;
     let page = state
         .store()
-        .item_sets(
-            principal.account_id,
-            merchant.map(Owner::Merchant),
-            query.request(),
-        )
+        .item_sets(principal.account_id, owner, query.request())
         .await?;
     Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
 }
@@ -237,13 +254,13 @@ async fn create(
     request: HttpRequest,
     Body(input): Body<SetInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let merchant = merchant_of(&request)?;
+    let owner = owner_of(&request)?;
     let command = Command::CreateItemSet {
-        fields: input.fields(merchant),
+        fields: input.fields(owner),
     };
     let events = write(&state, &principal, &request, command)
         .await
-        .map_err(|error| body_refusal(error, path_resource(merchant)))?;
+        .map_err(|error| body_refusal(error, path_resource(owner)))?;
     Ok(one(StatusCode::CREATED, recorded(&events)?))
 }
 

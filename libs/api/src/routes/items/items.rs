@@ -1,8 +1,9 @@
 //! Items: `GET/POST /v1.0/items` (`?name=&code=` filter by exact match) and
-//! `GET/PUT/DELETE /v1.0/items/{id}`, the same under `/v1.0/merchants/{merchant_id}`. An item's
-//! code is unique per owner (merchant or manufacturer); a taken code answers 400.
+//! `GET/PUT/DELETE /v1.0/items/{id}`, the same under `/v1.0/merchants/{merchant_id}` and
+//! `/v1.0/manufacturers/{manufacturer_id}`. An item's code is unique per owner (merchant and
+//! manufacturer); a taken code answers 400.
 
-use super::{id_of, in_scope, merchant_of, path_resource, OperationIds};
+use super::{id_of, owner_found, owner_of, owners, path_resource, OperationIds};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
@@ -12,7 +13,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::{Item, ItemFields, Owner};
-use domain::ids::{ItemId, ManufacturerId, MerchantId};
+use domain::ids::ItemId;
 use domain::{Command, Event, EventKind};
 use projections::ItemFilter;
 use schemars::JsonSchema;
@@ -33,9 +34,17 @@ pub(super) fn routes(routes: &mut Routes) {
         update: "updateMerchantItem",
         delete: "deleteMerchantItem",
     };
+    let manufacturer = OperationIds {
+        list: "listManufacturerItems",
+        create: "createManufacturerItem",
+        get: "getManufacturerItem",
+        update: "updateManufacturerItem",
+        delete: "deleteManufacturerItem",
+    };
     for (base, ids) in [
         ("/items", account),
         ("/merchants/{merchant_id}/items", merchant),
+        ("/manufacturers/{manufacturer_id}/items", manufacturer),
     ] {
         let one = format!("{base}/{{item_id}}");
         routes
@@ -99,19 +108,21 @@ struct FieldsInput {
     code: Option<String>,
     /// The merchant that sells it (create only; the path's merchant under a merchant).
     merchant_id: Option<u64>,
-    /// The manufacturer that makes it (create only).
+    /// The manufacturer that makes it (create only; the path's manufacturer under one).
     manufacturer_id: Option<u64>,
 }
 
 impl ItemInput {
-    /// The fields, owned by the path's merchant when it names one.
-    fn fields(self, merchant: Option<MerchantId>) -> ItemFields {
+    /// The fields, owned by the path's owner when it names one.
+    fn fields(self, owner: Option<Owner>) -> ItemFields {
         let fields = self.item;
+        let (merchant_id, manufacturer_id) =
+            owners(owner, fields.merchant_id, fields.manufacturer_id);
         ItemFields {
             name: fields.name,
             code: fields.code,
-            merchant_id: merchant.or(fields.merchant_id.map(MerchantId)),
-            manufacturer_id: fields.manufacturer_id.map(ManufacturerId),
+            merchant_id,
+            manufacturer_id,
         }
     }
 }
@@ -143,37 +154,20 @@ fn recorded(events: &[Event]) -> Result<&Item, ApiError> {
         .ok_or_else(|| ApiError::internal("the command recorded no item"))
 }
 
-/// The item the path names in the caller's account (under the path's merchant), or 404.
+/// The item the path names in the caller's account (under the path's owner), or 404.
 async fn found(
     state: &AppState,
     principal: &Principal,
     request: &HttpRequest,
 ) -> Result<Item, ApiError> {
-    let merchant = merchant_of(request)?;
+    let owner = owner_of(request)?;
     let id = ItemId(id_of(request, "item_id")?);
     read_guard(state, principal).await?;
     state
         .store()
         .item(principal.account_id, id)
         .await?
-        .filter(|item| in_scope(merchant, item.merchant_id))
-        .ok_or(ApiError::NotFound)
-}
-
-/// Checks that the path's merchant, if any, is in the caller's account.
-pub(super) async fn merchant_found(
-    state: &AppState,
-    principal: &Principal,
-    merchant: Option<MerchantId>,
-) -> Result<(), ApiError> {
-    let Some(merchant) = merchant else {
-        return Ok(());
-    };
-    state
-        .store()
-        .merchant(principal.account_id, merchant)
-        .await?
-        .map(drop)
+        .filter(|item| owner.is_none_or(|owner| item.owned_by(owner)))
         .ok_or(ApiError::NotFound)
 }
 
@@ -183,12 +177,12 @@ async fn list(
     request: HttpRequest,
     query: Query<ItemQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let merchant = merchant_of(&request)?;
+    let owner = owner_of(&request)?;
     read_guard(&state, &principal).await?;
-    merchant_found(&state, &principal, merchant).await?;
+    owner_found(&state, &principal, owner)?;
     let query = query.into_inner();
     let filter = ItemFilter {
-        owner: merchant.map(Owner::Merchant),
+        owner,
         name: query.name,
         code: query.code,
     };
@@ -209,13 +203,13 @@ async fn create(
     request: HttpRequest,
     Body(input): Body<ItemInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let merchant = merchant_of(&request)?;
+    let owner = owner_of(&request)?;
     let command = Command::CreateItem {
-        fields: input.fields(merchant),
+        fields: input.fields(owner),
     };
     let events = write(&state, &principal, &request, command)
         .await
-        .map_err(|error| body_refusal(error, path_resource(merchant)))?;
+        .map_err(|error| body_refusal(error, path_resource(owner)))?;
     Ok(one(StatusCode::CREATED, recorded(&events)?))
 }
 
