@@ -1,63 +1,82 @@
-//! Merchants: `GET/POST /v1.0/merchants` and `GET/PUT/DELETE /v1.0/merchants/{id}`. Writes go
-//! through the engine and answer with the merchant their events recorded; reads come from the
-//! read model once it holds the caller's writes. Issuers (and admins) write, reporting reads.
-//! A merchant that still has stores is not deleted (the domain's refusal).
+//! Merchants: `GET/POST /v1.0/merchants` and `GET/PUT/DELETE /v1.0/merchants/{id}`, the five
+//! operations of a plain family (see `resource`). A merchant that still has stores is not
+//! deleted (the domain's refusal).
 
-use super::common::{read_guard, write, ListQuery, READ, WRITE};
-use crate::auth::Principal;
-use crate::http::{ApiError, Body, Named, One, Paged, Query};
-use crate::openapi::{Op, Routes};
-use crate::state::AppState;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use super::resource::{OperationIds, Resource, Summaries};
+use crate::http::Named;
+use crate::openapi::Routes;
 use domain::catalog::{Merchant, MerchantFields};
-use domain::ids::MerchantId;
-use domain::{Command, Event, EventKind};
+use domain::ids::{AccountId, MerchantId};
+use domain::{AccountState, Command, EventKind};
+use projections::{Page, PageRequest, ProjectionError, ReadStore};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub(super) fn routes(routes: &mut Routes) {
-    routes
-        .add(
-            Op::get("/merchants", "listMerchants", "The account's merchants")
-                .roles(READ)
-                .query::<ListQuery>()
-                .answers::<Paged<Merchant>>(200, "A page of merchants"),
-            list,
-        )
-        .add(
-            Op::post("/merchants", "createMerchant", "Create a merchant")
-                .roles(WRITE)
-                .idempotent()
-                .body::<MerchantInput>()
-                .answers::<One<Merchant>>(201, "The merchant created"),
-            create,
-        )
-        .add(
-            Op::get("/merchants/{id}", "getMerchant", "A merchant")
-                .roles(READ)
-                .answers::<One<Merchant>>(200, "The merchant"),
-            get,
-        )
-        .add(
-            Op::put("/merchants/{id}", "updateMerchant", "Change a merchant")
-                .roles(WRITE)
-                .idempotent()
-                .body::<MerchantInput>()
-                .answers::<One<Merchant>>(200, "The merchant as changed"),
-            update,
-        )
-        .add(
-            Op::delete(
-                "/merchants/{id}",
-                "deleteMerchant",
-                "Delete a merchant without stores",
-            )
-            .roles(WRITE)
-            .idempotent()
-            .empty(200, "Deleted"),
-            delete,
-        );
+    super::resource::routes::<Merchants>(routes);
+}
+
+/// The merchants family.
+struct Merchants;
+
+impl Resource for Merchants {
+    type Entity = Merchant;
+    type Input = MerchantInput;
+    const BASE: &'static str = "/merchants";
+    const IDS: OperationIds = OperationIds {
+        list: "listMerchants",
+        create: "createMerchant",
+        get: "getMerchant",
+        update: "updateMerchant",
+        delete: "deleteMerchant",
+    };
+    const SUMMARIES: Summaries = Summaries {
+        list: "The account's merchants",
+        create: "Create a merchant",
+        get: "A merchant",
+        update: "Change a merchant",
+        delete: "Delete a merchant without stores",
+    };
+
+    fn create(input: MerchantInput) -> Command {
+        Command::CreateMerchant {
+            fields: input.into(),
+        }
+    }
+
+    fn update(id: u64, input: MerchantInput) -> Command {
+        Command::UpdateMerchant {
+            merchant_id: MerchantId(id),
+            fields: input.into(),
+        }
+    }
+
+    fn delete(id: u64) -> Command {
+        Command::DeleteMerchant {
+            merchant_id: MerchantId(id),
+        }
+    }
+
+    fn recorded(kind: &EventKind) -> Option<&Merchant> {
+        match kind {
+            EventKind::MerchantCreated(merchant) | EventKind::MerchantUpdated(merchant) => {
+                Some(merchant)
+            }
+            _ => None,
+        }
+    }
+
+    fn live(state: &AccountState, id: u64) -> Option<&Merchant> {
+        state.merchant(MerchantId(id))
+    }
+
+    async fn page(
+        store: &ReadStore,
+        account: AccountId,
+        page: PageRequest,
+    ) -> Result<Page<Merchant>, ProjectionError> {
+        store.merchants(account, page).await
+    }
 }
 
 impl Named for Merchant {
@@ -88,88 +107,4 @@ impl From<MerchantInput> for MerchantFields {
             is_active: input.merchant.is_active,
         }
     }
-}
-
-fn one(status: StatusCode, merchant: &Merchant) -> HttpResponse {
-    HttpResponse::build(status).json(One(merchant))
-}
-
-fn recorded(events: &[Event]) -> Result<&Merchant, ApiError> {
-    events
-        .iter()
-        .find_map(|event| match &event.kind {
-            EventKind::MerchantCreated(merchant) | EventKind::MerchantUpdated(merchant) => {
-                Some(merchant)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| ApiError::internal("the command recorded no merchant"))
-}
-
-async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: Query<ListQuery>,
-) -> Result<HttpResponse, ApiError> {
-    read_guard(&state, &principal).await?;
-    let page = state
-        .store()
-        .merchants(principal.account_id, query.request())
-        .await?;
-    Ok(HttpResponse::Ok().json(Paged::of(&page, page.items.iter().collect())))
-}
-
-async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    Body(input): Body<MerchantInput>,
-) -> Result<HttpResponse, ApiError> {
-    let command = Command::CreateMerchant {
-        fields: input.into(),
-    };
-    let events = write(&state, &principal, &request, command).await?;
-    Ok(one(StatusCode::CREATED, recorded(&events)?))
-}
-
-async fn get(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<u64>,
-) -> Result<HttpResponse, ApiError> {
-    read_guard(&state, &principal).await?;
-    let merchant = state
-        .store()
-        .merchant(principal.account_id, MerchantId(id.into_inner()))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(one(StatusCode::OK, &merchant))
-}
-
-async fn update(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    id: web::Path<u64>,
-    Body(input): Body<MerchantInput>,
-) -> Result<HttpResponse, ApiError> {
-    let command = Command::UpdateMerchant {
-        merchant_id: MerchantId(id.into_inner()),
-        fields: input.into(),
-    };
-    let events = write(&state, &principal, &request, command).await?;
-    Ok(one(StatusCode::OK, recorded(&events)?))
-}
-
-async fn delete(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    id: web::Path<u64>,
-) -> Result<HttpResponse, ApiError> {
-    let command = Command::DeleteMerchant {
-        merchant_id: MerchantId(id.into_inner()),
-    };
-    write(&state, &principal, &request, command).await?;
-    Ok(HttpResponse::Ok().finish())
 }

@@ -19,6 +19,7 @@
 //! - `lists`: store lists and member lists, with their stores and members.
 //! - `items`: items and item sets, account-wide and under a merchant or a manufacturer.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, list queries).
+//! - `resource`: the five operations of a plain family (merchants, manufacturers), once.
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
@@ -38,6 +39,7 @@ mod merchants;
 mod offers;
 mod pos;
 mod redeemable;
+mod resource;
 mod stores;
 
 use crate::http::ApiError;

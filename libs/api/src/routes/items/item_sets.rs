@@ -5,12 +5,13 @@
 //! `/v1.0/manufacturers/{manufacturer_id}`. Unknown item ids answer 400; a set an offer uses
 //! cannot be deleted (409).
 
-use super::{id_of, owner_found, owner_of, owners, path_resource, OperationIds};
+use super::{id_of, owner_found, owner_of, owners, path_resource};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
 use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
 use crate::routes::lists::body_refusal;
+use crate::routes::resource::{one, OperationIds};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -199,10 +200,6 @@ impl SetInput {
             .ok_or(ApiError::Domain(DomainError::Blank { field: "Item ids" }))?;
         Ok(ids.into_iter().map(ItemId).collect())
     }
-}
-
-fn one(status: StatusCode, item_set: &ItemSet) -> HttpResponse {
-    HttpResponse::build(status).json(One(item_set))
 }
 
 fn recorded(events: &[Event]) -> Result<&ItemSet, ApiError> {

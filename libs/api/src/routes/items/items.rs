@@ -3,12 +3,13 @@
 //! `/v1.0/manufacturers/{manufacturer_id}`. An item's code is unique per owner (merchant and
 //! manufacturer); a taken code answers 400.
 
-use super::{id_of, owner_found, owner_of, owners, path_resource, OperationIds};
+use super::{id_of, owner_found, owner_of, owners, path_resource};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
 use crate::routes::common::{read_guard, write, READ, WRITE};
 use crate::routes::lists::body_refusal;
+use crate::routes::resource::{one, OperationIds};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -138,10 +139,6 @@ struct ItemQuery {
     name: Option<String>,
     /// Only the items with exactly this code.
     code: Option<String>,
-}
-
-fn one(status: StatusCode, item: &Item) -> HttpResponse {
-    HttpResponse::build(status).json(One(item))
 }
 
 fn recorded(events: &[Event]) -> Result<&Item, ApiError> {

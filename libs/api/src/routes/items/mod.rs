@@ -28,15 +28,6 @@ pub(super) fn routes(routes: &mut Routes) {
     item_sets::routes(routes);
 }
 
-/// The operation ids of a resource's routes at one of its bases.
-struct OperationIds {
-    list: &'static str,
-    create: &'static str,
-    get: &'static str,
-    update: &'static str,
-    delete: &'static str,
-}
-
 /// The owner the path names, if it names one.
 fn owner_of(request: &HttpRequest) -> Result<Option<Owner>, ApiError> {
     let info = request.match_info();

@@ -7,15 +7,17 @@
 //! a merchant id the account does not hold answers 400 and changes nothing; a manufacturer
 //! the path names that is not there answers 404.
 
-use super::found;
+use super::Manufacturers;
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One};
 use crate::openapi::{Op, Routes};
 use crate::routes::common::{write, READ, WRITE};
 use crate::routes::lists::body_refusal;
+use crate::routes::resource::{found, one};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use domain::catalog::queries::Change;
 use domain::catalog::Manufacturer;
 use domain::ids::{ManufacturerId, MerchantId};
 use domain::{Command, DomainError};
@@ -25,53 +27,59 @@ use serde::{Deserialize, Serialize};
 const MERCHANTS: &str = "/manufacturers/{manufacturer_id}/merchants";
 
 pub(super) fn routes(routes: &mut Routes) {
-    routes
-        .add(
-            Op::get(
-                MERCHANTS,
-                "listManufacturerMerchants",
-                "The merchants a manufacturer names",
-            )
-            .roles(READ)
-            .answers::<One<MerchantIds>>(200, "The manufacturer's merchant ids"),
-            list,
+    routes.add(
+        Op::get(
+            MERCHANTS,
+            "listManufacturerMerchants",
+            "The merchants a manufacturer names",
         )
-        .add(
+        .roles(READ)
+        .answers::<One<MerchantIds>>(200, "The manufacturer's merchant ids"),
+        list,
+    );
+    let changes = [
+        (
             Op::post(
                 MERCHANTS,
                 "setManufacturerMerchants",
                 "Make the merchants the manufacturer's only ones",
-            )
-            .roles(WRITE)
-            .idempotent()
-            .body::<MerchantsInput>()
-            .answers::<One<MerchantIds>>(201, "The manufacturer's merchant ids now"),
-            set,
-        )
-        .add(
+            ),
+            Change::Set,
+        ),
+        (
             Op::put(
                 MERCHANTS,
                 "addManufacturerMerchants",
                 "Add merchants to a manufacturer",
-            )
-            .roles(WRITE)
-            .idempotent()
-            .body::<MerchantsInput>()
-            .answers::<One<MerchantIds>>(201, "The manufacturer's merchant ids now"),
-            add,
-        )
-        .add(
+            ),
+            Change::Add,
+        ),
+        (
             Op::delete(
                 MERCHANTS,
                 "removeManufacturerMerchants",
                 "Remove merchants from a manufacturer",
-            )
+            ),
+            Change::Remove,
+        ),
+    ];
+    for (op, change) in changes {
+        let op = op
             .roles(WRITE)
             .idempotent()
             .body::<MerchantsInput>()
-            .answers::<One<MerchantIds>>(201, "The manufacturer's merchant ids now"),
-            remove,
+            .answers::<One<MerchantIds>>(201, "The manufacturer's merchant ids now");
+        routes.add(
+            op,
+            move |state: web::Data<AppState>,
+                  principal: Principal,
+                  request: HttpRequest,
+                  id: web::Path<u64>,
+                  Body(input): Body<MerchantsInput>| {
+                changed(state, principal, request, (id.into_inner(), change), input)
+            },
         );
+    }
 }
 
 /// `{"manufacturer": {"merchant_ids": [...]}}`.
@@ -115,10 +123,11 @@ impl Named for MerchantIds {
 }
 
 fn ids_body(status: StatusCode, manufacturer: Manufacturer) -> HttpResponse {
-    HttpResponse::build(status).json(One(MerchantIds {
+    let ids = MerchantIds {
         id: manufacturer.id,
         merchant_ids: manufacturer.merchant_ids.into_iter().collect(),
-    }))
+    };
+    one(status, &ids)
 }
 
 async fn list(
@@ -126,66 +135,38 @@ async fn list(
     principal: Principal,
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
-    let manufacturer = found(&state, &principal, ManufacturerId(id.into_inner()))?;
+    let manufacturer = found::<Manufacturers>(&state, &principal, id.into_inner())?;
     Ok(ids_body(StatusCode::OK, manufacturer))
 }
 
-/// Runs the change `command` makes of the body's merchants on the path's manufacturer, and
-/// answers with its merchants as they now are.
-async fn change(
-    state: &AppState,
-    principal: &Principal,
-    request: &HttpRequest,
-    id: u64,
-    command: fn(ManufacturerId, Vec<MerchantId>) -> Command,
+/// Makes `change` of the body's merchants to manufacturer `id` (one command, keyed by the
+/// request's `Idempotency-Key`), and answers with its merchants as they now are.
+async fn changed(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    (id, change): (u64, Change),
     input: MerchantsInput,
 ) -> Result<HttpResponse, ApiError> {
-    let id = ManufacturerId(id);
-    let command = command(id, input.ids()?);
-    write(state, principal, request, command)
+    let manufacturer_id = ManufacturerId(id);
+    let merchant_ids = input.ids()?;
+    let command = match change {
+        Change::Set => Command::SetManufacturerMerchants {
+            manufacturer_id,
+            merchant_ids,
+        },
+        Change::Add => Command::AddManufacturerMerchants {
+            manufacturer_id,
+            merchant_ids,
+        },
+        Change::Remove => Command::RemoveManufacturerMerchants {
+            manufacturer_id,
+            merchant_ids,
+        },
+    };
+    write(&state, &principal, &request, command)
         .await
         .map_err(|error| body_refusal(error, "Manufacturer"))?;
-    Ok(ids_body(StatusCode::CREATED, found(state, principal, id)?))
-}
-
-async fn set(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    id: web::Path<u64>,
-    Body(input): Body<MerchantsInput>,
-) -> Result<HttpResponse, ApiError> {
-    let command = |manufacturer_id, merchant_ids| Command::SetManufacturerMerchants {
-        manufacturer_id,
-        merchant_ids,
-    };
-    change(&state, &principal, &request, *id, command, input).await
-}
-
-async fn add(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    id: web::Path<u64>,
-    Body(input): Body<MerchantsInput>,
-) -> Result<HttpResponse, ApiError> {
-    let command = |manufacturer_id, merchant_ids| Command::AddManufacturerMerchants {
-        manufacturer_id,
-        merchant_ids,
-    };
-    change(&state, &principal, &request, *id, command, input).await
-}
-
-async fn remove(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-    id: web::Path<u64>,
-    Body(input): Body<MerchantsInput>,
-) -> Result<HttpResponse, ApiError> {
-    let command = |manufacturer_id, merchant_ids| Command::RemoveManufacturerMerchants {
-        manufacturer_id,
-        merchant_ids,
-    };
-    change(&state, &principal, &request, *id, command, input).await
+    let manufacturer = found::<Manufacturers>(&state, &principal, id)?;
+    Ok(ids_body(StatusCode::CREATED, manufacturer))
 }
