@@ -2,7 +2,7 @@
 //! all its item ids, pages of sets (by owner), and pages of one set's items, ordered by id.
 
 use crate::error::{int, uint, ProjectionError};
-use crate::lists::{member_ids, parse};
+use crate::lists::parse;
 use crate::page::{Page, PageRequest};
 use crate::store::ReadStore;
 use domain::catalog::{Item, ItemSet, Owner};
@@ -26,9 +26,6 @@ fn owner_columns(owner: Option<Owner>) -> Result<(Option<i64>, Option<i64>), Pro
     let manufacturer = owner.and_then(Owner::manufacturer).map(|id| int(id.0));
     Ok((merchant.transpose()?, manufacturer.transpose()?))
 }
-
-const ITEM_IDS: &str = "SELECT item_id FROM item_set_items
-     WHERE account_id = $1 AND item_set_id = $2 ORDER BY item_id";
 
 impl ReadStore {
     /// An item by id.
@@ -95,17 +92,7 @@ impl ReadStore {
         account: AccountId,
         id: ItemSetId,
     ) -> Result<Option<ItemSet>, ProjectionError> {
-        let account = int(account.0)?;
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM item_sets WHERE account_id = $1 AND id = $2")
-                .bind(account)
-                .bind(int(id.0)?)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(body) = body else { return Ok(None) };
-        Ok(Some(
-            self.with_items(account, parse(&body, "item_sets")?).await?,
-        ))
+        self.one_with_ids(account, id.0).await
     }
 
     /// A page of an account's item sets (only `owner`'s when given), each with its item ids.
@@ -140,7 +127,7 @@ impl ReadStore {
         .await?;
         let mut items = Vec::with_capacity(bodies.len());
         for body in &bodies {
-            items.push(self.with_items(account, parse(body, "item_sets")?).await?);
+            items.push(self.with_ids(account, parse(body, "item_sets")?).await?);
         }
         Ok(Page::new(page, uint(total), items))
     }
@@ -178,11 +165,5 @@ impl ReadStore {
             .map(|body| parse(body, "items"))
             .collect::<Result<_, _>>()?;
         Ok(Page::new(page, uint(total), items))
-    }
-
-    async fn with_items(&self, account: i64, mut set: ItemSet) -> Result<ItemSet, ProjectionError> {
-        let ids = member_ids(self, ITEM_IDS, account, set.id.0).await?;
-        set.item_ids = ids.into_iter().map(ItemId).collect();
-        Ok(set)
     }
 }

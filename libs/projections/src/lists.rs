@@ -1,12 +1,14 @@
 //! Reads of store lists and member lists: a list with all its ids, pages of lists, and pages
-//! of one list's stores or members, ordered by id.
+//! of one list's stores or members, ordered by id; and how any entity with membership rows
+//! (lists, item sets, manufacturers) is read with its ids ([`WithIds`]).
 
 use crate::error::{int, uint, ProjectionError};
 use crate::page::{Page, PageRequest};
 use crate::store::ReadStore;
-use domain::catalog::{MemberList, Store, StoreList};
-use domain::ids::{AccountId, MemberId, MemberListId, MerchantId, StoreId, StoreListId};
+use domain::catalog::{ItemSet, Manufacturer, MemberList, Store, StoreList};
+use domain::ids::{AccountId, ItemId, MemberId, MemberListId, MerchantId, StoreId, StoreListId};
 use serde::de::DeserializeOwned;
+use sqlx::AssertSqlSafe;
 
 /// Decodes a `body` column.
 pub(crate) fn parse<T: DeserializeOwned>(
@@ -16,25 +18,113 @@ pub(crate) fn parse<T: DeserializeOwned>(
     serde_json::from_str(body).map_err(ProjectionError::decode(what))
 }
 
-/// Every id of a list's memberships, ascending.
-pub(crate) async fn member_ids(
-    store: &ReadStore,
-    sql: &'static str,
-    account: i64,
-    list: u64,
-) -> Result<Vec<u64>, ProjectionError> {
-    let ids: Vec<i64> = sqlx::query_scalar(sql)
+impl ReadStore {
+    /// `entity` of `account` with its member ids.
+    pub(crate) async fn with_ids<T: WithIds>(
+        &self,
+        account: i64,
+        mut entity: T,
+    ) -> Result<T, ProjectionError> {
+        let ids: Vec<i64> = sqlx::query_scalar(T::IDS)
+            .bind(account)
+            .bind(int(entity.id())?)
+            .fetch_all(&self.pool)
+            .await?;
+        entity.set_ids(ids.into_iter().map(uint).collect());
+        Ok(entity)
+    }
+
+    /// The `T` `id` of `account` with its member ids, if there is one.
+    pub(crate) async fn one_with_ids<T: WithIds>(
+        &self,
+        account: AccountId,
+        id: u64,
+    ) -> Result<Option<T>, ProjectionError> {
+        let account = int(account.0)?;
+        let body: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT body FROM {} WHERE account_id = $1 AND id = $2",
+            T::TABLE
+        )))
         .bind(account)
-        .bind(int(list)?)
-        .fetch_all(&store.pool)
+        .bind(int(id)?)
+        .fetch_optional(&self.pool)
         .await?;
-    Ok(ids.into_iter().map(uint).collect())
+        let Some(body) = body else { return Ok(None) };
+        Ok(Some(self.with_ids(account, parse(&body, T::TABLE)?).await?))
+    }
+
+    /// A page of an account's `T`s in id order, each with its member ids.
+    pub(crate) async fn page_with_ids<T: WithIds>(
+        &self,
+        account: AccountId,
+        page: PageRequest,
+    ) -> Result<Page<T>, ProjectionError> {
+        let account = int(account.0)?;
+        let table = T::TABLE;
+        let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {table} WHERE account_id = $1"
+        )))
+        .bind(account)
+        .fetch_one(&self.pool)
+        .await?;
+        let bodies: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT body FROM {table} WHERE account_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
+        )))
+        .bind(account)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items = Vec::with_capacity(bodies.len());
+        for body in &bodies {
+            items.push(self.with_ids(account, parse(body, table)?).await?);
+        }
+        Ok(Page::new(page, uint(total), items))
+    }
 }
 
-const STORE_IDS: &str = "SELECT store_id FROM store_list_stores
-     WHERE account_id = $1 AND store_list_id = $2 ORDER BY store_id";
-const MEMBER_IDS: &str = "SELECT member_id FROM member_list_members
-     WHERE account_id = $1 AND member_list_id = $2 ORDER BY member_id";
+/// An entity read with the ids of its members: a list's stores or members, a set's items, a
+/// manufacturer's merchants (membership rows of their own, see `apply::memberships`).
+pub(crate) trait WithIds: DeserializeOwned {
+    /// The table of its rows, the entity's JSON in `body`.
+    const TABLE: &'static str;
+    /// Its member ids, ascending: `$1` the account, `$2` its id.
+    const IDS: &'static str;
+    /// Its id.
+    fn id(&self) -> u64;
+    /// Gives it `ids` as its members.
+    fn set_ids(&mut self, ids: Vec<u64>);
+}
+
+/// Implements [`WithIds`] for entities whose `id` and member ids are id newtypes: the entity,
+/// its table, the query of its member ids, and the field and id type of its members.
+macro_rules! with_ids {
+    ($($entity:ty: $table:literal, $ids:literal => $field:ident of $id:ident;)*) => {$(
+        impl WithIds for $entity {
+            const TABLE: &'static str = $table;
+            const IDS: &'static str = $ids;
+            fn id(&self) -> u64 {
+                self.id.0
+            }
+            fn set_ids(&mut self, ids: Vec<u64>) {
+                self.$field = ids.into_iter().map($id).collect();
+            }
+        }
+    )*};
+}
+
+with_ids! {
+    StoreList: "store_lists", "SELECT store_id FROM store_list_stores
+        WHERE account_id = $1 AND store_list_id = $2 ORDER BY store_id" => store_ids of StoreId;
+    MemberList: "member_lists", "SELECT member_id FROM member_list_members
+        WHERE account_id = $1 AND member_list_id = $2 ORDER BY member_id"
+        => member_ids of MemberId;
+    ItemSet: "item_sets", "SELECT item_id FROM item_set_items
+        WHERE account_id = $1 AND item_set_id = $2 ORDER BY item_id" => item_ids of ItemId;
+    Manufacturer: "manufacturers", "SELECT merchant_id FROM manufacturer_merchants
+        WHERE account_id = $1 AND manufacturer_id = $2 ORDER BY merchant_id"
+        => merchant_ids of MerchantId;
+}
 
 impl ReadStore {
     /// A store list by id, with its stores.
@@ -43,18 +133,7 @@ impl ReadStore {
         account: AccountId,
         id: StoreListId,
     ) -> Result<Option<StoreList>, ProjectionError> {
-        let account = int(account.0)?;
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM store_lists WHERE account_id = $1 AND id = $2")
-                .bind(account)
-                .bind(int(id.0)?)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(body) = body else { return Ok(None) };
-        Ok(Some(
-            self.with_stores(account, parse(&body, "store_lists")?)
-                .await?,
-        ))
+        self.one_with_ids(account, id.0).await
     }
 
     /// A page of an account's store lists (only `merchant`'s when given), each with its stores.
@@ -86,10 +165,7 @@ impl ReadStore {
         .await?;
         let mut items = Vec::with_capacity(bodies.len());
         for body in &bodies {
-            items.push(
-                self.with_stores(account, parse(body, "store_lists")?)
-                    .await?,
-            );
+            items.push(self.with_ids(account, parse(body, "store_lists")?).await?);
         }
         Ok(Page::new(page, uint(total), items))
     }
@@ -135,18 +211,7 @@ impl ReadStore {
         account: AccountId,
         id: MemberListId,
     ) -> Result<Option<MemberList>, ProjectionError> {
-        let account = int(account.0)?;
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM member_lists WHERE account_id = $1 AND id = $2")
-                .bind(account)
-                .bind(int(id.0)?)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(body) = body else { return Ok(None) };
-        Ok(Some(
-            self.with_members(account, parse(&body, "member_lists")?)
-                .await?,
-        ))
+        self.one_with_ids(account, id.0).await
     }
 
     /// A page of an account's member lists, each with its members.
@@ -155,28 +220,7 @@ impl ReadStore {
         account: AccountId,
         page: PageRequest,
     ) -> Result<Page<MemberList>, ProjectionError> {
-        let account = int(account.0)?;
-        let total: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM member_lists WHERE account_id = $1")
-                .bind(account)
-                .fetch_one(&self.pool)
-                .await?;
-        let bodies: Vec<String> = sqlx::query_scalar(
-            "SELECT body FROM member_lists WHERE account_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
-        )
-        .bind(account)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut items = Vec::with_capacity(bodies.len());
-        for body in &bodies {
-            items.push(
-                self.with_members(account, parse(body, "member_lists")?)
-                    .await?,
-            );
-        }
-        Ok(Page::new(page, uint(total), items))
+        self.page_with_ids(account, page).await
     }
 
     /// A page of the ids of the members on a member list.
@@ -209,25 +253,5 @@ impl ReadStore {
         .await?;
         let items = ids.into_iter().map(|id| MemberId(uint(id))).collect();
         Ok(Page::new(page, uint(total), items))
-    }
-
-    async fn with_stores(
-        &self,
-        account: i64,
-        mut list: StoreList,
-    ) -> Result<StoreList, ProjectionError> {
-        let ids = member_ids(self, STORE_IDS, account, list.id.0).await?;
-        list.store_ids = ids.into_iter().map(StoreId).collect();
-        Ok(list)
-    }
-
-    async fn with_members(
-        &self,
-        account: i64,
-        mut list: MemberList,
-    ) -> Result<MemberList, ProjectionError> {
-        let ids = member_ids(self, MEMBER_IDS, account, list.id.0).await?;
-        list.member_ids = ids.into_iter().map(MemberId).collect();
-        Ok(list)
     }
 }

@@ -118,17 +118,8 @@ async fn put_member_list(
     account: i64,
     list: &MemberList,
 ) -> Result<(), ProjectionError> {
-    sqlx::query(
-        "INSERT INTO member_lists (account_id, id, name, body) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, body = excluded.body",
-    )
-    .bind(account)
-    .bind(int(list.id.0)?)
-    .bind(&list.name)
-    .bind(json(list)?)
-    .execute(tx)
-    .await?;
-    Ok(())
+    let row = (list.id.0, list.name.as_str());
+    MEMBER_LISTS.put(tx, account, row, list).await
 }
 
 async fn touch_store_list(

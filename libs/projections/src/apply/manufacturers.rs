@@ -3,8 +3,8 @@
 //! removed by the link events. (A deleted merchant leaves every manufacturer: see `catalog`.)
 
 use super::memberships::MANUFACTURER_MERCHANTS;
-use super::{json, Target};
-use crate::error::{int, ProjectionError};
+use super::Target;
+use crate::error::ProjectionError;
 use chrono::{DateTime, Utc};
 use domain::catalog::Manufacturer;
 use domain::event::ManufacturerEvent;
@@ -24,17 +24,10 @@ pub(super) async fn apply(
                 .iter()
                 .map(|id| id.0)
                 .collect();
-            sqlx::query(
-                "INSERT INTO manufacturers (account_id, id, name, body) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (account_id, id) DO UPDATE
-                 SET name = excluded.name, body = excluded.body",
-            )
-            .bind(account)
-            .bind(int(manufacturer.id.0)?)
-            .bind(&manufacturer.name)
-            .bind(json(&manufacturer)?)
-            .execute(&mut *tx)
-            .await?;
+            let row = (manufacturer.id.0, manufacturer.name.as_str());
+            MANUFACTURER_MERCHANTS
+                .put(&mut *tx, account, row, &manufacturer)
+                .await?;
             MANUFACTURER_MERCHANTS
                 .replace(tx, account, manufacturer.id.0, &ids)
                 .await?;

@@ -50,6 +50,30 @@ pub(super) const MANUFACTURER_MERCHANTS: Lists = Lists {
 };
 
 impl Lists {
+    /// Writes the row of `list` of a table of `(account_id, id, name, body)`: `entity` (its
+    /// members taken out, they are rows of their own) and its `name`.
+    pub(super) async fn put<T: Serialize>(
+        &self,
+        tx: &mut AnyConnection,
+        account: i64,
+        (list, name): (u64, &str),
+        entity: &T,
+    ) -> Result<(), ProjectionError> {
+        let sql = format!(
+            "INSERT INTO {} (account_id, id, name, body) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, body = excluded.body",
+            self.table
+        );
+        sqlx::query(audited(&sql))
+            .bind(account)
+            .bind(int(list)?)
+            .bind(name)
+            .bind(super::json(entity)?)
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
     /// Adds `ids` to `list` (those already there stay once), in one statement.
     pub(super) async fn add(
         &self,

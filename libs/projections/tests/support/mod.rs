@@ -244,6 +244,37 @@ impl Setup {
     }
 }
 
+impl Setup {
+    /// Asserts that a rebuild from offset zero, and a restart half-way (the log applied in
+    /// batches of `batch` records, then whole again), give the rows a first projection of the
+    /// log gave, and that these hold rows of every table of `tables` (named as
+    /// [`ReadStore::dump`] writes them, `table|`).
+    pub async fn assert_rebuilds_agree(&self, tables: &[&str], batch: usize) {
+        let reference = self.store("reference.db").await;
+        self.projector(&reference).catch_up().await.unwrap();
+        let expected = reference.dump().await.unwrap();
+        for table in tables {
+            assert!(
+                expected.iter().any(|line| line.starts_with(table)),
+                "no {table} rows"
+            );
+        }
+
+        reference.rebuild().await.unwrap();
+        assert!(reference.dump().await.unwrap().is_empty());
+        self.projector(&reference).catch_up().await.unwrap();
+        assert_eq!(reference.dump().await.unwrap(), expected);
+
+        let records = self.records().await;
+        let store = self.store("read.db").await;
+        for chunk in records.chunks(batch) {
+            store.apply_batch(PARTITION, chunk).await.unwrap();
+        }
+        store.apply_batch(PARTITION, &records).await.unwrap();
+        assert_eq!(store.dump().await.unwrap(), expected);
+    }
+}
+
 /// Whether `store` has projected `offset` of the partition, waiting at most five seconds.
 pub async fn projected(store: &ReadStore, offset: u64) -> bool {
     store
