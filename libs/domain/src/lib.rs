@@ -1,6 +1,7 @@
 //! The Sparkfly promotions model, pure: accounts and their API credentials, members, merchants,
-//! stores, lists, items, offers, channels, credentials and point-of-sale redemptions, with the
-//! commands that change them, the events that record each change, `decide` and `evolve`.
+//! manufacturers, stores, lists, items, offers, channels, credentials and point-of-sale
+//! redemptions, with the commands that change them, the events that record each change,
+//! `decide` and `evolve`.
 //!
 //! No IO, no async, no clock, no randomness of its own: the time and a random source come in a
 //! [`Context`] with each command. The state of one account is the aggregate: every invariant

@@ -61,6 +61,7 @@ pub fn call(operation: &Operation, world: &World, doomed: Option<u64>) -> Call {
 fn concrete_path(operation: &Operation, world: &World, doomed: Option<u64>) -> String {
     let segments: Vec<&str> = operation.path.split('/').collect();
     let destroyed = destroys(operation);
+    let manufacturer = under_manufacturer(&operation.path);
     segments
         .iter()
         .enumerate()
@@ -73,17 +74,26 @@ fn concrete_path(operation: &Operation, world: &World, doomed: Option<u64>) -> S
             };
             match doomed {
                 Some(id) if Some(name) == destroyed => id.to_string(),
-                _ => parameter(name, &segments[index + 1..], world),
+                _ => parameter(name, &segments[index + 1..], manufacturer, world),
             }
         })
         .collect::<Vec<_>>()
         .join("/")
 }
 
-/// The value of path parameter `name`; `rest`: the segments after it.
-fn parameter(name: &str, rest: &[&str], world: &World) -> String {
+/// Whether `path` is below a manufacturer (whose items and item sets are its own).
+fn under_manufacturer(path: &str) -> bool {
+    path.starts_with("/v1.0/manufacturers/")
+}
+
+/// The value of path parameter `name`; `rest`: the segments after it; `manufacturer`: whether
+/// the path is below a manufacturer.
+fn parameter(name: &str, rest: &[&str], manufacturer: bool, world: &World) -> String {
     let id = match name {
         "merchant_id" => world.merchant,
+        "manufacturer_id" => world.manufacturer,
+        "item_id" if manufacturer => world.manufacturer_item,
+        "item_set_id" if manufacturer => world.manufacturer_item_set,
         "store_id" => world.store,
         "member_id" => world.member,
         "channel_id" => world.channel,
@@ -154,8 +164,11 @@ fn write_body(create: bool, path: &str, world: &World) -> Option<Value> {
         "items" => {
             json!({"item": {"name": format!("Item {suffix}"), "code": format!("ITEM-{suffix}")}})
         }
+        "item_sets" if under_manufacturer(path) => json!({"item_set": {
+            "name": format!("Set {suffix}"), "item_ids": [world.manufacturer_item]}}),
         "item_sets" => json!({"item_set": {"name": format!("Set {suffix}"),
             "merchant_id": world.merchant, "item_ids": [world.item]}}),
+        "manufacturers" => json!({"manufacturer": {"name": format!("Manufacturer {suffix}")}}),
         "member_lists" => json!({"member_list": {"name": format!("Members {suffix}")}}),
         "members" => json!({"member": {"identifier": format!("conformance-member-{suffix}")}}),
         "merchants" => json!({"merchant": {"name": format!("Merchant {suffix}")}}),

@@ -1,7 +1,7 @@
 //! The resources the conformance calls act on, created over HTTP before the first call: a
-//! merchant with a store and an item, a member, a channel, an item set, lists, an approved
-//! offer linked to the channel with a credential for it, and an offer with every optional
-//! field set. A call that deletes or voids gets a resource of its own, made just before it
+//! merchant with a store and an item, a member, a channel, an item set, lists, a manufacturer
+//! with an item and an item set of its own, an approved offer linked to the channel with a
+//! credential for it, and an offer with every optional field set. A call that deletes or voids gets a resource of its own, made just before it
 //! ([`World::doomed`]), so no call spoils another's.
 
 use crate::support::{read, TestApp};
@@ -20,6 +20,11 @@ pub struct World {
     pub item_set: u64,
     pub member_list: u64,
     pub store_list: u64,
+    pub manufacturer: u64,
+    /// An item of `manufacturer`.
+    pub manufacturer_item: u64,
+    /// An item set of `manufacturer`.
+    pub manufacturer_item_set: u64,
     /// Approved, linked to `channel`, redeemed by the calls: it gives points, so a redemption
     /// without a basket gives something.
     pub offer: u64,
@@ -82,6 +87,27 @@ impl World {
                 json!({"name": "Stores"}),
             )
             .await;
+        let manufacturer = client
+            .create(
+                "/v1.0/manufacturers",
+                "manufacturer",
+                json!({"name": "Manufacturer"}),
+            )
+            .await;
+        let manufacturer_item = client
+            .create(
+                &format!("/v1.0/manufacturers/{manufacturer}/items"),
+                "item",
+                json!({"name": "Item", "code": "ITEM-1"}),
+            )
+            .await;
+        let manufacturer_item_set = client
+            .create(
+                &format!("/v1.0/manufacturers/{manufacturer}/item_sets"),
+                "item_set",
+                json!({"name": "Set", "item_ids": [manufacturer_item]}),
+            )
+            .await;
         let points = json!({"name": "Points", "merchant_id": merchant, "reward_kind": "points",
             "points_earning_value": 10});
         let offer = client.create("/v1.0/offers", "offer", points).await;
@@ -115,6 +141,9 @@ impl World {
             item_set,
             member_list,
             store_list,
+            manufacturer,
+            manufacturer_item,
+            manufacturer_item_set,
             offer,
             eligibility_offer,
             credential: 0,
@@ -139,6 +168,8 @@ impl World {
     /// (`{name}`), made under the world's parents; `None` when the name is no resource.
     pub async fn doomed(&self, client: &Client<'_>, name: &str, path: &str) -> Option<u64> {
         let merchant = self.merchant;
+        let manufacturer = self.manufacturer;
+        let under_manufacturer = path.starts_with("/v1.0/manufacturers/");
         let id = match name {
             "merchant_id" => {
                 client
@@ -161,15 +192,28 @@ impl World {
                     .create("/v1.0/channels", "channel", json!({"name": "Doomed"}))
                     .await
             }
+            "manufacturer_id" => {
+                let fields = json!({"name": "Doomed"});
+                client
+                    .create("/v1.0/manufacturers", "manufacturer", fields)
+                    .await
+            }
             "item_id" => {
                 let items = if path.starts_with("/v1.0/merchants/") {
                     format!("/v1.0/merchants/{merchant}/items")
+                } else if under_manufacturer {
+                    format!("/v1.0/manufacturers/{manufacturer}/items")
                 } else {
                     "/v1.0/items".to_owned()
                 };
                 client
                     .create(&items, "item", json!({"name": "Doomed", "code": "DOOMED"}))
                     .await
+            }
+            "item_set_id" if under_manufacturer => {
+                let sets = format!("/v1.0/manufacturers/{manufacturer}/item_sets");
+                let fields = json!({"name": "Doomed", "item_ids": [self.manufacturer_item]});
+                client.create(&sets, "item_set", fields).await
             }
             "item_set_id" => self.doomed_item_set(client).await,
             "eligible_item_set_id" => {
