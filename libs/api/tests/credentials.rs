@@ -32,7 +32,7 @@ async fn member(app: &TestApp, identifier: &str) -> u64 {
 /// it.
 async fn world(app: &TestApp) -> World {
     let mut data = seed_shop("unique-member-id", "Buy a Burger, Get Free Medium Fries");
-    data.store.address = Some("1 Main Street".into());
+    data.store.location.address = Some("1 Main Street".into());
     data.offer_of_merchant = true;
     commands::world(app, data).await
 }

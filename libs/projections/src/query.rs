@@ -137,28 +137,35 @@ impl ReadStore {
         body.map(|body| parse(&body, "members")).transpose()
     }
 
-    /// A page of one merchant's stores.
+    /// A page of one merchant's stores; with `name`, only those whose name holds it (ASCII
+    /// letters in either case: SQLite's `LOWER` folds no others).
     pub async fn merchant_stores(
         &self,
         account: AccountId,
         merchant: MerchantId,
+        name: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Store>, ProjectionError> {
         let account = int(account.0)?;
         let merchant = int(merchant.0)?;
+        let pattern = name.map(contains_pattern);
         let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM stores WHERE account_id = $1 AND merchant_id = $2",
+            "SELECT COUNT(*) FROM stores WHERE account_id = $1 AND merchant_id = $2 \
+             AND ($3 IS NULL OR LOWER(name) LIKE $3 ESCAPE '\\')",
         )
         .bind(account)
         .bind(merchant)
+        .bind(pattern.as_deref())
         .fetch_one(&self.pool)
         .await?;
         let bodies: Vec<String> = sqlx::query_scalar(
             "SELECT body FROM stores WHERE account_id = $1 AND merchant_id = $2 \
-             ORDER BY id LIMIT $3 OFFSET $4",
+             AND ($3 IS NULL OR LOWER(name) LIKE $3 ESCAPE '\\') \
+             ORDER BY id LIMIT $4 OFFSET $5",
         )
         .bind(account)
         .bind(merchant)
+        .bind(pattern.as_deref())
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&self.pool)
@@ -310,4 +317,19 @@ fn redemption_row(body: &str, evaluation: &str) -> Result<RedemptionRow, Project
     let mut row: RedemptionRow = parse(body, "redemptions")?;
     row.evaluation = parse(evaluation, "redemption evaluation")?;
     Ok(row)
+}
+
+/// A `LIKE` pattern (backslash escapes) matching text that holds `text`, ASCII letters in
+/// either case.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c.to_ascii_lowercase());
+    }
+    pattern.push('%');
+    pattern
 }

@@ -52,7 +52,7 @@ async fn traffic(setup: &Setup) -> Made {
             .ok(Command::CreateMerchant {
                 fields: MerchantFields {
                     name: Some("Q Burger Inc".into()),
-                    is_active: None,
+                    ..Default::default()
                 },
             })
             .await,

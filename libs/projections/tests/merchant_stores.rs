@@ -16,20 +16,25 @@ async fn a_merchant_lists_only_its_own_stores(backend: Backend) {
     let shop = store.store(ACCOUNT, seeded.store).await.unwrap().unwrap();
 
     let page = store
-        .merchant_stores(ACCOUNT, shop.merchant_id, PageRequest::default())
+        .merchant_stores(ACCOUNT, shop.merchant_id, None, PageRequest::default())
         .await
         .unwrap();
     assert_eq!((page.total_entries, page.items), (1, vec![shop.clone()]));
 
     let beyond = store
-        .merchant_stores(ACCOUNT, shop.merchant_id, PageRequest::new(Some(2), None))
+        .merchant_stores(
+            ACCOUNT,
+            shop.merchant_id,
+            None,
+            PageRequest::new(Some(2), None),
+        )
         .await
         .unwrap();
     assert_eq!((beyond.total_entries, beyond.items.len()), (1, 0));
 
     let other = MerchantId(shop.merchant_id.0 + 1_000);
     let none = store
-        .merchant_stores(ACCOUNT, other, PageRequest::default())
+        .merchant_stores(ACCOUNT, other, None, PageRequest::default())
         .await
         .unwrap();
     assert_eq!((none.total_entries, none.items.len()), (0, 0));

@@ -5,7 +5,7 @@
 use super::resource::{OperationIds, Resource, Summaries};
 use crate::http::Named;
 use crate::openapi::Routes;
-use domain::catalog::{Merchant, MerchantFields};
+use domain::catalog::{Contact, Merchant, MerchantFields};
 use domain::ids::{AccountId, MerchantId};
 use domain::{AccountState, Command, EventKind};
 use projections::{Page, PageRequest, ProjectionError, ReadStore};
@@ -91,20 +91,40 @@ struct MerchantInput {
     merchant: FieldsInput,
 }
 
-/// A merchant's fields; absent ones stay as they are.
+/// A merchant's fields; absent ones stay as they are, empty text clears an optional one.
 #[derive(Debug, Deserialize, JsonSchema)]
 struct FieldsInput {
     /// Its name (required on create).
     name: Option<String>,
-    /// Whether it trades (true when created without it).
+    /// Whether it trades (true when created without it); an inactive merchant's stores
+    /// redeem nothing.
     is_active: Option<bool>,
+    /// Its logo's url (http or https).
+    logo: Option<String>,
+    /// How it is billed.
+    billing_arrangement: Option<String>,
+    /// Whether its terminals scan optical barcodes (false when created without it).
+    supports_barcode: Option<bool>,
+    /// How its terminals identify a redemption.
+    redemption_identifier_type: Option<u32>,
+    /// Whom to reach first (an empty contact removes it).
+    primary: Option<Contact>,
+    /// Whom to reach otherwise.
+    secondary: Option<Contact>,
 }
 
 impl From<MerchantInput> for MerchantFields {
     fn from(input: MerchantInput) -> Self {
+        let fields = input.merchant;
         Self {
-            name: input.merchant.name,
-            is_active: input.merchant.is_active,
+            name: fields.name,
+            is_active: fields.is_active,
+            logo: fields.logo,
+            billing_arrangement: fields.billing_arrangement,
+            supports_barcode: fields.supports_barcode,
+            redemption_identifier_type: fields.redemption_identifier_type,
+            primary: fields.primary,
+            secondary: fields.secondary,
         }
     }
 }

@@ -130,6 +130,8 @@ fn query(operation: &Operation, world: &World) -> String {
             "?member_id={}&offer_id={}&channel_id={}",
             world.member, world.offer, world.channel
         ),
+        ("GET", "/v1.0/merchants/stores/index" | "/v1.0/merchants/stores/nearby/index")
+        | ("GET", "/v1.0/offers/{offer_id}/stores") => "?lat=40.7&lng=-74.0".into(),
         _ => String::new(),
     }
 }

@@ -39,13 +39,22 @@ impl World {
     /// Creates the resources through `client`.
     pub async fn create(client: &Client<'_>) -> Self {
         let merchant = client
-            .create("/v1.0/merchants", "merchant", json!({"name": "Merchant"}))
+            .create(
+                "/v1.0/merchants",
+                "merchant",
+                json!({"name": "Merchant", "logo": "https://example.com/logo.png",
+                       "supports_barcode": true, "redemption_identifier_type": 1,
+                       "primary": {"name": "Bo", "phone": "555 0101"}}),
+            )
             .await;
         let store = client
             .create(
                 &format!("/v1.0/merchants/{merchant}/stores"),
                 "store",
-                json!({"name": "Store"}),
+                json!({"name": "Store", "phone": "555 0100",
+                       "location": {"address": "1 Broadway", "city": "New York",
+                                    "lat": 40.7041, "lng": -74.0141},
+                       "primary": {"name": "Ana", "email": "ana@example.com"}}),
             )
             .await;
         let member_identifier = "conformance-member".to_owned();

@@ -1,11 +1,15 @@
 //! Decisions on members, merchants and stores.
 
-use crate::catalog::{Member, MemberFields, Merchant, MerchantFields, Store, StoreFields};
+use crate::catalog::{
+    Contacts, Coordinates, Member, MemberFields, Merchant, MerchantFields, Store, StoreFields,
+};
 use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, MemberRef, MerchantRef, StoreRef};
 use crate::ids::{MemberId, MerchantId, StoreId};
 use crate::state::AccountState;
-use crate::validate::{existing, optional_text, required_text, MAX_TEXT};
+use crate::validate::{
+    existing, optional_text, optional_url, required_text, MAX_LONG_TEXT, MAX_TEXT,
+};
 use chrono::{DateTime, Utc};
 
 pub(super) fn create_member(
@@ -79,6 +83,11 @@ pub(super) fn create_merchant(
         id: MerchantId(state.next_id()),
         name: String::new(),
         is_active: true,
+        logo: None,
+        billing_arrangement: None,
+        supports_barcode: false,
+        redemption_identifier_type: None,
+        contacts: Contacts::default(),
         created_at: now,
         updated_at: now,
     };
@@ -112,6 +121,25 @@ fn merge_merchant(
     if let Some(active) = fields.is_active {
         merchant.is_active = active;
     }
+    if fields.logo.is_some() {
+        merchant.logo = optional_url("Logo", fields.logo.as_deref())?;
+    }
+    if fields.billing_arrangement.is_some() {
+        merchant.billing_arrangement = optional_text(
+            "Billing arrangement",
+            fields.billing_arrangement.as_deref(),
+            MAX_TEXT,
+        )?;
+    }
+    if let Some(barcode) = fields.supports_barcode {
+        merchant.supports_barcode = barcode;
+    }
+    if fields.redemption_identifier_type.is_some() {
+        merchant.redemption_identifier_type = fields.redemption_identifier_type;
+    }
+    merchant.contacts = merchant
+        .contacts
+        .merged(fields.primary.as_ref(), fields.secondary.as_ref())?;
     merchant.updated_at = now;
     Ok(merchant)
 }
@@ -140,18 +168,10 @@ pub(super) fn create_store(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     existing(&state.merchants, &merchant_id, "Merchant")?;
-    let store = Store {
-        id: StoreId(state.next_id()),
-        merchant_id,
-        name: String::new(),
-        store_code: None,
-        address: None,
-        created_at: now,
-        updated_at: now,
-    };
-    Ok(vec![EventKind::StoreCreated(merge_store(
+    let store = Store::new(StoreId(state.next_id()), merchant_id, String::new(), now);
+    Ok(vec![EventKind::StoreCreated(Box::new(merge_store(
         store, fields, now,
-    )?)])
+    )?))])
 }
 
 pub(super) fn update_store(
@@ -161,9 +181,9 @@ pub(super) fn update_store(
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
     let store = existing(&state.stores, &id, "Store")?.clone();
-    Ok(vec![EventKind::StoreUpdated(merge_store(
+    Ok(vec![EventKind::StoreUpdated(Box::new(merge_store(
         store, fields, now,
-    )?)])
+    )?))])
 }
 
 fn merge_store(mut store: Store, fields: &StoreFields, now: DateTime<Utc>) -> DomainResult<Store> {
@@ -172,12 +192,40 @@ fn merge_store(mut store: Store, fields: &StoreFields, now: DateTime<Utc>) -> Do
         fields.name.as_deref().or(Some(&store.name)),
         MAX_TEXT,
     )?;
-    if fields.store_code.is_some() {
-        store.store_code = optional_text("Store code", fields.store_code.as_deref(), MAX_TEXT)?;
+    let text = |field: &'static str, given: &Option<String>, kept: &mut Option<String>| {
+        if given.is_some() {
+            *kept = optional_text(field, given.as_deref(), MAX_TEXT)?;
+        }
+        Ok::<_, DomainError>(())
+    };
+    text("Store code", &fields.store_code, &mut store.store_code)?;
+    text("Phone", &fields.phone, &mut store.phone)?;
+    let location = &fields.location;
+    text("Address", &location.address, &mut store.address)?;
+    text("Address2", &location.address2, &mut store.address2)?;
+    text("City", &location.city, &mut store.city)?;
+    text("State", &location.state, &mut store.state)?;
+    text("Zip", &location.zip, &mut store.zip)?;
+    text("Country", &location.country, &mut store.country)?;
+    if fields.description.is_some() {
+        store.description =
+            optional_text("Description", fields.description.as_deref(), MAX_LONG_TEXT)?;
     }
-    if fields.address.is_some() {
-        store.address = optional_text("Address", fields.address.as_deref(), MAX_TEXT)?;
+    if let Some(active) = fields.is_active {
+        store.is_active = active;
     }
+    if fields.icon_url.is_some() {
+        store.icon_url = optional_url("Icon url", fields.icon_url.as_deref())?;
+    }
+    store.coordinates = match (location.lat, location.lng) {
+        (Some(lat), Some(lng)) => Some(Coordinates::new(lat, lng)?),
+        (None, None) => store.coordinates,
+        (Some(_), None) => return Err(DomainError::Blank { field: "Longitude" }),
+        (None, Some(_)) => return Err(DomainError::Blank { field: "Latitude" }),
+    };
+    store.contacts = store
+        .contacts
+        .merged(fields.primary.as_ref(), fields.secondary.as_ref())?;
     store.updated_at = now;
     Ok(store)
 }

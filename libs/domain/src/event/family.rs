@@ -158,9 +158,9 @@ event_families! {
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {
         /// A store was created.
-        Created(Store) = StoreCreated,
+        Created(Box<Store> as Store) = StoreCreated,
         /// A store changed.
-        Updated(Store) = StoreUpdated,
+        Updated(Box<Store> as Store) = StoreUpdated,
         /// A store was deleted.
         Deleted(StoreRef) = StoreDeleted,
     }

@@ -112,15 +112,15 @@ event_kinds! {
     /// A member was deleted.
     MemberDeleted(MemberRef) = "member_deleted" @ 1,
     /// A merchant was created.
-    MerchantCreated(Merchant) = "merchant_created" @ 1,
+    MerchantCreated(Merchant) = "merchant_created" @ 2,
     /// A merchant changed.
-    MerchantUpdated(Merchant) = "merchant_updated" @ 1,
+    MerchantUpdated(Merchant) = "merchant_updated" @ 2,
     /// A merchant was deleted.
     MerchantDeleted(MerchantRef) = "merchant_deleted" @ 1,
     /// A store was created.
-    StoreCreated(Store) = "store_created" @ 1,
+    StoreCreated(Box<Store>) = "store_created" @ 2,
     /// A store changed.
-    StoreUpdated(Store) = "store_updated" @ 1,
+    StoreUpdated(Box<Store>) = "store_updated" @ 2,
     /// A store was deleted.
     StoreDeleted(StoreRef) = "store_deleted" @ 1,
     /// A store list was created.

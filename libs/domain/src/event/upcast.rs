@@ -14,11 +14,20 @@ use serde_json::Value;
 /// - `item_set_created` / `item_set_updated` 1 -> 2: version 2 adds the optional
 ///   `manufacturer_id`; a version 1 set belongs to no manufacturer, so its payload is already
 ///   a valid version 2 one.
+/// - `merchant_created` / `merchant_updated` 1 -> 2: version 2 adds the optional `logo`,
+///   `billing_arrangement`, `supports_barcode`, `redemption_identifier_type` and `contacts`;
+///   a version 1 merchant has none of them.
+/// - `store_created` / `store_updated` 1 -> 2: version 2 adds the optional `description`,
+///   `is_active` (a version 1 store trades), `phone`, the address's other lines,
+///   `coordinates`, `icon_url` and `contacts`.
 fn step(type_name: &str, version: u16, payload: Value) -> Result<Value, String> {
     match (type_name, version) {
         ("channel_created" | "channel_updated", 1) => Ok(payload),
         ("redemption_committed" | "redemption_reserved", 1) => Ok(payload),
         ("item_set_created" | "item_set_updated", 1) => Ok(payload),
+        ("merchant_created" | "merchant_updated" | "store_created" | "store_updated", 1) => {
+            Ok(payload)
+        }
         _ => Err(format!("no upcast for {type_name} version {version}")),
     }
 }

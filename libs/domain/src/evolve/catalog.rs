@@ -83,7 +83,7 @@ pub(super) fn stores(state: &mut AccountState, event: StoreEvent) {
     match event {
         StoreEvent::Created(store) | StoreEvent::Updated(store) => {
             state.last_id = state.last_id.max(store.id.0);
-            state.stores.insert(store.id, store);
+            state.stores.insert(store.id, *store);
         }
         StoreEvent::Deleted(deleted) => {
             state.stores.remove(&deleted.store_id);

@@ -216,10 +216,16 @@ fn check_offer<'s>(
     Ok(offer)
 }
 
-/// Whether `store` may redeem `offer`: its merchant and its store lists, when restricted.
+/// Whether `store` may redeem `offer`: it and its merchant trade (`is_active`), and its
+/// merchant and its store lists are the offer's, when the offer restricts them.
 pub fn store_eligible(state: &AccountState, offer: &Offer, store: &Store) -> bool {
     let eligibility = &offer.eligibility;
-    (eligibility.merchant_ids.is_empty() || eligibility.merchant_ids.contains(&store.merchant_id))
+    store.is_active
+        && state
+            .merchant(store.merchant_id)
+            .is_some_and(|merchant| merchant.is_active)
+        && (eligibility.merchant_ids.is_empty()
+            || eligibility.merchant_ids.contains(&store.merchant_id))
         && (eligibility.store_list_ids.is_empty()
             || state.store_on_lists(store.id, &eligibility.store_list_ids))
 }

@@ -2,7 +2,7 @@
 //! otherwise, and can be deleted only once it has no stores.
 
 use chrono::Duration;
-use domain::catalog::{Merchant, MerchantFields};
+use domain::catalog::{Contact, Contacts, Merchant, MerchantFields};
 use domain::event::MerchantRef;
 use domain::ids::MerchantId;
 use domain::{Command, DomainError, EventKind};
@@ -20,6 +20,11 @@ fn a_new_merchant_is_active() {
             id,
             name: "Fries Co".into(),
             is_active: true,
+            logo: None,
+            billing_arrangement: None,
+            supports_barcode: false,
+            redemption_identifier_type: None,
+            contacts: Contacts::default(),
             created_at: now,
             updated_at: now,
         })]);
@@ -45,8 +50,8 @@ fn a_merchant_can_be_deactivated() {
         .when(Command::UpdateMerchant {
             merchant_id: merchant,
             fields: MerchantFields {
-                name: None,
                 is_active: Some(false),
+                ..Default::default()
             },
         })
         .then(vec![EventKind::MerchantUpdated(Merchant {
@@ -54,6 +59,63 @@ fn a_merchant_can_be_deactivated() {
             updated_at: now,
             ..before
         })]);
+}
+
+#[test]
+fn an_update_sets_the_logo_barcode_and_contacts_and_keeps_the_rest() {
+    let (history, shop) = History::shop(None);
+    let given = given(history).after(Duration::minutes(5));
+    let merchant = given.state().store(shop.store).unwrap().merchant_id;
+    let before = given.state().merchant(merchant).unwrap().clone();
+    let now = given.now();
+    let primary = Contact {
+        name: Some("Ana".into()),
+        phone: None,
+        email: Some("ana@fries.example".into()),
+    };
+    given
+        .when(Command::UpdateMerchant {
+            merchant_id: merchant,
+            fields: MerchantFields {
+                logo: Some(" https://fries.example/logo.png ".into()),
+                supports_barcode: Some(true),
+                redemption_identifier_type: Some(2),
+                billing_arrangement: Some("monthly".into()),
+                primary: Some(primary.clone()),
+                ..Default::default()
+            },
+        })
+        .then(vec![EventKind::MerchantUpdated(Merchant {
+            logo: Some("https://fries.example/logo.png".into()),
+            supports_barcode: true,
+            redemption_identifier_type: Some(2),
+            billing_arrangement: Some("monthly".into()),
+            contacts: Contacts {
+                primary: Some(primary),
+                secondary: None,
+            },
+            updated_at: now,
+            ..before
+        })]);
+}
+
+#[test]
+fn a_logo_that_is_not_an_http_url_is_refused() {
+    let (history, shop) = History::shop(None);
+    let given = given(history);
+    let merchant = given.state().store(shop.store).unwrap().merchant_id;
+    given
+        .when(Command::UpdateMerchant {
+            merchant_id: merchant,
+            fields: MerchantFields {
+                logo: Some("javascript:alert(1)".into()),
+                ..Default::default()
+            },
+        })
+        .then_error(DomainError::Invalid {
+            field: "Logo",
+            reason: "must be an http or https url".into(),
+        });
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! a redemption without a store is recorded only for an offer every store may redeem.
 
 use chrono::Duration;
-use domain::catalog::ListFields;
+use domain::catalog::{ListFields, MerchantFields, StoreFields};
 use domain::event::RedemptionRef;
 use domain::ids::{CredentialId, RedemptionId, StoreListId};
 use domain::offer::{EligibilityDimension, OfferFields};
@@ -329,4 +329,67 @@ fn an_offer_restricted_to_a_store_list_is_redeemed_at_a_store_on_it() {
     given
         .when(redeem(shop.store, &code))
         .then(committed(id, &shop, credential));
+}
+
+/// The shop's history with a credential, once `change` is recorded.
+fn with_code_after(change: fn(&Shop) -> Command) -> (History, Shop, String) {
+    let (mut history, shop, _, code) = with_code();
+    history.record(change(&shop));
+    (history, shop, code)
+}
+
+fn store_not_eligible() -> DomainError {
+    DomainError::StoreNotEligible {
+        offer_name: "Dollar off".into(),
+    }
+}
+
+/// Fails if `store_eligible` stops reading the store's or the merchant's `is_active`.
+#[test]
+fn an_inactive_store_and_the_stores_of_an_inactive_merchant_redeem_nothing() {
+    let closings: [fn(&Shop) -> Command; 2] = [
+        |shop| Command::UpdateStore {
+            store_id: shop.store,
+            fields: StoreFields {
+                is_active: Some(false),
+                ..Default::default()
+            },
+        },
+        |shop| Command::UpdateMerchant {
+            merchant_id: shop.merchant,
+            fields: MerchantFields {
+                is_active: Some(false),
+                ..Default::default()
+            },
+        },
+    ];
+    for closing in closings {
+        let (history, shop, code) = with_code_after(closing);
+        given(history)
+            .when(redeem(shop.store, &code))
+            .then_error(store_not_eligible());
+    }
+}
+
+#[test]
+fn a_store_active_again_redeems_again() {
+    let (mut history, shop, code) = with_code_after(|shop| Command::UpdateStore {
+        store_id: shop.store,
+        fields: StoreFields {
+            is_active: Some(false),
+            ..Default::default()
+        },
+    });
+    history.record(Command::UpdateStore {
+        store_id: shop.store,
+        fields: StoreFields {
+            is_active: Some(true),
+            ..Default::default()
+        },
+    });
+    let when = given(history).when(redeem(shop.store, &code));
+    assert!(matches!(
+        when.emitted().first().map(|event| &event.kind),
+        Some(EventKind::RedemptionCommitted(_))
+    ));
 }

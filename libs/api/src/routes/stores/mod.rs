@@ -1,22 +1,36 @@
-//! A merchant's stores: `GET/POST /v1.0/merchants/{merchant_id}/stores` and
-//! `GET/PUT/DELETE /v1.0/merchants/{merchant_id}/stores/{store_id}`. A store answers in the
-//! Sparkfly `store` shape as far as the model holds it: `store_code` is `number`, the address
-//! is `location.address`. A store is found only under its own merchant of the caller's account
-//! (otherwise 404). Issuers (and admins) write, reporting reads.
+//! A merchant's stores: `GET/POST /v1.0/merchants/{merchant_id}/stores` (the list filtered by
+//! `name`) and `GET/PUT/DELETE /v1.0/merchants/{merchant_id}/stores/{store_id}`, in the
+//! Sparkfly `store` shape (`wire`). A store is found only under its own merchant of the
+//! caller's account (otherwise 404). Issuers (and admins) write, reporting reads.
 
-use super::common::{read_guard, write, ListQuery, READ, WRITE};
+mod wire;
+
+pub(super) use wire::{view, view_near, Nearby, StoreView};
+
+use super::common::{read_guard, write, READ, WRITE};
 use crate::auth::Principal;
-use crate::http::{ApiError, Body, Named, One, Paged, Query};
+use crate::http::{ApiError, Body, One, Paged, Query};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use domain::catalog::{Store, StoreFields};
+use domain::catalog::Store;
 use domain::ids::{MerchantId, StoreId};
 use domain::{Command, Event, EventKind};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use wire::StoreInput;
+
+/// A page of a merchant's stores, with `name` to keep those whose name holds it.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct StoreListQuery {
+    /// The page, from 1.
+    page: Option<u32>,
+    /// Rows per page.
+    per_page: Option<u32>,
+    /// Only stores whose name holds this text (ASCII letters in either case).
+    name: Option<String>,
+}
 
 pub(super) fn routes(routes: &mut Routes) {
     routes
@@ -27,7 +41,7 @@ pub(super) fn routes(routes: &mut Routes) {
                 "A merchant's stores",
             )
             .roles(READ)
-            .query::<ListQuery>()
+            .query::<StoreListQuery>()
             .answers::<Paged<StoreView>>(200, "A page of stores"),
             list,
         )
@@ -78,92 +92,6 @@ pub(super) fn routes(routes: &mut Routes) {
         );
 }
 
-/// `{"store": {...}}`, the body of a create or update.
-#[derive(Debug, Deserialize, JsonSchema)]
-struct StoreInput {
-    /// The store's fields.
-    store: FieldsInput,
-}
-
-/// A store's fields; absent ones stay as they are.
-#[derive(Debug, Deserialize, JsonSchema)]
-struct FieldsInput {
-    /// Its name (required on create).
-    name: Option<String>,
-    /// The merchant's own store number.
-    number: Option<String>,
-    /// Where it is.
-    location: Option<LocationInput>,
-}
-
-/// Where a store is.
-#[derive(Debug, Deserialize, JsonSchema)]
-struct LocationInput {
-    /// Its street address.
-    address: Option<String>,
-}
-
-impl From<StoreInput> for StoreFields {
-    fn from(input: StoreInput) -> Self {
-        let fields = input.store;
-        Self {
-            name: fields.name,
-            store_code: fields.number,
-            address: fields.location.and_then(|location| location.address),
-        }
-    }
-}
-
-/// A store in the Sparkfly `store` shape.
-#[derive(Debug, Serialize, JsonSchema)]
-pub(super) struct StoreView<'a> {
-    /// Its id.
-    id: StoreId,
-    /// The merchant that owns it.
-    merchant_id: MerchantId,
-    /// Its name.
-    name: &'a str,
-    /// The merchant's own store number, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    number: Option<&'a str>,
-    /// Where it is.
-    location: Location<'a>,
-    /// When it was created.
-    #[schemars(with = "DateTime<Utc>")]
-    created_at: String,
-    /// When it last changed.
-    #[schemars(with = "DateTime<Utc>")]
-    updated_at: String,
-}
-
-/// Where a store is.
-#[derive(Debug, Serialize, JsonSchema)]
-struct Location<'a> {
-    /// Its street address, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    address: Option<&'a str>,
-}
-
-impl Named for StoreView<'_> {
-    const ONE: &'static str = "store";
-    const MANY: &'static str = "stores";
-}
-
-/// `store` in the Sparkfly shape.
-pub(super) fn view(store: &Store) -> StoreView<'_> {
-    StoreView {
-        id: store.id,
-        merchant_id: store.merchant_id,
-        name: &store.name,
-        number: store.store_code.as_deref(),
-        location: Location {
-            address: store.address.as_deref(),
-        },
-        created_at: domain::time::format_timestamp(&store.created_at),
-        updated_at: domain::time::format_timestamp(&store.updated_at),
-    }
-}
-
 fn one(status: StatusCode, store: &Store) -> HttpResponse {
     HttpResponse::build(status).json(One(view(store)))
 }
@@ -172,7 +100,7 @@ fn recorded(events: &[Event]) -> Result<&Store, ApiError> {
     events
         .iter()
         .find_map(|event| match &event.kind {
-            EventKind::StoreCreated(store) | EventKind::StoreUpdated(store) => Some(store),
+            EventKind::StoreCreated(store) | EventKind::StoreUpdated(store) => Some(&**store),
             _ => None,
         })
         .ok_or_else(|| ApiError::internal("the command recorded no store"))
@@ -198,7 +126,7 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     merchant_id: web::Path<u64>,
-    query: Query<ListQuery>,
+    query: Query<StoreListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let merchant_id = MerchantId(merchant_id.into_inner());
@@ -207,9 +135,15 @@ async fn list(
         .merchant(principal.account_id, merchant_id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let request = projections::PageRequest::new(query.page, query.per_page);
     let page = state
         .store()
-        .merchant_stores(principal.account_id, merchant_id, query.request())
+        .merchant_stores(
+            principal.account_id,
+            merchant_id,
+            query.name.as_deref(),
+            request,
+        )
         .await?;
     let stores = page.items.iter().map(view).collect();
     Ok(HttpResponse::Ok().json(Paged::of(&page, stores)))

@@ -3,16 +3,21 @@
 //! so they say exactly what a terminal at that store would be allowed now:
 //!
 //! - `GET /v1.0/merchants/stores/index`: the stores with at least one redeemable offer;
+//! - `GET /v1.0/merchants/stores/nearby/index?lat=&lng=` and
+//!   `GET /v1.0/merchants/stores/nearby/{lat}/{lng}/index`: those within `radius` metres of
+//!   the point (50 km unless given), nearest first;
 //! - `GET /v1.0/merchants/stores/{store_id}`: a store by id, whatever its merchant;
 //! - `GET /v1.0/merchants/{merchant_id}/stores/{store_id}/offers`: `{"offer_ids": [...]}`, the
 //!   offers redeemable at that store of that merchant;
 //! - `GET /v1.0/offers/{offer_id}/stores`: the stores an offer is redeemable at.
 //!
-//! The lists page as every list does (`page`, `per_page`), in id order. The reference's
-//! `lat`/`lng`/`sort_by`/tag filters are not served yet (stores carry no coordinates): the
-//! lists answer every matching store. Issuers and reporting read.
+//! The lists page as every list does (`page`, `per_page`), in id order; given a point
+//! (`lat`, `lng`), nearest first with each store's distance (see `near`). Tags and `sort_by`
+//! are not served (stores carry no tags). Issuers and reporting read.
 
-use super::common::{paginate, ListQuery, READ};
+mod near;
+
+use super::common::READ;
 use super::stores::{view, StoreView};
 use crate::auth::Principal;
 use crate::http::{ApiError, One, Paged, Query};
@@ -24,6 +29,7 @@ use domain::ids::{MerchantId, OfferId, StoreId};
 use domain::redemption::{
     offers_redeemable_at_store_of, stores_redeeming_offer, stores_with_offers,
 };
+use near::{NearQuery, RadiusQuery};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -36,9 +42,31 @@ pub(super) fn routes(routes: &mut Routes) {
                 "The stores at which at least one offer is redeemable now",
             )
             .roles(READ)
-            .query::<ListQuery>()
+            .query::<NearQuery>()
             .answers::<Paged<StoreView>>(200, "A page of stores"),
             with_offers,
+        )
+        .add(
+            Op::get(
+                "/merchants/stores/nearby/index",
+                "listNearbyStoresWithOffers",
+                "The stores near a point at which at least one offer is redeemable now",
+            )
+            .roles(READ)
+            .query::<NearQuery>()
+            .answers::<Paged<StoreView>>(200, "A page of stores, nearest first"),
+            nearby,
+        )
+        .add(
+            Op::get(
+                "/merchants/stores/nearby/{lat}/{lng}/index",
+                "listStoresWithOffersNear",
+                "The stores near the point of the path at which an offer is redeemable now",
+            )
+            .roles(READ)
+            .query::<RadiusQuery>()
+            .answers::<Paged<StoreView>>(200, "A page of stores, nearest first"),
+            nearby_path,
         )
         .add(
             Op::get(
@@ -67,7 +95,7 @@ pub(super) fn routes(routes: &mut Routes) {
                 "The stores an offer is redeemable at now",
             )
             .roles(READ)
-            .query::<ListQuery>()
+            .query::<NearQuery>()
             .answers::<Paged<StoreView>>(200, "A page of stores"),
             offer_stores,
         );
@@ -80,23 +108,45 @@ struct OfferIds {
     offer_ids: Vec<OfferId>,
 }
 
-/// A page of `stores`.
-fn stores_page(stores: Vec<Store>, query: &ListQuery) -> Result<HttpResponse, ApiError> {
-    let page = paginate(stores, query.request())?;
-    let views = page.items.iter().map(view).collect();
-    Ok(HttpResponse::Ok().json(Paged::of(&page, views)))
+/// The caller's stores at which at least one offer is redeemable now.
+fn redeeming_stores(state: &AppState, principal: &Principal) -> Result<Vec<Store>, ApiError> {
+    state.read(principal.account_id, |live, now| {
+        stores_with_offers(live, now).into_iter().cloned().collect()
+    })
 }
 
 async fn with_offers(
     state: web::Data<AppState>,
     principal: Principal,
-    query: Query<ListQuery>,
+    query: Query<NearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
-    let stores = state.read(principal.account_id, |live, now| {
-        stores_with_offers(live, now).into_iter().cloned().collect()
-    })?;
-    stores_page(stores, &query)
+    let stores = redeeming_stores(&state, &principal)?;
+    query.answer(stores.iter().collect())
+}
+
+async fn nearby(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: Query<NearQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let search = query.required_search()?;
+    let stores = redeeming_stores(&state, &principal)?;
+    search.answer(stores.iter().collect(), query.request())
+}
+
+async fn nearby_path(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    query: Query<RadiusQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(READ)?;
+    let (lat, lng) = path.into_inner();
+    let search = query.search(&lat, &lng)?;
+    let stores = redeeming_stores(&state, &principal)?;
+    search.answer(stores.iter().collect(), query.request())
 }
 
 async fn store(
@@ -132,7 +182,7 @@ async fn offer_stores(
     state: web::Data<AppState>,
     principal: Principal,
     offer: web::Path<u64>,
-    query: Query<ListQuery>,
+    query: Query<NearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let offer = OfferId(offer.into_inner());
@@ -142,5 +192,5 @@ async fn offer_stores(
                 .map(|stores| stores.into_iter().cloned().collect::<Vec<Store>>())
         })?
         .ok_or(ApiError::NotFound)?;
-    stores_page(stores, &query)
+    query.answer(stores.iter().collect())
 }
