@@ -46,6 +46,8 @@ impl Redeemed {
             | FamilyRef::Member(_)
             | FamilyRef::Merchant(_)
             | FamilyRef::Manufacturer(_)
+            | FamilyRef::Counter(_)
+            | FamilyRef::Occasion(_)
             | FamilyRef::Store(_)
             | FamilyRef::StoreList(_)
             | FamilyRef::MemberList(_)

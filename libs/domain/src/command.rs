@@ -4,14 +4,14 @@
 
 use crate::account::{AccountFields, Role};
 use crate::catalog::{
-    ItemFields, ItemSetFields, ListFields, ManufacturerFields, MemberFields, MerchantFields,
-    StoreFields,
+    CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields, MemberFields,
+    MerchantFields, OccasionFields, StoreFields,
 };
 use crate::channel::ChannelFields;
 use crate::credential::Annotations;
 use crate::ids::{
-    AccountId, ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
+    AccountId, ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
+    MemberId, MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::{EligibilityDimension, OfferFields};
 use crate::redemption::PosRequest;
@@ -406,5 +406,39 @@ pub enum Command {
         manufacturer_id: ManufacturerId,
         /// The merchants.
         merchant_ids: Vec<MerchantId>,
+    },
+    /// Create a counter.
+    CreateCounter {
+        /// Its fields.
+        fields: CounterFields,
+    },
+    /// Change a counter.
+    UpdateCounter {
+        /// The counter.
+        counter_id: CounterId,
+        /// The fields to change.
+        fields: CounterFields,
+    },
+    /// Delete a counter.
+    DeleteCounter {
+        /// The counter.
+        counter_id: CounterId,
+    },
+    /// Create an occasion (a Sparkfly event).
+    CreateOccasion {
+        /// Its fields.
+        fields: OccasionFields,
+    },
+    /// Change an occasion.
+    UpdateOccasion {
+        /// The occasion.
+        occasion_id: OccasionId,
+        /// The fields to change.
+        fields: OccasionFields,
+    },
+    /// Delete an occasion.
+    DeleteOccasion {
+        /// The occasion.
+        occasion_id: OccasionId,
     },
 }

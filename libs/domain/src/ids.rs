@@ -51,4 +51,8 @@ id_type!(
     CredentialId,
     /// A redemption or reservation made at a point of sale.
     RedemptionId,
+    /// A counter (Sparkfly's `/counters`).
+    CounterId,
+    /// An occasion (Sparkfly's `/events`).
+    OccasionId,
 );

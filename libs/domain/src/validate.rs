@@ -8,6 +8,9 @@ use std::hash::{BuildHasher, Hash};
 
 /// Longest name or identifier accepted.
 pub const MAX_TEXT: usize = 255;
+/// The largest counter name (and the smallest, negated): 2^53 - 1, the largest integer every
+/// JSON client reads exactly.
+pub const MAX_COUNTER_NAME: i64 = (1 << 53) - 1;
 /// Longest free text (descriptions, terms) accepted.
 pub const MAX_LONG_TEXT: usize = 10_000;
 

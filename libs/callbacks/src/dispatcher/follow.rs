@@ -234,6 +234,8 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::Member(_)
         | FamilyRef::Merchant(_)
         | FamilyRef::Manufacturer(_)
+        | FamilyRef::Counter(_)
+        | FamilyRef::Occasion(_)
         | FamilyRef::Store(_)
         | FamilyRef::StoreList(_)
         | FamilyRef::MemberList(_)

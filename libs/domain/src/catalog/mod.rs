@@ -1,5 +1,5 @@
 //! The account's reference data: members, merchants and their stores (with contacts and
-//! coordinates), manufacturers, store and member lists, items and item sets (each owned by a
+//! coordinates), manufacturers, counters and occasions (Sparkfly's events), store and member lists, items and item sets (each owned by a
 //! merchant, a manufacturer or the account); `queries` checks and plans changes of lists and
 //! item sets.
 
@@ -9,6 +9,7 @@ mod manufacturer;
 mod member;
 mod merchant;
 mod place;
+mod plain;
 pub mod queries;
 
 pub use items::{Item, ItemFields, ItemSet, ItemSetFields, Owner};
@@ -17,3 +18,4 @@ pub use manufacturer::{Manufacturer, ManufacturerFields};
 pub use member::{Member, MemberFields};
 pub use merchant::{LocationFields, Merchant, MerchantFields, Store, StoreFields};
 pub use place::{nearest, Contact, Contacts, Coordinates, Near};
+pub use plain::{Counter, CounterFields, Occasion, OccasionFields};

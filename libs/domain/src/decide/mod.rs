@@ -9,6 +9,7 @@ mod items;
 mod lists;
 mod manufacturers;
 mod offer;
+mod plain;
 mod pos;
 
 use crate::catalog::queries::Change;
@@ -248,5 +249,16 @@ fn decide_kinds(
             manufacturer_id,
             merchant_ids,
         } => manufacturers::change_merchants(state, *manufacturer_id, merchant_ids, Change::Set),
+        C::CreateCounter { fields } => plain::create_counter(state, fields, now),
+        C::UpdateCounter { counter_id, fields } => {
+            plain::update_counter(state, *counter_id, fields, now)
+        }
+        C::DeleteCounter { counter_id } => plain::delete_counter(state, *counter_id),
+        C::CreateOccasion { fields } => plain::create_occasion(state, fields, now),
+        C::UpdateOccasion {
+            occasion_id,
+            fields,
+        } => plain::update_occasion(state, *occasion_id, fields, now),
+        C::DeleteOccasion { occasion_id } => plain::delete_occasion(state, *occasion_id),
     }
 }

@@ -23,7 +23,9 @@
 use super::kinds::{EventKind, EventType};
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+};
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
 
@@ -154,6 +156,24 @@ event_families! {
         MerchantsAdded(ManufacturerMerchants) = MerchantsAddedToManufacturer,
         /// Merchants were no longer named.
         MerchantsRemoved(ManufacturerMerchants) = MerchantsRemovedFromManufacturer,
+    }
+    /// Events of counters.
+    Counter(CounterEvent, CounterEventRef) {
+        /// A counter was created.
+        Created(Counter) = CounterCreated,
+        /// A counter changed.
+        Updated(Counter) = CounterUpdated,
+        /// A counter was deleted.
+        Deleted(CounterRef) = CounterDeleted,
+    }
+    /// Events of occasions (Sparkfly's events).
+    Occasion(OccasionEvent, OccasionEventRef) {
+        /// An occasion was created.
+        Created(Occasion) = OccasionCreated,
+        /// An occasion changed.
+        Updated(Occasion) = OccasionUpdated,
+        /// An occasion was deleted.
+        Deleted(OccasionRef) = OccasionDeleted,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

@@ -3,7 +3,9 @@
 
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+};
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -211,4 +213,16 @@ event_kinds! {
     MerchantsAddedToManufacturer(ManufacturerMerchants) = "merchants_added_to_manufacturer" @ 1,
     /// Merchants were no longer named as carrying a manufacturer's products.
     MerchantsRemovedFromManufacturer(ManufacturerMerchants) = "merchants_removed_from_manufacturer" @ 1,
+    /// A counter was created.
+    CounterCreated(Counter) = "counter_created" @ 1,
+    /// A counter changed.
+    CounterUpdated(Counter) = "counter_updated" @ 1,
+    /// A counter was deleted.
+    CounterDeleted(CounterRef) = "counter_deleted" @ 1,
+    /// An occasion (a Sparkfly event) was created.
+    OccasionCreated(Occasion) = "occasion_created" @ 1,
+    /// An occasion changed.
+    OccasionUpdated(Occasion) = "occasion_updated" @ 1,
+    /// An occasion was deleted.
+    OccasionDeleted(OccasionRef) = "occasion_deleted" @ 1,
 }

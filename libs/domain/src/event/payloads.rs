@@ -3,8 +3,8 @@
 use super::Lazy;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
-    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId,
-    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
+    ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
+    MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -34,6 +34,10 @@ reference!(
     ManufacturerRef { manufacturer_id: ManufacturerId },
     /// Names a store.
     StoreRef { store_id: StoreId },
+    /// Names a counter.
+    CounterRef { counter_id: CounterId },
+    /// Names an occasion (a Sparkfly event).
+    OccasionRef { occasion_id: OccasionId },
     /// Names a store list.
     StoreListRef { store_list_id: StoreListId },
     /// Names a member list.

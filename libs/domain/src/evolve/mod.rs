@@ -6,6 +6,7 @@ mod catalog;
 mod credentials;
 mod lists;
 mod offers;
+mod plain;
 mod redemptions;
 
 use crate::event::{Event, Family};
@@ -22,6 +23,8 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Merchant(event) => catalog::merchants(state, event),
         Family::Manufacturer(event) => catalog::manufacturers(state, event, at),
         Family::Store(event) => catalog::stores(state, event),
+        Family::Counter(event) => plain::counters(state, event),
+        Family::Occasion(event) => plain::occasions(state, event),
         Family::StoreList(event) => lists::store_lists(state, event, at),
         Family::MemberList(event) => lists::member_lists(state, event, at),
         Family::Item(event) => catalog::items(state, event),

@@ -5,13 +5,15 @@
 
 use super::{AccountState, Settings};
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+};
 use crate::channel::{Channel, OfferChannel};
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
-    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId,
-    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
+    ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
+    MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::Offer;
 use crate::redemption::{Redemption, Usage};
@@ -75,6 +77,16 @@ impl AccountState {
     /// Manufacturer `id`.
     pub fn manufacturer(&self, id: ManufacturerId) -> Option<&Manufacturer> {
         self.manufacturers.get(&id)
+    }
+
+    /// Counter `id`.
+    pub fn counter(&self, id: CounterId) -> Option<&Counter> {
+        self.counters.get(&id)
+    }
+
+    /// Occasion `id` (a Sparkfly event).
+    pub fn occasion(&self, id: OccasionId) -> Option<&Occasion> {
+        self.occasions.get(&id)
     }
 
     /// Store `id`.

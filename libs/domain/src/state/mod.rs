@@ -6,13 +6,15 @@
 mod access;
 
 use crate::account::{Account, ApiKey};
-use crate::catalog::{Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Store, StoreList};
+use crate::catalog::{
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+};
 use crate::channel::{Channel, OfferChannel};
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
-    ApiKeyId, ChannelId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId,
-    MerchantId, OfferId, RedemptionId, StoreId, StoreListId,
+    ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
+    MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::Offer;
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
@@ -112,6 +114,12 @@ pub struct AccountState {
     /// Manufacturers (absent from snapshots written before there were any).
     #[serde(default)]
     pub(crate) manufacturers: IdMap<ManufacturerId, Manufacturer>,
+    /// Counters (absent from snapshots written before there were any).
+    #[serde(default)]
+    pub(crate) counters: IdMap<CounterId, Counter>,
+    /// Occasions, Sparkfly's events (absent from snapshots written before there were any).
+    #[serde(default)]
+    pub(crate) occasions: IdMap<OccasionId, Occasion>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -17,6 +17,7 @@ mod members;
 mod merchants;
 mod offer_channels;
 mod offers;
+mod plain;
 mod redemptions;
 mod reservations;
 mod store_lists;
