@@ -249,6 +249,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../../../migrations/sqlite/0008_manufacturers.sql"),
     ),
+    (
+        9,
+        include_str!("../../../migrations/sqlite/0009_counters_and_occasions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -283,5 +287,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         8,
         include_str!("../../../migrations/postgres/0008_manufacturers.sql"),
+    ),
+    (
+        9,
+        include_str!("../../../migrations/postgres/0009_counters_and_occasions.sql"),
     ),
 ];

@@ -106,6 +106,16 @@ const TABLES: &[(&str, &str)] = &[
          FROM manufacturer_merchants ORDER BY account_id, manufacturer_id, merchant_id",
     ),
     (
+        "counters",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), body
+         FROM counters ORDER BY account_id, id",
+    ),
+    (
+        "occasions",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), body
+         FROM occasions ORDER BY account_id, id",
+    ),
+    (
         "projection_offsets",
         r#"SELECT CAST("partition" AS TEXT), CAST(next_offset AS TEXT)
            FROM projection_offsets ORDER BY "partition""#,

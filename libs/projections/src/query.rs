@@ -4,11 +4,12 @@ use crate::error::{int, uint, ProjectionError};
 use crate::page::{Page, PageRequest};
 use crate::rows::{OfferChannelRow, OfferRow, RedemptionRow};
 use crate::store::ReadStore;
-use domain::catalog::{Member, Merchant, Store};
+use domain::catalog::{Counter, Member, Merchant, Occasion, Store};
 use domain::channel::Channel;
 use domain::credential::{Credential, CredentialStatus};
 use domain::ids::{
-    AccountId, ChannelId, CredentialId, MemberId, MerchantId, OfferId, RedemptionId, StoreId,
+    AccountId, ChannelId, CounterId, CredentialId, MemberId, MerchantId, OccasionId, OfferId,
+    RedemptionId, StoreId,
 };
 use domain::offer::Offer;
 use serde::de::DeserializeOwned;
@@ -118,6 +119,14 @@ get_and_list! {
     credential,
     /// A page of an account's credentials, unfiltered.
     all_credentials: CredentialId => Credential, "credentials";
+    /// A counter by id.
+    counter,
+    /// A page of an account's counters.
+    counters: CounterId => Counter, "counters";
+    /// An occasion (a Sparkfly event) by id.
+    occasion,
+    /// A page of an account's occasions (Sparkfly's events).
+    occasions: OccasionId => Occasion, "occasions";
 }
 
 impl ReadStore {

@@ -192,6 +192,8 @@ impl ReadStore {
             "DELETE FROM item_set_items",
             "DELETE FROM manufacturers",
             "DELETE FROM manufacturer_merchants",
+            "DELETE FROM counters",
+            "DELETE FROM occasions",
             "DELETE FROM projection_offsets",
             "DELETE FROM store_pairing",
         ] {

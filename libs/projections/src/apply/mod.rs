@@ -9,6 +9,7 @@
 //! - `lists`: store lists and member lists, with their memberships.
 //! - `items`: items and item sets, with the sets' memberships.
 //! - `manufacturers`: manufacturers, with the merchants they name.
+//! - `plain`: counters and occasions (Sparkfly's events), a row of JSON each.
 //! - `memberships`: the membership rows lists and sets share.
 //! - `cache` and `prefetch`: the batch's write-behind cache of the hot rows (members,
 //!   credentials, redemptions) and what it loads up front; `sql`: the multi-row statements.
@@ -22,6 +23,7 @@ mod lists;
 mod manufacturers;
 mod memberships;
 mod offers;
+mod plain;
 mod prefetch;
 mod redemptions;
 mod sql;
@@ -158,6 +160,8 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         Family::Merchant(event) => catalog::merchants(target, event).await,
         Family::Manufacturer(event) => manufacturers::apply(target, event).await,
         Family::Store(event) => catalog::stores(target, event).await,
+        Family::Counter(event) => plain::counters(target, event).await,
+        Family::Occasion(event) => plain::occasions(target, event).await,
         Family::Channel(event) => catalog::channels(target, event).await,
         Family::StoreList(event) => lists::store_lists(target, event).await,
         Family::MemberList(event) => lists::member_lists(target, event).await,

@@ -52,6 +52,8 @@ impl Reads {
             | FamilyRef::ApiKey(_)
             | FamilyRef::Merchant(_)
             | FamilyRef::Manufacturer(_)
+            | FamilyRef::Counter(_)
+            | FamilyRef::Occasion(_)
             | FamilyRef::Store(_)
             | FamilyRef::StoreList(_)
             | FamilyRef::MemberList(_)
