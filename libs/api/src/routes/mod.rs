@@ -5,6 +5,8 @@
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
+//! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
+//!   events, the domain's occasions), plain families.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
 //! - `redeemable`: where offers can be redeemed (stores with offers, a store by id, a store's
 //!   offers, an offer's stores).
@@ -19,7 +21,8 @@
 //! - `lists`: store lists and member lists, with their stores and members.
 //! - `items`: items and item sets, account-wide and under a merchant or a manufacturer.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, list queries).
-//! - `resource`: the five operations of a plain family (merchants, manufacturers), once.
+//! - `resource`: the five operations of a plain family (merchants, manufacturers, counters,
+//!   events), once.
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
@@ -28,8 +31,10 @@ mod auth;
 mod callback_urls;
 mod channels;
 mod common;
+mod counters;
 mod credentials;
 mod deliveries;
+mod events;
 mod health;
 mod items;
 mod lists;
@@ -67,6 +72,8 @@ pub fn routes() -> Routes {
         credentials::routes(routes);
         lists::routes(routes);
         items::routes(routes);
+        counters::routes(routes);
+        events::routes(routes);
     });
     routes
 }
