@@ -1,6 +1,6 @@
 //! The resources the conformance calls act on, created over HTTP before the first call: a
 //! merchant with a store and an item, a member, a channel, an item set, lists, a manufacturer
-//! with an item and an item set of its own, an approved offer linked to the channel with a
+//! with an item and an item set of its own, a counter and an event, an approved offer linked to the channel with a
 //! credential for it, and an offer with every optional field set. A call that deletes or voids gets a resource of its own, made just before it
 //! ([`World::doomed`]), so no call spoils another's.
 
@@ -25,6 +25,8 @@ pub struct World {
     pub manufacturer_item: u64,
     /// An item set of `manufacturer`.
     pub manufacturer_item_set: u64,
+    pub counter: u64,
+    pub event: u64,
     /// Approved, linked to `channel`, redeemed by the calls: it gives points, so a redemption
     /// without a basket gives something.
     pub offer: u64,
@@ -117,6 +119,12 @@ impl World {
                 json!({"name": "Set", "item_ids": [manufacturer_item]}),
             )
             .await;
+        let counter = client
+            .create("/v1.0/counters", "counter", json!({"name": 1}))
+            .await;
+        let event = client
+            .create("/v1.0/events", "event", json!({"name": "Event"}))
+            .await;
         let points = json!({"name": "Points", "merchant_id": merchant, "reward_kind": "points",
             "points_earning_value": 10});
         let offer = client.create("/v1.0/offers", "offer", points).await;
@@ -153,6 +161,8 @@ impl World {
             manufacturer,
             manufacturer_item,
             manufacturer_item_set,
+            counter,
+            event,
             offer,
             eligibility_offer,
             credential: 0,
@@ -217,6 +227,16 @@ impl World {
                 };
                 client
                     .create(&items, "item", json!({"name": "Doomed", "code": "DOOMED"}))
+                    .await
+            }
+            "counter_id" => {
+                client
+                    .create("/v1.0/counters", "counter", json!({"name": 0}))
+                    .await
+            }
+            "event_id" => {
+                client
+                    .create("/v1.0/events", "event", json!({"name": "Doomed"}))
                     .await
             }
             "item_set_id" if under_manufacturer => {
