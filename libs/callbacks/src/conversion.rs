@@ -48,6 +48,7 @@ impl Redeemed {
             | FamilyRef::Manufacturer(_)
             | FamilyRef::Counter(_)
             | FamilyRef::Occasion(_)
+            | FamilyRef::PosOfferCode(_)
             | FamilyRef::Store(_)
             | FamilyRef::StoreList(_)
             | FamilyRef::MemberList(_)

@@ -5,13 +5,14 @@
 use crate::account::{AccountFields, Role};
 use crate::catalog::{
     CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields, MemberFields,
-    MerchantFields, OccasionFields, StoreFields,
+    MerchantFields, OccasionFields, PosOfferCodeFields, StoreFields,
 };
 use crate::channel::ChannelFields;
 use crate::credential::Annotations;
 use crate::ids::{
     AccountId, ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
-    MemberId, MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
+    MemberId, MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
+    StoreListId,
 };
 use crate::offer::{EligibilityDimension, OfferFields};
 use crate::redemption::PosRequest;
@@ -440,5 +441,22 @@ pub enum Command {
     DeleteOccasion {
         /// The occasion.
         occasion_id: OccasionId,
+    },
+    /// Create a POS offer code.
+    CreatePosOfferCode {
+        /// Its fields.
+        fields: PosOfferCodeFields,
+    },
+    /// Change a POS offer code.
+    UpdatePosOfferCode {
+        /// The code.
+        pos_offer_code_id: PosOfferCodeId,
+        /// The fields to change.
+        fields: PosOfferCodeFields,
+    },
+    /// Delete a POS offer code.
+    DeletePosOfferCode {
+        /// The code.
+        pos_offer_code_id: PosOfferCodeId,
     },
 }

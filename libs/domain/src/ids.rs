@@ -55,4 +55,6 @@ id_type!(
     CounterId,
     /// An occasion (Sparkfly's `/events`).
     OccasionId,
+    /// A POS offer code (Sparkfly's `/pos_offer_codes`).
+    PosOfferCodeId,
 );

@@ -253,6 +253,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../../migrations/sqlite/0009_counters_and_occasions.sql"),
     ),
+    (
+        10,
+        include_str!("../../../migrations/sqlite/0010_pos_offer_codes.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -291,5 +295,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         9,
         include_str!("../../../migrations/postgres/0009_counters_and_occasions.sql"),
+    ),
+    (
+        10,
+        include_str!("../../../migrations/postgres/0010_pos_offer_codes.sql"),
     ),
 ];

@@ -116,6 +116,11 @@ const TABLES: &[(&str, &str)] = &[
          FROM occasions ORDER BY account_id, id",
     ),
     (
+        "pos_offer_codes",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), body
+         FROM pos_offer_codes ORDER BY account_id, id",
+    ),
+    (
         "projection_offsets",
         r#"SELECT CAST("partition" AS TEXT), CAST(next_offset AS TEXT)
            FROM projection_offsets ORDER BY "partition""#,

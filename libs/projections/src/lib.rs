@@ -19,7 +19,8 @@
 //! - Store lists, member lists (`lists`), items and item sets (`items`), manufacturers
 //!   (`manufacturers`): each list, set or manufacturer with its ids, and pages of a list's
 //!   stores, members or items ([`ItemFilter`], by owner, name or code).
-//! - Counters and occasions (Sparkfly's events): one by id and pages of them (`query`).
+//! - Counters, occasions (Sparkfly's events) and POS offer codes: one by id and pages of them
+//!   (`query`).
 //!
 //! Projections know nothing of HTTP and have no side effects beyond their own tables.
 

@@ -4,12 +4,12 @@ use crate::error::{int, uint, ProjectionError};
 use crate::page::{Page, PageRequest};
 use crate::rows::{OfferChannelRow, OfferRow, RedemptionRow};
 use crate::store::ReadStore;
-use domain::catalog::{Counter, Member, Merchant, Occasion, Store};
+use domain::catalog::{Counter, Member, Merchant, Occasion, PosOfferCode, Store};
 use domain::channel::Channel;
 use domain::credential::{Credential, CredentialStatus};
 use domain::ids::{
     AccountId, ChannelId, CounterId, CredentialId, MemberId, MerchantId, OccasionId, OfferId,
-    RedemptionId, StoreId,
+    PosOfferCodeId, RedemptionId, StoreId,
 };
 use domain::offer::Offer;
 use serde::de::DeserializeOwned;
@@ -127,6 +127,10 @@ get_and_list! {
     occasion,
     /// A page of an account's occasions (Sparkfly's events).
     occasions: OccasionId => Occasion, "occasions";
+    /// A POS offer code by id.
+    pos_offer_code,
+    /// A page of an account's POS offer codes.
+    pos_offer_codes: PosOfferCodeId => PosOfferCode, "pos_offer_codes";
 }
 
 impl ReadStore {

@@ -194,6 +194,7 @@ impl ReadStore {
             "DELETE FROM manufacturer_merchants",
             "DELETE FROM counters",
             "DELETE FROM occasions",
+            "DELETE FROM pos_offer_codes",
             "DELETE FROM projection_offsets",
             "DELETE FROM store_pairing",
         ] {

@@ -1,4 +1,4 @@
-//! Counters and occasions (Sparkfly's events) in the read model: created, renamed and deleted
+//! Counters, occasions (Sparkfly's events) and POS offer codes in the read model: created, renamed and deleted
 //! through the log, listed in Sparkfly pages by id, and a rebuild from zero (or a restart
 //! half-way) gives the same rows.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -6,8 +6,8 @@
 #[macro_use]
 mod support;
 
-use domain::catalog::{CounterFields, OccasionFields};
-use domain::ids::{CounterId, OccasionId};
+use domain::catalog::{CounterFields, OccasionFields, PosOfferCodeFields};
+use domain::ids::{CounterId, OccasionId, PosOfferCodeId};
 use domain::Command;
 use projections::PageRequest;
 use support::{created, Backend, Setup, ACCOUNT};
@@ -58,6 +58,20 @@ async fn traffic(setup: &Setup) -> (Vec<CounterId>, OccasionId) {
     setup
         .ok(Command::DeleteOccasion { occasion_id: gone })
         .await;
+    let code = |code: &str| Command::CreatePosOfferCode {
+        fields: PosOfferCodeFields {
+            code: Some(code.into()),
+            description: None,
+        },
+    };
+    let kept = PosOfferCodeId(created(&setup.ok(code("SAVE10")).await));
+    let dropped = PosOfferCodeId(created(&setup.ok(code("SAVE20")).await));
+    setup
+        .ok(Command::DeletePosOfferCode {
+            pos_offer_code_id: dropped,
+        })
+        .await;
+    assert_ne!(kept, dropped);
     counters.remove(1);
     (counters, launch)
 }
@@ -93,13 +107,19 @@ async fn records_follow_the_log(backend: Backend) {
         store.occasion(ACCOUNT, launch).await.unwrap().as_ref(),
         live.occasion(launch)
     );
+    let codes = store
+        .pos_offer_codes(ACCOUNT, PageRequest::default())
+        .await
+        .unwrap();
+    let seen: Vec<_> = codes.items.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(seen, vec!["SAVE10"]);
 }
 
 async fn a_rebuild_or_a_restart_gives_the_same_rows(backend: Backend) {
     let setup = Setup::new(backend).await;
     traffic(&setup).await;
     setup
-        .assert_rebuilds_agree(&["counters|", "occasions|"], 2)
+        .assert_rebuilds_agree(&["counters|", "occasions|", "pos_offer_codes|"], 2)
         .await;
 }
 

@@ -236,6 +236,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::Manufacturer(_)
         | FamilyRef::Counter(_)
         | FamilyRef::Occasion(_)
+        | FamilyRef::PosOfferCode(_)
         | FamilyRef::Store(_)
         | FamilyRef::StoreList(_)
         | FamilyRef::MemberList(_)

@@ -11,6 +11,7 @@ mod manufacturers;
 mod offer;
 mod plain;
 mod pos;
+mod pos_codes;
 
 use crate::catalog::queries::Change;
 use crate::command::Command;
@@ -260,5 +261,11 @@ fn decide_kinds(
             fields,
         } => plain::update_occasion(state, *occasion_id, fields, now),
         C::DeleteOccasion { occasion_id } => plain::delete_occasion(state, *occasion_id),
+        C::CreatePosOfferCode { fields } => pos_codes::create(state, fields, now),
+        C::UpdatePosOfferCode {
+            pos_offer_code_id,
+            fields,
+        } => pos_codes::update(state, *pos_offer_code_id, fields, now),
+        C::DeletePosOfferCode { pos_offer_code_id } => pos_codes::delete(state, *pos_offer_code_id),
     }
 }

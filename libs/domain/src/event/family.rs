@@ -24,7 +24,8 @@ use super::kinds::{EventKind, EventType};
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
 use crate::catalog::{
-    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
+    Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
@@ -174,6 +175,15 @@ event_families! {
         Updated(Occasion) = OccasionUpdated,
         /// An occasion was deleted.
         Deleted(OccasionRef) = OccasionDeleted,
+    }
+    /// Events of POS offer codes.
+    PosOfferCode(PosOfferCodeEvent, PosOfferCodeEventRef) {
+        /// A POS offer code was created.
+        Created(PosOfferCode) = PosOfferCodeCreated,
+        /// A POS offer code changed.
+        Updated(PosOfferCode) = PosOfferCodeUpdated,
+        /// A POS offer code was deleted.
+        Deleted(PosOfferCodeRef) = PosOfferCodeDeleted,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

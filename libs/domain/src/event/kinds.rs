@@ -4,7 +4,8 @@
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
 use crate::catalog::{
-    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
+    Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
@@ -225,4 +226,10 @@ event_kinds! {
     OccasionUpdated(Occasion) = "occasion_updated" @ 1,
     /// An occasion was deleted.
     OccasionDeleted(OccasionRef) = "occasion_deleted" @ 1,
+    /// A POS offer code was created.
+    PosOfferCodeCreated(PosOfferCode) = "pos_offer_code_created" @ 1,
+    /// A POS offer code changed.
+    PosOfferCodeUpdated(PosOfferCode) = "pos_offer_code_updated" @ 1,
+    /// A POS offer code was deleted.
+    PosOfferCodeDeleted(PosOfferCodeRef) = "pos_offer_code_deleted" @ 1,
 }

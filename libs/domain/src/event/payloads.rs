@@ -4,7 +4,8 @@ use super::Lazy;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
     ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
+    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
+    StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -38,6 +39,8 @@ reference!(
     CounterRef { counter_id: CounterId },
     /// Names an occasion (a Sparkfly event).
     OccasionRef { occasion_id: OccasionId },
+    /// Names a POS offer code.
+    PosOfferCodeRef { pos_offer_code_id: PosOfferCodeId },
     /// Names a store list.
     StoreListRef { store_list_id: StoreListId },
     /// Names a member list.

@@ -25,6 +25,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Store(event) => catalog::stores(state, event),
         Family::Counter(event) => plain::counters(state, event),
         Family::Occasion(event) => plain::occasions(state, event),
+        Family::PosOfferCode(event) => plain::pos_offer_codes(state, event),
         Family::StoreList(event) => lists::store_lists(state, event, at),
         Family::MemberList(event) => lists::member_lists(state, event, at),
         Family::Item(event) => catalog::items(state, event),

@@ -1,7 +1,7 @@
-//! Applying events of counters and occasions (Sparkfly's events): replaced whole on create and
-//! update, removed on delete.
+//! Applying events of counters, occasions (Sparkfly's events) and POS offer codes: replaced
+//! whole on create and update, removed on delete.
 
-use crate::event::{CounterEvent, OccasionEvent};
+use crate::event::{CounterEvent, OccasionEvent, PosOfferCodeEvent};
 use crate::state::AccountState;
 
 pub(super) fn counters(state: &mut AccountState, event: CounterEvent) {
@@ -24,6 +24,18 @@ pub(super) fn occasions(state: &mut AccountState, event: OccasionEvent) {
         }
         OccasionEvent::Deleted(deleted) => {
             state.occasions.remove(&deleted.occasion_id);
+        }
+    }
+}
+
+pub(super) fn pos_offer_codes(state: &mut AccountState, event: PosOfferCodeEvent) {
+    match event {
+        PosOfferCodeEvent::Created(code) | PosOfferCodeEvent::Updated(code) => {
+            state.last_id = state.last_id.max(code.id.0);
+            state.pos_offer_codes.insert(code.id, code);
+        }
+        PosOfferCodeEvent::Deleted(deleted) => {
+            state.pos_offer_codes.remove(&deleted.pos_offer_code_id);
         }
     }
 }

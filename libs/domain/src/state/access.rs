@@ -6,14 +6,16 @@
 use super::{AccountState, Settings};
 use crate::account::{Account, ApiKey};
 use crate::catalog::{
-    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
+    Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
     ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
+    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
+    StoreListId,
 };
 use crate::offer::Offer;
 use crate::redemption::{Redemption, Usage};
@@ -87,6 +89,11 @@ impl AccountState {
     /// Occasion `id` (a Sparkfly event).
     pub fn occasion(&self, id: OccasionId) -> Option<&Occasion> {
         self.occasions.get(&id)
+    }
+
+    /// POS offer code `id`.
+    pub fn pos_offer_code(&self, id: PosOfferCodeId) -> Option<&PosOfferCode> {
+        self.pos_offer_codes.get(&id)
     }
 
     /// Store `id`.

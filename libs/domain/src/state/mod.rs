@@ -7,14 +7,16 @@ mod access;
 
 use crate::account::{Account, ApiKey};
 use crate::catalog::{
-    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, Store, StoreList,
+    Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
+    Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
     ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, RedemptionId, StoreId, StoreListId,
+    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
+    StoreListId,
 };
 use crate::offer::Offer;
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
@@ -120,6 +122,9 @@ pub struct AccountState {
     /// Occasions, Sparkfly's events (absent from snapshots written before there were any).
     #[serde(default)]
     pub(crate) occasions: IdMap<OccasionId, Occasion>,
+    /// POS offer codes (absent from snapshots written before there were any).
+    #[serde(default)]
+    pub(crate) pos_offer_codes: IdMap<PosOfferCodeId, PosOfferCode>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -18,6 +18,7 @@ mod merchants;
 mod offer_channels;
 mod offers;
 mod plain;
+mod pos_offer_codes;
 mod redemptions;
 mod reservations;
 mod store_lists;

@@ -9,7 +9,7 @@
 //! - `lists`: store lists and member lists, with their memberships.
 //! - `items`: items and item sets, with the sets' memberships.
 //! - `manufacturers`: manufacturers, with the merchants they name.
-//! - `plain`: counters and occasions (Sparkfly's events), a row of JSON each.
+//! - `plain`: counters, occasions (Sparkfly's events) and POS offer codes, a row of JSON each.
 //! - `memberships`: the membership rows lists and sets share.
 //! - `cache` and `prefetch`: the batch's write-behind cache of the hot rows (members,
 //!   credentials, redemptions) and what it loads up front; `sql`: the multi-row statements.
@@ -162,6 +162,7 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         Family::Store(event) => catalog::stores(target, event).await,
         Family::Counter(event) => plain::counters(target, event).await,
         Family::Occasion(event) => plain::occasions(target, event).await,
+        Family::PosOfferCode(event) => plain::pos_offer_codes(target, event).await,
         Family::Channel(event) => catalog::channels(target, event).await,
         Family::StoreList(event) => lists::store_lists(target, event).await,
         Family::MemberList(event) => lists::member_lists(target, event).await,

@@ -1,9 +1,9 @@
-//! Counters and occasions (Sparkfly's events): one row of JSON each, replaced whole on create
+//! Counters, occasions (Sparkfly's events) and POS offer codes: one row of JSON each, replaced whole on create
 //! and update, removed on delete.
 
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
-use domain::event::{CounterEvent, OccasionEvent};
+use domain::event::{CounterEvent, OccasionEvent, PosOfferCodeEvent};
 use serde::Serialize;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
@@ -33,6 +33,21 @@ pub(super) async fn occasions(
         }
         OccasionEvent::Deleted(deleted) => {
             delete(tx, "occasions", account, deleted.occasion_id.0).await
+        }
+    }
+}
+
+pub(super) async fn pos_offer_codes(
+    target: Target<'_>,
+    event: PosOfferCodeEvent,
+) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        PosOfferCodeEvent::Created(code) | PosOfferCodeEvent::Updated(code) => {
+            put(tx, "pos_offer_codes", account, code.id.0, &code).await
+        }
+        PosOfferCodeEvent::Deleted(deleted) => {
+            delete(tx, "pos_offer_codes", account, deleted.pos_offer_code_id.0).await
         }
     }
 }

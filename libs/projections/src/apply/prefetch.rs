@@ -54,6 +54,7 @@ impl Reads {
             | FamilyRef::Manufacturer(_)
             | FamilyRef::Counter(_)
             | FamilyRef::Occasion(_)
+            | FamilyRef::PosOfferCode(_)
             | FamilyRef::Store(_)
             | FamilyRef::StoreList(_)
             | FamilyRef::MemberList(_)
