@@ -7,6 +7,7 @@
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
 //!   events, the domain's occasions), plain families.
+//! - `pos_offer_codes`: `/v1.0/pos_offer_codes[/{id}]`, a plain family.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
 //! - `redeemable`: where offers can be redeemed (stores with offers, a store by id, a store's
 //!   offers, an offer's stores).
@@ -22,7 +23,7 @@
 //! - `items`: items and item sets, account-wide and under a merchant or a manufacturer.
 //! - `common`: what the catalog routes share (roles, writes, the read guard, list queries).
 //! - `resource`: the five operations of a plain family (merchants, manufacturers, counters,
-//!   events), once.
+//!   events, POS offer codes), once.
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
@@ -43,6 +44,7 @@ mod members;
 mod merchants;
 mod offers;
 mod pos;
+mod pos_offer_codes;
 mod redeemable;
 mod resource;
 mod stores;
@@ -74,6 +76,7 @@ pub fn routes() -> Routes {
         items::routes(routes);
         counters::routes(routes);
         events::routes(routes);
+        pos_offer_codes::routes(routes);
     });
     routes
 }

@@ -1,6 +1,6 @@
 //! The five operations of a plain catalog family, declared and served once for every family
 //! that is only these: `GET/POST /<base>` and `GET/PUT/DELETE /<base>/{id}` (merchants,
-//! manufacturers, counters, events). A family says what its commands, events and reads are ([`Resource`]).
+//! manufacturers, counters, events, POS offer codes). A family says what its commands, events and reads are ([`Resource`]).
 //! Writes go through the engine (issuers and admins) and answer with the entity their events
 //! recorded; one entity is read from the live state (every answered write included), pages
 //! from the read model once it holds the caller's writes (issuers, reporting and admins).

@@ -104,6 +104,7 @@ fn parameter(name: &str, rest: &[&str], manufacturer: bool, world: &World) -> St
         "credential_id" => world.credential,
         "counter_id" => world.counter,
         "event_id" => world.event,
+        "pos_offer_code_id" => world.pos_offer_code,
         "offer_id" if changes_eligibility(rest) => world.eligibility_offer,
         "offer_id" => world.offer,
         "lat" => return "40.7".into(),

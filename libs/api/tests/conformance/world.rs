@@ -1,6 +1,6 @@
 //! The resources the conformance calls act on, created over HTTP before the first call: a
 //! merchant with a store and an item, a member, a channel, an item set, lists, a manufacturer
-//! with an item and an item set of its own, a counter and an event, an approved offer linked to the channel with a
+//! with an item and an item set of its own, a counter, an event, a POS offer code, an approved offer linked to the channel with a
 //! credential for it, and an offer with every optional field set. A call that deletes or voids gets a resource of its own, made just before it
 //! ([`World::doomed`]), so no call spoils another's.
 
@@ -27,6 +27,7 @@ pub struct World {
     pub manufacturer_item_set: u64,
     pub counter: u64,
     pub event: u64,
+    pub pos_offer_code: u64,
     /// Approved, linked to `channel`, redeemed by the calls: it gives points, so a redemption
     /// without a basket gives something.
     pub offer: u64,
@@ -125,6 +126,10 @@ impl World {
         let event = client
             .create("/v1.0/events", "event", json!({"name": "Event"}))
             .await;
+        let code = json!({"code": "SAVE10", "description": "Ten off"});
+        let pos_offer_code = client
+            .create("/v1.0/pos_offer_codes", "pos_offer_code", code)
+            .await;
         let points = json!({"name": "Points", "merchant_id": merchant, "reward_kind": "points",
             "points_earning_value": 10});
         let offer = client.create("/v1.0/offers", "offer", points).await;
@@ -163,6 +168,7 @@ impl World {
             manufacturer_item_set,
             counter,
             event,
+            pos_offer_code,
             offer,
             eligibility_offer,
             credential: 0,
