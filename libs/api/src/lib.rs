@@ -39,7 +39,7 @@ mod server;
 mod state;
 
 pub use auth::{hash_key, Principal, TokenSecret};
-pub use http::{ApiError, Metrics};
+pub use http::{ApiError, Health, Metrics};
 pub use routes::configure;
 pub use server::serve;
 pub use state::AppState;

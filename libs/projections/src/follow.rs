@@ -1,7 +1,7 @@
 //! [`Followers`]: what this process knows of each partition's projection, shared by the
 //! projectors and the readers waiting on them: the next offset its projector committed, whether
-//! a projector runs here, and the furthest offset a reader waits for, so that a pacing
-//! projector applies at once for it.
+//! a projector runs here, whether it is failing (it failed and has not caught up since), and
+//! the furthest offset a reader waits for, so that a pacing projector applies at once for it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,6 +15,8 @@ pub(crate) struct Follow {
     pub(crate) projected: watch::Sender<u64>,
     /// Whether a projector of this partition runs in this process.
     local: AtomicBool,
+    /// Whether the projector of this process failed and has not caught up since.
+    failing: AtomicBool,
     /// One past the furthest offset a reader has waited for (0: none).
     wanted_end: AtomicU64,
     /// Signalled when a reader starts waiting for the projection.
@@ -22,10 +24,11 @@ pub(crate) struct Follow {
 }
 
 impl Follow {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             projected: watch::Sender::new(0),
             local: AtomicBool::new(false),
+            failing: AtomicBool::new(false),
             wanted_end: AtomicU64::new(0),
             demand: Notify::new(),
         }
@@ -40,6 +43,22 @@ impl Follow {
     /// Marks whether a projector of the partition runs in this process.
     pub(crate) fn set_local(&self, local: bool) {
         self.local.store(local, Ordering::Release);
+    }
+
+    /// Marks the partition's projector failing (its supervisor saw it fail).
+    pub(crate) fn set_failing(&self) {
+        self.failing.store(true, Ordering::Release);
+    }
+
+    /// Marks the partition's projector caught up (it has read all the log held); answers
+    /// whether it was failing until now.
+    pub(crate) fn caught_up(&self) -> bool {
+        self.failing.load(Ordering::Acquire) && self.failing.swap(false, Ordering::AcqRel)
+    }
+
+    /// Whether the partition's projector failed and has not caught up since.
+    pub(crate) fn is_failing(&self) -> bool {
+        self.failing.load(Ordering::Acquire)
     }
 
     /// Tells the projector a reader waits for the record at `offset`.
@@ -81,5 +100,17 @@ impl Followers {
     pub(crate) fn all(&self) -> Vec<Arc<Follow>> {
         let follows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         follows.values().cloned().collect()
+    }
+
+    /// The partitions whose projector is failing, in order.
+    pub(crate) fn failing(&self) -> Vec<u32> {
+        let follows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut failing: Vec<u32> = follows
+            .iter()
+            .filter(|(_, follow)| follow.is_failing())
+            .map(|(partition, _)| *partition)
+            .collect();
+        failing.sort_unstable();
+        failing
     }
 }

@@ -13,7 +13,10 @@
 //! - [`Projector`]: the loop that follows one partition of an [`eventlog::EventLog`] and
 //!   applies what it reads, batch by batch: the hot rows of a batch are loaded in bulk, changed
 //!   in memory and written back with multi-row upserts (`apply::cache`); [`ProjectorGroup`],
-//!   one per partition, started and stopped together.
+//!   one per partition, started and stopped together, each supervised: a run that fails is
+//!   logged, counted ([`ProjectorMetrics`]) and started again from its stored position after a
+//!   bounded exponential backoff ([`RestartPolicy`]); [`ReadStore::failing_projectors`] names
+//!   the partitions failing meanwhile.
 //!
 //! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
 //! - Store lists, member lists (`lists`), items and item sets (`items`), manufacturers
@@ -34,19 +37,23 @@ mod group;
 mod items;
 mod lists;
 mod manufacturers;
+mod metrics;
 mod migrate;
 mod page;
 mod projector;
 mod query;
 mod rows;
 mod store;
+mod supervise;
 
 pub use api_keys::ApiKeyRow;
 pub use error::ProjectionError;
-pub use group::ProjectorGroup;
+pub use group::{ProjectorGroup, Supervision};
 pub use items::ItemFilter;
+pub use metrics::ProjectorMetrics;
 pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use projector::{Projector, ProjectorConfig};
 pub use query::CredentialFilter;
 pub use rows::{OfferChannelRow, OfferRow, RedemptionRow};
 pub use store::{Position, ReadStore, CROSS_PROCESS_POLL};
+pub use supervise::RestartPolicy;

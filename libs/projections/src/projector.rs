@@ -9,6 +9,9 @@
 //! compete with the request path at every write. A reader of this process waiting for the
 //! projection ([`ReadStore::wait_until`]) cuts the wait short. After an idle wait on the
 //! tail, the first record is applied as soon as it lands.
+//!
+//! Each time a run has read all the log held, it marks its partition caught up, which ends a
+//! failing mark its supervisor set ([`ReadStore::failing_projectors`]).
 
 use crate::error::ProjectionError;
 use crate::follow::Follow;
@@ -43,6 +46,7 @@ impl Default for ProjectorConfig {
 }
 
 /// Projects one partition of `L` into a [`ReadStore`].
+#[derive(Clone)]
 pub struct Projector<L: EventLog> {
     log: L,
     store: ReadStore,
@@ -59,6 +63,16 @@ impl<L: EventLog> Projector<L> {
             partition,
             config,
         }
+    }
+
+    /// The partition it projects.
+    pub(crate) fn partition(&self) -> u32 {
+        self.partition
+    }
+
+    /// The read store it projects into.
+    pub(crate) fn store(&self) -> &ReadStore {
+        &self.store
     }
 
     /// Applies everything the partition held when called; answers the next offset. Stops at
@@ -100,14 +114,19 @@ impl<L: EventLog> Projector<L> {
             }
             if let Some(after) = self.step(next, &mut ahead).await? {
                 next = after;
-                if ahead.is_none() && !self.config.pace.is_zero() {
-                    tokio::select! {
-                        () = follow.pace(next, self.config.pace) => {}
-                        _stopping = shutdown.changed() => {}
+                if ahead.is_none() {
+                    // The batch took all there was.
+                    self.caught_up(follow);
+                    if !self.config.pace.is_zero() {
+                        tokio::select! {
+                            () = follow.pace(next, self.config.pace) => {}
+                            _stopping = shutdown.changed() => {}
+                        }
                     }
                 }
                 continue;
             }
+            self.caught_up(follow);
             let end = self.log.end_offset(self.partition).await?;
             let wait_from = if end > next {
                 // The log ends past the records read: a gap, or records appended since the
@@ -123,6 +142,16 @@ impl<L: EventLog> Projector<L> {
             self.log
                 .wait_for(self.partition, wait_from, self.config.idle_wait)
                 .await?;
+        }
+    }
+
+    /// Marks the partition caught up, logging the end of a failure.
+    fn caught_up(&self, follow: &Follow) {
+        if follow.caught_up() {
+            tracing::info!(
+                partition = self.partition,
+                "projector caught up after failing"
+            );
         }
     }
 

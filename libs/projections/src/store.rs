@@ -148,6 +148,13 @@ impl ReadStore {
         }
     }
 
+    /// The partitions whose projector in this process failed and has not caught up with the
+    /// log since (it is waiting to be restarted, or catching up after a restart), in order;
+    /// empty when every one is well or none runs here.
+    pub fn failing_projectors(&self) -> Vec<u32> {
+        self.followers.failing()
+    }
+
     /// The id of the event log this database is filled from: `log_id` is recorded when it
     /// names none yet (a new database, one from before pairing, or one just emptied by
     /// [`ReadStore::rebuild`]), and the id it names is answered. Another id than `log_id`

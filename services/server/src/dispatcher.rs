@@ -16,6 +16,7 @@ use crate::settings::Settings;
 use crate::startup::callbacks_log;
 use crate::{files, ops};
 use anyhow::Context as _;
+use api::Health;
 use callbacks::{CallbackMetrics, Dispatcher, DispatcherConfig};
 use eventlog::AnyLog;
 use futures_util::future::BoxFuture;
@@ -30,8 +31,8 @@ struct Status {
 }
 
 impl ops::Status for Status {
-    fn healthy(&self) -> bool {
-        true
+    fn health(&self) -> Health {
+        Health::default()
     }
 
     fn metrics(&self) -> BoxFuture<'_, anyhow::Result<String>> {

@@ -12,6 +12,11 @@
 //!   rebuild` (or `promo rebuild`) empties the read models and projects the whole log again.
 //! - `promo dispatcher`: the callback dispatcher, with `/health` and `/metrics`.
 //!
+//! The projectors of `serve` and `projector` run supervised ([`projections::ProjectorGroup`]):
+//! one that fails is logged, counted (`projector_failures_total` on `/metrics`) and restarted
+//! from its stored position after a backoff ([`startup::StackConfig::projector_restart`]);
+//! `/health` answers 503 naming its partition until it has caught up again.
+//!
 //! Serving and the offline commands:
 //! - `promo serve`: serves until SIGINT or SIGTERM. On a start where the log holds no account
 //!   1 (an empty log), it first creates account 1 with an admin API key and prints the

@@ -1,16 +1,18 @@
 //! The operations endpoints of the services that serve no API (the projector, the callback
-//! dispatcher): `GET /health` (200, or 503 once the service cannot do its work) and
-//! `GET /metrics` (Prometheus text) on a listener of their own.
+//! dispatcher): `GET /health` (200, or 503 while the service cannot do its work, the body
+//! naming what cannot: [`api::Health`], the API's own shape) and `GET /metrics` (Prometheus
+//! text) on a listener of their own.
 
 use actix_web::{web, App, HttpResponse, HttpServer};
+use api::Health;
 use futures_util::future::BoxFuture;
 use std::net::TcpListener;
 use std::sync::Arc;
 
 /// What the endpoints report.
 pub(crate) trait Status: Send + Sync + 'static {
-    /// Whether the service still does its work.
-    fn healthy(&self) -> bool;
+    /// Whether the service does its work, and if not, what cannot.
+    fn health(&self) -> Health;
     /// Its metrics in the Prometheus text format.
     fn metrics(&self) -> BoxFuture<'_, anyhow::Result<String>>;
 }
@@ -34,11 +36,7 @@ pub(crate) fn serve(
 }
 
 async fn health(status: web::Data<dyn Status>) -> HttpResponse {
-    if status.healthy() {
-        HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
-    } else {
-        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
-    }
+    status.health().response()
 }
 
 async fn metrics(status: web::Data<dyn Status>) -> HttpResponse {

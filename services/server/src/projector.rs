@@ -1,16 +1,20 @@
 //! [`ProjectorService`]: the projector as its own process (the production layout): one
-//! projector per partition of the event log into the read store, with `/health` (503 once a
-//! projector stopped on an error) and `/metrics` (each partition's projected offset) on its
-//! own port; and [`rebuild`], which empties the read store and projects the whole log again.
+//! supervised projector per partition of the event log into the read store (a failed one is
+//! restarted from its stored position after a backoff, as in the all-in-one server), with
+//! `/health` (503 while a projector is failing, naming its partitions) and `/metrics` (each
+//! partition's projected offset, failed runs) on its own port; and [`rebuild`], which empties
+//! the read store and projects the whole log again.
 //! A read store filled from another event log is refused at start (`rebuild` takes it over).
 
 use crate::settings::Settings;
 use crate::startup::pair_stores;
 use crate::{files, ops};
 use anyhow::Context as _;
+use api::http::PROJECTORS;
+use api::Health;
 use eventlog::{AnyLog, EventLog};
 use futures_util::future::BoxFuture;
-use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
+use projections::{ProjectorConfig, ProjectorGroup, ProjectorMetrics, ReadStore, Supervision};
 use prometheus::{IntGauge, IntGaugeVec, Opts, Registry};
 use std::future::Future;
 use std::net::TcpListener;
@@ -21,6 +25,11 @@ struct Status {
     projectors: ProjectorGroup,
     store: ReadStore,
     partitions: u32,
+    registry: Registry,
+    /// Each partition's projected offset, set when the metrics are rendered.
+    next_offset: IntGaugeVec,
+    /// Whether every projector runs without failing, set when the metrics are rendered.
+    running: IntGauge,
 }
 
 /// A built projector service, not yet serving until [`ProjectorService::run_until`].
@@ -35,11 +44,33 @@ impl ProjectorService {
     /// `/health` and `/metrics`.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let (log, store) = open(settings).await?;
-        let projectors = ProjectorGroup::start(&log, &store, ProjectorConfig::default());
+        let registry = Registry::new();
+        let next_offset = IntGaugeVec::new(
+            Opts::new(
+                "projector_next_offset",
+                "The next event-log offset each partition's projector reads",
+            ),
+            &["partition"],
+        )?;
+        let running = IntGauge::new(
+            "projector_running",
+            "1 while every projector runs and none is failing",
+        )?;
+        registry.register(Box::new(next_offset.clone()))?;
+        registry.register(Box::new(running.clone()))?;
+        let supervision = Supervision {
+            metrics: Some(ProjectorMetrics::register(&registry)?),
+            ..Supervision::default()
+        };
+        let projectors =
+            ProjectorGroup::start(&log, &store, ProjectorConfig::default(), &supervision);
         let status = Arc::new(Status {
             projectors,
             store,
             partitions: log.partitions(),
+            registry,
+            next_offset,
+            running,
         });
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
@@ -125,8 +156,12 @@ async fn open_unpaired(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore
 }
 
 impl ops::Status for Status {
-    fn healthy(&self) -> bool {
-        self.projectors.running()
+    fn health(&self) -> Health {
+        let health = Health::default().failing_projectors(self.projectors.failing());
+        match self.projectors.healthy() {
+            true => health,
+            false => health.unhealthy(PROJECTORS),
+        }
     }
 
     fn metrics(&self) -> BoxFuture<'_, anyhow::Result<String>> {
@@ -134,24 +169,16 @@ impl ops::Status for Status {
     }
 }
 
-/// Each partition's projected offset and whether the projectors run, in Prometheus text.
+/// Each partition's projected offset, whether the projectors run without failing, and their
+/// failed runs, in Prometheus text.
 async fn render_metrics(status: &Status) -> anyhow::Result<String> {
-    let registry = Registry::new();
-    let next = IntGaugeVec::new(
-        Opts::new(
-            "projector_next_offset",
-            "The next event-log offset each partition's projector reads",
-        ),
-        &["partition"],
-    )?;
-    let running = IntGauge::new("projector_running", "1 while every projector runs")?;
-    registry.register(Box::new(next.clone()))?;
-    registry.register(Box::new(running.clone()))?;
     for partition in 0..status.partitions {
         let offset = status.store.next_offset(partition).await?;
-        next.with_label_values(&[partition.to_string()])
+        status
+            .next_offset
+            .with_label_values(&[partition.to_string()])
             .set(i64::try_from(offset).unwrap_or(i64::MAX));
     }
-    running.set(i64::from(status.projectors.running()));
-    ops::render(&registry)
+    status.running.set(i64::from(status.projectors.healthy()));
+    ops::render(&status.registry)
 }

@@ -9,6 +9,7 @@ use callbacks::DispatcherConfig;
 use clock::SystemClock;
 use engine::GuessLimits;
 use eventlog::{DbUrl, LogUrl};
+use projections::RestartPolicy;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -138,6 +139,7 @@ impl Settings {
             snapshots: self.snapshots.clone(),
             partitions: self.partitions,
             projectors,
+            projector_restart: RestartPolicy::default(),
             callbacks,
             callback_destinations: self.dispatcher.destinations.clone(),
             background,

@@ -7,6 +7,8 @@
 //!   string; `form`: bracketed form keys, shared by both; `limits`: the one rule every input
 //!   passes (size, nesting, control characters); `checked`: JSON decoded once under it.
 //! - `metrics`: [`Metrics`], the Prometheus registry.
+//! - `health`: [`Health`], the answer of `GET /health` (here and on the other services'
+//!   operations port).
 //! - `idempotency`: [`IdempotencyKey`], the `Idempotency-Key` header of a write.
 //! - `answer`: [`One`], [`Reported`] and [`Paged`], the Sparkfly envelopes of answers.
 
@@ -15,6 +17,7 @@ mod body;
 mod checked;
 mod error;
 pub mod form;
+mod health;
 mod idempotency;
 pub mod limits;
 mod metrics;
@@ -25,6 +28,7 @@ mod suffix;
 pub use answer::{Named, NoErrors, One, Paged, Reported};
 pub use body::Body;
 pub use error::ApiError;
+pub use health::{Health, PROJECTORS, WRITERS};
 pub use idempotency::{IdempotencyKey, IDEMPOTENCY_KEY, MAX_KEY_LEN};
 pub use metrics::Metrics;
 pub use query::{parse_query, Query};

@@ -1,23 +1,33 @@
-//! What needs no token: `GET /health` (200 while every partition actor takes commands; 503
-//! once one has been fenced by a newer writer or stopped, so an orchestrator stops routing to
-//! a process that lost its partitions), `GET /metrics` (Prometheus text) and
+//! What needs no token: `GET /health` (200 while every partition actor takes commands and
+//! every projector of this process keeps up; 503 once an actor has been fenced by a newer
+//! writer or stopped, so an orchestrator stops routing to a process that lost its partitions,
+//! and while a projector of this process is failing, until its restart has caught up; the
+//! body names which, see [`Health`]), `GET /metrics` (Prometheus text) and
 //! `GET /openapi.json` (this API's OpenAPI document, generated from the route declarations).
 
-use crate::http::ApiError;
+use crate::http::{ApiError, Health, WRITERS};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use schemars::JsonSchema;
-use serde::Serialize;
 use std::sync::OnceLock;
 
 pub(super) fn routes(routes: &mut Routes) {
     routes
         .add(
-            Op::get("/health", "health", "Whether this process serves writes")
-                .public()
-                .answers::<Health>(200, "Every partition actor takes commands")
-                .answers::<Health>(503, "A partition actor stopped or was fenced"),
+            Op::get(
+                "/health",
+                "health",
+                "Whether this process serves writes and keeps its read models up",
+            )
+            .public()
+            .answers::<Health>(
+                200,
+                "Every partition actor takes commands, no projector fails",
+            )
+            .answers::<Health>(
+                503,
+                "A partition actor stopped or was fenced, or a projector is failing",
+            ),
             health,
         )
         .add(
@@ -38,21 +48,14 @@ pub(super) fn routes(routes: &mut Routes) {
         );
 }
 
-/// The answer of `/health`.
-#[derive(Serialize, JsonSchema)]
-struct Health {
-    /// `ok`, or `unavailable`.
-    status: &'static str,
-}
-
 async fn health(state: web::Data<AppState>) -> HttpResponse {
-    if state.writers_serving() {
-        HttpResponse::Ok().json(Health { status: "ok" })
-    } else {
-        HttpResponse::ServiceUnavailable().json(Health {
-            status: "unavailable",
-        })
+    let mut health = Health::default();
+    if !state.writers_serving() {
+        health = health.unhealthy(WRITERS);
     }
+    health
+        .failing_projectors(state.store().failing_projectors())
+        .response()
 }
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -6,6 +6,7 @@ use callbacks::{Destinations, DispatcherConfig};
 use clock::{Clock, SystemClock};
 use engine::GuessLimits;
 use eventlog::{DbUrl, LogUrl};
+use projections::RestartPolicy;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::runtime::Handle;
@@ -24,6 +25,8 @@ pub struct StackConfig {
     /// Whether this process runs the projectors (the all-in-one server does; the command
     /// service leaves them to the projector service).
     pub projectors: bool,
+    /// When a projector of this process that failed is started again.
+    pub projector_restart: RestartPolicy,
     /// The callback dispatcher's settings when this process runs it.
     pub callbacks: Option<DispatcherConfig>,
     /// Where callback urls may point, checked by the API when one is set (the same policy
@@ -48,6 +51,7 @@ impl StackConfig {
             snapshots: None,
             partitions,
             projectors: true,
+            projector_restart: RestartPolicy::default(),
             callbacks: None,
             callback_destinations: Destinations::default(),
             background: None,

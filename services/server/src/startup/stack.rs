@@ -15,14 +15,17 @@ use engine::{
     PartitionHandle,
 };
 use eventlog::{open_snapshots, partition_of, AnyLog, EventLog, SnapshotStore};
-use projections::{ProjectorConfig, ProjectorGroup, ReadStore};
+use projections::{
+    ProjectorConfig, ProjectorGroup, ProjectorMetrics, ReadStore, RestartPolicy, Supervision,
+};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::runtime::Handle;
 
 /// What this process runs besides the actors, once the backends are open.
 struct Extras<L> {
-    projectors: bool,
+    /// When the projectors run here, how a failed one is restarted.
+    projectors: Option<RestartPolicy>,
     /// The dispatcher's own log and settings, when it runs here.
     callbacks: Option<(L, DispatcherConfig)>,
     callback_destinations: Destinations,
@@ -74,7 +77,7 @@ impl Stack {
             None => None,
         };
         let extras = Extras {
-            projectors: config.projectors,
+            projectors: config.projectors.then_some(config.projector_restart),
             callbacks,
             callback_destinations: config.callback_destinations.clone(),
             background: config.background.clone(),
@@ -94,6 +97,13 @@ impl Stack {
     ) -> Result<Self, StackError> {
         let background = extras.background;
         let metrics = Metrics::new()?;
+        let supervision = match extras.projectors {
+            Some(restart) => Some(Supervision {
+                restart,
+                metrics: Some(ProjectorMetrics::register(metrics.registry())?),
+            }),
+            None => None,
+        };
         let guesses = Arc::new(GuessLimiter::new(extras.guesses));
         let config = ActorConfig {
             clock: Arc::clone(&extras.clock),
@@ -108,9 +118,9 @@ impl Stack {
             let handle = PartitionActor::start(log.clone(), partition, config.clone()).await?;
             handles.push(handle);
         }
-        let projectors = extras.projectors.then(|| {
+        let projectors = supervision.map(|supervision| {
             let _on_background = background.as_ref().map(Handle::enter);
-            ProjectorGroup::start(&log, &store, ProjectorConfig::default())
+            ProjectorGroup::start(&log, &store, ProjectorConfig::default(), &supervision)
         });
         let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics)
             .with_guesses(guesses)
@@ -140,9 +150,10 @@ impl Stack {
         &self.state
     }
 
-    /// Whether every partition actor still serves and every projector of this process runs.
+    /// Whether every partition actor still serves and every projector of this process runs
+    /// without failing.
     pub fn healthy(&self) -> bool {
-        self.state.writers_serving() && self.projectors.as_ref().is_none_or(ProjectorGroup::running)
+        self.state.writers_serving() && self.projectors.as_ref().is_none_or(ProjectorGroup::healthy)
     }
 
     /// Whether the event log holds account `account` (asked of its partition's actor).
