@@ -1,6 +1,6 @@
 //! A read database that fails half-way through a batch, for real: a trigger the test installs
-//! in the database (SQLite `RAISE(ABORT)`, Postgres `RAISE EXCEPTION`), armed by a switch
-//! table, fails one write of the batch's transaction after other rows of that same batch were
+//! in the database ([`FailureSwitch`]: SQLite `RAISE(ABORT)`, Postgres `RAISE EXCEPTION`),
+//! armed by a switch table, fails one write of the batch's transaction after other rows of that same batch were
 //! written in it. While it fails, the projector stops and reports the error (it does not
 //! panic, and a restart fails the same way), and nothing of the batch is visible: rows and
 //! offset stay as they were before it. Once the switch is off, a restarted projector catches
@@ -10,13 +10,11 @@
 #[macro_use]
 mod support;
 
-use sqlx::{AnyConnection, AssertSqlSafe, Connection};
 use support::{create_merchant, projected, traffic, Backend, Running, PARTITION};
+use testkit::{FailureSwitch, INJECTED};
 
 /// Members the failing batch writes before its last one, `poison`.
 const LATE: usize = 10;
-/// The error the trigger raises.
-const INJECTED: &str = "injected failure half-way through a batch";
 
 /// The write of the batch that fails.
 #[derive(Clone, Copy, Debug)]
@@ -53,44 +51,6 @@ impl FailAt {
     }
 }
 
-/// The switch table, armed, and a trigger failing writes to `table` while it is armed and
-/// `condition` holds.
-fn trigger(backend: Backend, table: &str, condition: &str) -> String {
-    let armed = "(SELECT armed FROM failure_switch) = 1";
-    let trigger = match backend {
-        Backend::Sqlite => format!(
-            "CREATE TRIGGER fail_half_way BEFORE INSERT ON {table}
-             WHEN {armed} AND {condition}
-             BEGIN SELECT RAISE(ABORT, '{INJECTED}'); END;"
-        ),
-        Backend::Postgres => format!(
-            "CREATE FUNCTION fail_half_way() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN
-                 IF {armed} AND {condition} THEN RAISE EXCEPTION '{INJECTED}'; END IF;
-                 RETURN NEW;
-             END $$;
-             CREATE TRIGGER fail_half_way BEFORE INSERT ON {table}
-             FOR EACH ROW EXECUTE FUNCTION fail_half_way();"
-        ),
-    };
-    format!(
-        "CREATE TABLE failure_switch (armed INTEGER NOT NULL);
-         INSERT INTO failure_switch VALUES (1);
-         {trigger}"
-    )
-}
-
-/// Runs `statements` on the database at `url`, on a connection of its own.
-async fn execute(url: &str, statements: String) {
-    sqlx::any::install_default_drivers();
-    let mut connection = AnyConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(AssertSqlSafe(statements))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    connection.close().await.unwrap();
-}
-
 /// A projected log ([`traffic`]), then one batch of a merchant (written at once), [`LATE`] members and
 /// `poison` (written together at the batch's end) that fails at `at` until the switch is off.
 async fn a_batch_failing_half_way_leaves_no_trace(backend: Backend, at: FailAt) {
@@ -106,7 +66,8 @@ async fn a_batch_failing_half_way_leaves_no_trace(backend: Backend, at: FailAt) 
     let end = setup.last_offset().await + 1;
     let url = setup.read_url("read.db").await;
     let (table, condition) = at.trap(end);
-    execute(&url, trigger(backend, table, &condition)).await;
+    let switch = FailureSwitch::install_when(&url, table, &condition).await;
+    switch.arm().await;
 
     for attempt in 1..=2 {
         let error = Running::spawn(setup.projector(&store)).failed().await;
@@ -122,7 +83,7 @@ async fn a_batch_failing_half_way_leaves_no_trace(backend: Backend, at: FailAt) 
         );
     }
 
-    execute(&url, "UPDATE failure_switch SET armed = 0".into()).await;
+    switch.disarm().await;
     let running = Running::spawn(setup.projector(&store));
     assert!(projected(&store, end - 1).await, "caught up once it works");
     running.stop().await;

@@ -12,7 +12,7 @@ mod support;
 use projections::{ProjectorConfig, ProjectorGroup, ProjectorMetrics, RestartPolicy, Supervision};
 use prometheus::{Encoder as _, Registry, TextEncoder};
 use std::time::Duration;
-use support::{has_member, projected, seed, Backend, PARTITION};
+use support::{has_member, projected, traffic, Backend, PARTITION};
 use testkit::{eventually, FailureSwitch};
 
 /// Restarts within milliseconds, so failures pile up quickly.
@@ -42,8 +42,7 @@ fn failures(registry: &Registry, kind: &str) -> f64 {
 /// restarted from offset 0 or a kept position instead of the stored one (the tables differ
 /// from a rebuild), or if the failing mark is never cleared (never healthy again).
 async fn a_failing_projector_recovers_by_itself(backend: Backend) {
-    let setup = support::Setup::new(backend).await;
-    seed(&setup).await;
+    let setup = traffic(backend).await;
     let store = setup.store("read.db").await;
     let switch = FailureSwitch::install(&setup.read_url("read.db").await, "members").await;
     let registry = Registry::new();

@@ -18,12 +18,18 @@ impl FailureSwitch {
     /// Installs, in the database at `url` (`sqlite://<path>` or `postgres://...`), the switch
     /// (off) and a trigger failing every insert into `table` while it is on.
     pub async fn install(url: &str, table: &str) -> Self {
-        let armed = "(SELECT armed FROM failure_switch) = 1";
+        Self::install_when(url, table, "1 = 1").await
+    }
+
+    /// [`FailureSwitch::install`], the trigger failing only the inserts for which the SQL
+    /// condition `condition` (over `NEW` and the database's tables) holds as well.
+    pub async fn install_when(url: &str, table: &str, condition: &str) -> Self {
+        let fails = format!("(SELECT armed FROM failure_switch) = 1 AND ({condition})");
         let trigger = if url.starts_with("postgres") {
             format!(
                 "CREATE FUNCTION fail_while_armed() RETURNS trigger LANGUAGE plpgsql AS $$
                  BEGIN
-                     IF {armed} THEN RAISE EXCEPTION '{INJECTED}'; END IF;
+                     IF {fails} THEN RAISE EXCEPTION '{INJECTED}'; END IF;
                      RETURN NEW;
                  END $$;
                  CREATE TRIGGER fail_while_armed BEFORE INSERT ON {table}
@@ -31,7 +37,7 @@ impl FailureSwitch {
             )
         } else {
             format!(
-                "CREATE TRIGGER fail_while_armed BEFORE INSERT ON {table} WHEN {armed}
+                "CREATE TRIGGER fail_while_armed BEFORE INSERT ON {table} WHEN {fails}
                  BEGIN SELECT RAISE(ABORT, '{INJECTED}'); END;"
             )
         };
