@@ -10,7 +10,7 @@ use domain::ids::{CredentialId, RedemptionId, StoreListId};
 use domain::offer::{EligibilityDimension, OfferFields};
 use domain::{Command, DomainError, EventKind, LimitKind};
 use testkit::fixtures::scenario::{given, History};
-use testkit::fixtures::{created, line, pos, redeem, Shop};
+use testkit::fixtures::{created, line, pos, redeem, reserve, Shop};
 
 use super::{credential, recorded};
 
@@ -158,17 +158,39 @@ fn the_daily_limit_allows_a_redemption_the_next_day() {
         .then(committed(id, &shop, second_credential));
 }
 
+/// Allows the shop's offer once on the shop's channel.
+fn once_on_the_channel(shop: &Shop) -> Command {
+    Command::SetOfferChannelCap {
+        offer_id: shop.offer,
+        channel_id: shop.channel,
+        max_redemptions: Some(1),
+    }
+}
+
 #[test]
 fn the_channel_cap_refuses_the_redemption_past_it() {
-    let (history, shop, second) =
-        second_code_after_one_redemption(|shop| Command::SetOfferChannelCap {
-            offer_id: shop.offer,
-            channel_id: shop.channel,
-            max_redemptions: Some(1),
-        });
+    let (history, shop, second) = second_code_after_one_redemption(once_on_the_channel);
     given(history)
         .when(redeem(shop.store, &second))
         .then_error(limit_reached(LimitKind::PerChannel));
+}
+
+/// A reservation past its expiry holds none of its channel's cap, even before `ExpireDue`
+/// records the lapse: another code on the channel is redeemed in that window. Fails if a
+/// lapse gives the cap back only to other channels (mutation checked:
+/// `other.channel_id == like.channel_id` made `!=` in `redemption::usage::Counts::shared`).
+#[test]
+fn a_lapsed_reservation_holds_none_of_its_channel_cap() {
+    let (mut history, shop) = History::shop(None);
+    history.record(once_on_the_channel(&shop));
+    let (_, first) = credential(&mut history, &shop);
+    let (second_credential, second) = credential(&mut history, &shop);
+    history.record(reserve(shop.store, &first, 30));
+    let given = given(history).after(Duration::seconds(30));
+    let id = given.next_id();
+    given
+        .when(redeem(shop.store, &second))
+        .then(committed(id, &shop, second_credential));
 }
 
 #[test]
