@@ -76,13 +76,6 @@ pub enum RedemptionStatus {
     Reversed,
 }
 
-impl RedemptionStatus {
-    /// Whether the redemption holds capacity against limits (when not past its expiry).
-    pub fn holds_capacity(self) -> bool {
-        matches!(self, Self::Reserved | Self::Committed)
-    }
-}
-
 impl fmt::Display for RedemptionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
