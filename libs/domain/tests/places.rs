@@ -1,11 +1,15 @@
 //! Where offers can be redeemed (`domain::redemption::{stores_redeeming, offers_redeemable_at,
-//! stores_with_offers}`), asked of the shared shop's state: every store while an offer is
-//! unrestricted, only its merchant's stores once restricted to it, nothing once it is stopped.
+//! stores_with_offers}` and the checked forms the API asks), asked of the shared shop's state:
+//! every store while an offer is unrestricted, only its merchant's stores once restricted to
+//! it, nothing once it is stopped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use domain::ids::{OfferId, StoreId};
 use domain::offer::EligibilityDimension;
-use domain::redemption::{offers_redeemable_at, stores_redeeming, stores_with_offers};
+use domain::redemption::{
+    offers_redeemable_at, offers_redeemable_at_store_of, stores_redeeming, stores_redeeming_offer,
+    stores_with_offers,
+};
 use domain::{AccountState, Command};
 use testkit::fixtures::scenario::History;
 use testkit::fixtures::{create_merchant, create_store, created, Shop};
@@ -87,4 +91,24 @@ fn a_stopped_offer_is_redeemable_nowhere() {
     assert!(stores_with_offers(state, history.now()).is_empty());
     assert!(offers_redeemable_at(state, StoreId(999), history.now()).is_empty());
     assert!(stores_redeeming(state, OfferId(999), history.now()).is_empty());
+}
+
+/// The checked forms answer what the plain queries do for an offer the account holds and a
+/// store of the merchant named, and `None` for an unknown offer, an unknown store or another
+/// merchant's store. Mutations checked: `stores_redeeming_offer` and
+/// `offers_redeemable_at_store_of` returning `None` or `Some(vec![])`, and
+/// `found.merchant_id == merchant` made `!=` in the latter.
+#[test]
+fn the_checked_queries_answer_none_for_what_is_not_held() {
+    let (history, shop, other) = shop_and_another_store();
+    let (state, now) = (history.state(), history.now());
+    assert_eq!(
+        stores_redeeming_offer(state, shop.offer, now).map(ids),
+        Some(vec![shop.store, other])
+    );
+    assert!(stores_redeeming_offer(state, OfferId(999), now).is_none());
+    let at = |store| offers_redeemable_at_store_of(state, shop.merchant, store, now);
+    assert_eq!(at(shop.store), Some(vec![shop.offer]));
+    assert_eq!(at(other), None);
+    assert_eq!(at(StoreId(999)), None);
 }
