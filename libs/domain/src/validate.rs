@@ -35,6 +35,32 @@ pub fn optional_text(
     }
 }
 
+/// An update's rule for an optional text field: `given` replaces `kept` once checked as
+/// [`optional_text`] (empty text clears it); absent, `kept` stays.
+pub fn replace_text(
+    field: &'static str,
+    given: Option<&str>,
+    max: usize,
+    kept: &mut Option<String>,
+) -> DomainResult<()> {
+    if given.is_some() {
+        *kept = optional_text(field, given, max)?;
+    }
+    Ok(())
+}
+
+/// [`replace_text`] for a url field, checked as [`optional_url`].
+pub fn replace_url(
+    field: &'static str,
+    given: Option<&str>,
+    kept: &mut Option<String>,
+) -> DomainResult<()> {
+    if given.is_some() {
+        *kept = optional_url(field, given)?;
+    }
+    Ok(())
+}
+
 fn bounded_text(field: &'static str, text: &str, max: usize) -> DomainResult<String> {
     if text.chars().count() > max {
         return Err(DomainError::TooLong { field, max });

@@ -6,7 +6,7 @@ use crate::event::{ApiKeyRef, ApiKeyRotated, EventKind};
 use crate::ids::{AccountId, ApiKeyId};
 use crate::money::currency;
 use crate::state::AccountState;
-use crate::validate::{existing, optional_url, required_text, MAX_TEXT};
+use crate::validate::{existing, replace_url, required_text, MAX_TEXT};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
@@ -75,12 +75,11 @@ fn merge(
     if let Some(enabled) = fields.enable_callbacks {
         account.enable_callbacks = enabled;
     }
-    if fields.credential_callback_url.is_some() {
-        account.credential_callback_url = optional_url(
-            "Credential callback url",
-            fields.credential_callback_url.as_deref(),
-        )?;
-    }
+    replace_url(
+        "Credential callback url",
+        fields.credential_callback_url.as_deref(),
+        &mut account.credential_callback_url,
+    )?;
     account.updated_at = now;
     Ok(account)
 }

@@ -8,7 +8,7 @@ use crate::event::{EventKind, MemberRef, MerchantRef, StoreRef};
 use crate::ids::{MemberId, MerchantId, StoreId};
 use crate::state::AccountState;
 use crate::validate::{
-    existing, optional_text, optional_url, required_text, MAX_LONG_TEXT, MAX_TEXT,
+    existing, optional_text, replace_text, replace_url, required_text, MAX_LONG_TEXT, MAX_TEXT,
 };
 use chrono::{DateTime, Utc};
 
@@ -121,16 +121,13 @@ fn merge_merchant(
     if let Some(active) = fields.is_active {
         merchant.is_active = active;
     }
-    if fields.logo.is_some() {
-        merchant.logo = optional_url("Logo", fields.logo.as_deref())?;
-    }
-    if fields.billing_arrangement.is_some() {
-        merchant.billing_arrangement = optional_text(
-            "Billing arrangement",
-            fields.billing_arrangement.as_deref(),
-            MAX_TEXT,
-        )?;
-    }
+    replace_url("Logo", fields.logo.as_deref(), &mut merchant.logo)?;
+    replace_text(
+        "Billing arrangement",
+        fields.billing_arrangement.as_deref(),
+        MAX_TEXT,
+        &mut merchant.billing_arrangement,
+    )?;
     if let Some(barcode) = fields.supports_barcode {
         merchant.supports_barcode = barcode;
     }
@@ -193,10 +190,7 @@ fn merge_store(mut store: Store, fields: &StoreFields, now: DateTime<Utc>) -> Do
         MAX_TEXT,
     )?;
     let text = |field: &'static str, given: &Option<String>, kept: &mut Option<String>| {
-        if given.is_some() {
-            *kept = optional_text(field, given.as_deref(), MAX_TEXT)?;
-        }
-        Ok::<_, DomainError>(())
+        replace_text(field, given.as_deref(), MAX_TEXT, kept)
     };
     text("Store code", &fields.store_code, &mut store.store_code)?;
     text("Phone", &fields.phone, &mut store.phone)?;
@@ -207,16 +201,16 @@ fn merge_store(mut store: Store, fields: &StoreFields, now: DateTime<Utc>) -> Do
     text("State", &location.state, &mut store.state)?;
     text("Zip", &location.zip, &mut store.zip)?;
     text("Country", &location.country, &mut store.country)?;
-    if fields.description.is_some() {
-        store.description =
-            optional_text("Description", fields.description.as_deref(), MAX_LONG_TEXT)?;
-    }
+    replace_text(
+        "Description",
+        fields.description.as_deref(),
+        MAX_LONG_TEXT,
+        &mut store.description,
+    )?;
     if let Some(active) = fields.is_active {
         store.is_active = active;
     }
-    if fields.icon_url.is_some() {
-        store.icon_url = optional_url("Icon url", fields.icon_url.as_deref())?;
-    }
+    replace_url("Icon url", fields.icon_url.as_deref(), &mut store.icon_url)?;
     store.coordinates = match (location.lat, location.lng) {
         (Some(lat), Some(lng)) => Some(Coordinates::new(lat, lng)?),
         (None, None) => store.coordinates,

@@ -7,7 +7,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::event::{ChannelRef, EventKind, OfferChannelCapSet, OfferChannelRef};
 use crate::ids::{ChannelId, OfferId};
 use crate::state::AccountState;
-use crate::validate::{existing, optional_url, positive, required_text, MAX_TEXT};
+use crate::validate::{existing, positive, replace_url, required_text, MAX_TEXT};
 use rand_core::RngCore;
 use std::collections::HashSet;
 
@@ -74,12 +74,11 @@ fn merge(
     if fields.rotate_hmac_secret || (channel.allow_hmac && channel.hmac_secret.is_none()) {
         channel.hmac_secret = Some(hmac_secret(context.rng));
     }
-    if fields.conversion_callback_url.is_some() {
-        channel.conversion_callback_url = optional_url(
-            "Conversion callback url",
-            fields.conversion_callback_url.as_deref(),
-        )?;
-    }
+    replace_url(
+        "Conversion callback url",
+        fields.conversion_callback_url.as_deref(),
+        &mut channel.conversion_callback_url,
+    )?;
     channel.code_format = fields.code_format.unwrap_or(channel.code_format);
     channel.code_lifetime =
         positive("Code lifetime", fields.code_lifetime)?.or(channel.code_lifetime);

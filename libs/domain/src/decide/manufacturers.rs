@@ -11,7 +11,7 @@ use crate::ids::{ManufacturerId, MerchantId};
 use crate::persistent::OrdSet;
 use crate::state::AccountState;
 use crate::validate::{
-    distinct, existing, optional_text, optional_url, required_text, MAX_LISTED_IDS, MAX_LONG_TEXT,
+    distinct, existing, replace_text, replace_url, required_text, MAX_LISTED_IDS, MAX_LONG_TEXT,
     MAX_TEXT,
 };
 use chrono::{DateTime, Utc};
@@ -61,12 +61,13 @@ fn merge(
 ) -> DomainResult<Manufacturer> {
     let name = fields.name.as_deref().or(Some(&manufacturer.name));
     manufacturer.name = required_text("Name", name, MAX_TEXT)?;
-    if let Some(description) = fields.description.as_deref() {
-        manufacturer.description = optional_text("Description", Some(description), MAX_LONG_TEXT)?;
-    }
-    if let Some(logo) = fields.logo.as_deref() {
-        manufacturer.logo = optional_url("Logo", Some(logo))?;
-    }
+    replace_text(
+        "Description",
+        fields.description.as_deref(),
+        MAX_LONG_TEXT,
+        &mut manufacturer.description,
+    )?;
+    replace_url("Logo", fields.logo.as_deref(), &mut manufacturer.logo)?;
     if let Some(active) = fields.is_active {
         manufacturer.is_active = active;
     }

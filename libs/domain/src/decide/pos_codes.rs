@@ -7,7 +7,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, PosOfferCodeRef};
 use crate::ids::PosOfferCodeId;
 use crate::state::AccountState;
-use crate::validate::{existing, optional_text, required_text, MAX_LONG_TEXT, MAX_TEXT};
+use crate::validate::{existing, replace_text, required_text, MAX_LONG_TEXT, MAX_TEXT};
 use chrono::{DateTime, Utc};
 
 const RESOURCE: &str = "Pos offer code";
@@ -61,9 +61,12 @@ fn merge(
     {
         return Err(DomainError::Taken { field: "Code" });
     }
-    if let Some(description) = fields.description.as_deref() {
-        code.description = optional_text("Description", Some(description), MAX_LONG_TEXT)?;
-    }
+    replace_text(
+        "Description",
+        fields.description.as_deref(),
+        MAX_LONG_TEXT,
+        &mut code.description,
+    )?;
     code.updated_at = now;
     Ok(code)
 }
