@@ -1,6 +1,7 @@
-//! Where offers can be redeemed, answered from the account's live state by the domain's own
-//! rule (`domain::redemption::{stores_redeeming, offers_redeemable_at, stores_with_offers}`),
-//! so they say exactly what a terminal at that store would be allowed now:
+//! Where offers can be redeemed, answered from the account's live state (serialised straight
+//! from the published view, nothing copied) by the domain's own rule
+//! (`domain::redemption::{stores_redeeming, offers_redeemable_at, stores_with_offers}`), so
+//! they say exactly what a terminal at that store would be allowed now:
 //!
 //! - `GET /v1.0/merchants/stores/index`: the stores with at least one redeemable offer;
 //! - `GET /v1.0/merchants/stores/nearby/index?lat=&lng=` and
@@ -24,7 +25,6 @@ use crate::http::{ApiError, One, Paged, Query};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use domain::catalog::Store;
 use domain::ids::{MerchantId, OfferId, StoreId};
 use domain::redemption::{
     offers_redeemable_at_store_of, stores_redeeming_offer, stores_with_offers,
@@ -108,21 +108,15 @@ struct OfferIds {
     offer_ids: Vec<OfferId>,
 }
 
-/// The caller's stores at which at least one offer is redeemable now.
-fn redeeming_stores(state: &AppState, principal: &Principal) -> Result<Vec<Store>, ApiError> {
-    state.read(principal.account_id, |live, now| {
-        stores_with_offers(live, now).into_iter().cloned().collect()
-    })
-}
-
 async fn with_offers(
     state: web::Data<AppState>,
     principal: Principal,
     query: Query<NearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
-    let stores = redeeming_stores(&state, &principal)?;
-    query.answer(stores.iter().collect())
+    state.read(principal.account_id, |live, now| {
+        query.answer(stores_with_offers(live, now))
+    })?
 }
 
 async fn nearby(
@@ -132,8 +126,9 @@ async fn nearby(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let search = query.required_search()?;
-    let stores = redeeming_stores(&state, &principal)?;
-    search.answer(stores.iter().collect(), query.request())
+    state.read(principal.account_id, |live, now| {
+        search.answer(stores_with_offers(live, now), query.request())
+    })?
 }
 
 async fn nearby_path(
@@ -145,8 +140,9 @@ async fn nearby_path(
     principal.require(READ)?;
     let (lat, lng) = path.into_inner();
     let search = query.search(&lat, &lng)?;
-    let stores = redeeming_stores(&state, &principal)?;
-    search.answer(stores.iter().collect(), query.request())
+    state.read(principal.account_id, |live, now| {
+        search.answer(stores_with_offers(live, now), query.request())
+    })?
 }
 
 async fn store(
@@ -156,10 +152,12 @@ async fn store(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let id = StoreId(store.into_inner());
-    let store = state
-        .read(principal.account_id, move |live, _| live.store(id).cloned())?
-        .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(One(view(&store))))
+    state
+        .read(principal.account_id, move |live, _| {
+            live.store(id)
+                .map(|store| HttpResponse::Ok().json(One(view(store))))
+        })?
+        .ok_or(ApiError::NotFound)
 }
 
 async fn store_offers(
@@ -186,11 +184,9 @@ async fn offer_stores(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let offer = OfferId(offer.into_inner());
-    let stores = state
+    state
         .read(principal.account_id, move |live, now| {
-            stores_redeeming_offer(live, offer, now)
-                .map(|stores| stores.into_iter().cloned().collect::<Vec<Store>>())
+            stores_redeeming_offer(live, offer, now).map(|stores| query.answer(stores))
         })?
-        .ok_or(ApiError::NotFound)?;
-    query.answer(stores.iter().collect())
+        .ok_or(ApiError::NotFound)?
 }
