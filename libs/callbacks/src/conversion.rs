@@ -57,6 +57,8 @@ impl Redeemed {
             | FamilyRef::Offer(_)
             | FamilyRef::OfferChannel(_)
             | FamilyRef::Channel(_)
+            | FamilyRef::OfferState(_)
+            | FamilyRef::Points(_)
             | FamilyRef::Credential(_) => None,
         }
     }

@@ -11,11 +11,12 @@ use crate::channel::ChannelFields;
 use crate::credential::Annotations;
 use crate::ids::{
     AccountId, ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
-    MemberId, MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
-    StoreListId,
+    MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
+    RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::{EligibilityDimension, OfferFields};
 use crate::redemption::PosRequest;
+use crate::wallet::OfferStateFields;
 use serde::{Deserialize, Serialize};
 
 /// What a client asks to issue a credential.
@@ -459,4 +460,54 @@ pub enum Command {
         /// The code.
         pos_offer_code_id: PosOfferCodeId,
     },
+    /// Save an offer to a member's wallet, paying its points when it costs some.
+    SaveOfferToWallet {
+        /// The member.
+        member_id: MemberId,
+        /// The channel it is saved on (required).
+        channel_id: Option<ChannelId>,
+        /// The offer (required).
+        offer_id: Option<OfferId>,
+        /// Its availability and reference.
+        fields: OfferStateFields,
+    },
+    /// Change a wallet entry's availability or reference.
+    UpdateOfferState {
+        /// The member holding it.
+        member_id: MemberId,
+        /// The entry.
+        offer_state_id: OfferStateId,
+        /// The fields to change.
+        fields: OfferStateFields,
+    },
+    /// Void a wallet entry (and its credential), paying back its points when unused.
+    VoidOfferState {
+        /// The member holding it.
+        member: MemberKey,
+        /// The entry.
+        offer_state_id: OfferStateId,
+    },
+    /// Transfer points to a member, from another member or granted by the account.
+    TransferPoints {
+        /// The identifier of the member receiving them.
+        to_identifier: String,
+        /// The identifier of the member giving them; the account grants them when absent.
+        from_identifier: Option<String>,
+        /// The channel the transfer is made on (required).
+        channel_id: Option<ChannelId>,
+        /// How many (a whole number above zero).
+        points: i64,
+        /// The client's transaction id: a repeat under it changes nothing.
+        txid: String,
+    },
+}
+
+/// A member named by id or by the account's identifier for it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberKey {
+    /// By id.
+    Id(MemberId),
+    /// By identifier.
+    Identifier(String),
 }

@@ -170,6 +170,22 @@ pub enum DomainError {
     /// The idempotency key was used before with a different request.
     #[error("Idempotency key has already been used for a different request")]
     IdempotencyKeyReused,
+    /// A member's points do not cover what is asked of them.
+    #[error("Member has {balance} points; {needed} are needed")]
+    PointsShort {
+        /// Points needed.
+        needed: u64,
+        /// Points the member has.
+        balance: u64,
+    },
+    /// A wallet entry presented at the point of sale is not yet active.
+    #[error("Offer state {offer_state_id} is not active until {activates_at}")]
+    OfferStateNotActive {
+        /// The entry.
+        offer_state_id: crate::ids::OfferStateId,
+        /// When it activates, as RFC 3339.
+        activates_at: String,
+    },
     /// No unused code could be drawn (short numeric codes on a crowded channel).
     #[error("No free code could be generated for this channel; try again later")]
     CodeSpaceExhausted,

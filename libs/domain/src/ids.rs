@@ -57,4 +57,6 @@ id_type!(
     OccasionId,
     /// A POS offer code (Sparkfly's `/pos_offer_codes`).
     PosOfferCodeId,
+    /// An offer in a member's wallet (Sparkfly's member offer state).
+    OfferStateId,
 );

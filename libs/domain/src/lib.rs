@@ -1,6 +1,6 @@
 //! The Sparkfly promotions model, pure: accounts and their API credentials, members, merchants,
 //! manufacturers, stores, lists, items, offers, channels, credentials and point-of-sale
-//! redemptions, with the commands that change them, the events that record each change,
+//! redemptions, members' offer wallets and loyalty points, with the commands that change them, the events that record each change,
 //! `decide` and `evolve`.
 //!
 //! No IO, no async, no clock, no randomness of its own: the time and a random source come in a
@@ -22,10 +22,12 @@ pub mod ids;
 pub mod money;
 pub mod offer;
 pub mod persistent;
+pub mod points;
 pub mod redemption;
 pub mod state;
 pub mod time;
 pub mod validate;
+pub mod wallet;
 
 pub use command::Command;
 pub use context::Context;

@@ -245,6 +245,8 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::Offer(_)
         | FamilyRef::OfferChannel(_)
         | FamilyRef::Credential(_)
+        | FamilyRef::OfferState(_)
+        | FamilyRef::Points(_)
         | FamilyRef::Redemption(_) => None,
     }
 }

@@ -256,6 +256,7 @@ fn check_offers(
             member_id,
             channel_id: channel.id,
             day,
+            points: 0,
         };
         let cap = state
             .offer_channels

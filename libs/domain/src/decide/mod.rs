@@ -10,8 +10,10 @@ mod lists;
 mod manufacturers;
 mod offer;
 mod plain;
+mod points;
 mod pos;
 mod pos_codes;
+mod wallet;
 
 use crate::catalog::queries::Change;
 use crate::command::Command;
@@ -267,5 +269,37 @@ fn decide_kinds(
             fields,
         } => pos_codes::update(state, *pos_offer_code_id, fields, now),
         C::DeletePosOfferCode { pos_offer_code_id } => pos_codes::delete(state, *pos_offer_code_id),
+        C::SaveOfferToWallet {
+            member_id,
+            channel_id,
+            offer_id,
+            fields,
+        } => wallet::save(state, *member_id, *channel_id, *offer_id, fields, context),
+        C::UpdateOfferState {
+            member_id,
+            offer_state_id,
+            fields,
+        } => wallet::update(state, *member_id, *offer_state_id, fields, now),
+        C::VoidOfferState {
+            member,
+            offer_state_id,
+        } => wallet::void(state, member, *offer_state_id, now),
+        C::TransferPoints {
+            to_identifier,
+            from_identifier,
+            channel_id,
+            points,
+            txid,
+        } => points::transfer_points(
+            state,
+            &points::TransferAsked {
+                to_identifier,
+                from_identifier: from_identifier.as_deref(),
+                channel_id: *channel_id,
+                points: *points,
+                txid,
+            },
+            now,
+        ),
     }
 }

@@ -5,6 +5,7 @@ use crate::event::{EventKind, OfferRef};
 use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
 use crate::offer::{EligibilityDimension, Limits, Offer, OfferFields, OfferStatus, RewardTerms};
 use crate::persistent::SharedMap;
+use crate::points::MAX_TRANSFER;
 use crate::state::AccountState;
 use crate::validate::{
     existing, money, optional_text, percent, positive, required_text, MAX_LONG_TEXT, MAX_TEXT,
@@ -180,6 +181,8 @@ fn merge_reward(
     money("Max amount", reward.max_amount, currency)?;
     positive("Required item count", reward.required_item_count)?;
     positive("Redemption item count", reward.redemption_item_count)?;
+    points_value("Points earning value", reward.points_earning_value)?;
+    points_value("Points required value", reward.points_required_value)?;
     let kind = reward.kind;
     match reward.value {
         None if kind.needs_value() => {
@@ -310,4 +313,16 @@ fn apply<Id: Copy + Ord + Hash, V: Clone, S: BuildHasher + Clone>(
         }
     }
     Ok(changed)
+}
+
+/// A points value of an offer: at most [`MAX_TRANSFER`], the most any one movement of points
+/// may carry, so that ledgers stay far from overflowing.
+fn points_value(field: &'static str, value: Option<u64>) -> DomainResult<()> {
+    match value {
+        Some(points) if points > MAX_TRANSFER => Err(DomainError::Invalid {
+            field,
+            reason: format!("must be at most {MAX_TRANSFER}"),
+        }),
+        _ => Ok(()),
+    }
 }

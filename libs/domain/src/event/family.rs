@@ -29,6 +29,8 @@ use crate::catalog::{
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
+use crate::points::PointsTransfer;
+use crate::wallet::OfferState;
 
 /// The type a borrowed twin holds for a payload: the payload itself, or what it derefs to
 /// when the list says `as` (a `&Box<Offer>` is held as `&Offer`).
@@ -184,6 +186,20 @@ event_families! {
         Updated(PosOfferCode) = PosOfferCodeUpdated,
         /// A POS offer code was deleted.
         Deleted(PosOfferCodeRef) = PosOfferCodeDeleted,
+    }
+    /// Events of members' offer wallets.
+    OfferState(OfferStateEvent, OfferStateEventRef) {
+        /// An offer was saved to a wallet.
+        Created(OfferState) = OfferStateCreated,
+        /// A wallet entry changed.
+        Updated(OfferState) = OfferStateUpdated,
+        /// A wallet entry was voided.
+        Voided(OfferStateVoided) = OfferStateVoided,
+    }
+    /// Events of members' points (beside those redemptions earn, which follow from them).
+    Points(PointsEvent, PointsEventRef) {
+        /// Points were transferred to a member.
+        Transferred(PointsTransfer) = PointsTransferred,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

@@ -9,6 +9,8 @@ use crate::catalog::{
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::offer::Offer;
+use crate::points::PointsTransfer;
+use crate::wallet::OfferState;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{DeserializeOwned, Error as _, MapAccess};
 use serde::ser::SerializeMap;
@@ -232,4 +234,12 @@ event_kinds! {
     PosOfferCodeUpdated(PosOfferCode) = "pos_offer_code_updated" @ 1,
     /// A POS offer code was deleted.
     PosOfferCodeDeleted(PosOfferCodeRef) = "pos_offer_code_deleted" @ 1,
+    /// An offer was saved to a member's wallet (and paid for in points when it costs some).
+    OfferStateCreated(OfferState) = "offer_state_created" @ 1,
+    /// A wallet entry's availability or reference changed.
+    OfferStateUpdated(OfferState) = "offer_state_updated" @ 1,
+    /// A wallet entry was voided.
+    OfferStateVoided(OfferStateVoided) = "offer_state_voided" @ 1,
+    /// Points were transferred to a member.
+    PointsTransferred(PointsTransfer) = "points_transferred" @ 1,
 }

@@ -4,8 +4,8 @@ use super::Lazy;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
     ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
-    StoreListId,
+    MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId, RedemptionId,
+    StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -240,4 +240,16 @@ pub struct RecordedRedemption {
     pub offers: Vec<RedeemedOffer>,
     /// The discount engine's answer for the basket (read back lazily: replay skips it).
     pub evaluation: Lazy<Evaluation>,
+}
+
+/// A wallet entry was voided (its credential is voided beside it when still open).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OfferStateVoided {
+    /// The entry.
+    pub offer_state_id: OfferStateId,
+    /// The member it belonged to.
+    pub member_id: MemberId,
+    /// Points paid back to the member: what the entry cost, when it was never redeemed.
+    #[serde(default)]
+    pub points_refunded: u64,
 }

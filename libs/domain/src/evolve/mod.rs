@@ -7,7 +7,9 @@ mod credentials;
 mod lists;
 mod offers;
 mod plain;
+mod points;
 mod redemptions;
+mod wallet;
 
 use crate::event::{Event, Family};
 use crate::state::AccountState;
@@ -35,6 +37,8 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Channel(event) => offers::channels(state, event),
         Family::Credential(event) => credentials::apply(state, event, at),
         Family::Redemption(event) => redemptions::apply(state, event, at),
+        Family::OfferState(event) => wallet::apply(state, event, at),
+        Family::Points(event) => points::apply(state, event),
     }
 }
 

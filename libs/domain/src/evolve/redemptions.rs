@@ -2,6 +2,7 @@
 //! expiry index move together.
 
 use super::credentials::move_credential;
+use super::points;
 use crate::credential::{CredentialLock, Transition};
 use crate::event::{RecordedRedemption, RedemptionEvent};
 use crate::ids::RedemptionId;
@@ -17,6 +18,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
             for id in &redemption.credential_ids {
                 move_credential(state, *id, Transition::Redeem, at);
             }
+            points::earn(state, &redemption.applications);
             record(state, redemption);
         }
         RedemptionEvent::Reserved(recorded) => {
@@ -47,6 +49,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
             for id in credential_ids {
                 move_credential(state, id, Transition::Redeem, at);
             }
+            points::earn_for(state, confirmed.redemption_id);
         }
         RedemptionEvent::ReservationCancelled(released) => release(
             state,
@@ -70,6 +73,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
             for id in credential_ids {
                 move_credential(state, id, Transition::Reopen, at);
             }
+            points::claw_back_for(state, voided.redemption_id);
         }
         RedemptionEvent::Reversed(reversed) => {
             let Some(credential_ids) = close(
@@ -84,6 +88,7 @@ pub(super) fn apply(state: &mut AccountState, event: RedemptionEvent, at: DateTi
             for id in credential_ids {
                 move_credential(state, id, Transition::Reverse, at);
             }
+            points::claw_back_for(state, reversed.redemption_id);
         }
     }
 }
@@ -117,6 +122,11 @@ fn derive(
                 member_id,
                 channel_id,
                 day,
+                points: state
+                    .offers
+                    .get(&redeemed.offer_id)
+                    .and_then(|offer| offer.reward.points_earning_value)
+                    .unwrap_or(0),
             }
         })
         .collect();

@@ -105,6 +105,13 @@ pub struct OfferApplication {
     #[serde(with = "crate::time::date")]
     #[schemars(with = "NaiveDate")]
     pub day: NaiveDate,
+    /// Points the member earns when it is committed (the offer's `points_earning_value`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub points: u64,
+}
+
+fn is_zero(points: &u64) -> bool {
+    *points == 0
 }
 
 /// A redemption or reservation, as decisions need it. What it gave (the discount engine's

@@ -20,6 +20,7 @@ use crate::ids::{CredentialId, OfferId, RedemptionId, StoreId};
 use crate::offer::Offer;
 use crate::state::AccountState;
 use crate::validate::existing;
+use crate::wallet;
 use chrono::{DateTime, Utc};
 use discount::{Basket, Evaluation, OfferInput, OfferOutcome};
 
@@ -152,6 +153,7 @@ fn resolve_codes<'s>(
                 })
             }
         }
+        check_wallet_window(state, credential, now)?;
         if credential.offer_ids.is_empty() {
             return Err(DomainError::CredentialHasNoOffers {
                 credential_id: credential.id,
@@ -160,6 +162,29 @@ fn resolve_codes<'s>(
         credentials.push(credential);
     }
     Ok(credentials)
+}
+
+/// A wallet credential redeems only inside its entry's window.
+fn check_wallet_window(
+    state: &AccountState,
+    credential: &Credential,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let Some(entry) = wallet::queries::by_credential(state, credential.id) else {
+        return Ok(());
+    };
+    let entry = entry.offer_state;
+    match (entry.activates_at, entry.expires_at) {
+        (Some(start), _) if now < start => Err(DomainError::OfferStateNotActive {
+            offer_state_id: entry.id,
+            activates_at: crate::time::format_timestamp(&start),
+        }),
+        (_, Some(end)) if end <= now => Err(DomainError::CredentialNotRedeemable {
+            credential_id: credential.id,
+            status: "expired".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn check_offer<'s>(
@@ -255,6 +280,7 @@ fn applications(
             member_id: credential.member_id,
             channel_id: credential.channel_id,
             day,
+            points: offer.reward.points_earning_value.unwrap_or(0),
         };
         let cap = state
             .offer_channels

@@ -15,12 +15,14 @@ use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
     ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
-    StoreListId,
+    MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId, RedemptionId,
+    StoreId, StoreListId,
 };
 use crate::offer::Offer;
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
+use crate::points::{PointsLedger, PointsTransfer};
 use crate::redemption::{Redemption, Usage};
+use crate::wallet::OfferState;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use discount::Currency;
@@ -125,6 +127,21 @@ pub struct AccountState {
     /// POS offer codes (absent from snapshots written before there were any).
     #[serde(default)]
     pub(crate) pos_offer_codes: IdMap<PosOfferCodeId, PosOfferCode>,
+    /// Offers in members' wallets (absent from snapshots written before there were any).
+    #[serde(default)]
+    pub(crate) offer_states: IdMap<OfferStateId, OfferState>,
+    /// The wallet entry each wallet credential redeems.
+    #[serde(default)]
+    pub(crate) offer_state_by_credential: InlineMap<CredentialId, OfferStateId>,
+    /// Wallet entries by member, for walking one member's wallet in order.
+    #[serde(default)]
+    pub(crate) wallets: OrdSet<(MemberId, OfferStateId)>,
+    /// Points ledgers of the members that ever had points.
+    #[serde(default)]
+    pub(crate) points: InlineMap<MemberId, PointsLedger>,
+    /// Points transfers by the client's `txid`.
+    #[serde(default)]
+    pub(crate) points_transfers: InlineMap<String, PointsTransfer, RandomState>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -18,11 +18,13 @@ mod merchants;
 mod offer_channels;
 mod offers;
 mod plain;
+mod points;
 mod pos_offer_codes;
 mod redemptions;
 mod reservations;
 mod store_lists;
 mod stores;
+mod wallet;
 
 use discount::{Allocation, Evaluation, LineResult, OfferOutcome, OfferResult};
 use domain::event::{Lazy, RecordedRedemption, RedeemedOffer};

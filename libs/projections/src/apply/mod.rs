@@ -151,10 +151,11 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
         .collect()
 }
 
-/// Applies one event; events no read needs (accounts) change nothing.
+/// Applies one event; events no read needs change nothing: accounts, and members' wallets and
+/// points, which the API reads from the live state.
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind.into_family() {
-        Family::Account(_) => Ok(()),
+        Family::Account(_) | Family::OfferState(_) | Family::Points(_) => Ok(()),
         Family::ApiKey(event) => api_keys::apply(target, event).await,
         Family::Member(event) => catalog::members(target, event).await,
         Family::Merchant(event) => catalog::merchants(target, event).await,

@@ -62,6 +62,8 @@ impl Reads {
             | FamilyRef::ItemSet(_)
             | FamilyRef::Offer(_)
             | FamilyRef::OfferChannel(_)
+            | FamilyRef::OfferState(_)
+            | FamilyRef::Points(_)
             | FamilyRef::Channel(_) => Ok(()),
         }
     }
