@@ -3,6 +3,9 @@
 //! - `health`: `GET /health`, `GET /metrics` and `GET /openapi.json` (no auth).
 //! - `auth`: `GET /auth`.
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
+//! - `wallet`: members' offer wallets, `/v1.0/members/.../offer_states` (before `members`, so
+//!   `/members/offer_states` is not read as a member id).
+//! - `points`: `/v1.0/points/card_status` and `/v1.0/points/transfer`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
@@ -43,11 +46,13 @@ mod manufacturers;
 mod members;
 mod merchants;
 mod offers;
+mod points;
 mod pos;
 mod pos_offer_codes;
 mod redeemable;
 mod resource;
 mod stores;
+mod wallet;
 
 use crate::http::ApiError;
 use crate::openapi::Routes;
@@ -62,6 +67,8 @@ pub fn routes() -> Routes {
     routes.with_prefix("/v1.0", |routes| {
         pos::routes(routes);
         api_keys::routes(routes);
+        wallet::routes(routes);
+        points::routes(routes);
         members::routes(routes);
         account::routes(routes);
         redeemable::routes(routes);

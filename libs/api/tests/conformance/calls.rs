@@ -40,10 +40,14 @@ pub fn destroys(operation: &Operation) -> Option<&str> {
             .strip_prefix('{')
             .and_then(|rest| rest.strip_suffix('}'));
     }
-    operation
-        .path
-        .ends_with("/{credential_id}/void")
-        .then_some("credential_id")
+    let path = &operation.path;
+    if path.ends_with("/{credential_id}/void") {
+        Some("credential_id")
+    } else if path.ends_with("/{offer_state_id}/void") {
+        Some("offer_state_id")
+    } else {
+        None
+    }
 }
 
 /// The request that exercises `operation` in `world`; `doomed`: the resource it destroys.
@@ -105,6 +109,7 @@ fn parameter(name: &str, rest: &[&str], manufacturer: bool, world: &World) -> St
         "counter_id" => world.counter,
         "event_id" => world.event,
         "pos_offer_code_id" => world.pos_offer_code,
+        "offer_state_id" => world.offer_state,
         "offer_id" if changes_eligibility(rest) => world.eligibility_offer,
         "offer_id" => world.offer,
         "lat" => return "40.7".into(),
@@ -135,6 +140,23 @@ fn query(operation: &Operation, world: &World) -> String {
         ),
         ("GET", "/v1.0/merchants/stores/index" | "/v1.0/merchants/stores/nearby/index")
         | ("GET", "/v1.0/offers/{offer_id}/stores") => "?lat=40.7&lng=-74.0".into(),
+        ("GET", "/v1.0/members/{member_id}/offer_states") => {
+            format!("?channel_id={}", world.channel)
+        }
+        ("POST", "/v1.0/members/{member_id}/offer_states") => {
+            format!("?channel_id={}&offer_id={}", world.channel, world.offer)
+        }
+        ("POST", "/v1.0/members/offer_states/{offer_state_id}/void") => {
+            format!("?member_identifier={}", world.member_identifier)
+        }
+        ("GET", "/v1.0/points/card_status") => format!(
+            "?identifier={}&channel_id={}",
+            world.points_identifier, world.channel
+        ),
+        ("POST", "/v1.0/points/transfer") => format!(
+            "?identifier={}&points=5&txid=conformance-1&channel_id={}",
+            world.points_identifier, world.channel
+        ),
         _ => String::new(),
     }
 }
@@ -184,6 +206,8 @@ fn write_body(create: bool, path: &str, world: &World) -> Option<Value> {
         "offers" => json!({"offer": {"name": format!("Offer {suffix}"),
             "merchant_id": world.merchant, "reward_kind": "order_percent_off",
             "reward_value": "10"}}),
+        "offer_states" => json!({"offer_state": {"expires_at": "2098-01-01T00:00:00Z",
+            "external_ref_id": format!("ref {suffix}")}}),
         "eligible_item_sets" => json!({"eligible_item_set": {"item_set_id": world.item_set,
             "list_type": 1, "req_qty": 1}}),
         _ => return None,

@@ -1,7 +1,7 @@
 //! The resources the conformance calls act on, created over HTTP before the first call: a
 //! merchant with a store and an item, a member, a channel, an item set, lists, a manufacturer
 //! with an item and an item set of its own, a counter, an event, a POS offer code, an approved offer linked to the channel with a
-//! credential for it, and an offer with every optional field set. A call that deletes or voids gets a resource of its own, made just before it
+//! credential for it and a wallet entry of the member for it, and an offer with every optional field set. A call that deletes or voids gets a resource of its own, made just before it
 //! ([`World::doomed`]), so no call spoils another's.
 
 use crate::support::{read, TestApp};
@@ -15,6 +15,9 @@ pub struct World {
     pub store: u64,
     pub member: u64,
     pub member_identifier: String,
+    /// The identifier of a member only the points calls use (the member calls rename
+    /// `member`).
+    pub points_identifier: String,
     pub channel: u64,
     pub item: u64,
     pub item_set: u64,
@@ -36,6 +39,8 @@ pub struct World {
     pub eligibility_offer: u64,
     /// Read, updated and redeemed.
     pub credential: u64,
+    /// An entry of `member`'s wallet for `offer`: read and updated.
+    pub offer_state: u64,
 }
 
 impl World {
@@ -66,6 +71,14 @@ impl World {
                 "/v1.0/members",
                 "member",
                 json!({"identifier": member_identifier}),
+            )
+            .await;
+        let points_identifier = "conformance-points".to_owned();
+        client
+            .create(
+                "/v1.0/members",
+                "member",
+                json!({"identifier": points_identifier}),
             )
             .await;
         let channel = client
@@ -158,6 +171,7 @@ impl World {
             store,
             member,
             member_identifier,
+            points_identifier,
             channel,
             item,
             item_set,
@@ -172,10 +186,13 @@ impl World {
             offer,
             eligibility_offer,
             credential: 0,
+            offer_state: 0,
         };
         let credential = world.credential(client).await;
+        let offer_state = world.offer_state(client).await;
         Self {
             credential,
+            offer_state,
             ..world
         }
     }
@@ -187,6 +204,20 @@ impl World {
         client
             .create("/v1.0/credentials", "credential", fields)
             .await
+    }
+
+    /// An entry of the member's wallet for the world's offer.
+    async fn offer_state(&self, client: &Client<'_>) -> u64 {
+        let path = format!(
+            "/v1.0/members/{}/offer_states?channel_id={}&offer_id={}",
+            self.member, self.channel, self.offer
+        );
+        let body = json!({"offer_state": {"expires_at": "2099-01-01T00:00:00Z",
+            "external_ref_id": "conformance"}});
+        let answer = client.send(Method::POST, &path, body).await;
+        answer["offer_state"]["offer_state_id"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no offer state id in {answer}"))
     }
 
     /// A fresh resource for a call that destroys the one its path's last parameter names
@@ -278,6 +309,7 @@ impl World {
                     .await
             }
             "credential_id" => self.credential(client).await,
+            "offer_state_id" => self.offer_state(client).await,
             _ => return None,
         };
         Some(id)
