@@ -5,7 +5,7 @@
 //! (an addition to the reference; refused when that member's balance is short) or, without
 //! it, granted by the account (a partner's program converting its points, a goodwill credit).
 //! The `txid` makes a repeat a no-op that answers the current balance; the same `txid` for a
-//! different transfer is refused (409). Both answer Sparkfly's `points_card_status` (its
+//! different transfer is refused (400, as a taken unique field is). Both answer Sparkfly's `points_card_status` (its
 //! `message`) with the member's balance and ledger beside it, from the live state. Issuers
 //! (and admins) transfer, reporting reads.
 
