@@ -59,6 +59,7 @@ impl Redeemed {
             | FamilyRef::Channel(_)
             | FamilyRef::OfferState(_)
             | FamilyRef::Points(_)
+            | FamilyRef::CheckIn(_)
             | FamilyRef::Credential(_) => None,
         }
     }

@@ -4,8 +4,8 @@
 
 use crate::account::{AccountFields, Role};
 use crate::catalog::{
-    CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields, MemberFields,
-    MerchantFields, OccasionFields, PosOfferCodeFields, StoreFields,
+    Coordinates, CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields,
+    MemberFields, MerchantFields, OccasionFields, PosOfferCodeFields, StoreFields,
 };
 use crate::channel::ChannelFields;
 use crate::credential::Annotations;
@@ -499,6 +499,23 @@ pub enum Command {
         points: i64,
         /// The client's transaction id: a repeat under it changes nothing.
         txid: String,
+    },
+    /// Check a member in at a store.
+    CheckIn {
+        /// The member.
+        member_id: MemberId,
+        /// The store.
+        store_id: StoreId,
+        /// Where the member says they are (checked against the store's coordinates, never
+        /// recorded).
+        at: Coordinates,
+    },
+    /// Require (or stop requiring) a recent check-in at the redeeming store for an offer.
+    SetOfferCheckInRule {
+        /// The offer.
+        offer_id: OfferId,
+        /// Minutes within which the check-in must precede a redemption; `None` clears.
+        within_minutes: Option<u32>,
     },
 }
 

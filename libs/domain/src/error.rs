@@ -178,6 +178,12 @@ pub enum DomainError {
         /// Points the member has.
         balance: u64,
     },
+    /// The offer needs a recent check-in at the redeeming store and the member has none.
+    #[error("Member must check in at the store to redeem offer: {offer_name}")]
+    CheckInRequired {
+        /// The offer's name.
+        offer_name: String,
+    },
     /// A wallet entry presented at the point of sale is not yet active.
     #[error("Offer state {offer_state_id} is not active until {activates_at}")]
     OfferStateNotActive {

@@ -10,6 +10,7 @@
 pub mod account;
 pub mod catalog;
 pub mod channel;
+pub mod check_in;
 pub mod command;
 pub mod context;
 pub mod credential;

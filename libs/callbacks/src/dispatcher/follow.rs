@@ -247,6 +247,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::Credential(_)
         | FamilyRef::OfferState(_)
         | FamilyRef::Points(_)
+        | FamilyRef::CheckIn(_)
         | FamilyRef::Redemption(_) => None,
     }
 }

@@ -4,6 +4,7 @@
 mod account;
 mod catalog;
 mod channel;
+mod check_in;
 mod credential;
 mod items;
 mod lists;
@@ -301,5 +302,14 @@ fn decide_kinds(
             },
             now,
         ),
+        C::CheckIn {
+            member_id,
+            store_id,
+            at,
+        } => check_in::check_in(state, *member_id, *store_id, at),
+        C::SetOfferCheckInRule {
+            offer_id,
+            within_minutes,
+        } => check_in::set_rule(state, *offer_id, *within_minutes),
     }
 }

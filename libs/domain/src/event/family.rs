@@ -28,6 +28,7 @@ use crate::catalog::{
     Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
+use crate::check_in::{CheckInRule, CheckedIn};
 use crate::offer::Offer;
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
@@ -200,6 +201,13 @@ event_families! {
     Points(PointsEvent, PointsEventRef) {
         /// Points were transferred to a member.
         Transferred(PointsTransfer) = PointsTransferred,
+    }
+    /// Check-ins of members at stores, and offers' check-in rules.
+    CheckIn(CheckInEvent, CheckInEventRef) {
+        /// A member checked in at a store.
+        CheckedIn(CheckedIn) = MemberCheckedIn,
+        /// An offer's check-in rule was set or cleared.
+        RuleSet(CheckInRule) = OfferCheckInRuleSet,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

@@ -8,6 +8,7 @@ use crate::catalog::{
     Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
+use crate::check_in::{CheckInRule, CheckedIn};
 use crate::offer::Offer;
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
@@ -242,4 +243,8 @@ event_kinds! {
     OfferStateVoided(OfferStateVoided) = "offer_state_voided" @ 1,
     /// Points were transferred to a member.
     PointsTransferred(PointsTransfer) = "points_transferred" @ 1,
+    /// A member checked in at a store.
+    MemberCheckedIn(CheckedIn) = "member_checked_in" @ 1,
+    /// An offer's check-in rule was set or cleared.
+    OfferCheckInRuleSet(CheckInRule) = "offer_check_in_rule_set" @ 1,
 }

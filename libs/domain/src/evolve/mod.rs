@@ -3,6 +3,7 @@
 
 mod account;
 mod catalog;
+mod check_in;
 mod credentials;
 mod lists;
 mod offers;
@@ -39,6 +40,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Redemption(event) => redemptions::apply(state, event, at),
         Family::OfferState(event) => wallet::apply(state, event, at),
         Family::Points(event) => points::apply(state, event),
+        Family::CheckIn(event) => check_in::apply(state, event, at),
     }
 }
 

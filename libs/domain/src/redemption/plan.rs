@@ -13,6 +13,7 @@
 
 use super::{lapsed_applications, reached, used, OfferApplication, PosRequest, MAX_CODES};
 use crate::catalog::Store;
+use crate::check_in;
 use crate::credential::{code, Credential, CredentialStatus};
 use crate::error::{DomainError, DomainResult};
 use crate::event::{Lazy, RecordedRedemption, RedeemedOffer};
@@ -218,6 +219,12 @@ fn check_offer<'s>(
             return Err(DomainError::Blank { field: "Store" });
         }
         _ => {}
+    }
+    let store_id = store.map(|store| store.id);
+    if !check_in::queries::satisfied(state, offer.id, credential.member_id, store_id, now) {
+        return Err(DomainError::CheckInRequired {
+            offer_name: offer.name.clone(),
+        });
     }
     let member_lists = &offer.eligibility.member_list_ids;
     if !member_lists.is_empty() && !state.member_on_lists(credential.member_id, member_lists) {

@@ -11,6 +11,7 @@ use crate::catalog::{
     Store, StoreList,
 };
 use crate::channel::{Channel, OfferChannel};
+use crate::check_in::CheckIns;
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
@@ -142,6 +143,12 @@ pub struct AccountState {
     /// Points transfers by the client's `txid`.
     #[serde(default)]
     pub(crate) points_transfers: InlineMap<String, PointsTransfer, RandomState>,
+    /// Members' check-ins by store.
+    #[serde(default)]
+    pub(crate) check_ins: InlineMap<(MemberId, StoreId), CheckIns>,
+    /// Offers' check-in rules: minutes within which a check-in must precede a redemption.
+    #[serde(default)]
+    pub(crate) check_in_rules: InlineMap<OfferId, u32>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -7,6 +7,7 @@
 mod accounts;
 mod api_keys;
 mod channels;
+mod check_ins;
 mod credentials;
 mod expiry;
 mod item_sets;

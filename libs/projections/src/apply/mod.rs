@@ -155,7 +155,9 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
 /// points, which the API reads from the live state.
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind.into_family() {
-        Family::Account(_) | Family::OfferState(_) | Family::Points(_) => Ok(()),
+        Family::Account(_) | Family::OfferState(_) | Family::Points(_) | Family::CheckIn(_) => {
+            Ok(())
+        }
         Family::ApiKey(event) => api_keys::apply(target, event).await,
         Family::Member(event) => catalog::members(target, event).await,
         Family::Merchant(event) => catalog::merchants(target, event).await,

@@ -64,6 +64,7 @@ impl Reads {
             | FamilyRef::OfferChannel(_)
             | FamilyRef::OfferState(_)
             | FamilyRef::Points(_)
+            | FamilyRef::CheckIn(_)
             | FamilyRef::Channel(_) => Ok(()),
         }
     }
