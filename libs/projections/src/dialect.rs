@@ -257,6 +257,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../../../migrations/sqlite/0010_pos_offer_codes.sql"),
     ),
+    (
+        11,
+        include_str!("../../../migrations/sqlite/0011_offer_activities.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -299,5 +303,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         10,
         include_str!("../../../migrations/postgres/0010_pos_offer_codes.sql"),
+    ),
+    (
+        11,
+        include_str!("../../../migrations/postgres/0011_offer_activities.sql"),
     ),
 ];

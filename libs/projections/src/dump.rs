@@ -7,6 +7,12 @@ use sqlx::Row;
 
 const TABLES: &[(&str, &str)] = &[
     (
+        "offer_activities",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(member_id AS TEXT),
+                CAST(store_id AS TEXT), activity, CAST(credential_id AS TEXT), body
+         FROM offer_activities ORDER BY account_id, id",
+    ),
+    (
         "members",
         "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), identifier, body
          FROM members ORDER BY account_id, id",

@@ -18,6 +18,8 @@
 //!   bounded exponential backoff ([`RestartPolicy`]); [`ReadStore::failing_projectors`] names
 //!   the partitions failing meanwhile.
 //!
+//! - [`OfferActivity`]: members' offer activities (issued, saved, redeemed, voided, reversed,
+//!   checked in), one row each, paged per member (`activities`).
 //! - [`ApiKeyRow`]: API credentials as auth reads them (hashes only), by identity or id.
 //! - Store lists, member lists (`lists`), items and item sets (`items`), manufacturers
 //!   (`manufacturers`): each list, set or manufacturer with its ids, and pages of a list's
@@ -27,6 +29,7 @@
 //!
 //! Projections know nothing of HTTP and have no side effects beyond their own tables.
 
+mod activities;
 mod api_keys;
 mod apply;
 mod dialect;
@@ -54,6 +57,6 @@ pub use metrics::ProjectorMetrics;
 pub use page::{Page, PageRequest, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use projector::{Projector, ProjectorConfig};
 pub use query::CredentialFilter;
-pub use rows::{OfferChannelRow, OfferRow, RedemptionRow};
+pub use rows::{ActivityKind, OfferActivity, OfferChannelRow, OfferRow, RedemptionRow};
 pub use store::{Position, ReadStore, CROSS_PROCESS_POLL};
 pub use supervise::RestartPolicy;

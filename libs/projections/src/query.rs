@@ -37,7 +37,11 @@ const CREDENTIAL_FILTER: &str = "account_id = $1
     AND ($4 IS NULL OR REPLACE(REPLACE(offer_ids, '[', ','), ']', ',') LIKE $4)
     AND ($5 IS NULL OR store_id = $5)";
 
-fn parse<T: DeserializeOwned>(body: &str, what: &'static str) -> Result<T, ProjectionError> {
+/// A row's `body` JSON as a `T`.
+pub(crate) fn parse<T: DeserializeOwned>(
+    body: &str,
+    what: &'static str,
+) -> Result<T, ProjectionError> {
     serde_json::from_str(body).map_err(ProjectionError::decode(what))
 }
 

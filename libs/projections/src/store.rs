@@ -202,6 +202,7 @@ impl ReadStore {
             "DELETE FROM counters",
             "DELETE FROM occasions",
             "DELETE FROM pos_offer_codes",
+            "DELETE FROM offer_activities",
             "DELETE FROM projection_offsets",
             "DELETE FROM store_pairing",
         ] {

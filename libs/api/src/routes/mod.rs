@@ -5,6 +5,8 @@
 //! - `members`: `/v1.0/members` and `/v1.0/members/{id}`, `/v1.0/members/search`.
 //! - `wallet`: members' offer wallets, `/v1.0/members/.../offer_states` (before `members`, so
 //!   `/members/offer_states` is not read as a member id).
+//! - `activities`: the offer engine: check-ins, a member's store, offer activities and
+//!   redemptions, offers' check-in rules.
 //! - `points`: `/v1.0/points/card_status` and `/v1.0/points/transfer`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
@@ -30,6 +32,7 @@
 //! - `callback_urls`: the destination check of a callback url when it is set.
 
 mod account;
+mod activities;
 mod api_keys;
 mod auth;
 mod callback_urls;
@@ -68,6 +71,7 @@ pub fn routes() -> Routes {
         pos::routes(routes);
         api_keys::routes(routes);
         wallet::routes(routes);
+        activities::routes(routes);
         points::routes(routes);
         members::routes(routes);
         account::routes(routes);

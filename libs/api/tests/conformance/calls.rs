@@ -149,6 +149,13 @@ fn query(operation: &Operation, world: &World) -> String {
         ("POST", "/v1.0/members/offer_states/{offer_state_id}/void") => {
             format!("?member_identifier={}", world.member_identifier)
         }
+        ("POST", "/v1.0/members/{member_id}/stores/{store_id}/check-in") => {
+            "?check_in%5Blat%5D=40.7045&check_in%5Blng%5D=-74.0140".into()
+        }
+        ("GET", "/v1.0/members/{member_id}/stores/{store_id}") => {
+            format!("?x_channel_id={}", world.channel)
+        }
+        ("GET", "/v1.0/activities/offers") => format!("?member_id={}", world.member),
         ("GET", "/v1.0/points/card_status") => format!(
             "?identifier={}&channel_id={}",
             world.points_identifier, world.channel

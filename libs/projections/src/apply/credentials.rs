@@ -3,10 +3,12 @@
 //! is deleted (the redemptions' rows stay, so reports still count them). Credentials go
 //! through the batch's cache (`cache`).
 
+use super::activities::Subject;
 use super::cache::{CachedRow, Key};
 use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
+use crate::rows::ActivityKind;
 use domain::credential::{Credential, Transition};
 use domain::event::CredentialEvent;
 use domain::ids::CredentialId;
@@ -22,7 +24,15 @@ pub(super) async fn apply(
         CredentialEvent::Issued(issued) => {
             let credential = issued.into_credential(at);
             let key = target.credential_key(credential.id)?;
+            let subjects: Vec<Subject> = credential
+                .offer_ids
+                .iter()
+                .map(|offer| Subject::offer(credential.member_id, credential.id, *offer))
+                .collect();
             target.rows.credentials.put(key, credential);
+            for subject in subjects {
+                target.activity(ActivityKind::Issued, subject).await?;
+            }
         }
         CredentialEvent::OffersChanged(change) => {
             let key = target.credential_key(change.credential_id)?;
@@ -38,9 +48,23 @@ pub(super) async fn apply(
                 .await?;
         }
         CredentialEvent::Voided(voided) => {
-            target
-                .move_credential(voided.credential_id, Transition::Void)
+            let id = voided.credential_id;
+            let key = target.credential_key(id)?;
+            let at = target.at;
+            let voided = target
+                .rows
+                .credentials
+                .update(target.tx, key, |credential| {
+                    credential.transition(Transition::Void, at);
+                    (credential.member_id, credential.offer_ids.clone())
+                })
                 .await?;
+            if let Some((member, offers)) = voided {
+                for offer in offers {
+                    let subject = Subject::offer(member, id, offer);
+                    target.activity(ActivityKind::Voided, subject).await?;
+                }
+            }
         }
         CredentialEvent::Expired(expired) => {
             target

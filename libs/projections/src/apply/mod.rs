@@ -14,6 +14,7 @@
 //! - `cache` and `prefetch`: the batch's write-behind cache of the hot rows (members,
 //!   credentials, redemptions) and what it loads up front; `sql`: the multi-row statements.
 
+mod activities;
 mod api_keys;
 mod cache;
 mod catalog;
@@ -50,6 +51,10 @@ pub(crate) struct Target<'a> {
     pub(crate) rows: &'a mut Rows,
     pub(crate) account: i64,
     pub(crate) at: DateTime<Utc>,
+    /// The event's offset in its partition (activity ids derive from it).
+    pub(crate) offset: u64,
+    /// Activities recorded for the event so far.
+    pub(crate) activities: u64,
 }
 
 /// The hot rows of a batch, written back when it ends.
@@ -71,6 +76,7 @@ impl Rows {
 /// One event of the batch with its account.
 pub(crate) struct Decoded {
     pub(crate) account: i64,
+    pub(crate) offset: u64,
     pub(crate) event: Event,
 }
 
@@ -112,12 +118,19 @@ impl ReadStore {
         }
         let mut rows = Rows::default();
         prefetch::load(&mut rows, &mut tx, &events).await?;
-        for Decoded { account, event } in events {
+        for Decoded {
+            account,
+            offset,
+            event,
+        } in events
+        {
             let target = Target {
                 tx: &mut tx,
                 rows: &mut rows,
                 account,
                 at: event.occurred_at,
+                offset,
+                activities: 0,
             };
             apply(target, event.kind).await?;
         }
@@ -144,6 +157,7 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
                     .map_err(ProjectionError::decode("event envelope"))?;
                 Ok(Decoded {
                     account: int(envelope.account_id.0)?,
+                    offset: record.offset,
                     event: envelope.event,
                 })
             })
@@ -151,13 +165,13 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
         .collect()
 }
 
-/// Applies one event; events no read needs change nothing: accounts, and members' wallets and
-/// points, which the API reads from the live state.
+/// Applies one event; events no read needs change nothing: accounts, and members' points,
+/// which the API reads from the live state (wallets too; their entries are activities).
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind.into_family() {
-        Family::Account(_) | Family::OfferState(_) | Family::Points(_) | Family::CheckIn(_) => {
-            Ok(())
-        }
+        Family::Account(_) | Family::Points(_) => Ok(()),
+        Family::OfferState(event) => activities::offer_states(target, event).await,
+        Family::CheckIn(event) => activities::check_ins(target, event).await,
         Family::ApiKey(event) => api_keys::apply(target, event).await,
         Family::Member(event) => catalog::members(target, event).await,
         Family::Merchant(event) => catalog::merchants(target, event).await,

@@ -132,7 +132,7 @@ pub(super) async fn load(
     events: &[Decoded],
 ) -> Result<(), ProjectionError> {
     let mut reads = Reads::default();
-    for Decoded { account, event } in events {
+    for Decoded { account, event, .. } in events {
         reads.of(*account, &event.kind)?;
     }
     let Reads {

@@ -1,14 +1,15 @@
 //! Redemptions and reservations, and the credential statuses each step implies (the same moves
 //! as the domain's `evolve`). Both go through the batch's cache (`cache`).
 
+use super::activities::Subject;
 use super::cache::CachedRow;
 use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
-use crate::rows::RedemptionRow;
+use crate::rows::{ActivityKind, RedemptionRow};
 use domain::credential::{CredentialLock, Transition};
-use domain::event::{RecordedRedemption, RedemptionEvent};
-use domain::ids::{CredentialId, RedemptionId};
+use domain::event::{RecordedRedemption, RedeemedOffer, RedemptionEvent};
+use domain::ids::{CredentialId, RedemptionId, StoreId};
 use domain::redemption::RedemptionStatus;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -29,10 +30,20 @@ pub(super) async fn apply(
     let at = target.at;
     match event {
         RedemptionEvent::Committed(recorded) => {
+            let (redemption_id, store_id) = (recorded.redemption_id, recorded.store_id);
+            let offers = recorded.offers.clone();
             let ids = target.record(recorded, RedemptionStatus::Committed)?;
             for id in ids {
                 target.move_credential(id, Transition::Redeem).await?;
             }
+            let closed = Closed {
+                credential_ids: Vec::new(),
+                offers,
+                store_id,
+            };
+            target
+                .redemption_activities(ActivityKind::Redeemed, redemption_id, &closed)
+                .await?;
         }
         RedemptionEvent::Reserved(recorded) => {
             let expires_at = recorded.expires_at.unwrap_or(at);
@@ -46,12 +57,16 @@ pub(super) async fn apply(
             }
         }
         RedemptionEvent::ReservationConfirmed(confirmed) => {
-            let ids = target
-                .close(confirmed.redemption_id, RedemptionStatus::Committed)
-                .await?;
-            for id in ids {
-                target.move_credential(id, Transition::Redeem).await?;
+            let id = confirmed.redemption_id;
+            let closed = target.close(id, RedemptionStatus::Committed).await?;
+            for credential in &closed.credential_ids {
+                target
+                    .move_credential(*credential, Transition::Redeem)
+                    .await?;
             }
+            target
+                .redemption_activities(ActivityKind::Redeemed, id, &closed)
+                .await?;
         }
         RedemptionEvent::ReservationCancelled(released) => {
             target
@@ -64,20 +79,28 @@ pub(super) async fn apply(
                 .await?;
         }
         RedemptionEvent::Voided(voided) => {
-            let ids = target
-                .close(voided.redemption_id, RedemptionStatus::Voided)
-                .await?;
-            for id in ids {
-                target.move_credential(id, Transition::Reopen).await?;
+            let id = voided.redemption_id;
+            let closed = target.close(id, RedemptionStatus::Voided).await?;
+            for credential in &closed.credential_ids {
+                target
+                    .move_credential(*credential, Transition::Reopen)
+                    .await?;
             }
+            target
+                .redemption_activities(ActivityKind::RedemptionVoided, id, &closed)
+                .await?;
         }
         RedemptionEvent::Reversed(reversed) => {
-            let ids = target
-                .close(reversed.redemption_id, RedemptionStatus::Reversed)
-                .await?;
-            for id in ids {
-                target.move_credential(id, Transition::Reverse).await?;
+            let id = reversed.redemption_id;
+            let closed = target.close(id, RedemptionStatus::Reversed).await?;
+            for credential in &closed.credential_ids {
+                target
+                    .move_credential(*credential, Transition::Reverse)
+                    .await?;
             }
+            target
+                .redemption_activities(ActivityKind::Reversed, id, &closed)
+                .await?;
         }
     }
     Ok(())
@@ -123,32 +146,73 @@ impl Target<'_> {
         id: RedemptionId,
         status: RedemptionStatus,
     ) -> Result<(), ProjectionError> {
-        for credential_id in self.close(id, status).await? {
+        for credential_id in self.close(id, status).await?.credential_ids {
             self.move_credential(credential_id, Transition::Release(id))
                 .await?;
         }
         Ok(())
     }
 
-    /// Moves a redemption to `status`; answers its credentials (none when it is unknown).
+    /// Moves a redemption to `status`; answers what it redeemed (nothing when it is unknown).
     async fn close(
         &mut self,
         id: RedemptionId,
         status: RedemptionStatus,
-    ) -> Result<Vec<CredentialId>, ProjectionError> {
+    ) -> Result<Closed, ProjectionError> {
         let key = (self.account, int(id.0)?);
         let at = self.at;
-        let ids = self
+        let closed = self
             .rows
             .redemptions
             .update(self.tx, key, |stored| {
                 stored.row.status = status;
                 stored.row.updated_at = at;
-                stored.row.credential_ids.clone()
+                Closed {
+                    credential_ids: stored.row.credential_ids.clone(),
+                    offers: stored.row.offers.clone(),
+                    store_id: stored.row.store_id,
+                }
             })
             .await?;
-        Ok(ids.unwrap_or_default())
+        Ok(closed.unwrap_or_default())
     }
+
+    /// Records `kind` for every offer `closed` redeemed, as an activity of its credential's
+    /// member (a credential deleted since is skipped).
+    async fn redemption_activities(
+        &mut self,
+        kind: ActivityKind,
+        redemption_id: RedemptionId,
+        closed: &Closed,
+    ) -> Result<(), ProjectionError> {
+        for redeemed in &closed.offers {
+            let key = self.credential_key(redeemed.credential_id)?;
+            let Some(member_id) = self
+                .rows
+                .credentials
+                .get(self.tx, key)
+                .await?
+                .map(|credential| credential.member_id)
+            else {
+                continue;
+            };
+            let subject = Subject {
+                redemption_id: Some(redemption_id),
+                store_id: closed.store_id,
+                ..Subject::offer(member_id, redeemed.credential_id, redeemed.offer_id)
+            };
+            self.activity(kind, subject).await?;
+        }
+        Ok(())
+    }
+}
+
+/// What a redemption redeemed, as its row holds it.
+#[derive(Default)]
+struct Closed {
+    credential_ids: Vec<CredentialId>,
+    offers: Vec<RedeemedOffer>,
+    store_id: Option<StoreId>,
 }
 
 impl CachedRow for StoredRedemption {

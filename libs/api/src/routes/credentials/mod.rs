@@ -41,7 +41,7 @@ use projections::CredentialFilter;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
-use view::CredentialView;
+pub(in crate::routes) use view::CredentialView;
 
 pub(super) fn routes(routes: &mut Routes) {
     let void_op = Op::put(
@@ -260,10 +260,19 @@ async fn list(
     let filter = query.filter()?;
     read_guard(&state, &principal).await?;
     let account = principal.account_id;
-    let mut page = state
+    let page = state
         .store()
         .credentials(account, filter, query.page())
         .await?;
+    answer_page(&state, account, page)
+}
+
+/// The answer listing `page` of `account`'s credentials, with names from the live state.
+pub(super) fn answer_page(
+    state: &AppState,
+    account: AccountId,
+    mut page: projections::Page<domain::credential::Credential>,
+) -> Result<HttpResponse, ApiError> {
     let credentials = std::mem::take(&mut page.items);
     let views = state.read(account, move |live, now| {
         CredentialView::all(account, credentials, live, now)

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 /// The wire shape of a credential.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub(super) struct CredentialView {
+pub(in crate::routes) struct CredentialView {
     /// Its id.
     id: CredentialId,
     /// The account it belongs to.

@@ -1,0 +1,89 @@
+//! Reading members' offer activities: a member's activities in pages, and the credentials a
+//! member has redeemed at a store.
+
+use crate::error::{int, uint, ProjectionError};
+use crate::page::{Page, PageRequest};
+use crate::query::parse;
+use crate::rows::OfferActivity;
+use crate::store::ReadStore;
+use domain::credential::Credential;
+use domain::ids::{AccountId, MemberId, StoreId};
+
+/// The credentials of member `$2` now redeemed that were redeemed at store `$3`.
+const REDEEMED_AT_STORE: &str = "credentials.account_id = $1 AND credentials.member_id = $2
+    AND credentials.status = 'redeemed'
+    AND EXISTS (SELECT 1 FROM offer_activities
+        WHERE offer_activities.account_id = credentials.account_id
+        AND offer_activities.member_id = credentials.member_id
+        AND offer_activities.credential_id = credentials.id
+        AND offer_activities.store_id = $3 AND offer_activities.activity = 'redeemed')";
+
+impl ReadStore {
+    /// A page of member `member`'s activities, oldest first.
+    pub async fn offer_activities(
+        &self,
+        account: AccountId,
+        member: MemberId,
+        page: PageRequest,
+    ) -> Result<Page<OfferActivity>, ProjectionError> {
+        let (account, member) = (int(account.0)?, int(member.0)?);
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM offer_activities WHERE account_id = $1 AND member_id = $2",
+        )
+        .bind(account)
+        .bind(member)
+        .fetch_one(&self.pool)
+        .await?;
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM offer_activities WHERE account_id = $1 AND member_id = $2
+             ORDER BY id LIMIT $3 OFFSET $4",
+        )
+        .bind(account)
+        .bind(member)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = bodies
+            .iter()
+            .map(|body| parse(body, "offer_activities"))
+            .collect::<Result<_, _>>()?;
+        Ok(Page::new(page, uint(total), items))
+    }
+
+    /// A page of the credentials member `member` has redeemed at `store` (still redeemed:
+    /// not voided or reversed since), by id.
+    pub async fn redeemed_at_store(
+        &self,
+        account: AccountId,
+        member: MemberId,
+        store: StoreId,
+        page: PageRequest,
+    ) -> Result<Page<Credential>, ProjectionError> {
+        let (account, member, store) = (int(account.0)?, int(member.0)?, int(store.0)?);
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM credentials WHERE {REDEEMED_AT_STORE}"
+        )))
+        .bind(account)
+        .bind(member)
+        .bind(store)
+        .fetch_one(&self.pool)
+        .await?;
+        let bodies: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT body FROM credentials WHERE {REDEEMED_AT_STORE}
+             ORDER BY credentials.id LIMIT $4 OFFSET $5"
+        )))
+        .bind(account)
+        .bind(member)
+        .bind(store)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = bodies
+            .iter()
+            .map(|body| parse(body, "credentials"))
+            .collect::<Result<_, _>>()?;
+        Ok(Page::new(page, uint(total), items))
+    }
+}
