@@ -1,5 +1,5 @@
-//! Reading members' offer activities: a member's activities in pages, and the credentials a
-//! member has redeemed at a store.
+//! Reading members' offer activities: a member's activities in pages (or all of them, with all
+//! their credentials, for an export), and the credentials a member has redeemed at a store.
 
 use crate::error::{int, uint, ProjectionError};
 use crate::page::{Page, PageRequest};
@@ -85,5 +85,46 @@ impl ReadStore {
             .map(|body| parse(body, "credentials"))
             .collect::<Result<_, _>>()?;
         Ok(Page::new(page, uint(total), items))
+    }
+}
+
+impl ReadStore {
+    /// Every activity of member `member`, oldest first (for an export: not paged).
+    pub async fn all_offer_activities(
+        &self,
+        account: AccountId,
+        member: MemberId,
+    ) -> Result<Vec<OfferActivity>, ProjectionError> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM offer_activities WHERE account_id = $1 AND member_id = $2
+             ORDER BY id",
+        )
+        .bind(int(account.0)?)
+        .bind(int(member.0)?)
+        .fetch_all(&self.pool)
+        .await?;
+        bodies
+            .iter()
+            .map(|body| parse(body, "offer_activities"))
+            .collect()
+    }
+
+    /// Every credential of member `member`, by id (for an export: not paged).
+    pub async fn all_member_credentials(
+        &self,
+        account: AccountId,
+        member: MemberId,
+    ) -> Result<Vec<Credential>, ProjectionError> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM credentials WHERE account_id = $1 AND member_id = $2 ORDER BY id",
+        )
+        .bind(int(account.0)?)
+        .bind(int(member.0)?)
+        .fetch_all(&self.pool)
+        .await?;
+        bodies
+            .iter()
+            .map(|body| parse(body, "credentials"))
+            .collect()
     }
 }

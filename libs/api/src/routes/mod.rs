@@ -7,6 +7,7 @@
 //!   `/members/offer_states` is not read as a member id).
 //! - `activities`: the offer engine: check-ins, a member's store, offer activities and
 //!   redemptions, offers' check-in rules.
+//! - `privacy`: `/v1.0/privacy/member/export`, everything held about a member.
 //! - `points`: `/v1.0/points/card_status` and `/v1.0/points/transfer`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
@@ -52,6 +53,7 @@ mod offers;
 mod points;
 mod pos;
 mod pos_offer_codes;
+mod privacy;
 mod redeemable;
 mod resource;
 mod stores;
@@ -73,6 +75,7 @@ pub fn routes() -> Routes {
         wallet::routes(routes);
         activities::routes(routes);
         points::routes(routes);
+        privacy::routes(routes);
         members::routes(routes);
         account::routes(routes);
         redeemable::routes(routes);

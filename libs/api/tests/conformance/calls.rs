@@ -155,6 +155,9 @@ fn query(operation: &Operation, world: &World) -> String {
         ("GET", "/v1.0/members/{member_id}/stores/{store_id}") => {
             format!("?x_channel_id={}", world.channel)
         }
+        ("GET", "/v1.0/privacy/member/export") => {
+            format!("?member_identifier={}", world.points_identifier)
+        }
         ("GET", "/v1.0/activities/offers") => format!("?member_id={}", world.member),
         ("GET", "/v1.0/points/card_status") => format!(
             "?identifier={}&channel_id={}",

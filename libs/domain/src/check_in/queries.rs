@@ -34,3 +34,16 @@ pub fn satisfied(
         found.last_at <= now && now - found.last_at <= Duration::minutes(i64::from(minutes))
     })
 }
+
+/// Member `member`'s check-ins at every store, by store (walks every check-in: for exports,
+/// not hot paths).
+pub fn of_member(state: &AccountState, member: MemberId) -> Vec<(StoreId, CheckIns)> {
+    let mut found: Vec<(StoreId, CheckIns)> = state
+        .check_ins
+        .iter()
+        .filter(|((who, _), _)| *who == member)
+        .map(|((_, store), check_ins)| (*store, *check_ins))
+        .collect();
+    found.sort_unstable_by_key(|(store, _)| *store);
+    found
+}

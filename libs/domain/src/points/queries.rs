@@ -13,3 +13,17 @@ pub fn ledger(state: &AccountState, member: MemberId) -> PointsLedger {
 pub fn transfer<'s>(state: &'s AccountState, txid: &str) -> Option<&'s PointsTransfer> {
     state.points_transfers.get(txid)
 }
+
+/// Every transfer to or from member `member`, oldest first (walks every transfer: for
+/// exports, not hot paths).
+pub fn transfers_of(state: &AccountState, member: MemberId) -> Vec<&PointsTransfer> {
+    let mut found: Vec<&PointsTransfer> = state
+        .points_transfers
+        .values()
+        .filter(|transfer| {
+            transfer.to_member_id == member || transfer.from_member_id == Some(member)
+        })
+        .collect();
+    found.sort_unstable_by(|a, b| (a.created_at, &a.txid).cmp(&(b.created_at, &b.txid)));
+    found
+}

@@ -20,6 +20,8 @@
 
 mod view;
 
+pub(in crate::routes) use view::OfferStateView;
+
 use super::common::{paginate, write, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Paged, Query, Reported};
@@ -33,7 +35,6 @@ use domain::{Command, Event, EventKind};
 use projections::PageRequest;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use view::OfferStateView;
 
 pub(super) fn routes(routes: &mut Routes) {
     routes

@@ -10,7 +10,7 @@ use serde::Serialize;
 /// An offer in a member's wallet, in the reference's field names. `token` is never given and
 /// `transferable` is always false: no entry can be handed to another member.
 #[derive(Debug, Serialize, JsonSchema)]
-pub(super) struct OfferStateView {
+pub(in crate::routes) struct OfferStateView {
     offer_state_id: u64,
     member_id: u64,
     offer_id: u64,
@@ -50,7 +50,7 @@ impl Named for OfferStateView {
 
 impl OfferStateView {
     /// The answer about `entry` at `now`.
-    pub(super) fn new(entry: &WalletEntry<'_>, now: DateTime<Utc>) -> Self {
+    pub(in crate::routes) fn new(entry: &WalletEntry<'_>, now: DateTime<Utc>) -> Self {
         let held = entry.offer_state;
         let offer = entry.offer;
         Self {
