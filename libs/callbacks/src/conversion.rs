@@ -1,16 +1,16 @@
-//! From the domain to callbacks: which events are conversions ([`Redeemed`], taken before
-//! `evolve` consumes the event), the [`Conversion`]s they make once applied (one per redeemed
-//! offer of each credential, read from the account's state), the [`Target`]s each goes to
+//! From the domain to callbacks: what a redemption redeemed ([`Redeemed`], answered by the
+//! fold of [`CallbackState`]), the [`Conversion`]s it makes (one per redeemed offer of each
+//! credential, read from that fold), the [`Target`]s each goes to
 //! (the credential's channel's `conversion_callback_url`; the account's
 //! `credential_callback_url` while `enable_callbacks` is on), the stable delivery id of each
 //! pair and the JSON body partners receive.
 
+use crate::fold::CallbackState;
 use crate::render::Conversion;
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::credential::AnnotationValue;
-use domain::event::{FamilyRef, RedeemedOffer, RedemptionEventRef};
+use domain::credential::CredentialStatus;
+use domain::event::RedeemedOffer;
 use domain::ids::{AccountId, ChannelId, RedemptionId, StoreId};
-use domain::{AccountState, EventKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,133 +20,57 @@ use ulid::Ulid;
 /// The version of the callback body; partners can branch on it.
 pub const BODY_VERSION: u16 = 1;
 
-/// A redemption event, as far as callbacks need it.
+/// What a redemption redeemed, as callbacks need it: a direct redemption, or a confirmed
+/// reservation with the offers it reserved (see [`CallbackState::apply`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Redeemed {
-    /// Codes were redeemed directly.
-    Committed {
-        /// The redemption.
-        redemption_id: RedemptionId,
-        /// Where; `None` away from any store.
-        store_id: Option<StoreId>,
-        /// What it redeemed.
-        offers: Vec<RedeemedOffer>,
-    },
-    /// A reservation was confirmed: its offers are redeemed now.
-    Confirmed(RedemptionId),
+pub struct Redeemed {
+    /// The redemption.
+    pub redemption_id: RedemptionId,
+    /// Where; `None` away from any store.
+    pub store_id: Option<StoreId>,
+    /// What it redeemed.
+    pub offers: Vec<RedeemedOffer>,
 }
 
 impl Redeemed {
-    /// What `kind` redeemed, if it is a redemption.
-    pub fn of(kind: &EventKind) -> Option<Self> {
-        match kind.family() {
-            FamilyRef::Redemption(event) => Self::of_redemption(event),
-            FamilyRef::Account(_)
-            | FamilyRef::ApiKey(_)
-            | FamilyRef::Member(_)
-            | FamilyRef::Merchant(_)
-            | FamilyRef::Manufacturer(_)
-            | FamilyRef::Counter(_)
-            | FamilyRef::Occasion(_)
-            | FamilyRef::PosOfferCode(_)
-            | FamilyRef::Store(_)
-            | FamilyRef::StoreList(_)
-            | FamilyRef::MemberList(_)
-            | FamilyRef::Item(_)
-            | FamilyRef::ItemSet(_)
-            | FamilyRef::Offer(_)
-            | FamilyRef::OfferChannel(_)
-            | FamilyRef::Channel(_)
-            | FamilyRef::OfferState(_)
-            | FamilyRef::Points(_)
-            | FamilyRef::CheckIn(_)
-            | FamilyRef::Credential(_) => None,
-        }
-    }
-
-    /// What a redemption event redeemed: a direct redemption or a confirmed reservation; the
-    /// other steps redeem nothing.
-    fn of_redemption(event: RedemptionEventRef) -> Option<Self> {
-        match event {
-            RedemptionEventRef::Committed(recorded) => Some(Self::Committed {
-                redemption_id: recorded.redemption_id,
-                store_id: recorded.store_id,
-                offers: recorded.offers.clone(),
-            }),
-            RedemptionEventRef::ReservationConfirmed(confirmed) => {
-                Some(Self::Confirmed(confirmed.redemption_id))
-            }
-            RedemptionEventRef::Reserved(_)
-            | RedemptionEventRef::ReservationCancelled(_)
-            | RedemptionEventRef::ReservationExpired(_)
-            | RedemptionEventRef::Voided(_)
-            | RedemptionEventRef::Reversed(_) => None,
-        }
-    }
-
-    /// The conversions it made, read from `state` once the event is applied; `at` is when it
-    /// happened.
+    /// The conversions it made, read from `state` once its event is applied; `at` is when it
+    /// happened (the credentials' `redeemed_at`; their status is `redeemed`).
     pub fn conversions(
         &self,
-        state: &AccountState,
+        state: &CallbackState,
         account_id: AccountId,
         at: DateTime<Utc>,
     ) -> Vec<Conversion> {
-        let (redemption_id, store_id, offers) = match self {
-            Self::Committed {
-                redemption_id,
-                store_id,
-                offers,
-            } => (*redemption_id, *store_id, offers.clone()),
-            Self::Confirmed(id) => match state.redemption(*id) {
-                Some(redemption) => (
-                    *id,
-                    redemption.store_id,
-                    redemption
-                        .applications
-                        .iter()
-                        .map(|application| RedeemedOffer {
-                            credential_id: application.credential_id,
-                            offer_id: application.offer_id,
-                        })
-                        .collect(),
-                ),
-                None => return Vec::new(),
-            },
-        };
-        offers
+        self.offers
             .iter()
             .filter_map(|redeemed| {
                 let credential = state.credential(redeemed.credential_id)?;
-                let annotation = |key: &str| match credential.annotations.get(key) {
-                    Some(AnnotationValue::Text(text)) => Some(text.clone()),
-                    _ => None,
-                };
-                let conv_ids = match credential.annotations.get("conv_ids") {
-                    Some(AnnotationValue::Map(map)) => map.clone(),
-                    _ => BTreeMap::new(),
-                };
+                let annotations = credential.annotations.as_deref();
                 Some(Conversion {
                     account_id,
-                    redemption_id,
-                    credential_id: credential.id,
+                    redemption_id: self.redemption_id,
+                    credential_id: redeemed.credential_id,
                     offer_id: redeemed.offer_id,
-                    offer_ids: credential.offer_ids.clone(),
+                    offer_ids: credential.offer_ids.to_vec(),
                     channel_id: credential.channel_id,
                     xid: state
-                        .offer_link(redeemed.offer_id, credential.channel_id)
-                        .map(|link| link.xid.clone()),
-                    store_id,
+                        .xid(redeemed.offer_id, credential.channel_id)
+                        .map(str::to_owned),
+                    store_id: self.store_id,
                     member_id: credential.member_id,
-                    sf_uid: annotation("sf_uid").or_else(|| {
-                        state
-                            .member(credential.member_id)
-                            .map(|member| member.identifier.clone())
-                    }),
-                    sf_ac: annotation("sf_ac"),
-                    redeemed_at: credential.redeemed_at.unwrap_or(at),
-                    status: credential.status.to_string(),
-                    conv_ids,
+                    sf_uid: annotations
+                        .and_then(|found| found.sf_uid.clone())
+                        .or_else(|| {
+                            state
+                                .member_identifier(credential.member_id)
+                                .map(str::to_owned)
+                        }),
+                    sf_ac: annotations.and_then(|found| found.sf_ac.clone()),
+                    redeemed_at: at,
+                    status: CredentialStatus::Redeemed.to_string(),
+                    conv_ids: annotations
+                        .map(|found| found.conv_ids.clone())
+                        .unwrap_or_default(),
                 })
             })
             .collect()
@@ -198,28 +122,25 @@ pub struct Target {
 /// The callbacks `conversion` goes to under `state`: its channel's url if it has one, and the
 /// account's while account callbacks are enabled (account callbacks are not signed: the
 /// account has no secret).
-pub fn targets(state: &AccountState, conversion: &Conversion) -> Vec<Target> {
+pub fn targets(state: &CallbackState, conversion: &Conversion) -> Vec<Target> {
     let mut targets = Vec::new();
-    if let Some(channel) = state.channel(conversion.channel_id) {
-        if let Some(template) = &channel.conversion_callback_url {
+    if let Some(channel) = state.channel_callbacks(conversion.channel_id) {
+        if let Some(template) = &channel.url {
             targets.push(Target {
                 kind: TargetKind::Channel {
-                    channel_id: channel.id,
+                    channel_id: conversion.channel_id,
                 },
                 template: template.clone(),
-                sign: channel.allow_hmac,
+                sign: channel.sign,
             });
         }
     }
-    if let Some(account) = state.account() {
-        if let (true, Some(template)) = (account.enable_callbacks, &account.credential_callback_url)
-        {
-            targets.push(Target {
-                kind: TargetKind::Account,
-                template: template.clone(),
-                sign: false,
-            });
-        }
+    if let Some(template) = state.account_callbacks() {
+        targets.push(Target {
+            kind: TargetKind::Account,
+            template: template.to_owned(),
+            sign: false,
+        });
     }
     targets
 }

@@ -4,8 +4,9 @@
 //! What it owns:
 //! - [`render`]: the facts of a conversion and the `%{...}` placeholder rendering of callback
 //!   urls, every value percent-encoded.
-//! - [`conversion`]: which events are conversions, what they made (read from the account's
-//!   state after `evolve`), where each goes, the stable delivery id and the JSON body.
+//! - [`conversion`]: which events are conversions, what they made (read from the dispatcher's fold), where each goes, the stable delivery id and the JSON body.
+//! - [`fold`]: [`fold::CallbackState`], what the dispatcher keeps of an account to make its
+//!   callbacks (not the domain's whole state).
 //! - [`sign`]: the HMAC-SHA256 signature of a body under the channel's secret, with a
 //!   timestamp, and the partner's verification recipe.
 //! - [`backoff`]: the retry schedule (exponential, capped, jittered).
@@ -32,6 +33,7 @@ pub mod deliveries;
 pub mod destination;
 mod dispatcher;
 pub mod error;
+pub mod fold;
 pub mod guard;
 pub mod ledger;
 pub mod metrics;

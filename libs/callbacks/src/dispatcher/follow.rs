@@ -1,18 +1,20 @@
-//! The follower of one main-log partition: folds every event into its accounts' states and,
+//! The follower of one main-log partition: folds every event into its accounts' callback
+//! states ([`CallbackState`]) and,
 //! from the stored position on, schedules each redemption's callbacks (rendered url and body
 //! fixed at scheduling), recording them with the position past them in one append, then
 //! starting their deliveries. Keeps the channels' HMAC secrets where deliveries read them.
 
 use super::delivery::{self, Job};
 use super::{Part, Shared};
-use crate::conversion::{delivery_id, targets, CallbackBody, Redeemed};
+use crate::conversion::{delivery_id, targets, CallbackBody};
 use crate::error::CallbackError;
+use crate::fold::CallbackState;
 use crate::record::{DeliveryEvent, Scheduled, SourcePosition, SourceRef};
 use crate::render::render_url;
 use chrono::{DateTime, Utc};
 use domain::event::{ChannelEventRef, FamilyRef};
 use domain::ids::{AccountId, ChannelId};
-use domain::{evolve, AccountState, Event, EventKind};
+use domain::{Event, EventKind};
 use eventlog::Envelope;
 use eventlog::{EpochFence, EventLog, LogRecord};
 use std::collections::HashMap;
@@ -42,7 +44,7 @@ pub(super) async fn run<S: EventLog>(
     from: SourcePosition,
 ) -> Result<(), CallbackError> {
     let partition = part.partition;
-    let mut states: HashMap<AccountId, AccountState> = HashMap::new();
+    let mut states: HashMap<AccountId, CallbackState> = HashMap::new();
     let mut fence = EpochFence::default();
     let mut next = 0;
     let mut resumed = false;
@@ -155,7 +157,7 @@ fn resume(shared: &Arc<Shared>, part: &Arc<Part>) {
 /// `now`.
 fn apply(
     record: &LogRecord,
-    states: &mut HashMap<AccountId, AccountState>,
+    states: &mut HashMap<AccountId, CallbackState>,
     part: &Part,
     batch: Option<&mut Batch>,
     now: DateTime<Utc>,
@@ -170,10 +172,9 @@ fn apply(
     };
     let account = envelope.account_id;
     let at = envelope.event.occurred_at;
-    let redeemed = Redeemed::of(&envelope.event.kind);
     let channel = changed_channel(&envelope.event.kind);
     let state = states.entry(account).or_default();
-    evolve(state, envelope.event);
+    let redeemed = state.apply(envelope.event);
     if let Some(channel) = channel {
         keep_secret(part, state, account, channel);
     }
@@ -253,10 +254,10 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
 }
 
 /// Keeps `channel`'s secret as the state now has it (none once deleted).
-fn keep_secret(part: &Part, state: &AccountState, account: AccountId, channel: ChannelId) {
+fn keep_secret(part: &Part, state: &CallbackState, account: AccountId, channel: ChannelId) {
     let secret = state
-        .channel(channel)
-        .and_then(|channel| channel.hmac_secret.clone());
+        .channel_callbacks(channel)
+        .and_then(|channel| channel.secret.clone());
     let mut secrets = part.secrets.write().unwrap_or_else(PoisonError::into_inner);
     match secret {
         Some(secret) => secrets.insert((account, channel), secret),
