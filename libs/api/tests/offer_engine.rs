@@ -7,7 +7,7 @@ mod support;
 
 use domain::account::Role;
 use serde_json::{json, Value};
-use support::commands::{open_shop, world, World};
+use support::commands::{act_on_redemption, open_shop, redeem_at_store, world, World};
 use support::resources::put;
 use support::{read, spawn_app, TestApp};
 use testkit::fixtures::ShopData;
@@ -39,19 +39,6 @@ async fn issue_code(app: &TestApp, world: &World) -> (u64, String) {
         credential["id"].as_u64().unwrap(),
         credential["identifier"].as_str().unwrap().to_owned(),
     )
-}
-
-async fn redeem(app: &TestApp, world: &World, code: &str, txn: &str) -> (u16, Value) {
-    let body = json!({"store_id": world.store, "codes": [code], "basket": {"lines": [
-        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}});
-    let request = app
-        .client
-        .post(app.url("/v1.0/pos/redemptions"))
-        .header("X-Auth-Token", &world.token)
-        .header("Idempotency-Key", txn)
-        .json(&body)
-        .send();
-    read(request.await.unwrap()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,7 +75,7 @@ async fn a_check_in_near_the_store_counts_and_unlocks_an_offer_that_needs_one() 
     );
     let (_, code) = issue_code(&app, &world).await;
     assert_eq!(
-        redeem(&app, &world, &code, "txn-1").await,
+        redeem_at_store(&app, &world, &code, "txn-1").await,
         (
             400,
             json!({"error": "Member must check in at the store to redeem offer: Dollar off"})
@@ -99,7 +86,7 @@ async fn a_check_in_near_the_store_counts_and_unlocks_an_offer_that_needs_one() 
     assert_eq!(status, 200, "{near}");
     assert_eq!(near["store"]["total_check_ins"], 1);
     assert_eq!(near["store"]["id"], world.store);
-    let (status, redeemed) = redeem(&app, &world, &code, "txn-2").await;
+    let (status, redeemed) = redeem_at_store(&app, &world, &code, "txn-2").await;
     assert_eq!(status, 201, "{redeemed}");
     let (_, after) = read(app.get(&world.token, &store_path).await).await;
     assert_eq!(after["store"], near["store"]);
@@ -112,20 +99,13 @@ async fn a_members_activities_and_redemptions_are_listed() {
     let world = located_world(&app).await;
     let (first, first_code) = issue_code(&app, &world).await;
     let (second, second_code) = issue_code(&app, &world).await;
-    let (status, redeemed) = redeem(&app, &world, &first_code, "txn-1").await;
+    let (status, redeemed) = redeem_at_store(&app, &world, &first_code, "txn-1").await;
     assert_eq!(status, 201, "{redeemed}");
-    let (status, _) = redeem(&app, &world, &second_code, "txn-2").await;
+    let (status, _) = redeem_at_store(&app, &world, &second_code, "txn-2").await;
     assert_eq!(status, 201);
     let redemption = redeemed["redemption"]["id"].as_u64().unwrap();
-    let reverse = app
-        .client
-        .post(app.url(&format!("/v1.0/pos/redemptions/{redemption}/reverse")))
-        .header("X-Auth-Token", &world.token)
-        .header("Idempotency-Key", "txn-3")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reverse.status(), 200);
+    let reversed = act_on_redemption(&app, &world, redemption, "reverse", "txn-3").await;
+    assert_eq!(reversed.0, 200, "{}", reversed.1);
     assert_eq!(
         check_in(&app, &world, &world.token, "40.7041", "-74.0141")
             .await

@@ -7,7 +7,7 @@ mod support;
 
 use domain::account::Role;
 use serde_json::json;
-use support::commands::{open_shop, world};
+use support::commands::{open_shop, redeem_at_store, world};
 use support::{read, spawn_app};
 use testkit::fixtures::ShopData;
 
@@ -24,18 +24,7 @@ async fn an_export_holds_everything_about_the_member_and_only_them() {
         .as_str()
         .unwrap()
         .to_owned();
-    let body = json!({"store_id": world.store, "codes": [code], "basket": {"lines": [
-        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}});
-    let redeemed = app
-        .client
-        .post(app.url("/v1.0/pos/redemptions"))
-        .header("X-Auth-Token", token)
-        .header("Idempotency-Key", "txn-1")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let (status, redeemed) = read(redeemed).await;
+    let (status, redeemed) = redeem_at_store(&app, &world, &code, "txn-1").await;
     assert_eq!(status, 201, "{redeemed}");
     let wallet = format!(
         "/v1.0/members/{}/offer_states?channel_id={}&offer_id={}",

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::account::Role;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
-use support::commands::{open_shop, world, World};
+use support::commands::{act_on_redemption, open_shop, redeem_at_store, world, World};
 use support::resources::put;
 use support::{read, spawn_app, TestApp};
 use testkit::fixtures::ShopData;
@@ -58,20 +58,6 @@ async fn save(app: &TestApp, world: &World, fields: Value) -> (u16, Value) {
             .await,
     )
     .await
-}
-
-/// Redeems `code` at the shop's store under the terminal's transaction id `txn`.
-async fn redeem(app: &TestApp, world: &World, code: &str, txn: &str) -> (u16, Value) {
-    let body = json!({"store_id": world.store, "codes": [code], "basket": {"lines": [
-        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}});
-    let request = app
-        .client
-        .post(app.url("/v1.0/pos/redemptions"))
-        .header("X-Auth-Token", &world.token)
-        .header("Idempotency-Key", txn)
-        .json(&body)
-        .send();
-    read(request.await.unwrap()).await
 }
 
 fn at(hours: i64) -> String {
@@ -142,7 +128,7 @@ async fn a_costly_offer_is_paid_for_saved_redeemed_and_voided() {
             json!({"error": "Expires at must be after activates at"})
         )
     );
-    let (status, redeemed) = redeem(&app, &world, &code, "txn-1").await;
+    let (status, redeemed) = redeem_at_store(&app, &world, &code, "txn-1").await;
     assert_eq!(status, 201, "{redeemed}");
     let (_, after) = read(app.get(&world.token, &one).await).await;
     assert_eq!(after["offer_state"]["status"], "redeemed");
@@ -188,7 +174,7 @@ async fn an_unused_entry_voided_by_identifier_pays_back_and_stops_redeeming() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, early) = redeem(&app, &world, &code, "txn-1").await;
+    let (status, early) = redeem_at_store(&app, &world, &code, "txn-1").await;
     assert_eq!(status, 400, "{early}");
     let message = early["error"].as_str().unwrap();
     assert!(
@@ -203,7 +189,7 @@ async fn an_unused_entry_voided_by_identifier_pays_back_and_stops_redeeming() {
         (200, &json!("voided"))
     );
     assert_eq!(balance(&app, &world).await, 25);
-    let (status, _) = redeem(&app, &world, &code, "txn-2").await;
+    let (status, _) = redeem_at_store(&app, &world, &code, "txn-2").await;
     assert_eq!(status, 409, "a voided code does not redeem");
     let nobody = format!("/v1.0/members/offer_states/{id}/void?member_identifier=nobody");
     assert_eq!(
@@ -229,18 +215,11 @@ async fn a_redemption_earns_its_points_and_a_reversal_takes_them_back() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, redeemed) = redeem(&app, &world, &code, "txn-1").await;
+    let (status, redeemed) = redeem_at_store(&app, &world, &code, "txn-1").await;
     assert_eq!(status, 201, "{redeemed}");
     assert_eq!(balance(&app, &world).await, 10);
     let id = redeemed["redemption"]["id"].as_u64().unwrap();
-    let reverse = format!("/v1.0/pos/redemptions/{id}/reverse");
-    let request = app
-        .client
-        .post(app.url(&reverse))
-        .header("X-Auth-Token", &world.token)
-        .header("Idempotency-Key", "txn-2")
-        .send();
-    let (status, reversed) = read(request.await.unwrap()).await;
+    let (status, reversed) = act_on_redemption(&app, &world, id, "reverse", "txn-2").await;
     assert_eq!(status, 200, "{reversed}");
     assert_eq!(balance(&app, &world).await, 0);
     app.stop().await;

@@ -105,3 +105,35 @@ pub async fn linked_offer(
     run(app, account, link).await;
     offer
 }
+
+/// Redeems `code` at `world`'s store against one $10.00 line of item "X", under the terminal's
+/// transaction id `txn`: the status and JSON answer.
+pub async fn redeem_at_store(app: &TestApp, world: &World, code: &str, txn: &str) -> (u16, Value) {
+    let body = json!({"store_id": world.store, "codes": [code], "basket": {"lines": [
+        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}});
+    let request = app
+        .client
+        .post(app.url("/v1.0/pos/redemptions"))
+        .header("X-Auth-Token", &world.token)
+        .header("Idempotency-Key", txn)
+        .json(&body)
+        .send();
+    super::read(request.await.unwrap()).await
+}
+
+/// Acts on redemption `id` (`reverse`, `void`, ...) under the transaction id `txn`.
+pub async fn act_on_redemption(
+    app: &TestApp,
+    world: &World,
+    id: u64,
+    action: &str,
+    txn: &str,
+) -> (u16, Value) {
+    let request = app
+        .client
+        .post(app.url(&format!("/v1.0/pos/redemptions/{id}/{action}")))
+        .header("X-Auth-Token", &world.token)
+        .header("Idempotency-Key", txn)
+        .send();
+    super::read(request.await.unwrap()).await
+}
