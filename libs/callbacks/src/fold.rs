@@ -113,7 +113,8 @@ impl CallbackState {
             | Family::Offer(_)
             | Family::OfferState(_)
             | Family::Points(_)
-            | Family::CheckIn(_) => {}
+            | Family::CheckIn(_)
+            | Family::Impression(_) => {}
         }
         None
     }

@@ -10,10 +10,11 @@ use crate::catalog::{
 use crate::channel::ChannelFields;
 use crate::credential::Annotations;
 use crate::ids::{
-    AccountId, ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
-    MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
-    RedemptionId, StoreId, StoreListId,
+    AccountId, ApiKeyId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId,
+    ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId,
+    PosOfferCodeId, RedemptionId, StoreId, StoreListId,
 };
+use crate::impression::ImpressionFields;
 use crate::offer::{EligibilityDimension, OfferFields};
 use crate::redemption::PosRequest;
 use crate::wallet::OfferStateFields;
@@ -516,6 +517,16 @@ pub enum Command {
         offer_id: OfferId,
         /// Minutes within which the check-in must precede a redemption; `None` clears.
         within_minutes: Option<u32>,
+    },
+    /// Record a view of an offer through a channel link.
+    RecordImpression {
+        /// What was seen, and by whom.
+        fields: ImpressionFields,
+    },
+    /// Delete an impression.
+    DeleteImpression {
+        /// The impression.
+        impression_id: ImpressionId,
     },
 }
 

@@ -59,4 +59,6 @@ id_type!(
     PosOfferCodeId,
     /// An offer in a member's wallet (Sparkfly's member offer state).
     OfferStateId,
+    /// A recorded view of an offer.
+    ImpressionId,
 );

@@ -20,6 +20,7 @@ pub mod event;
 pub mod evolve;
 pub mod idempotency;
 pub mod ids;
+pub mod impression;
 pub mod money;
 pub mod offer;
 pub mod persistent;

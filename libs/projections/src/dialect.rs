@@ -261,6 +261,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../../migrations/sqlite/0011_offer_activities.sql"),
     ),
+    (
+        12,
+        include_str!("../../../migrations/sqlite/0012_impressions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -307,5 +311,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         11,
         include_str!("../../../migrations/postgres/0011_offer_activities.sql"),
+    ),
+    (
+        12,
+        include_str!("../../../migrations/postgres/0012_impressions.sql"),
     ),
 ];

@@ -7,6 +7,11 @@ use sqlx::Row;
 
 const TABLES: &[(&str, &str)] = &[
     (
+        "impressions",
+        "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), body
+         FROM impressions ORDER BY account_id, id",
+    ),
+    (
         "offer_activities",
         "SELECT CAST(account_id AS TEXT), CAST(id AS TEXT), CAST(member_id AS TEXT),
                 CAST(store_id AS TEXT), activity, CAST(credential_id AS TEXT), body

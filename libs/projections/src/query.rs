@@ -8,9 +8,10 @@ use domain::catalog::{Counter, Member, Merchant, Occasion, PosOfferCode, Store};
 use domain::channel::Channel;
 use domain::credential::{Credential, CredentialStatus};
 use domain::ids::{
-    AccountId, ChannelId, CounterId, CredentialId, MemberId, MerchantId, OccasionId, OfferId,
-    PosOfferCodeId, RedemptionId, StoreId,
+    AccountId, ChannelId, CounterId, CredentialId, ImpressionId, MemberId, MerchantId, OccasionId,
+    OfferId, PosOfferCodeId, RedemptionId, StoreId,
 };
+use domain::impression::Impression;
 use domain::offer::Offer;
 use serde::de::DeserializeOwned;
 use sqlx::AssertSqlSafe;
@@ -131,6 +132,10 @@ get_and_list! {
     occasion,
     /// A page of an account's occasions (Sparkfly's events).
     occasions: OccasionId => Occasion, "occasions";
+    /// An impression by id.
+    impression,
+    /// A page of an account's impressions.
+    impressions: ImpressionId => Impression, "impressions";
     /// A POS offer code by id.
     pos_offer_code,
     /// A page of an account's POS offer codes.

@@ -203,6 +203,7 @@ impl ReadStore {
             "DELETE FROM occasions",
             "DELETE FROM pos_offer_codes",
             "DELETE FROM offer_activities",
+            "DELETE FROM impressions",
             "DELETE FROM projection_offsets",
             "DELETE FROM store_pairing",
         ] {

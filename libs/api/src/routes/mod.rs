@@ -13,6 +13,7 @@
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
 //!   events, the domain's occasions), plain families.
+//! - `impressions`: `/v1.0/impressions[/{id}]`, views of offers through channel links.
 //! - `pos_offer_codes`: `/v1.0/pos_offer_codes[/{id}]`, a plain family.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
 //! - `redeemable`: where offers can be redeemed (stores with offers, a store by id, a store's
@@ -44,6 +45,7 @@ mod credentials;
 mod deliveries;
 mod events;
 mod health;
+mod impressions;
 mod items;
 mod lists;
 mod manufacturers;
@@ -91,6 +93,7 @@ pub fn routes() -> Routes {
         counters::routes(routes);
         events::routes(routes);
         pos_offer_codes::routes(routes);
+        impressions::routes(routes);
     });
     routes
 }

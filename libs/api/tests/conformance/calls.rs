@@ -216,6 +216,8 @@ fn write_body(create: bool, path: &str, world: &World) -> Option<Value> {
         "offers" => json!({"offer": {"name": format!("Offer {suffix}"),
             "merchant_id": world.merchant, "reward_kind": "order_percent_off",
             "reward_value": "10"}}),
+        "impressions" => json!({"impression": {"offer_xid": world.xid,
+            "cookie_id": format!("visitor-{suffix}"), "annotations": {"sf_ac": "banner-1"}}}),
         "offer_states" => json!({"offer_state": {"expires_at": "2098-01-01T00:00:00Z",
             "external_ref_id": format!("ref {suffix}")}}),
         "eligible_item_sets" => json!({"eligible_item_set": {"item_set_id": world.item_set,

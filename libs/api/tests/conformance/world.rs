@@ -41,6 +41,8 @@ pub struct World {
     pub credential: u64,
     /// An entry of `member`'s wallet for `offer`: read and updated.
     pub offer_state: u64,
+    /// The xid of `offer` on `channel`.
+    pub xid: String,
 }
 
 impl World {
@@ -187,12 +189,15 @@ impl World {
             eligibility_offer,
             credential: 0,
             offer_state: 0,
+            xid: String::new(),
         };
         let credential = world.credential(client).await;
         let offer_state = world.offer_state(client).await;
+        let xid = world.xid(client).await;
         Self {
             credential,
             offer_state,
+            xid,
             ..world
         }
     }
@@ -218,6 +223,21 @@ impl World {
         answer["offer_state"]["offer_state_id"]
             .as_u64()
             .unwrap_or_else(|| panic!("no offer state id in {answer}"))
+    }
+
+    /// The xid of the world's offer on its channel.
+    async fn xid(&self, client: &Client<'_>) -> String {
+        let path = format!("/v1.0/offers/{}/channels/{}", self.offer, self.channel);
+        let answer = client.send(Method::GET, &path, json!({})).await;
+        find_text(&answer, "xid").unwrap_or_else(|| panic!("no xid in {answer}"))
+    }
+
+    /// An impression of the world's offer.
+    async fn impression(&self, client: &Client<'_>) -> u64 {
+        let fields = json!({"offer_xid": self.xid, "cookie_id": "doomed-visitor"});
+        client
+            .create("/v1.0/impressions", "impression", fields)
+            .await
     }
 
     /// A fresh resource for a call that destroys the one its path's last parameter names
@@ -310,6 +330,7 @@ impl World {
             }
             "credential_id" => self.credential(client).await,
             "offer_state_id" => self.offer_state(client).await,
+            "impression_id" => self.impression(client).await,
             _ => return None,
         };
         Some(id)
@@ -319,6 +340,19 @@ impl World {
         let fields =
             json!({"name": "Doomed", "merchant_id": self.merchant, "item_ids": [self.item]});
         client.create("/v1.0/item_sets", "item_set", fields).await
+    }
+}
+
+/// The first text under `key` anywhere in `value`.
+fn find_text(value: &Value, key: &str) -> Option<String> {
+    match value {
+        Value::Object(map) => map
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| map.values().find_map(|inner| find_text(inner, key))),
+        Value::Array(items) => items.iter().find_map(|inner| find_text(inner, key)),
+        _ => None,
     }
 }
 

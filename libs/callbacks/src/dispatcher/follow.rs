@@ -249,6 +249,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::OfferState(_)
         | FamilyRef::Points(_)
         | FamilyRef::CheckIn(_)
+        | FamilyRef::Impression(_)
         | FamilyRef::Redemption(_) => None,
     }
 }

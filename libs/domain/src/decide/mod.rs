@@ -6,6 +6,7 @@ mod catalog;
 mod channel;
 mod check_in;
 mod credential;
+mod impressions;
 mod items;
 mod lists;
 mod manufacturers;
@@ -311,5 +312,7 @@ fn decide_kinds(
             offer_id,
             within_minutes,
         } => check_in::set_rule(state, *offer_id, *within_minutes),
+        C::RecordImpression { fields } => impressions::record(state, fields, now),
+        C::DeleteImpression { impression_id } => impressions::delete(*impression_id),
     }
 }

@@ -29,6 +29,7 @@ use crate::catalog::{
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::check_in::{CheckInRule, CheckedIn};
+use crate::impression::Impression;
 use crate::offer::Offer;
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
@@ -208,6 +209,13 @@ event_families! {
         CheckedIn(CheckedIn) = MemberCheckedIn,
         /// An offer's check-in rule was set or cleared.
         RuleSet(CheckInRule) = OfferCheckInRuleSet,
+    }
+    /// Impressions: views of offers through channel links.
+    Impression(ImpressionEvent, ImpressionEventRef) {
+        /// An impression was recorded.
+        Recorded(Impression) = ImpressionRecorded,
+        /// An impression was deleted.
+        Deleted(ImpressionRef) = ImpressionDeleted,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

@@ -9,6 +9,7 @@ use crate::catalog::{
 };
 use crate::channel::{Channel, OfferChannel};
 use crate::check_in::{CheckInRule, CheckedIn};
+use crate::impression::Impression;
 use crate::offer::Offer;
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
@@ -247,4 +248,8 @@ event_kinds! {
     MemberCheckedIn(CheckedIn) = "member_checked_in" @ 1,
     /// An offer's check-in rule was set or cleared.
     OfferCheckInRuleSet(CheckInRule) = "offer_check_in_rule_set" @ 1,
+    /// An offer was seen through a channel link.
+    ImpressionRecorded(Impression) = "impression_recorded" @ 1,
+    /// An impression was deleted.
+    ImpressionDeleted(ImpressionRef) = "impression_deleted" @ 1,
 }

@@ -3,9 +3,9 @@
 use super::Lazy;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
-    ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId, RedemptionId,
-    StoreId, StoreListId,
+    ApiKeyId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId, ManufacturerId,
+    MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
+    RedemptionId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -57,6 +57,8 @@ reference!(
     CredentialRef { credential_id: CredentialId },
     /// Names a redemption or reservation.
     RedemptionRef { redemption_id: RedemptionId },
+    /// Names an impression.
+    ImpressionRef { impression_id: ImpressionId },
 );
 
 /// An API key's key was replaced; the previous one stays valid for a grace period.

@@ -5,6 +5,7 @@ mod account;
 mod catalog;
 mod check_in;
 mod credentials;
+mod impressions;
 mod lists;
 mod offers;
 mod plain;
@@ -41,6 +42,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::OfferState(event) => wallet::apply(state, event, at),
         Family::Points(event) => points::apply(state, event),
         Family::CheckIn(event) => check_in::apply(state, event, at),
+        Family::Impression(event) => impressions::apply(state, event),
     }
 }
 

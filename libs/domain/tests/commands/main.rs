@@ -10,6 +10,7 @@ mod channels;
 mod check_ins;
 mod credentials;
 mod expiry;
+mod impressions;
 mod item_sets;
 mod items;
 mod manufacturers;

@@ -172,6 +172,7 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         Family::Account(_) | Family::Points(_) => Ok(()),
         Family::OfferState(event) => activities::offer_states(target, event).await,
         Family::CheckIn(event) => activities::check_ins(target, event).await,
+        Family::Impression(event) => plain::impressions(target, event).await,
         Family::ApiKey(event) => api_keys::apply(target, event).await,
         Family::Member(event) => catalog::members(target, event).await,
         Family::Merchant(event) => catalog::merchants(target, event).await,

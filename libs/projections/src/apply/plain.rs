@@ -1,9 +1,9 @@
-//! Counters, occasions (Sparkfly's events) and POS offer codes: one row of JSON each, replaced whole on create
+//! Counters, occasions (Sparkfly's events), POS offer codes and impressions: one row of JSON each, replaced whole on create
 //! and update, removed on delete.
 
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
-use domain::event::{CounterEvent, OccasionEvent, PosOfferCodeEvent};
+use domain::event::{CounterEvent, ImpressionEvent, OccasionEvent, PosOfferCodeEvent};
 use serde::Serialize;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
@@ -48,6 +48,21 @@ pub(super) async fn pos_offer_codes(
         }
         PosOfferCodeEvent::Deleted(deleted) => {
             delete(tx, "pos_offer_codes", account, deleted.pos_offer_code_id.0).await
+        }
+    }
+}
+
+pub(super) async fn impressions(
+    target: Target<'_>,
+    event: ImpressionEvent,
+) -> Result<(), ProjectionError> {
+    let Target { tx, account, .. } = target;
+    match event {
+        ImpressionEvent::Recorded(impression) => {
+            put(tx, "impressions", account, impression.id.0, &impression).await
+        }
+        ImpressionEvent::Deleted(deleted) => {
+            delete(tx, "impressions", account, deleted.impression_id.0).await
         }
     }
 }

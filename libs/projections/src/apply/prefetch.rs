@@ -65,6 +65,7 @@ impl Reads {
             | FamilyRef::OfferState(_)
             | FamilyRef::Points(_)
             | FamilyRef::CheckIn(_)
+            | FamilyRef::Impression(_)
             | FamilyRef::Channel(_) => Ok(()),
         }
     }
