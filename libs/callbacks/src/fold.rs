@@ -114,7 +114,8 @@ impl CallbackState {
             | Family::OfferState(_)
             | Family::Points(_)
             | Family::CheckIn(_)
-            | Family::Impression(_) => {}
+            | Family::Impression(_)
+            | Family::Campaign(_) => {}
         }
         None
     }

@@ -3,6 +3,7 @@
 //! with the [`Context`](crate::Context).
 
 use crate::account::{AccountFields, Role};
+use crate::campaign::CampaignFields;
 use crate::catalog::{
     Coordinates, CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields,
     MemberFields, MerchantFields, OccasionFields, PosOfferCodeFields, StoreFields,
@@ -10,9 +11,9 @@ use crate::catalog::{
 use crate::channel::ChannelFields;
 use crate::credential::Annotations;
 use crate::ids::{
-    AccountId, ApiKeyId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId,
-    ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId,
-    PosOfferCodeId, RedemptionId, StoreId, StoreListId,
+    AccountId, ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId,
+    ItemSetId, ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId,
+    OfferStateId, PosOfferCodeId, RedemptionId, StoreId, StoreListId,
 };
 use crate::impression::ImpressionFields;
 use crate::offer::{EligibilityDimension, OfferFields};
@@ -527,6 +528,23 @@ pub enum Command {
     DeleteImpression {
         /// The impression.
         impression_id: ImpressionId,
+    },
+    /// Create a campaign.
+    CreateCampaign {
+        /// Its fields.
+        fields: CampaignFields,
+    },
+    /// Change a campaign.
+    UpdateCampaign {
+        /// The campaign.
+        campaign_id: CampaignId,
+        /// The fields to change.
+        fields: CampaignFields,
+    },
+    /// Delete a campaign.
+    DeleteCampaign {
+        /// The campaign.
+        campaign_id: CampaignId,
     },
 }
 

@@ -61,4 +61,6 @@ id_type!(
     OfferStateId,
     /// A recorded view of an offer.
     ImpressionId,
+    /// A campaign (a named grouping of an offer on a channel).
+    CampaignId,
 );

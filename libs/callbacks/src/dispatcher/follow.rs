@@ -250,6 +250,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::Points(_)
         | FamilyRef::CheckIn(_)
         | FamilyRef::Impression(_)
+        | FamilyRef::Campaign(_)
         | FamilyRef::Redemption(_) => None,
     }
 }

@@ -2,6 +2,7 @@
 //! or the reason it is refused. Pure: time and randomness come in the context.
 
 mod account;
+mod campaigns;
 mod catalog;
 mod channel;
 mod check_in;
@@ -314,5 +315,11 @@ fn decide_kinds(
         } => check_in::set_rule(state, *offer_id, *within_minutes),
         C::RecordImpression { fields } => impressions::record(state, fields, now),
         C::DeleteImpression { impression_id } => impressions::delete(*impression_id),
+        C::CreateCampaign { fields } => campaigns::create(state, fields, now),
+        C::UpdateCampaign {
+            campaign_id,
+            fields,
+        } => campaigns::update(state, *campaign_id, fields, now),
+        C::DeleteCampaign { campaign_id } => campaigns::delete(state, *campaign_id),
     }
 }

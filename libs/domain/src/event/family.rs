@@ -23,6 +23,7 @@
 use super::kinds::{EventKind, EventType};
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
+use crate::campaign::Campaign;
 use crate::catalog::{
     Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
     Store, StoreList,
@@ -216,6 +217,15 @@ event_families! {
         Recorded(Impression) = ImpressionRecorded,
         /// An impression was deleted.
         Deleted(ImpressionRef) = ImpressionDeleted,
+    }
+    /// Events of campaigns.
+    Campaign(CampaignEvent, CampaignEventRef) {
+        /// A campaign was created.
+        Created(Campaign) = CampaignCreated,
+        /// A campaign changed.
+        Updated(Campaign) = CampaignUpdated,
+        /// A campaign was deleted.
+        Deleted(CampaignRef) = CampaignDeleted,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

@@ -3,6 +3,7 @@
 
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
+use crate::campaign::Campaign;
 use crate::catalog::{
     Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
     Store, StoreList,
@@ -252,4 +253,10 @@ event_kinds! {
     ImpressionRecorded(Impression) = "impression_recorded" @ 1,
     /// An impression was deleted.
     ImpressionDeleted(ImpressionRef) = "impression_deleted" @ 1,
+    /// A campaign was created.
+    CampaignCreated(Campaign) = "campaign_created" @ 1,
+    /// A campaign changed.
+    CampaignUpdated(Campaign) = "campaign_updated" @ 1,
+    /// A campaign was deleted.
+    CampaignDeleted(CampaignRef) = "campaign_deleted" @ 1,
 }

@@ -3,9 +3,9 @@
 use super::Lazy;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
-    ApiKeyId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId, ManufacturerId,
-    MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
-    RedemptionId, StoreId, StoreListId,
+    ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId,
+    ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId,
+    PosOfferCodeId, RedemptionId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -59,6 +59,8 @@ reference!(
     RedemptionRef { redemption_id: RedemptionId },
     /// Names an impression.
     ImpressionRef { impression_id: ImpressionId },
+    /// Names a campaign.
+    CampaignRef { campaign_id: CampaignId },
 );
 
 /// An API key's key was replaced; the previous one stays valid for a grace period.

@@ -2,6 +2,7 @@
 //! and folding it over an account's events from the default state rebuilds the state exactly.
 
 mod account;
+mod campaigns;
 mod catalog;
 mod check_in;
 mod credentials;
@@ -43,6 +44,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Points(event) => points::apply(state, event),
         Family::CheckIn(event) => check_in::apply(state, event, at),
         Family::Impression(event) => impressions::apply(state, event),
+        Family::Campaign(event) => campaigns::apply(state, event),
     }
 }
 

@@ -6,6 +6,7 @@
 mod access;
 
 use crate::account::{Account, ApiKey};
+use crate::campaign::Campaign;
 use crate::catalog::{
     Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
     Store, StoreList,
@@ -15,9 +16,9 @@ use crate::check_in::CheckIns;
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
-    ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId, RedemptionId,
-    StoreId, StoreListId,
+    ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
+    MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
+    RedemptionId, StoreId, StoreListId,
 };
 use crate::offer::Offer;
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
@@ -149,6 +150,12 @@ pub struct AccountState {
     /// Offers' check-in rules: minutes within which a check-in must precede a redemption.
     #[serde(default)]
     pub(crate) check_in_rules: InlineMap<OfferId, u32>,
+    /// Campaigns.
+    #[serde(default)]
+    pub(crate) campaigns: IdMap<CampaignId, Campaign>,
+    /// Campaign ids by the account's external id.
+    #[serde(default)]
+    pub(crate) campaign_ids_by_external_id: InlineMap<String, CampaignId, RandomState>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -66,6 +66,7 @@ impl Reads {
             | FamilyRef::Points(_)
             | FamilyRef::CheckIn(_)
             | FamilyRef::Impression(_)
+            | FamilyRef::Campaign(_)
             | FamilyRef::Channel(_) => Ok(()),
         }
     }
