@@ -13,6 +13,7 @@
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
 //!   events, the domain's occasions), plain families.
+//! - `campaigns`: `/v1.0/campaigns` (by external id, create, search), `/v1.0/campaigns/{id}`.
 //! - `impressions`: `/v1.0/impressions[/{id}]`, views of offers through channel links.
 //! - `pos_offer_codes`: `/v1.0/pos_offer_codes[/{id}]`, a plain family.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
@@ -38,6 +39,7 @@ mod activities;
 mod api_keys;
 mod auth;
 mod callback_urls;
+mod campaigns;
 mod channels;
 mod common;
 mod counters;
@@ -94,6 +96,7 @@ pub fn routes() -> Routes {
         events::routes(routes);
         pos_offer_codes::routes(routes);
         impressions::routes(routes);
+        campaigns::routes(routes);
     });
     routes
 }

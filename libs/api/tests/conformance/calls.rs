@@ -110,6 +110,7 @@ fn parameter(name: &str, rest: &[&str], manufacturer: bool, world: &World) -> St
         "event_id" => world.event,
         "pos_offer_code_id" => world.pos_offer_code,
         "offer_state_id" => world.offer_state,
+        "campaign_id" => world.campaign,
         "offer_id" if changes_eligibility(rest) => world.eligibility_offer,
         "offer_id" => world.offer,
         "lat" => return "40.7".into(),
@@ -158,6 +159,8 @@ fn query(operation: &Operation, world: &World) -> String {
         ("GET", "/v1.0/privacy/member/export") => {
             format!("?member_identifier={}", world.points_identifier)
         }
+        ("GET", "/v1.0/campaigns") => "?external_id=conformance-campaign".into(),
+        ("GET", "/v1.0/campaigns/search") => format!("?channel_id={}", world.channel),
         ("GET", "/v1.0/activities/offers") => format!("?member_id={}", world.member),
         ("GET", "/v1.0/points/card_status") => format!(
             "?identifier={}&channel_id={}",
@@ -216,6 +219,9 @@ fn write_body(create: bool, path: &str, world: &World) -> Option<Value> {
         "offers" => json!({"offer": {"name": format!("Offer {suffix}"),
             "merchant_id": world.merchant, "reward_kind": "order_percent_off",
             "reward_value": "10"}}),
+        "campaigns" => json!({"campaign": {"offer_id": world.offer,
+            "channel_name": "Channel", "external_id": format!("campaign-{suffix}"),
+            "description": format!("Campaign {suffix}"), "funding_source": "brand"}}),
         "impressions" => json!({"impression": {"offer_xid": world.xid,
             "cookie_id": format!("visitor-{suffix}"), "annotations": {"sf_ac": "banner-1"}}}),
         "offer_states" => json!({"offer_state": {"expires_at": "2098-01-01T00:00:00Z",

@@ -43,6 +43,8 @@ pub struct World {
     pub offer_state: u64,
     /// The xid of `offer` on `channel`.
     pub xid: String,
+    /// A campaign of `offer` on `channel`, with the external id `conformance-campaign`.
+    pub campaign: u64,
 }
 
 impl World {
@@ -190,14 +192,17 @@ impl World {
             credential: 0,
             offer_state: 0,
             xid: String::new(),
+            campaign: 0,
         };
         let credential = world.credential(client).await;
         let offer_state = world.offer_state(client).await;
         let xid = world.xid(client).await;
+        let campaign = world.campaign(client, "conformance-campaign").await;
         Self {
             credential,
             offer_state,
             xid,
+            campaign,
             ..world
         }
     }
@@ -230,6 +235,13 @@ impl World {
         let path = format!("/v1.0/offers/{}/channels/{}", self.offer, self.channel);
         let answer = client.send(Method::GET, &path, json!({})).await;
         find_text(&answer, "xid").unwrap_or_else(|| panic!("no xid in {answer}"))
+    }
+
+    /// A campaign of the world's offer on its channel with `external_id`.
+    async fn campaign(&self, client: &Client<'_>, external_id: &str) -> u64 {
+        let fields = json!({"offer_id": self.offer, "channel_id": self.channel,
+            "external_id": external_id});
+        client.create("/v1.0/campaigns", "campaign", fields).await
     }
 
     /// An impression of the world's offer.
@@ -331,6 +343,7 @@ impl World {
             "credential_id" => self.credential(client).await,
             "offer_state_id" => self.offer_state(client).await,
             "impression_id" => self.impression(client).await,
+            "campaign_id" => self.campaign(client, "doomed-campaign").await,
             _ => return None,
         };
         Some(id)

@@ -59,6 +59,9 @@ fn merged(
     now: DateTime<Utc>,
 ) -> DomainResult<Campaign> {
     campaign.offer_id = fields.offer_id.or(campaign.offer_id);
+    if let Some(offer) = campaign.offer_id {
+        existing(&state.offers, &offer, "Offer")?;
+    }
     let offer_name = campaign
         .offer_id
         .and_then(|offer| state.offers.get(&offer))
@@ -100,9 +103,6 @@ fn merged(
         &mut campaign.pos_offer_code,
     )?;
     campaign.channel_id = fields.channel_id.or(campaign.channel_id);
-    if let Some(offer) = campaign.offer_id {
-        existing(&state.offers, &offer, "Offer")?;
-    }
     if let Some(channel) = campaign.channel_id {
         existing(&state.channels, &channel, "Channel")?;
     }
