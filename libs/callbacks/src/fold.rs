@@ -115,7 +115,8 @@ impl CallbackState {
             | Family::Points(_)
             | Family::CheckIn(_)
             | Family::Impression(_)
-            | Family::Campaign(_) => {}
+            | Family::Campaign(_)
+            | Family::Zidentifier(_) => {}
         }
         None
     }

@@ -546,6 +546,15 @@ pub enum Command {
         /// The campaign.
         campaign_id: CampaignId,
     },
+    /// Issue a member's zidentifier for an offer on a channel (nothing when there is one).
+    IssueZidentifier {
+        /// The member.
+        member_id: MemberId,
+        /// The offer.
+        offer_id: OfferId,
+        /// The channel (required).
+        channel_id: Option<ChannelId>,
+    },
 }
 
 /// A member named by id or by the account's identifier for it.

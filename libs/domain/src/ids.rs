@@ -63,4 +63,6 @@ id_type!(
     ImpressionId,
     /// A campaign (a named grouping of an offer on a channel).
     CampaignId,
+    /// A member's id for an offer on a channel (Sparkfly's zidentifier).
+    ZidentifierId,
 );

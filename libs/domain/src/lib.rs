@@ -31,6 +31,7 @@ pub mod state;
 pub mod time;
 pub mod validate;
 pub mod wallet;
+pub mod zidentifier;
 
 pub use command::Command;
 pub use context::Context;

@@ -8,6 +8,7 @@
 //! - `activities`: the offer engine: check-ins, a member's store, offer activities and
 //!   redemptions, offers' check-in rules.
 //! - `privacy`: `/v1.0/privacy/member/export`, everything held about a member.
+//! - `zidentifiers`: a member's unguessable id for an offer on a channel.
 //! - `points`: `/v1.0/points/card_status` and `/v1.0/points/transfer`.
 //! - `merchants`: `/v1.0/merchants` and `/v1.0/merchants/{id}`.
 //! - `manufacturers`: `/v1.0/manufacturers[/{id}]` and the merchants a manufacturer names.
@@ -62,6 +63,7 @@ mod redeemable;
 mod resource;
 mod stores;
 mod wallet;
+mod zidentifiers;
 
 use crate::http::ApiError;
 use crate::openapi::Routes;
@@ -77,6 +79,7 @@ pub fn routes() -> Routes {
         pos::routes(routes);
         api_keys::routes(routes);
         wallet::routes(routes);
+        zidentifiers::routes(routes);
         activities::routes(routes);
         points::routes(routes);
         privacy::routes(routes);

@@ -113,6 +113,7 @@ fn parameter(name: &str, rest: &[&str], manufacturer: bool, world: &World) -> St
         "campaign_id" => world.campaign,
         "offer_id" if changes_eligibility(rest) => world.eligibility_offer,
         "offer_id" => world.offer,
+        "zid" => return world.zid.clone(),
         "lat" => return "40.7".into(),
         "lng" => return "-74.0".into(),
         other => return format!("unknown-{other}"),
@@ -158,6 +159,9 @@ fn query(operation: &Operation, world: &World) -> String {
         }
         ("GET", "/v1.0/privacy/member/export") => {
             format!("?member_identifier={}", world.points_identifier)
+        }
+        ("GET", "/v1.0/members/{member_id}/offers/{offer_id}/zidentifiers") => {
+            format!("?x_channel_id={}", world.channel)
         }
         ("GET", "/v1.0/campaigns") => "?external_id=conformance-campaign".into(),
         ("GET", "/v1.0/campaigns/search") => format!("?channel_id={}", world.channel),

@@ -45,6 +45,8 @@ pub struct World {
     pub xid: String,
     /// A campaign of `offer` on `channel`, with the external id `conformance-campaign`.
     pub campaign: u64,
+    /// `member`'s zidentifier for `offer` on `channel`.
+    pub zid: String,
 }
 
 impl World {
@@ -193,16 +195,24 @@ impl World {
             offer_state: 0,
             xid: String::new(),
             campaign: 0,
+            zid: String::new(),
         };
         let credential = world.credential(client).await;
         let offer_state = world.offer_state(client).await;
         let xid = world.xid(client).await;
         let campaign = world.campaign(client, "conformance-campaign").await;
+        let path = format!(
+            "/v1.0/members/{}/offers/{}/zidentifiers?x_channel_id={}",
+            world.member, world.offer, world.channel
+        );
+        let issued = client.send(Method::GET, &path, json!({})).await;
+        let zid = find_text(&issued, "zid").unwrap_or_else(|| panic!("no zid in {issued}"));
         Self {
             credential,
             offer_state,
             xid,
             campaign,
+            zid,
             ..world
         }
     }

@@ -17,6 +17,7 @@ mod points;
 mod pos;
 mod pos_codes;
 mod wallet;
+mod zidentifiers;
 
 use crate::catalog::queries::Change;
 use crate::command::Command;
@@ -321,5 +322,10 @@ fn decide_kinds(
             fields,
         } => campaigns::update(state, *campaign_id, fields, now),
         C::DeleteCampaign { campaign_id } => campaigns::delete(state, *campaign_id),
+        C::IssueZidentifier {
+            member_id,
+            offer_id,
+            channel_id,
+        } => zidentifiers::issue(state, *member_id, *offer_id, *channel_id, context),
     }
 }

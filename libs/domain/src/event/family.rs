@@ -34,6 +34,7 @@ use crate::impression::Impression;
 use crate::offer::Offer;
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
+use crate::zidentifier::Zidentifier;
 
 /// The type a borrowed twin holds for a payload: the payload itself, or what it derefs to
 /// when the list says `as` (a `&Box<Offer>` is held as `&Offer`).
@@ -226,6 +227,11 @@ event_families! {
         Updated(Campaign) = CampaignUpdated,
         /// A campaign was deleted.
         Deleted(CampaignRef) = CampaignDeleted,
+    }
+    /// Zidentifiers.
+    Zidentifier(ZidentifierEvent, ZidentifierEventRef) {
+        /// A zidentifier was issued.
+        Issued(Zidentifier) = ZidentifierIssued,
     }
     /// Events of stores.
     Store(StoreEvent, StoreEventRef) {

@@ -14,6 +14,7 @@ use crate::impression::Impression;
 use crate::offer::Offer;
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
+use crate::zidentifier::Zidentifier;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{DeserializeOwned, Error as _, MapAccess};
 use serde::ser::SerializeMap;
@@ -259,4 +260,6 @@ event_kinds! {
     CampaignUpdated(Campaign) = "campaign_updated" @ 1,
     /// A campaign was deleted.
     CampaignDeleted(CampaignRef) = "campaign_deleted" @ 1,
+    /// A zidentifier was issued for a member, an offer and a channel.
+    ZidentifierIssued(Zidentifier) = "zidentifier_issued" @ 1,
 }

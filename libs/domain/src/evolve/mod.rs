@@ -13,6 +13,7 @@ mod plain;
 mod points;
 mod redemptions;
 mod wallet;
+mod zidentifiers;
 
 use crate::event::{Event, Family};
 use crate::state::AccountState;
@@ -45,6 +46,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::CheckIn(event) => check_in::apply(state, event, at),
         Family::Impression(event) => impressions::apply(state, event),
         Family::Campaign(event) => campaigns::apply(state, event),
+        Family::Zidentifier(event) => zidentifiers::apply(state, event),
     }
 }
 

@@ -25,6 +25,7 @@ use crate::persistent::{InlineMap, OrdSet, SharedMap};
 use crate::points::{PointsLedger, PointsTransfer};
 use crate::redemption::{Redemption, Usage};
 use crate::wallet::OfferState;
+use crate::zidentifier::Zidentifier;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use discount::Currency;
@@ -156,6 +157,12 @@ pub struct AccountState {
     /// Campaign ids by the account's external id.
     #[serde(default)]
     pub(crate) campaign_ids_by_external_id: InlineMap<String, CampaignId, RandomState>,
+    /// Zidentifiers by zid (client-chosen text at lookup, so the DoS-resistant hasher).
+    #[serde(default)]
+    pub(crate) zidentifiers: SharedMap<String, Zidentifier, RandomState>,
+    /// The zid of each (member, offer, channel).
+    #[serde(default)]
+    pub(crate) zids_by_link: InlineMap<(MemberId, OfferId, ChannelId), String>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

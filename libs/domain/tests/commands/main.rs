@@ -28,6 +28,7 @@ mod reservations;
 mod store_lists;
 mod stores;
 mod wallet;
+mod zidentifiers;
 
 use discount::{Allocation, Evaluation, LineResult, OfferOutcome, OfferResult};
 use domain::event::{Lazy, RecordedRedemption, RedeemedOffer};
