@@ -16,7 +16,7 @@
 //!
 //! Issuers (and admins) check in and set rules, reporting reads.
 
-use super::common::{read_guard, write, READ, WRITE};
+use super::common::{path_id, read_guard, write, READ, WRITE};
 use super::credentials::{answer_page, CredentialView};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, Paged, Query};
@@ -180,13 +180,6 @@ struct ActivityView(#[schemars(with = "serde_json::Value")] OfferActivity);
 impl Named for ActivityView {
     const ONE: &'static str = "offer_activity";
     const MANY: &'static str = "collection";
-}
-
-/// A path id that can name a resource (ids stop at `i64::MAX`).
-fn path_id(id: u64) -> Result<u64, ApiError> {
-    i64::try_from(id)
-        .map(|_| id)
-        .map_err(|_| ApiError::NotFound)
 }
 
 fn coordinate(value: Option<&str>, name: &str) -> Result<Decimal, ApiError> {

@@ -16,7 +16,7 @@
 //! live state; what the offer says (window, per-member limit, terms, the xid on the channel)
 //! is read from the offer. Issuers (and admins) write, reporting reads.
 
-use super::common::{write, READ, WRITE};
+use super::common::{path_id, write, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, Query, Reported};
 use crate::openapi::{Op, Routes};
@@ -236,13 +236,6 @@ impl CampaignView {
     }
 }
 
-/// A path id that can name a resource (ids stop at `i64::MAX`).
-fn path_id(id: u64) -> Result<CampaignId, ApiError> {
-    i64::try_from(id)
-        .map(|_| CampaignId(id))
-        .map_err(|_| ApiError::NotFound)
-}
-
 /// The campaign `find` picks from the live state, answered.
 fn answer(
     state: &AppState,
@@ -377,7 +370,7 @@ async fn get(
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
-    let id = path_id(id.into_inner())?;
+    let id = CampaignId(path_id(id.into_inner())?);
     answer(&state, principal.account_id, move |live| {
         queries::campaign(live, id)
     })
@@ -393,7 +386,7 @@ async fn update(
     principal.require(WRITE)?;
     let account = principal.account_id;
     let command = Command::UpdateCampaign {
-        campaign_id: path_id(id.into_inner())?,
+        campaign_id: CampaignId(path_id(id.into_inner())?),
         fields: fields(&state, account, input.campaign)?,
     };
     let id = recorded(&write(&state, &principal, &request, command).await?)?;
@@ -407,7 +400,7 @@ async fn delete(
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
     let command = Command::DeleteCampaign {
-        campaign_id: path_id(id.into_inner())?,
+        campaign_id: CampaignId(path_id(id.into_inner())?),
     };
     write(&state, &principal, &request, command).await?;
     Ok(HttpResponse::Ok().finish())

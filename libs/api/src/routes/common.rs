@@ -68,3 +68,11 @@ pub(super) fn paginate<T>(items: Vec<T>, request: PageRequest) -> Result<Page<T>
         items: items.into_iter().skip(skip).take(per_page).collect(),
     })
 }
+
+/// A path id that can name a resource: ids stop at `i64::MAX` (what the read databases
+/// store), so a larger one names nothing (404).
+pub(super) fn path_id(id: u64) -> Result<u64, ApiError> {
+    i64::try_from(id)
+        .map(|_| id)
+        .map_err(|_| ApiError::NotFound)
+}

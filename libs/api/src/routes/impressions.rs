@@ -9,7 +9,7 @@
 //! read model once it holds the caller's writes; a delete of an impression the read model does
 //! not hold answers 404. Issuers (and admins) record and delete, reporting reads.
 
-use super::common::{read_guard, write, ListQuery, READ, WRITE};
+use super::common::{path_id, read_guard, write, ListQuery, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
@@ -203,10 +203,7 @@ async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     principal.require(WRITE)?;
-    let id = ImpressionId(id.into_inner());
-    if i64::try_from(id.0).is_err() {
-        return Err(ApiError::NotFound);
-    }
+    let id = ImpressionId(path_id(id.into_inner())?);
     state
         .store()
         .impression(principal.account_id, id)

@@ -26,7 +26,7 @@ mod input;
 mod redeem;
 mod view;
 
-use super::common::{read_guard, write, READ, WRITE};
+use super::common::{path_id, read_guard, write, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Paged, Query, Reported};
 use crate::openapi::{Op, Routes};
@@ -302,10 +302,7 @@ async fn get(
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let account = principal.account_id;
-    let id = id.into_inner();
-    if i64::try_from(id).is_err() {
-        return Err(ApiError::NotFound);
-    }
+    let id = path_id(id.into_inner())?;
     let credential = state
         .store()
         .credential(account, CredentialId(id))

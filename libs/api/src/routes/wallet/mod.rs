@@ -22,7 +22,7 @@ mod view;
 
 pub(in crate::routes) use view::OfferStateView;
 
-use super::common::{paginate, write, READ, WRITE};
+use super::common::{paginate, path_id, write, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Paged, Query, Reported};
 use crate::openapi::{Op, Routes};
@@ -186,13 +186,6 @@ fn recorded(events: &[Event]) -> Result<OfferStateId, ApiError> {
             _ => None,
         })
         .ok_or_else(|| ApiError::internal("the command recorded no wallet entry"))
-}
-
-/// A path id that can name a resource (ids stop at `i64::MAX`).
-fn path_id(id: u64) -> Result<u64, ApiError> {
-    i64::try_from(id)
-        .map(|_| id)
-        .map_err(|_| ApiError::NotFound)
 }
 
 async fn search(
