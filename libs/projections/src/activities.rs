@@ -128,3 +128,58 @@ impl ReadStore {
             .collect()
     }
 }
+
+/// One activity as a report lists it: the activity, with its credential's code and channel
+/// and its member's identifier as the read model holds them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityReportRow {
+    /// The activity.
+    pub activity: OfferActivity,
+    /// Its credential's code, while the credential is there.
+    pub credential_identifier: Option<String>,
+    /// Its credential's channel, while the credential is there.
+    pub channel_id: Option<u64>,
+    /// Its member's identifier, while the member is there.
+    pub member_identifier: Option<String>,
+}
+
+/// The columns a report page reads: the activity's body, its credential's code and channel,
+/// its member's identifier.
+type ReportColumns = (String, Option<String>, Option<i64>, Option<String>);
+
+impl ReadStore {
+    /// Up to `limit` of the account's activities after activity `after`, by id: one page of
+    /// a report, read in pages so a long report never sits in memory whole.
+    pub async fn activity_report_page(
+        &self,
+        account: AccountId,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<ActivityReportRow>, ProjectionError> {
+        let rows: Vec<ReportColumns> = sqlx::query_as(
+            "SELECT a.body, c.identifier, c.channel_id, m.identifier
+             FROM offer_activities a
+             LEFT JOIN credentials c ON c.account_id = a.account_id AND c.id = a.credential_id
+             LEFT JOIN members m ON m.account_id = a.account_id AND m.id = a.member_id
+             WHERE a.account_id = $1 AND a.id > $2
+             ORDER BY a.id LIMIT $3",
+        )
+        .bind(int(account.0)?)
+        .bind(int(after)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(body, credential_identifier, channel_id, member_identifier)| {
+                    Ok(ActivityReportRow {
+                        activity: parse(&body, "offer_activities")?,
+                        credential_identifier,
+                        channel_id: channel_id.map(uint),
+                        member_identifier,
+                    })
+                },
+            )
+            .collect()
+    }
+}

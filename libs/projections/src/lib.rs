@@ -49,6 +49,7 @@ mod rows;
 mod store;
 mod supervise;
 
+pub use activities::ActivityReportRow;
 pub use api_keys::ApiKeyRow;
 pub use error::ProjectionError;
 pub use group::{ProjectorGroup, Supervision};

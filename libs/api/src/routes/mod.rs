@@ -15,6 +15,7 @@
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
 //!   events, the domain's occasions), plain families.
 //! - `campaigns`: `/v1.0/campaigns` (by external id, create, search), `/v1.0/campaigns/{id}`.
+//! - `reports`: `/v1.0/reports/offer_activity`, streamed as JSON or CSV.
 //! - `impressions`: `/v1.0/impressions[/{id}]`, views of offers through channel links.
 //! - `pos_offer_codes`: `/v1.0/pos_offer_codes[/{id}]`, a plain family.
 //! - `stores`: `/v1.0/merchants/{merchant_id}/stores` and `.../stores/{store_id}`.
@@ -60,6 +61,7 @@ mod pos;
 mod pos_offer_codes;
 mod privacy;
 mod redeemable;
+mod reports;
 mod resource;
 mod stores;
 mod wallet;
@@ -100,6 +102,7 @@ pub fn routes() -> Routes {
         pos_offer_codes::routes(routes);
         impressions::routes(routes);
         campaigns::routes(routes);
+        reports::routes(routes);
     });
     routes
 }
