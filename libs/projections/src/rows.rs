@@ -69,6 +69,22 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
+    /// Every kind, in the order of their numbers.
+    pub const ALL: [ActivityKind; 7] = [
+        Self::Issued,
+        Self::Saved,
+        Self::CheckedIn,
+        Self::Redeemed,
+        Self::Voided,
+        Self::RedemptionVoided,
+        Self::Reversed,
+    ];
+
+    /// The kind numbered `code`, if any.
+    pub fn of_code(code: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
     /// Its number (the reference's integer `activity_type`).
     pub fn code(self) -> u8 {
         match self {

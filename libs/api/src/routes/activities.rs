@@ -16,7 +16,7 @@
 //!
 //! Issuers (and admins) check in and set rules, reporting reads.
 
-use super::common::{path_id, read_guard, write, READ, WRITE};
+use super::common::{path_id, read_guard, write, ListQuery, READ, WRITE};
 use super::credentials::{answer_page, CredentialView};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, Paged, Query};
@@ -76,7 +76,7 @@ pub(super) fn routes(routes: &mut Routes) {
                 "A member's redeemed credentials",
             )
             .roles(READ)
-            .query::<PageQuery>()
+            .query::<ListQuery>()
             .answers::<Paged<CredentialView>>(200, "A page of credentials"),
             redemptions,
         )
@@ -87,7 +87,7 @@ pub(super) fn routes(routes: &mut Routes) {
                 "A member's credentials redeemed at a store",
             )
             .roles(READ)
-            .query::<PageQuery>()
+            .query::<ListQuery>()
             .answers::<Paged<CredentialView>>(200, "A page of credentials"),
             store_redemptions,
         )
@@ -118,13 +118,6 @@ struct CheckInQuery {
 #[derive(Debug, Deserialize, JsonSchema)]
 struct ActivitiesQuery {
     member_id: Option<u64>,
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
-/// `?page=&per_page=`.
-#[derive(Debug, Deserialize, JsonSchema)]
-struct PageQuery {
     page: Option<u32>,
     per_page: Option<u32>,
 }
@@ -289,7 +282,7 @@ async fn redemptions(
     state: web::Data<AppState>,
     principal: Principal,
     member: web::Path<u64>,
-    query: Query<PageQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let account = principal.account_id;
     read_guard(&state, &principal).await?;
@@ -302,11 +295,7 @@ async fn redemptions(
     };
     let page = state
         .store()
-        .credentials(
-            account,
-            filter,
-            PageRequest::new(query.page, query.per_page),
-        )
+        .credentials(account, filter, query.request())
         .await?;
     answer_page(&state, account, page)
 }
@@ -315,7 +304,7 @@ async fn store_redemptions(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(u64, u64)>,
-    query: Query<PageQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let account = principal.account_id;
     read_guard(&state, &principal).await?;
@@ -324,12 +313,7 @@ async fn store_redemptions(
     let store = StoreId(path_id(store)?);
     let page = state
         .store()
-        .redeemed_at_store(
-            account,
-            member,
-            store,
-            PageRequest::new(query.page, query.per_page),
-        )
+        .redeemed_at_store(account, member, store, query.request())
         .await?;
     answer_page(&state, account, page)
 }

@@ -133,16 +133,6 @@ fn kind_name(kind: ActivityKind) -> Option<&'static str> {
     }
 }
 
-const KINDS: [ActivityKind; 7] = [
-    ActivityKind::Issued,
-    ActivityKind::Saved,
-    ActivityKind::CheckedIn,
-    ActivityKind::Redeemed,
-    ActivityKind::Voided,
-    ActivityKind::RedemptionVoided,
-    ActivityKind::Reversed,
-];
-
 /// Every report type of the reference (`expire`, `suspend` and `unsuspend` list nothing here:
 /// expiries are not activities yet, and nothing is suspended).
 const REPORT_TYPES: [&str; 6] = ["redeem", "expire", "issue", "void", "suspend", "unsuspend"];
@@ -250,9 +240,7 @@ impl Filter {
         let activity = row.activity;
         let at = activity.created_at;
         let business_day = at.with_timezone(&self.settings.time_zone).date_naive();
-        let found = KINDS
-            .into_iter()
-            .find(|kind| kind.code() == activity.activity_type)?;
+        let found = ActivityKind::of_code(activity.activity_type)?;
         let kind = kind_name(found)?;
         let passes = self.from.is_none_or(|from| from <= at)
             && self.to.is_none_or(|to| at < to)

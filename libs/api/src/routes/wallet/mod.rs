@@ -166,9 +166,11 @@ fn answer(
     id: OfferStateId,
 ) -> Result<HttpResponse, ApiError> {
     let view = state.read(account, move |live, now| {
-        queries::entry(live, id)
-            .filter(|entry| member.is_none_or(|member| entry.offer_state.member_id == member))
-            .map(|entry| OfferStateView::new(&entry, now))
+        let entry = match member {
+            Some(member) => queries::entry_of(live, member, id),
+            None => queries::entry(live, id),
+        };
+        entry.map(|entry| OfferStateView::new(&entry, now))
     })?;
     let view = view.ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(Reported(view)))
