@@ -282,7 +282,7 @@ fn throttled(refused: Throttled) -> ApiError {
 }
 
 /// An engine failure as the API answers it: the log unavailable to this process (fenced,
-/// stopped, an append that failed) is a 503 the client may retry; anything else is internal.
+/// stopped, an append or key store that failed) is a 503 the client may retry; anything else is internal.
 fn engine_failure(error: EngineError) -> ApiError {
     match error {
         EngineError::Throttled(refused) => throttled(refused),
@@ -291,9 +291,10 @@ fn engine_failure(error: EngineError) -> ApiError {
              offers or basket lines"
                 .into(),
         ),
-        EngineError::Fenced { .. } | EngineError::Stopped { .. } | EngineError::AppendFailed(_) => {
-            ApiError::log_unavailable(error)
-        }
+        EngineError::Fenced { .. }
+        | EngineError::Stopped { .. }
+        | EngineError::AppendFailed(_)
+        | EngineError::KeyStore(_) => ApiError::log_unavailable(error),
         other => ApiError::internal(other),
     }
 }

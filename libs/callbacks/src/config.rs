@@ -18,6 +18,7 @@
 use crate::backoff::Backoff;
 use crate::destination::{AllowList, Destinations};
 use clock::{Clock, SystemClock};
+use privacy::KeyStore;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,6 +54,9 @@ pub struct DispatcherConfig {
     /// Where the dispatcher reads the time: when deliveries are scheduled, attempted, signed
     /// and ended (the system clock; tests drive a manual one).
     pub clock: Arc<dyn Clock>,
+    /// Where members' keys are, to open their identifiers (`sf_uid`); `None`: a sealed
+    /// identifier renders empty.
+    pub keys: Option<Arc<dyn KeyStore>>,
 }
 
 impl Default for DispatcherConfig {
@@ -70,6 +74,7 @@ impl Default for DispatcherConfig {
             read_batch: 1_024,
             pace: Duration::from_millis(5),
             clock: Arc::new(SystemClock),
+            keys: None,
         }
     }
 }

@@ -12,10 +12,11 @@
 use crate::conversion::Redeemed;
 use domain::credential::{AnnotationValue, Annotations};
 use domain::event::{
-    AccountEvent, ChannelEvent, CredentialEvent, Family, MemberEvent, OfferChannelEvent,
+    AccountEvent, ChannelEvent, CredentialEvent, Family, MemberEvent, MemberRef, OfferChannelEvent,
     RedeemedOffer, RedemptionEvent,
 };
 use domain::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, StoreId};
+use domain::privacy::SEALED_PREFIX;
 use domain::Event;
 use std::collections::{BTreeMap, HashMap};
 
@@ -179,12 +180,20 @@ impl CallbackState {
 
     fn apply_member(&mut self, event: MemberEvent) {
         match event {
-            MemberEvent::Created(member) | MemberEvent::Updated(member) => {
+            // A text still sealed belongs to an erased member: it is never rendered.
+            MemberEvent::Created(member) | MemberEvent::Updated(member)
+                if !member.identifier.starts_with(SEALED_PREFIX) =>
+            {
                 self.members.insert(member.id, member.identifier.into());
             }
-            MemberEvent::Deleted(deleted) => {
-                self.members.remove(&deleted.member_id);
+            MemberEvent::Created(member) | MemberEvent::Updated(member) => {
+                self.members.remove(&member.id);
             }
+            MemberEvent::Deleted(MemberRef { member_id })
+            | MemberEvent::Erased(MemberRef { member_id }) => {
+                self.members.remove(&member_id);
+            }
+            MemberEvent::ErasureRequested(_) => {}
         }
     }
 

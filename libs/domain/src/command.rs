@@ -482,6 +482,12 @@ pub enum Command {
         /// The fields to change.
         fields: OfferStateFields,
     },
+    /// Ask for a member's erasure: its wallet is voided now and the member is erased after
+    /// [`crate::privacy::ERASURE_GRACE`].
+    RequestMemberErasure {
+        /// The member.
+        member_id: MemberId,
+    },
     /// Void a wallet entry (and its credential), paying back its points when unused.
     VoidOfferState {
         /// The member holding it.

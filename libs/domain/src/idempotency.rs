@@ -5,7 +5,9 @@
 //! command emits nothing, so it is not remembered: its retry is decided afresh.
 
 use crate::event::Event;
+use crate::ids::MemberId;
 use crate::persistent::{SharedMap, Vector};
+use crate::privacy::{personal_text, personal_text_mut};
 use chrono::{DateTime, Duration, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -124,6 +126,27 @@ impl IdempotencyMemory {
                 self.forget_before(event.occurred_at - RETENTION);
             }
         }
+    }
+
+    /// Blanks member `member`'s personal text in every remembered event (its keys are being
+    /// destroyed, so it must be nowhere in the clear); a keyed repeat then answers without it.
+    pub fn forget_member(&mut self, member: MemberId) {
+        let holds = |event: &Event| {
+            personal_text(&event.kind)
+                .is_some_and(|(owner, text)| owner == member && !text.is_empty())
+        };
+        self.entries.change_where(
+            |entry| entry.events.iter().any(holds),
+            |entry| {
+                for event in &mut entry.events {
+                    if let Some((owner, text)) = personal_text_mut(&mut event.kind) {
+                        if owner == member {
+                            text.clear();
+                        }
+                    }
+                }
+            },
+        );
     }
 
     fn forget_before(&mut self, horizon: DateTime<Utc>) {

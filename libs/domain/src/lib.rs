@@ -26,6 +26,7 @@ pub mod money;
 pub mod offer;
 pub mod persistent;
 pub mod points;
+pub mod privacy;
 pub mod redemption;
 pub mod state;
 pub mod time;

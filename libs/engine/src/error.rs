@@ -86,6 +86,13 @@ pub enum EngineError {
     /// An event could not be encoded; nothing was recorded.
     #[error("an event could not be encoded: {0}")]
     Encode(#[source] serde_json::Error),
+    /// The key store failed: nothing was recorded (keys are stored before the events sealed
+    /// under them), or the state could not be rebuilt.
+    #[error("the key store failed: {0}")]
+    KeyStore(#[source] Arc<privacy::KeyStoreError>),
+    /// A personal text could not be sealed.
+    #[error("a personal text could not be sealed: {0}")]
+    Seal(#[from] privacy::SealError),
     /// The OS random source could not seed the actor's random source.
     #[error("the OS random source failed: {0}")]
     Random(String),

@@ -189,7 +189,8 @@ const SQLITE_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 100";
 
 /// Opens the SQLite file `options` names: creates it if missing and turns on WAL once (it
 /// stays on in the file), then opens the pool; every connection relaxes `synchronous` to
-/// NORMAL, which WAL keeps crash-safe.
+/// NORMAL, which WAL keeps crash-safe, and zeroes what it deletes (`secure_delete`: an erased
+/// member's row leaves no copy in a free page).
 pub(crate) async fn connect_sqlite(
     options: SqliteConnectOptions,
 ) -> Result<AnyPool, ProjectionError> {
@@ -207,6 +208,7 @@ pub(crate) async fn connect_sqlite(
         .after_connect(|connection: &mut AnyConnection, _| {
             Box::pin(async move {
                 connection.execute("PRAGMA synchronous = NORMAL").await?;
+                connection.execute("PRAGMA secure_delete = ON").await?;
                 connection.execute(SQLITE_AUTOCHECKPOINT).await?;
                 Ok(())
             })

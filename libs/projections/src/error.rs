@@ -7,6 +7,9 @@ pub enum ProjectionError {
     #[error("read database: {0}")]
     Database(#[from] sqlx::Error),
     /// The event log failed.
+    #[error("key store: {0}")]
+    Keys(#[from] privacy::KeyStoreError),
+    /// The event log failed.
     #[error("event log: {0}")]
     Log(#[from] eventlog::LogError),
     /// A stored record or row is not the JSON it should be.

@@ -7,6 +7,7 @@ use crate::error::{int, uint, ProjectionError};
 use crate::follow::{Follow, Followers};
 use crate::migrate;
 use eventlog::DbUrl;
+use privacy::KeyStore;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool};
 use std::path::Path;
@@ -35,6 +36,9 @@ pub struct ReadStore {
     pub(crate) backend: Backend,
     /// Per partition, what this process knows of its projection.
     followers: Followers,
+    /// Where members' keys are, to open the personal text of events (see the `privacy`
+    /// crate); `None`: sealed text is written as it is read.
+    pub(crate) keys: Option<Arc<dyn KeyStore>>,
 }
 
 impl ReadStore {
@@ -70,7 +74,14 @@ impl ReadStore {
             pool,
             backend,
             followers: Followers::default(),
+            keys: None,
         })
+    }
+
+    /// The store opening the personal text of the events it applies with the keys in `keys`.
+    pub fn with_keys(mut self, keys: Arc<dyn KeyStore>) -> Self {
+        self.keys = Some(keys);
+        self
     }
 
     /// Closes the connections.

@@ -195,7 +195,11 @@ fn prepare(settings: &Settings, dispatches: bool) -> anyhow::Result<Prepared> {
 /// and the data folder's files mode 0600, once they exist.
 fn restrict_stores(settings: &Settings, config: &StackConfig) -> anyhow::Result<()> {
     let logs = [config.event_log.clone(), callbacks_log(&config.event_log)];
-    let databases = [Some(config.read_store.clone()), config.snapshot_store()];
+    let databases = [
+        Some(config.read_store.clone()),
+        config.snapshot_store(),
+        Some(config.key_store()),
+    ];
     files::restrict(
         &settings.data_dir,
         &files::sqlite_stores(&logs, databases.iter().flatten()),

@@ -13,7 +13,7 @@
 
 use crate::app::{lock_file, CALLBACKS_LOCK_FILE};
 use crate::settings::Settings;
-use crate::startup::callbacks_log;
+use crate::startup::{callbacks_log, open_key_store};
 use crate::{files, ops};
 use anyhow::Context as _;
 use api::Health;
@@ -68,11 +68,16 @@ impl DispatcherService {
             .await
             .context("opening the dispatcher's log")?;
         let logs = [settings.event_log.clone(), own_log];
-        files::restrict(dir, &files::sqlite_stores(&logs, []))?;
+        let key_url = settings.key_store();
+        let keys = open_key_store(&key_url)
+            .await
+            .context("opening the key store")?;
+        files::restrict(dir, &files::sqlite_stores(&logs, [&key_url]))?;
         let registry = prometheus::Registry::new();
         let metrics = CallbackMetrics::register(&registry)?;
         let config = DispatcherConfig {
             own_address: settings.server_address,
+            keys: Some(keys),
             ..settings.dispatcher.clone()
         };
         let dispatcher = Dispatcher::start(events, own, config, metrics).await?;

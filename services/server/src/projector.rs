@@ -7,7 +7,7 @@
 //! A read store filled from another event log is refused at start (`rebuild` takes it over).
 
 use crate::settings::Settings;
-use crate::startup::pair_stores;
+use crate::startup::{open_key_store, pair_stores};
 use crate::{files, ops};
 use anyhow::Context as _;
 use api::http::PROJECTORS;
@@ -147,10 +147,16 @@ async fn open_unpaired(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore
     let log = AnyLog::open(&settings.event_log, settings.partitions)
         .await
         .context("opening the event log")?;
+    let keys = settings.key_store();
     let store = ReadStore::open_url(&settings.read_store)
         .await
-        .context("opening the read store")?;
-    let stores = files::sqlite_stores([&settings.event_log], [&settings.read_store]);
+        .context("opening the read store")?
+        .with_keys(
+            open_key_store(&keys)
+                .await
+                .context("opening the key store")?,
+        );
+    let stores = files::sqlite_stores([&settings.event_log], [&settings.read_store, &keys]);
     files::restrict(&settings.data_dir, &stores)?;
     Ok((log, store))
 }

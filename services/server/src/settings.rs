@@ -39,6 +39,9 @@ pub struct Settings {
     /// Snapshots of partition state (`PROMO_SNAPSHOTS`); by default beside a SQLite log, or
     /// in the read database when it is Postgres, or `sqlite://<data>/snapshots.db`.
     pub snapshots: Option<DbUrl>,
+    /// Members' keys (`PROMO_KEY_STORE`); by default `keys.db` beside a SQLite log, or the
+    /// read database when it is Postgres (see [`crate::startup::default_key_store`]).
+    pub keys: Option<DbUrl>,
     /// Whether the server runs the callback dispatcher (`PROMO_CALLBACKS`: `embedded`, the
     /// default, or `off` when the `dispatcher` service runs it).
     pub callbacks: bool,
@@ -89,6 +92,9 @@ impl Settings {
             Some(url) => Some(DbUrl::parse("snapshots", &url)?),
             None => default_snapshots(&event_log, &read_store, &data_dir),
         };
+        let keys = var("PROMO_KEY_STORE")
+            .map(|url| DbUrl::parse("key store", &url))
+            .transpose()?;
         let callbacks = match var("PROMO_CALLBACKS").as_deref() {
             None | Some("embedded") => true,
             Some("off") => false,
@@ -115,7 +121,15 @@ impl Settings {
             event_log,
             read_store,
             snapshots,
+            keys,
         })
+    }
+
+    /// Where members' keys are kept.
+    pub fn key_store(&self) -> DbUrl {
+        self.keys
+            .clone()
+            .unwrap_or_else(|| crate::startup::default_key_store(&self.event_log, &self.read_store))
     }
 
     /// Whether the event log is the embedded SQLite file (then one process owns the data
@@ -137,6 +151,7 @@ impl Settings {
             event_log: self.event_log.clone(),
             read_store: self.read_store.clone(),
             snapshots: self.snapshots.clone(),
+            keys: self.keys.clone(),
             partitions: self.partitions,
             projectors,
             projector_restart: RestartPolicy::default(),

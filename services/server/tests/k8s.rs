@@ -28,6 +28,7 @@ const SETTINGS: &[&str] = &[
     "PROMO_EVENT_LOG",
     "PROMO_READ_DB",
     "PROMO_SNAPSHOTS",
+    "PROMO_KEY_STORE",
     "PROMO_CONFIG",
     "PROMO_CALLBACKS",
     "PROMO_SERVER_BIND",

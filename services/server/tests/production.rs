@@ -34,12 +34,31 @@ const COMMANDS: &str = "command-service";
 const PROJECTOR: &str = "projector";
 
 /// The events a reader of the layout's topic uses, every partition, in log order.
-async fn logged_events(production: &Production) -> Vec<Event> {
-    admitted_records(&production.topic)
+/// The events the log holds, members' identifiers opened with the layout's key store (they
+/// are stored sealed; `sealed` counts those that were).
+async fn logged_events(production: &Production) -> (Vec<Event>, usize) {
+    let mut envelopes: Vec<Envelope<Event>> = admitted_records(&production.topic)
         .await
         .iter()
-        .map(|record| Envelope::<Event>::decode(&record.payload).unwrap().event)
-        .collect()
+        .map(|record| Envelope::<Event>::decode(&record.payload).unwrap())
+        .collect();
+    let keys = privacy::PostgresKeys::connect(&production.database.url)
+        .await
+        .unwrap();
+    let opened = privacy::open_events(
+        &keys,
+        envelopes
+            .iter_mut()
+            .map(|envelope| (envelope.account_id, &mut envelope.event)),
+    )
+    .await
+    .unwrap();
+    keys.close().await;
+    let events = envelopes
+        .into_iter()
+        .map(|envelope| envelope.event)
+        .collect();
+    (events, opened.opened)
 }
 
 /// How many times the log records each redemption as committed.
@@ -97,7 +116,7 @@ async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
 
     let mut commands = production.start(COMMANDS, "commands-2").await;
     let api = login(&commands, &printed).await;
-    let logged = committed_in_log(&logged_events(&production).await);
+    let logged = committed_in_log(&logged_events(&production).await.0);
     for (index, id) in &confirmed {
         assert_eq!(
             logged.get(id),
@@ -106,7 +125,7 @@ async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
         );
     }
     let ids = check_exactly_once(&api, &fixture, &answers).await;
-    let logged = committed_in_log(&logged_events(&production).await);
+    let logged = committed_in_log(&logged_events(&production).await.0);
     assert_eq!(logged.keys().copied().collect::<BTreeSet<_>>(), ids);
     assert!(logged.values().all(|count| *count == 1), "{logged:?}");
     commands.terminate().unwrap();
@@ -200,8 +219,9 @@ async fn a_second_command_service_takes_the_partitions_over() {
     new.expect(Method::POST, "/v1.0/members", Some(&member), 201)
         .await
         .unwrap();
-    let created: Vec<String> = logged_events(&production)
-        .await
+    let (events, sealed) = logged_events(&production).await;
+    assert!(sealed >= 2, "members' identifiers are written sealed");
+    let created: Vec<String> = events
         .iter()
         .filter_map(|event| match &event.kind {
             EventKind::MemberCreated(created) => Some(created.identifier.clone()),

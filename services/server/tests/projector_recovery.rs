@@ -84,7 +84,13 @@ async fn read_and_rebuilt(dir: &Path) -> (Vec<String>, Vec<String>) {
     let log = SqliteLog::open(dir.join("events.db"), PARTITIONS)
         .await
         .unwrap();
-    let clean = ReadStore::open(dir.join("clean.db")).await.unwrap();
+    let keys = privacy::SqliteKeys::open(dir.join("keys.db"))
+        .await
+        .unwrap();
+    let clean = ReadStore::open(dir.join("clean.db"))
+        .await
+        .unwrap()
+        .with_keys(std::sync::Arc::new(keys));
     for partition in 0..log.partitions() {
         let projector = Projector::new(
             log.clone(),

@@ -160,6 +160,9 @@ fn query(operation: &Operation, world: &World) -> String {
         ("GET", "/v1.0/privacy/member/export") => {
             format!("?member_identifier={}", world.points_identifier)
         }
+        ("POST", "/v1.0/privacy/member/delete_request") => {
+            format!("?member_identifier={}", world.erasure_identifier)
+        }
         ("GET", "/v1.0/members/{member_id}/offers/{offer_id}/zidentifiers") => {
             format!("?x_channel_id={}", world.channel)
         }

@@ -18,6 +18,8 @@ pub struct World {
     /// The identifier of a member only the points calls use (the member calls rename
     /// `member`).
     pub points_identifier: String,
+    /// The identifier of a member only the deletion request names.
+    pub erasure_identifier: String,
     pub channel: u64,
     pub item: u64,
     pub item_set: u64,
@@ -85,6 +87,14 @@ impl World {
                 "/v1.0/members",
                 "member",
                 json!({"identifier": points_identifier}),
+            )
+            .await;
+        let erasure_identifier = "conformance-erasure".to_owned();
+        client
+            .create(
+                "/v1.0/members",
+                "member",
+                json!({"identifier": erasure_identifier}),
             )
             .await;
         let channel = client
@@ -178,6 +188,7 @@ impl World {
             member,
             member_identifier,
             points_identifier,
+            erasure_identifier,
             channel,
             item,
             item_set,

@@ -32,8 +32,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     server: actix_web::dev::ServerHandle,
     stack: Stack,
-    _dir: TempDir,
-    _database: Option<TestDatabase>,
+    /// What the stack was opened with (a restart opens it again).
+    pub config: StackConfig,
+    dir: TempDir,
+    database: Option<TestDatabase>,
 }
 
 /// Starts the whole stack in a fresh temporary folder.
@@ -68,6 +70,11 @@ async fn spawn(configure: impl FnOnce(&mut StackConfig)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (mut config, database) = stack_config(&dir).await;
     configure(&mut config);
+    serve(config, dir, database).await
+}
+
+/// Serves the stack `config` names (its data in `dir` and `database`).
+async fn serve(config: StackConfig, dir: TempDir, database: Option<TestDatabase>) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let secret = TokenSecret::new(b"test secret".to_vec());
@@ -82,8 +89,9 @@ async fn spawn(configure: impl FnOnce(&mut StackConfig)) -> TestApp {
         client: reqwest::Client::new(),
         server: handle,
         stack,
-        _dir: dir,
-        _database: database,
+        config,
+        dir,
+        database,
     }
 }
 
@@ -221,6 +229,35 @@ impl TestApp {
     pub async fn stop(self) {
         self.server.stop(true).await;
         self.stack.shutdown().await;
+    }
+
+    /// The folder the embedded files are in.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Stops the server and the stack (a clean stop: snapshots written, files closed), then
+    /// starts them again on the same data, as a restart of the process does.
+    pub async fn restart(self) -> TestApp {
+        let Self {
+            server,
+            stack,
+            config,
+            dir,
+            database,
+            ..
+        } = self;
+        server.stop(true).await;
+        stack.shutdown().await;
+        serve(config, dir, database).await
+    }
+
+    /// Stops the server and the stack, keeping the data: the folder (its files closed) and
+    /// the database, for a test to look into.
+    pub async fn stop_keeping_data(self) -> (StackConfig, TempDir, Option<TestDatabase>) {
+        self.server.stop(true).await;
+        self.stack.shutdown().await;
+        (self.config, self.dir, self.database)
     }
 }
 

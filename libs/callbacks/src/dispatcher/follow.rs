@@ -16,7 +16,7 @@ use domain::event::{ChannelEventRef, FamilyRef};
 use domain::ids::{AccountId, ChannelId};
 use domain::{Event, EventKind};
 use eventlog::Envelope;
-use eventlog::{EpochFence, EventLog, LogRecord};
+use eventlog::{EpochFence, EventLog, LogRecord, RecordKind};
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
@@ -80,11 +80,16 @@ pub(super) async fn run<S: EventLog>(
         let caught_up = records.len() < shared.config.read_batch;
         let mut batch = Batch::default();
         let now = shared.config.clock.now();
-        for record in records {
+        let mut envelopes = decode(&records, partition);
+        open_identifiers(&shared, &mut envelopes).await;
+        for (record, envelope) in records.iter().zip(envelopes) {
             next = record.offset + 1;
-            if !fence.admit(&record) {
+            if !fence.admit(record) {
                 continue;
             }
+            let Some(envelope) = envelope else {
+                continue;
+            };
             let schedule = record.offset >= from.next_offset;
             // Pending deliveries resume before the first new one is scheduled: once this
             // batch's are recorded, the ledger would list them as pending too.
@@ -93,7 +98,7 @@ pub(super) async fn run<S: EventLog>(
                 resumed = true;
             }
             let batch = schedule.then_some(&mut batch);
-            apply(&record, &mut states, &part, batch, now);
+            apply(envelope, record.offset, &mut states, &part, batch, now);
         }
         if next > from.next_offset
             && (!batch.jobs.is_empty() || recorded.elapsed() >= POSITION_EVERY)
@@ -153,23 +158,52 @@ fn resume(shared: &Arc<Shared>, part: &Arc<Part>) {
     }
 }
 
-/// Folds one record into its account's state; with a batch, schedules its callbacks as of
+/// The event envelopes of `records` (`None` for a claim marker or a record that does not
+/// decode, which is logged and skipped).
+fn decode(records: &[LogRecord], partition: u32) -> Vec<Option<Envelope<Event>>> {
+    records
+        .iter()
+        .map(|record| {
+            if record.kind != RecordKind::Event {
+                return None;
+            }
+            match Envelope::<Event>::decode(&record.payload) {
+                Ok(envelope) => Some(envelope),
+                Err(error) => {
+                    tracing::error!(partition, offset = record.offset, %error,
+                        "an event does not decode; its callbacks are skipped");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Opens the members' identifiers sealed in `envelopes` (for `sf_uid`); without keys, or
+/// when the key store fails (logged), they stay sealed and render empty.
+async fn open_identifiers(shared: &Shared, envelopes: &mut [Option<Envelope<Event>>]) {
+    let Some(keys) = &shared.config.keys else {
+        return;
+    };
+    let events = envelopes
+        .iter_mut()
+        .flatten()
+        .map(|envelope| (envelope.account_id, &mut envelope.event));
+    if let Err(error) = privacy::open_events(keys.as_ref(), events).await {
+        tracing::warn!(%error, "members' identifiers could not be opened; sf_uid renders empty");
+    }
+}
+
+/// Folds one event (at `offset`) into its account's state; with a batch, schedules its callbacks as of
 /// `now`.
 fn apply(
-    record: &LogRecord,
+    envelope: Envelope<Event>,
+    offset: u64,
     states: &mut HashMap<AccountId, CallbackState>,
     part: &Part,
     batch: Option<&mut Batch>,
     now: DateTime<Utc>,
 ) {
-    let envelope = match Envelope::<Event>::decode(&record.payload) {
-        Ok(envelope) => envelope,
-        Err(error) => {
-            tracing::error!(partition = part.partition, offset = record.offset, %error,
-                "an event does not decode; its callbacks are skipped");
-            return;
-        }
-    };
     let account = envelope.account_id;
     let at = envelope.event.occurred_at;
     let channel = changed_channel(&envelope.event.kind);
@@ -201,7 +235,7 @@ fn apply(
                 at: scheduled_at,
                 source: SourceRef {
                     partition: part.partition,
-                    offset: record.offset,
+                    offset,
                     event_id: envelope.event_id.to_string(),
                 },
             };

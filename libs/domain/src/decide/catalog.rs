@@ -49,6 +49,12 @@ fn merge_member(
 ) -> DomainResult<Member> {
     let identifier = fields.identifier.as_deref().or(Some(&member.identifier));
     member.identifier = required_text("Identifier", identifier, MAX_TEXT)?;
+    if member.identifier.starts_with(crate::privacy::SEALED_PREFIX) {
+        return Err(DomainError::Invalid {
+            field: "Identifier",
+            reason: format!("must not start with {}", crate::privacy::SEALED_PREFIX),
+        });
+    }
     if state
         .member_ids_by_identifier
         .get(&member.identifier)

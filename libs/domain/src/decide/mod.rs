@@ -16,6 +16,7 @@ mod plain;
 mod points;
 mod pos;
 mod pos_codes;
+mod privacy;
 mod wallet;
 mod zidentifiers;
 
@@ -238,6 +239,7 @@ fn decide_kinds(
         C::VoidRedemption { redemption_id } => pos::void(state, *redemption_id),
         C::ReverseRedemption { redemption_id } => pos::reverse(state, *redemption_id),
         C::ExpireDue => Ok(pos::expire_due(state, now)),
+        C::RequestMemberErasure { member_id } => privacy::request_erasure(state, *member_id, now),
         C::CreateManufacturer { fields } => manufacturers::create(state, fields, now),
         C::UpdateManufacturer {
             manufacturer_id,

@@ -128,7 +128,10 @@ pub(super) fn expire_due(state: &AccountState, now: DateTime<Utc>) -> Vec<EventK
                 .is_some_and(|credential| credential.status == CredentialStatus::Open)
         })
         .map(|credential_id| EventKind::CredentialExpired(CredentialRef { credential_id }));
-    reservations.chain(credentials).collect()
+    let erasures = state
+        .due_erasures(now)
+        .map(|member_id| EventKind::MemberErased(crate::event::MemberRef { member_id }));
+    reservations.chain(credentials).chain(erasures).collect()
 }
 
 fn in_status<'s>(

@@ -141,6 +141,10 @@ event_families! {
         Updated(Member) = MemberUpdated,
         /// A member was deleted.
         Deleted(MemberRef) = MemberDeleted,
+        /// A member's erasure was asked for.
+        ErasureRequested(ErasureRequested) = MemberErasureRequested,
+        /// A member was erased.
+        Erased(MemberRef) = MemberErased,
     }
     /// Events of merchants.
     Merchant(MerchantEvent, MerchantEventRef) {

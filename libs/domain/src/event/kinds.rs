@@ -120,6 +120,10 @@ event_kinds! {
     MemberUpdated(Member) = "member_updated" @ 1,
     /// A member was deleted.
     MemberDeleted(MemberRef) = "member_deleted" @ 1,
+    /// A member's erasure was asked for: its wallet was voided, and it is erased at `erase_at`.
+    MemberErasureRequested(ErasureRequested) = "member_erasure_requested" @ 1,
+    /// A member was erased: it is gone, and its keys are destroyed (crypto-shredding).
+    MemberErased(MemberRef) = "member_erased" @ 1,
     /// A merchant was created.
     MerchantCreated(Merchant) = "merchant_created" @ 2,
     /// A merchant changed.

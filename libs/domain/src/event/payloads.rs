@@ -257,3 +257,14 @@ pub struct OfferStateVoided {
     #[serde(default)]
     pub points_refunded: u64,
 }
+
+/// A member's erasure was asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErasureRequested {
+    /// The member.
+    pub member_id: MemberId,
+    /// When it is erased.
+    #[serde(with = "crate::time::rfc3339")]
+    #[schemars(with = "DateTime<Utc>")]
+    pub erase_at: DateTime<Utc>,
+}

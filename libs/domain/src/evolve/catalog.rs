@@ -1,9 +1,9 @@
 //! Applying events of members, merchants, manufacturers, stores, items and item sets.
 
 use crate::event::{
-    ItemEvent, ItemSetEvent, ManufacturerEvent, MemberEvent, MerchantEvent, StoreEvent,
+    ItemEvent, ItemSetEvent, ManufacturerEvent, MemberEvent, MemberRef, MerchantEvent, StoreEvent,
 };
-use crate::ids::ItemSetId;
+use crate::ids::{ItemSetId, MemberId};
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
 
@@ -17,19 +17,34 @@ pub(super) fn members(state: &mut AccountState, event: MemberEvent) {
             }
             state.member_ids_by_identifier.insert(identifier, id);
         }
-        MemberEvent::Deleted(deleted) => {
-            if let Some(member) = state.members.remove(&deleted.member_id) {
-                state.member_ids_by_identifier.remove(&member.identifier);
+        MemberEvent::Deleted(MemberRef { member_id }) => forget_member(state, member_id),
+        MemberEvent::ErasureRequested(requested) => {
+            state
+                .erasures_due
+                .insert((requested.erase_at, requested.member_id));
+        }
+        MemberEvent::Erased(MemberRef { member_id }) => {
+            if let Some(at) = crate::privacy::queries::erasure_due(state, member_id) {
+                state.erasures_due.remove(&(at, member_id));
             }
-            let member = deleted.member_id;
-            state.member_lists.change_where(
-                |list| list.member_ids.contains(&member),
-                |list| {
-                    list.member_ids.remove(&member);
-                },
-            );
+            forget_member(state, member_id);
         }
     }
+}
+
+/// Removes a deleted or erased member, and its identifier from every event the idempotency
+/// memory holds (its keys are destroyed, so its identifier must be nowhere in the clear).
+fn forget_member(state: &mut AccountState, member: MemberId) {
+    if let Some(removed) = state.members.remove(&member) {
+        state.member_ids_by_identifier.remove(&removed.identifier);
+    }
+    state.member_lists.change_where(
+        |list| list.member_ids.contains(&member),
+        |list| {
+            list.member_ids.remove(&member);
+        },
+    );
+    state.idempotency.forget_member(member);
 }
 
 pub(super) fn merchants(state: &mut AccountState, event: MerchantEvent) {

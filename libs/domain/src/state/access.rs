@@ -203,11 +203,16 @@ impl AccountState {
         self.reservation_expiry.get_min().map(|(at, _)| *at)
     }
 
-    /// The earliest pending expiry, of a reservation or of a credential's code lifetime.
+    /// The earliest pending expiry: of a reservation, of a credential's code lifetime, or of
+    /// an erasure's grace.
     pub fn next_expiry(&self) -> Option<DateTime<Utc>> {
+        let erasure = self.erasures_due.get_min().map(|(at, _)| *at);
         earliest(
-            self.next_reservation_expiry(),
-            self.next_credential_expiry(),
+            earliest(
+                self.next_reservation_expiry(),
+                self.next_credential_expiry(),
+            ),
+            erasure,
         )
     }
 
@@ -229,7 +234,20 @@ impl AccountState {
             ))
             .next()
             .map(|(at, _)| *at);
-        earliest(reservation, credential)
+        let erasure = self
+            .erasures_due
+            .range((Bound::Excluded((now, MemberId(u64::MAX))), Bound::Unbounded))
+            .next()
+            .map(|(at, _)| *at);
+        earliest(earliest(reservation, credential), erasure)
+    }
+
+    /// Members whose erasure is due at `now` and not yet recorded.
+    pub fn due_erasures(&self, now: DateTime<Utc>) -> impl Iterator<Item = MemberId> + '_ {
+        self.erasures_due
+            .iter()
+            .take_while(move |(at, _)| *at <= now)
+            .map(|(_, member)| *member)
     }
 
     /// Capacity held against redemption limits.

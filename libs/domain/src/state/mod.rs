@@ -163,6 +163,9 @@ pub struct AccountState {
     /// The zid of each (member, offer, channel).
     #[serde(default)]
     pub(crate) zids_by_link: InlineMap<(MemberId, OfferId, ChannelId), String>,
+    /// Members whose erasure was asked for, by when they are erased.
+    #[serde(default)]
+    pub(crate) erasures_due: OrdSet<(DateTime<Utc>, MemberId)>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -10,6 +10,7 @@ mod campaigns;
 mod channels;
 mod check_ins;
 mod credentials;
+mod erasure;
 mod expiry;
 mod impressions;
 mod item_sets;

@@ -17,6 +17,11 @@
 //! A state copy or a stop request in the queue first commits the commands decided before it,
 //! so it never sees (or leaves behind) events that are not yet durable.
 //!
+//! Personal text (see the `privacy` crate) is written sealed under a new key of its member's;
+//! the batch's keys are stored durably before its events are appended. Once a batch that
+//! erases or deletes members is durable, their keys are destroyed and a snapshot replacing
+//! every older one is due (the older ones hold their identifiers in the clear).
+//!
 //! Snapshots (see `crate::snapshot`): once a batch is durable and answered and one is due, a
 //! background task encodes and writes a copy of the actor's state (persistent collections:
 //! the copy shares everything); a clean stop writes one more before it acknowledges.
@@ -24,11 +29,14 @@
 use super::{bump, load, Message, PartitionActor, Reply, Request};
 use crate::error::EngineError;
 use crate::guessing::is_wrong_code;
-use domain::ids::AccountId;
+use domain::ids::{AccountId, MemberId};
+use domain::privacy::shredded_member;
 use domain::{decide, evolve, Context, Decision};
 use eventlog::envelope::{record_key, Envelope, MAX_EVENT_BYTES};
 use eventlog::{AppendRecord, EventLog, LogError, PartitionWriter};
+use privacy::{KeyRow, KeyStore};
 use rand_core::RngCore;
+use std::borrow::Cow;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,6 +50,10 @@ pub(super) struct Batch {
     answers: Vec<(Reply, Result<Decision, EngineError>)>,
     /// Accounts the batch changes, published once it is durable.
     changed: Vec<AccountId>,
+    /// Keys the batch's events are sealed under, stored before they are appended.
+    keys: Vec<KeyRow>,
+    /// Members the batch erases or deletes: their keys are destroyed once it is durable.
+    shredded: Vec<(AccountId, MemberId)>,
     /// `ExpireDue` decisions with events in `records`.
     pub(super) expiries: u64,
 }
@@ -188,14 +200,26 @@ impl<L: EventLog> PartitionActor<L> {
         }
         let key = record_key(account_id);
         let mut records = Vec::with_capacity(events.len());
+        let mut keys = Vec::new();
         for event in events {
+            let sealed = match &self.keys {
+                Some(_) => privacy::seal_event(event, account_id, &mut self.rng)?,
+                None => None,
+            };
+            let event = match sealed {
+                Some((sealed, key_row)) => {
+                    keys.push(key_row);
+                    Cow::Owned(sealed)
+                }
+                None => Cow::Borrowed(event),
+            };
             let envelope = Envelope {
                 event_id: self.event_id(now_ms),
                 account_id,
                 epoch: self.shared.epoch,
                 correlation_id: correlation_id.map(str::to_owned),
                 causation_id: None,
-                event,
+                event: &*event,
             };
             let payload = envelope.encode().map_err(EngineError::Encode)?;
             if payload.len() > MAX_EVENT_BYTES {
@@ -206,6 +230,13 @@ impl<L: EventLog> PartitionActor<L> {
             records.push(AppendRecord::new(key.clone(), payload));
         }
         batch.records.append(&mut records);
+        batch.keys.append(&mut keys);
+        batch.shredded.extend(
+            events
+                .iter()
+                .filter_map(|event| shredded_member(&event.kind))
+                .map(|member| (account_id, member)),
+        );
         if !batch.changed.contains(&account_id) {
             batch.changed.push(account_id);
         }
@@ -237,17 +268,23 @@ impl<L: EventLog> PartitionActor<L> {
         let outcome = if batch.records.is_empty() {
             Ok(())
         } else {
-            self.append(&batch.records).await
+            match store_keys(self.keys.clone(), &batch.keys).await {
+                Ok(()) => self.append(&batch.records).await,
+                Err(failure) => Err(failure),
+            }
         };
         batch.records.clear();
+        batch.keys.clear();
         let expiries = std::mem::take(&mut batch.expiries);
         let changed = std::mem::take(&mut batch.changed);
+        let shredded = std::mem::take(&mut batch.shredded);
         match &outcome {
             Ok(()) => {
                 bump(&self.shared.counters.expiries_recorded, expiries);
                 self.shared.views.publish(&changed, &self.accounts);
+                self.shred(&shredded).await;
             }
-            Err(Failure::Append(_)) => self.recover().await,
+            Err(Failure::Append(_) | Failure::Keys(_)) => self.recover().await,
             Err(Failure::Fenced { .. }) => {}
         }
         for (reply, answer) in batch.answers.drain(..) {
@@ -259,6 +296,24 @@ impl<L: EventLog> PartitionActor<L> {
         }
         if self.snapshots.due() {
             self.snapshots.start(self.accounts.clone());
+        }
+    }
+
+    /// Destroys the keys of members a durable batch erased or deleted, and asks for a
+    /// snapshot replacing every older one. A failure is logged: the next rebuild of the state
+    /// destroys them again.
+    async fn shred(&mut self, members: &[(AccountId, MemberId)]) {
+        let Some(store) = self.keys.clone() else {
+            return;
+        };
+        for (account_id, member) in members {
+            if let Err(error) = store.shred(*account_id, *member).await {
+                tracing::error!(account = account_id.0, member = member.0, %error,
+                    "a member's keys could not be destroyed; retried at the next rebuild");
+            }
+        }
+        if !members.is_empty() {
+            self.snapshots.purge();
         }
     }
 
@@ -301,7 +356,8 @@ impl<L: EventLog> PartitionActor<L> {
     /// cannot be read.
     async fn recover(&mut self) {
         let partition = self.shared.partition;
-        match load::rebuild(&*self.log, partition, self.snapshots.store()).await {
+        let keys = self.keys.as_deref();
+        match load::rebuild(&*self.log, partition, self.snapshots.store(), keys).await {
             Ok(loaded) => {
                 self.shared.counters.loaded(&loaded);
                 self.snapshots
@@ -323,10 +379,23 @@ impl<L: EventLog> PartitionActor<L> {
     }
 }
 
+/// Stores the keys a batch's events are sealed under in `store`, before the events are
+/// appended.
+async fn store_keys(store: Option<Arc<dyn KeyStore>>, keys: &[KeyRow]) -> Result<(), Failure> {
+    match store {
+        Some(store) if !keys.is_empty() => store
+            .put(keys)
+            .await
+            .map_err(|error| Failure::Keys(Arc::new(error))),
+        _ => Ok(()),
+    }
+}
+
 /// Why a batch was not appended.
 enum Failure {
     Fenced { partition: u32, epoch: u64 },
     Append(Arc<LogError>),
+    Keys(Arc<privacy::KeyStoreError>),
 }
 
 impl Failure {
@@ -337,6 +406,7 @@ impl Failure {
                 epoch: *epoch,
             },
             Self::Append(error) => EngineError::AppendFailed(Arc::clone(error)),
+            Self::Keys(error) => EngineError::KeyStore(Arc::clone(error)),
         }
     }
 }

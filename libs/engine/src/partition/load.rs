@@ -8,6 +8,11 @@
 //! them out; Kafka brokers may show them. The snapshot carries the newest epoch it saw, so the
 //! rule holds across its boundary.
 //!
+//! Personal text sealed in the tail's events is opened with the members' keys (see the
+//! `privacy` crate) before the events are applied; the keys of members erased or deleted in
+//! the tail are destroyed again (idempotent), so a crash between an erasure's append and its
+//! shredding is repaired here.
+//!
 //! A snapshot that cannot be used (unreadable store, another format, bytes that do not
 //! decode, an offset past the log's end) is skipped with a warning and the state rebuilt from
 //! offset 0: never a failure to start.
@@ -19,9 +24,11 @@ use domain::ids::AccountId;
 use domain::{evolve, AccountState, Event};
 use eventlog::Envelope;
 use eventlog::{EpochFence, EventLog, SnapshotStore};
+use privacy::KeyStore;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::thread;
 
 /// Records read from the log per call.
@@ -67,6 +74,7 @@ pub(super) async fn rebuild<L: EventLog>(
     log: &L,
     partition: u32,
     snapshots: Option<&dyn SnapshotStore>,
+    keys: Option<&dyn KeyStore>,
 ) -> Result<Loaded, EngineError> {
     let end = log.end_offset(partition).await?;
     let base = match snapshots {
@@ -74,7 +82,10 @@ pub(super) async fn rebuild<L: EventLog>(
         None => Base::default(),
     };
     let covered = base.offset;
-    let tail = read_tail(log, partition, base.offset, base.epoch, end).await?;
+    let mut tail = read_tail(log, partition, base.offset, base.epoch, end).await?;
+    if let Some(keys) = keys {
+        open_personal(keys, partition, &mut tail.events).await?;
+    }
     let (epoch, records, end) = (tail.epoch, tail.records, tail.next);
     let accounts = tokio::task::spawn_blocking(move || fold(base.accounts, tail.events))
         .await
@@ -180,6 +191,64 @@ async fn read_tail<L: EventLog>(
         records: read,
         next: from,
     })
+}
+
+/// What an event's text must hold for it to carry sealed text or destroy keys.
+const SEALED_MARK: &[u8] = b"\"sealed:";
+const SHREDDING_MARKS: [&[u8]; 2] = [b"\"member_erased\"", b"\"member_deleted\""];
+
+/// Opens the sealed personal text of the tail's events in place (re-encoding those events),
+/// and destroys again the keys of members erased or deleted in the tail.
+async fn open_personal(
+    keys: &dyn KeyStore,
+    partition: u32,
+    events: &mut HashMap<AccountId, Vec<RawEvent>>,
+) -> Result<(), EngineError> {
+    let mut sealed: Vec<(AccountId, usize, Event)> = Vec::new();
+    let mut shredded = Vec::new();
+    for (account_id, account_events) in events.iter() {
+        for (index, raw) in account_events.iter().enumerate() {
+            let text = raw.0.get().as_bytes();
+            let carries_seal = memchr::memmem::find(text, SEALED_MARK).is_some();
+            let shreds = SHREDDING_MARKS
+                .iter()
+                .any(|mark| memchr::memmem::find(text, mark).is_some());
+            if !carries_seal && !shreds {
+                continue;
+            }
+            let Ok(event) = Event::from_json(raw.0.get()) else {
+                continue;
+            };
+            if let Some(member) = domain::privacy::shredded_member(&event.kind) {
+                shredded.push((*account_id, member));
+            }
+            if carries_seal {
+                sealed.push((*account_id, index, event));
+            }
+        }
+    }
+    let unavailable = |error: privacy::KeyStoreError| EngineError::KeyStore(Arc::new(error));
+    let mut opening: Vec<(AccountId, &mut Event)> = Vec::with_capacity(sealed.len());
+    for (account, _, event) in &mut sealed {
+        opening.push((*account, event));
+    }
+    privacy::open_events(keys, opening)
+        .await
+        .map_err(unavailable)?;
+    for (account_id, index, event) in sealed {
+        let reencoded = serde_json::value::to_raw_value(&event).map_err(EngineError::Encode)?;
+        if let Some(raw) = events
+            .get_mut(&account_id)
+            .and_then(|account_events| account_events.get_mut(index))
+        {
+            raw.0 = reencoded;
+        }
+    }
+    for (account_id, member) in shredded {
+        keys.shred(account_id, member).await.map_err(unavailable)?;
+    }
+    tracing::debug!(partition, "personal text of the tail opened");
+    Ok(())
 }
 
 fn fold(

@@ -25,6 +25,7 @@ use clock::{Clock, SystemClock};
 use domain::ids::AccountId;
 use domain::{AccountState, Command, Decision};
 use eventlog::{EventLog, PartitionWriter, SnapshotStore};
+use privacy::KeyStore;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use std::collections::HashMap;
@@ -66,6 +67,10 @@ pub struct ActorConfig {
     /// The wrong-code allowances a command presenting codes is decided under (see
     /// [`crate::guessing`]); shared by every actor and the dry runs. `None`: no limit.
     pub guesses: Option<Arc<GuessLimiter>>,
+    /// Where members' keys are kept: personal text is written sealed under them, and an
+    /// erasure destroys them (see the `privacy` crate). `None`: personal text is written as
+    /// it is (tests and benches of the engine alone).
+    pub keys: Option<Arc<dyn KeyStore>>,
 }
 
 impl Default for ActorConfig {
@@ -81,6 +86,7 @@ impl Default for ActorConfig {
             background: None,
             metrics: None,
             guesses: None,
+            keys: None,
         }
     }
 }
@@ -129,6 +135,7 @@ pub struct PartitionActor<L: EventLog> {
     shared: Arc<Shared>,
     metrics: Option<PartitionMetrics>,
     guesses: Option<Arc<GuessLimiter>>,
+    keys: Option<Arc<dyn KeyStore>>,
     halted: bool,
 }
 
@@ -143,7 +150,13 @@ impl<L: EventLog> PartitionActor<L> {
         config: ActorConfig,
     ) -> Result<PartitionHandle, EngineError> {
         let writer = log.claim(partition).await?;
-        let loaded = load::rebuild(&log, partition, config.snapshots.as_deref()).await?;
+        let loaded = load::rebuild(
+            &log,
+            partition,
+            config.snapshots.as_deref(),
+            config.keys.as_deref(),
+        )
+        .await?;
         let rng = match config.seed {
             Some(seed) => ChaCha20Rng::seed_from_u64(seed),
             None => ChaCha20Rng::try_from_os_rng()
@@ -184,6 +197,7 @@ impl<L: EventLog> PartitionActor<L> {
             shared: Arc::clone(&shared),
             metrics: config.metrics.map(|metrics| metrics.partition(partition)),
             guesses: config.guesses,
+            keys: config.keys,
             halted: false,
         };
         tokio::spawn(actor.run(inbox));

@@ -42,6 +42,9 @@ pub(crate) struct Snapshotter {
     /// False once the state may hold events that are not in the log.
     consistent: bool,
     in_flight: Option<JoinHandle<()>>,
+    /// An erasure made every older snapshot one to forget: the next one is due at once and
+    /// replaces them all.
+    purge: bool,
     counters: Arc<SnapshotCounters>,
     /// Where writes run; `None`: the current runtime.
     background: Option<Handle>,
@@ -67,6 +70,7 @@ impl Snapshotter {
             since: 0,
             consistent: true,
             in_flight: None,
+            purge: false,
             counters,
             background,
         }
@@ -101,16 +105,31 @@ impl Snapshotter {
         self.consistent = false;
     }
 
-    /// Whether a snapshot should be started now: `every` records since the newest one and
-    /// none being written.
+    /// Members were erased: the snapshots stored so far hold what they erased, so the next
+    /// snapshot is due at once and replaces every older one.
+    pub(crate) fn purge(&mut self) {
+        self.purge = self.every.is_some();
+    }
+
+    /// Whether a snapshot should be started now: `every` records since the newest one (or a
+    /// purge asked for) and none being written.
     pub(crate) fn due(&self) -> bool {
         let Some(every) = self.every else {
             return false;
         };
         self.store.is_some()
             && self.consistent
-            && self.since >= every
+            && (self.since >= every || self.purge)
             && self.in_flight.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// How many snapshots a save keeps: one when purging.
+    fn keep(&mut self) -> usize {
+        if std::mem::take(&mut self.purge) {
+            1
+        } else {
+            KEEP
+        }
     }
 
     /// Writes a snapshot of `accounts` in the background: a copy of the actor's state that
@@ -121,8 +140,9 @@ impl Snapshotter {
         };
         let (partition, offset, epoch) = (self.partition, self.synced_to, self.epoch);
         let counters = Arc::clone(&self.counters);
+        let keep = self.keep();
         let task = async move {
-            let outcome = save(store, partition, offset, epoch, accounts).await;
+            let outcome = save(store, partition, offset, epoch, accounts, keep).await;
             record(&counters, partition, outcome);
         };
         self.covered = self.synced_to;
@@ -142,15 +162,17 @@ impl Snapshotter {
         let Some(store) = self.store.clone() else {
             return;
         };
-        if self.every.is_none() || !self.consistent || self.since == 0 {
+        if self.every.is_none() || !self.consistent || (self.since == 0 && !self.purge) {
             return;
         }
+        let keep = self.keep();
         let outcome = save(
             store,
             self.partition,
             self.synced_to,
             self.epoch,
             accounts.clone(),
+            keep,
         )
         .await;
         record(&self.counters, self.partition, outcome);
@@ -160,13 +182,14 @@ impl Snapshotter {
 }
 
 /// Encodes `accounts` on a blocking thread and saves it as the snapshot of `partition` at
-/// `offset`.
+/// `offset`, keeping the newest `keep`.
 async fn save(
     store: Arc<dyn SnapshotStore>,
     partition: u32,
     offset: u64,
     epoch: u64,
     accounts: PartitionState,
+    keep: usize,
 ) -> Result<(), String> {
     let state = tokio::task::spawn_blocking(move || encode(&accounts))
         .await
@@ -180,7 +203,7 @@ async fn save(
         state,
     };
     store
-        .save(&snapshot, KEEP)
+        .save(&snapshot, keep)
         .await
         .map_err(|error| error.to_string())
 }

@@ -5,7 +5,9 @@
 //! transaction, and SQLite has one writer per file, so in the log's file it would hold up the
 //! appends (and the replies waiting on them) while it is written. Here it never does.
 //!
-//! Settings: WAL, `synchronous=FULL`, 5 s busy timeout. Schema, created in code:
+//! Settings: WAL, `synchronous=FULL`, `secure_delete=ON` and a TRUNCATE checkpoint after
+//! every save (a forgotten snapshot may hold an erased member's data: its pages are zeroed and
+//! no copy stays in the WAL), 5 s busy timeout. Schema, created in code:
 //! `snapshots(part, off, epoch, format, state BLOB, PRIMARY KEY (part, off))`, and
 //! `snapshots_log(id = 1, log_id)`: the log the snapshots are taken from (see
 //! [`SnapshotStore::pair`]). Losing this file loses nothing but restart time: the state is
@@ -55,6 +57,7 @@ impl SqliteSnapshots {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            .pragma("secure_delete", "ON")
             .busy_timeout(BUSY_TIMEOUT)
             .disable_statement_logging();
         let pool = SqlitePoolOptions::new()
@@ -99,7 +102,13 @@ impl SqliteSnapshots {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        tx.commit().await.map_err(db_error)
+        tx.commit().await.map_err(db_error)?;
+        // Forgotten snapshots may hold erased members' data: no copy stays in the WAL.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 
     async fn latest_now(&self, partition: u32, format: u32) -> Result<Option<Snapshot>, LogError> {

@@ -9,11 +9,12 @@ use super::sql::Value;
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
 use domain::catalog::Member;
-use domain::event::{ChannelEvent, MemberEvent, MerchantEvent, StoreEvent};
+use domain::event::{ChannelEvent, MemberEvent, MemberRef, MerchantEvent, StoreEvent};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-/// Members go to the batch's cache; a deleted member leaves every member list first.
+/// Members go to the batch's cache; a deleted or erased member leaves every member list first
+/// and its row is deleted.
 pub(super) async fn members(target: Target<'_>, event: MemberEvent) -> Result<(), ProjectionError> {
     let Target {
         tx, rows, account, ..
@@ -22,12 +23,12 @@ pub(super) async fn members(target: Target<'_>, event: MemberEvent) -> Result<()
         MemberEvent::Created(member) | MemberEvent::Updated(member) => {
             rows.members.put((account, int(member.id.0)?), member);
         }
-        MemberEvent::Deleted(deleted) => {
-            MEMBER_LISTS
-                .forget_member(tx, account, deleted.member_id.0)
-                .await?;
-            rows.members.remove((account, int(deleted.member_id.0)?));
+        MemberEvent::Deleted(MemberRef { member_id })
+        | MemberEvent::Erased(MemberRef { member_id }) => {
+            MEMBER_LISTS.forget_member(tx, account, member_id.0).await?;
+            rows.members.remove((account, int(member_id.0)?));
         }
+        MemberEvent::ErasureRequested(_) => {}
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ mod prefetch;
 mod redemptions;
 mod sql;
 
-use crate::dialect::WriteLock;
+use crate::dialect::{Backend, WriteLock};
 use crate::error::{int, ProjectionError};
 use crate::store::{Position, ReadStore};
 use cache::RowCache;
@@ -37,6 +37,8 @@ use chrono::{DateTime, Utc};
 use domain::catalog::Member;
 use domain::credential::Credential;
 use domain::event::Family;
+use domain::ids::AccountId;
+use domain::privacy::shredded_member;
 use domain::{Event, EventKind};
 use eventlog::Envelope;
 use eventlog::{EpochFence, LogRecord, RecordKind};
@@ -93,7 +95,23 @@ impl ReadStore {
         partition: u32,
         records: &[LogRecord],
     ) -> Result<u64, ProjectionError> {
-        let decoded = decode_events(records);
+        let mut decoded = decode_events(records);
+        if let Some(keys) = &self.keys {
+            let events = decoded
+                .iter_mut()
+                .flatten()
+                .flatten()
+                .filter_map(|decoded| {
+                    let account = AccountId(u64::try_from(decoded.account).ok()?);
+                    Some((account, &mut decoded.event))
+                });
+            privacy::open_events(keys.as_ref(), events).await?;
+        }
+        let shreds = decoded
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|decoded| shredded_member(&decoded.event.kind).is_some());
         let mut tx = self
             .backend
             .begin_write(&self.pool, WriteLock::Partition(partition))
@@ -141,8 +159,29 @@ impl ReadStore {
         };
         ReadStore::store_position(&mut tx, partition, position).await?;
         tx.commit().await?;
+        if shreds {
+            self.forget_erased().await;
+        }
         self.announce(partition, next);
         Ok(next)
+    }
+}
+
+impl ReadStore {
+    /// After a batch that removed erased or deleted members: on SQLite (whose deletes zero
+    /// the freed content, `secure_delete`), checkpoints and truncates the WAL so no older copy
+    /// of their rows stays in it. A failure (readers holding the WAL) is logged; the next
+    /// erasure, or closing the store, checkpoints again.
+    async fn forget_erased(&self) {
+        if self.backend != Backend::Sqlite {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(%error, "the read store's WAL could not be truncated after an erasure");
+        }
     }
 }
 

@@ -76,7 +76,10 @@ impl Reads {
         match event {
             MemberEventRef::Created(member) => self.members.created(account, member.id.0),
             MemberEventRef::Updated(member) => self.members.read(account, member.id.0),
-            MemberEventRef::Deleted(deleted) => self.members.read(account, deleted.member_id.0),
+            MemberEventRef::Deleted(gone) | MemberEventRef::Erased(gone) => {
+                self.members.read(account, gone.member_id.0)
+            }
+            MemberEventRef::ErasureRequested(_) => Ok(()),
         }
     }
 

@@ -6,6 +6,7 @@ use callbacks::{Destinations, DispatcherConfig};
 use clock::{Clock, SystemClock};
 use engine::GuessLimits;
 use eventlog::{DbUrl, LogUrl};
+use privacy::{KeyStore, KeyStoreError, PostgresKeys, SqliteKeys};
 use projections::RestartPolicy;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,6 +21,8 @@ pub struct StackConfig {
     pub read_store: DbUrl,
     /// Snapshots of partition state; `None`: beside a SQLite log, else none.
     pub snapshots: Option<DbUrl>,
+    /// Members' keys (see the `privacy` crate); `None`: where [`default_key_store`] puts them.
+    pub keys: Option<DbUrl>,
     /// Event-log partitions (fixed once the log holds data).
     pub partitions: u32,
     /// Whether this process runs the projectors (the all-in-one server does; the command
@@ -49,6 +52,7 @@ impl StackConfig {
             event_log: LogUrl::Sqlite(events.to_path_buf()),
             read_store: DbUrl::Sqlite(read.to_path_buf()),
             snapshots: None,
+            keys: None,
             partitions,
             projectors: true,
             projector_restart: RestartPolicy::default(),
@@ -68,6 +72,36 @@ impl StackConfig {
             (None, LogUrl::Kafka { .. }) => None,
         }
     }
+}
+
+impl StackConfig {
+    /// Where members' keys are kept: the configured store, else [`default_key_store`].
+    pub fn key_store(&self) -> DbUrl {
+        self.keys
+            .clone()
+            .unwrap_or_else(|| default_key_store(&self.event_log, &self.read_store))
+    }
+}
+
+/// Where members' keys go when no store is named: `keys.db` beside a SQLite log, else the
+/// read database when it is Postgres (a table of its own), else `keys.db` beside the SQLite
+/// read database.
+pub fn default_key_store(log: &LogUrl, read: &DbUrl) -> DbUrl {
+    match (log, read) {
+        (LogUrl::Sqlite(events), _) => DbUrl::Sqlite(events.with_file_name("keys.db")),
+        (LogUrl::Kafka { .. }, DbUrl::Postgres(url)) => DbUrl::Postgres(url.clone()),
+        (LogUrl::Kafka { .. }, DbUrl::Sqlite(read)) => {
+            DbUrl::Sqlite(read.with_file_name("keys.db"))
+        }
+    }
+}
+
+/// Opens the key store `url` names.
+pub async fn open_key_store(url: &DbUrl) -> Result<Arc<dyn KeyStore>, KeyStoreError> {
+    Ok(match url {
+        DbUrl::Sqlite(path) => Arc::new(SqliteKeys::open(path).await?),
+        DbUrl::Postgres(url) => Arc::new(PostgresKeys::connect(url).await?),
+    })
 }
 
 /// The callback dispatcher's own log beside the event log `url`: `callbacks.db` in the same

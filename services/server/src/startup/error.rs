@@ -17,6 +17,9 @@ pub enum StackError {
     /// The read store could not be opened.
     #[error("read store: {0}")]
     Projection(#[from] ProjectionError),
+    /// The key store could not be opened.
+    #[error("key store: {0}")]
+    Keys(#[from] privacy::KeyStoreError),
     /// The metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),

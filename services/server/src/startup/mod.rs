@@ -29,7 +29,7 @@ mod error;
 mod pairing;
 mod stack;
 
-pub use config::{callbacks_log, StackConfig};
+pub use config::{callbacks_log, default_key_store, open_key_store, StackConfig};
 pub use error::StackError;
 pub use pairing::pair_stores;
 pub use stack::Stack;

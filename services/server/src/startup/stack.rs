@@ -3,7 +3,7 @@
 //! [`AppState`] the API serves from over them; opened once from a [`StackConfig`], stopped
 //! once with [`Stack::shutdown`].
 
-use super::config::{callbacks_log, StackConfig};
+use super::config::{callbacks_log, open_key_store, StackConfig};
 use super::error::StackError;
 use super::pairing::pair_stores;
 use api::{AppState, Metrics, TokenSecret};
@@ -15,6 +15,7 @@ use engine::{
     PartitionHandle,
 };
 use eventlog::{open_snapshots, partition_of, AnyLog, EventLog, SnapshotStore};
+use privacy::KeyStore;
 use projections::{
     ProjectorConfig, ProjectorGroup, ProjectorMetrics, ReadStore, RestartPolicy, Supervision,
 };
@@ -32,6 +33,8 @@ struct Extras<L> {
     background: Option<Handle>,
     guesses: GuessLimits,
     clock: Arc<dyn Clock>,
+    /// Where members' keys are.
+    keys: Arc<dyn KeyStore>,
 }
 
 /// The running stack. Stop it with [`Stack::shutdown`].
@@ -62,17 +65,24 @@ impl Stack {
             Some(url) => Some(open_snapshots(&url).await?),
             None => None,
         };
+        let key_url = config.key_store();
+        let keys = run_on(background, async move { open_key_store(&key_url).await }).await??;
+        let store = store.with_keys(Arc::clone(&keys));
         let log = AnyLog::open(&config.event_log, partitions).await?;
         pair_stores(&log, &store, snapshots.as_deref()).await?;
         let callbacks = match &config.callbacks {
             Some(settings) => {
+                let settings = DispatcherConfig {
+                    keys: Some(Arc::clone(&keys)),
+                    ..settings.clone()
+                };
                 let url = callbacks_log(&config.event_log);
                 let own = run_on(
                     background,
                     async move { AnyLog::open(&url, partitions).await },
                 )
                 .await??;
-                Some((own, settings.clone()))
+                Some((own, settings))
             }
             None => None,
         };
@@ -83,6 +93,7 @@ impl Stack {
             background: config.background.clone(),
             guesses: config.guesses,
             clock: Arc::clone(&config.clock),
+            keys,
         };
         Self::start_on(log, snapshots, store, extras, secret).await
     }
@@ -111,6 +122,7 @@ impl Stack {
             background: background.clone(),
             metrics: Some(EngineMetrics::register(metrics.registry())?),
             guesses: Some(Arc::clone(&guesses)),
+            keys: Some(extras.keys),
             ..ActorConfig::default()
         };
         let mut handles = Vec::new();

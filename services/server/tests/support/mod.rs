@@ -217,6 +217,8 @@ impl Production {
         vec![
             ("PROMO_EVENT_LOG".into(), self.event_log()),
             ("PROMO_READ_DB".into(), read_db.to_owned()),
+            // Every service names the one key store (a rebuild into another database too).
+            ("PROMO_KEY_STORE".into(), self.database.url.clone()),
             ("PROMO_PARTITIONS".into(), PARTITIONS.into()),
             ("PROMO_WORKERS".into(), "2".into()),
             (
