@@ -1,13 +1,16 @@
 //! Member erasure over real HTTP, on the stack `PROMO_TEST_STACK` names: a deletion request
 //! voids the member's wallet, the member is erased 7 days later (a manual clock moves them),
 //! its keys are destroyed, and after a restart (which writes a snapshot) its identifier is
-//! nowhere in the data (every file of the embedded data folder, the event log included; the
-//! topic's records and every table of the database in production) while the account's counts
-//! and limits stay exact. Also the request's refusals.
+//! nowhere in the data (every file of the embedded data folder, the event log and the
+//! dispatcher's log included; the topics' records and every table of the database in
+//! production) while the account's counts and limits stay exact. Its callbacks, which
+//! rendered the identifier as `sf_uid`, list without it. Also the request's refusals.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
+use benches::load::{Behaviour, Receiver};
+use callbacks::{Destinations, DispatcherConfig};
 use chrono::{Duration, Utc};
 use clock::Clock;
 use clock::ManualClock;
@@ -15,11 +18,11 @@ use domain::account::Role;
 use domain::ids::{AccountId, MemberId};
 use eventlog::{AnyLog, DbUrl, EventLog, LogUrl};
 use serde_json::{json, Value};
-use server::startup::open_key_store;
+use server::startup::{callbacks_log, open_key_store};
 use std::path::Path;
 use std::sync::Arc;
 use support::commands::{redeem_at_store, world, World};
-use support::{read, spawn_app, spawn_app_with_clock, TestApp, PARTITIONS};
+use support::{read, spawn_app, spawn_app_configured, TestApp, PARTITIONS};
 use testkit::fixtures::ShopData;
 
 /// The data's places where `needle` occurs, as readable labels.
@@ -31,6 +34,7 @@ async fn places_holding(
     let mut found = files_holding(dir, needle);
     if let LogUrl::Kafka { .. } = &config.event_log {
         found.extend(records_holding(&config.event_log, needle).await);
+        found.extend(records_holding(&callbacks_log(&config.event_log), needle).await);
     }
     if let DbUrl::Postgres(url) = &config.read_store {
         found.extend(tables_holding(url, needle).await);
@@ -52,6 +56,17 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
         }
     }
     found
+}
+
+/// Where the dispatcher's own log (its file, or its topic) holds `needle`.
+async fn callback_records_holding(app: &TestApp, needle: &[u8]) -> Vec<String> {
+    match &app.config.event_log {
+        LogUrl::Sqlite(_) => files_holding(app.data_dir(), needle)
+            .into_iter()
+            .filter(|file| file.contains("callbacks.db"))
+            .collect(),
+        kafka => records_holding(&callbacks_log(kafka), needle).await,
+    }
 }
 
 async fn records_holding(url: &LogUrl, needle: &[u8]) -> Vec<String> {
@@ -153,9 +168,20 @@ async fn until_gone(app: &TestApp, token: &str, path: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_member_is_nowhere_in_the_data_and_every_count_stays() {
     let started = clock::SystemClock.now();
-    let identifier = format!("erase-me-{}@example.com", started.timestamp_micros());
+    let identifier = format!("erase-me-{}", started.timestamp_micros());
     let clock = Arc::new(ManualClock::new(started));
-    let app = spawn_app_with_clock(clock.clone()).await;
+    let partner = Receiver::start(Behaviour::Accept).unwrap();
+    let local = Destinations::new("127.0.0.0/8".parse().unwrap());
+    let driven = clock.clone();
+    let app = spawn_app_configured(move |config| {
+        config.clock = driven;
+        config.callback_destinations = local.clone();
+        config.callbacks = Some(DispatcherConfig {
+            destinations: local,
+            ..DispatcherConfig::default()
+        });
+    })
+    .await;
     let mut data = ShopData::new(Some(3));
     data.member.identifier = Some(identifier.clone());
     let mut world = world(&app, data).await;
@@ -171,6 +197,15 @@ async fn an_erased_member_is_nowhere_in_the_data_and_every_count_stays() {
     .await;
     assert_eq!(status, 201, "{bob}");
     let bob = bob["member"]["id"].as_u64().unwrap();
+    let callback = json!({"channel": {"conversion_callback_url":
+        format!("{}/cb?u=%{{sf_uid}}", partner.base)}});
+    let channel = format!("/v1.0/channels/{}", world.channel);
+    let (status, pointed) = read(
+        app.send_json(reqwest::Method::PUT, &world.token, &channel, &callback)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{pointed}");
     for transaction in ["txn-1", "txn-2"] {
         let code = issue_code(&app, &world, member).await;
         let (status, redeemed) = redeem_at_store(&app, &world, &code, transaction).await;
@@ -182,6 +217,26 @@ async fn an_erased_member_is_nowhere_in_the_data_and_every_count_stays() {
     );
     let (status, saved) = read(app.post(&world.token, &wallet, &json!({})).await).await;
     assert_eq!(status, 200, "{saved}");
+    // The partner got the identifier (sf_uid), and the dispatcher's log holds it sealed.
+    for _ in 0..200 {
+        if partner.received().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let received = partner.received();
+    assert_eq!(received.len(), 2);
+    assert!(
+        received
+            .iter()
+            .all(|call| call.target.contains(&identifier)),
+        "{:?}",
+        received[0].target
+    );
+    assert_eq!(
+        callback_records_holding(&app, identifier.as_bytes()).await,
+        Vec::<String>::new()
+    );
     // A clean stop writes a snapshot: it holds the identifier, and must not outlive the erasure.
     let app = app.restart().await;
     if let LogUrl::Sqlite(_) = &app.config.event_log {
@@ -238,6 +293,21 @@ async fn an_erased_member_is_nowhere_in_the_data_and_every_count_stays() {
     clock.advance(Duration::days(7) + Duration::seconds(1));
     world.token = app.token("account-1", "key-1").await;
     until_gone(&app, &world.token, &format!("/v1.0/members/{member}")).await;
+    let deliveries = format!("/v1.0/channels/{}/deliveries", world.channel);
+    for _ in 0..200 {
+        let (_, listed) = read(app.get(&world.token, &deliveries).await).await;
+        if !listed.to_string().contains(&identifier) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (status, listed) = read(app.get(&world.token, &deliveries).await).await;
+    assert_eq!(
+        (status, listed["total_entries"].as_u64()),
+        (200, Some(2)),
+        "{listed}"
+    );
+    assert!(!listed.to_string().contains(&identifier), "{listed}");
     let search = format!("/v1.0/members/search?identifier={identifier}");
     assert_eq!(app.get(&world.token, &search).await.status(), 404);
     let export = format!("/v1.0/privacy/member/export?member_identifier={identifier}");

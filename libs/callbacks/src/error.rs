@@ -33,6 +33,9 @@ pub enum CallbackError {
     /// A record could not be encoded.
     #[error("encoding a callbacks record: {0}")]
     Encode(#[source] serde_json::Error),
+    /// The key store failed (opening the identifiers sealed in the dispatcher's log).
+    #[error("key store: {0}")]
+    Keys(#[from] privacy::KeyStoreError),
     /// The dispatcher is stopping or stopped.
     #[error("the dispatcher is stopped")]
     Stopped,

@@ -6,7 +6,7 @@
 use crate::conversion::TargetKind;
 use crate::record::{DeliveryEvent, Scheduled, SourcePosition};
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::ids::{AccountId, ChannelId};
+use domain::ids::{AccountId, ChannelId, MemberId};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -155,6 +155,18 @@ impl Ledger {
                 });
             }
             DeliveryEvent::SourceReached(position) => self.position = Some(position),
+        }
+    }
+
+    /// Blanks the url and body of every delivery carrying member `member`'s identifier (it
+    /// was erased or deleted): they are listed without them, and a pending one is refused.
+    pub fn forget_member(&mut self, account: AccountId, member: MemberId) {
+        for delivery in self.deliveries.values_mut() {
+            let scheduled = &mut delivery.scheduled;
+            if scheduled.account_id == account && scheduled.member_id == Some(member) {
+                scheduled.url.clear();
+                scheduled.body.clear();
+            }
         }
     }
 

@@ -22,7 +22,7 @@
 
 use crate::conversion::TargetKind;
 use chrono::{DateTime, Utc};
-use domain::ids::{AccountId, CredentialId, OfferId, RedemptionId};
+use domain::ids::{AccountId, CredentialId, MemberId, OfferId, RedemptionId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +56,10 @@ pub struct Scheduled {
     pub at: DateTime<Utc>,
     /// The main-log event it came from: partition, offset, event id.
     pub source: SourceRef,
+    /// The member whose identifier the url and body carry (as `sf_uid`): in the log both are
+    /// sealed under a key of the member's, so its erasure leaves them unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<MemberId>,
 }
 
 /// Where in the main log a delivery came from.

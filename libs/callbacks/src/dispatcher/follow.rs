@@ -14,6 +14,7 @@ use crate::render::render_url;
 use chrono::{DateTime, Utc};
 use domain::event::{ChannelEventRef, FamilyRef};
 use domain::ids::{AccountId, ChannelId};
+use domain::privacy::shredded_member;
 use domain::{Event, EventKind};
 use eventlog::Envelope;
 use eventlog::{EpochFence, EventLog, LogRecord, RecordKind};
@@ -206,6 +207,12 @@ fn apply(
 ) {
     let account = envelope.account_id;
     let at = envelope.event.occurred_at;
+    if let Some(member) = shredded_member(&envelope.event.kind) {
+        part.ledger
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .forget_member(account, member);
+    }
     let channel = changed_channel(&envelope.event.kind);
     let state = states.entry(account).or_default();
     let redeemed = state.apply(envelope.event);
@@ -220,6 +227,8 @@ fn apply(
         for target in targets(state, &conversion) {
             let id = delivery_id(envelope.event_id, &conversion, target.kind);
             let url = render_url(&target.template, &conversion);
+            let carries_identifier = conversion.sf_uid.is_some()
+                && conversion.sf_uid.as_deref() == state.member_identifier(conversion.member_id);
             let body = CallbackBody::new(&id, &conversion, target.kind).to_json();
             let scheduled = Scheduled {
                 delivery_id: id,
@@ -238,6 +247,7 @@ fn apply(
                     offset,
                     event_id: envelope.event_id.to_string(),
                 },
+                member_id: carries_identifier.then_some(conversion.member_id),
             };
             batch.jobs.push(Job {
                 delivery_id: scheduled.delivery_id.clone(),

@@ -32,7 +32,9 @@ use crate::ledger::{DeliveryStatus, DeliveryView, Ledger};
 use crate::metrics::CallbackMetrics;
 use crate::record::{DeliveryEvent, ReplayRequested};
 use domain::ids::{AccountId, ChannelId};
+use domain::privacy::SEALED_PREFIX;
 use eventlog::{EpochFence, EventLog};
+use privacy::KeyStore;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::collections::HashMap;
@@ -166,7 +168,8 @@ impl Dispatcher {
         let mut writers = Vec::new();
         for partition in 0..partitions {
             let writer = own.claim(partition).await?;
-            let ledger = rebuild(&own, partition, config.keep_per_target).await?;
+            let keys = config.keys.as_deref();
+            let ledger = rebuild(&own, partition, config.keep_per_target, keys).await?;
             let (writes, queue) = mpsc::channel(WRITE_QUEUE);
             let part = Arc::new(Part {
                 partition,
@@ -180,6 +183,7 @@ impl Dispatcher {
                 queue,
                 part.clone(),
                 writers_stopped.clone(),
+                writer::Sealing::new(config.keys.clone()),
             )));
             parts.push(part);
         }
@@ -249,11 +253,45 @@ impl Dispatcher {
     }
 }
 
-/// The ledger of partition `partition` of the dispatcher's log, folded from its records.
+/// Opens the urls and bodies of `events` sealed under members' keys; those whose key is gone
+/// (or that cannot be opened without a key store) are blanked.
+async fn open_sealed(
+    keys: Option<&dyn KeyStore>,
+    events: &mut [DeliveryEvent],
+) -> Result<(), CallbackError> {
+    let mut texts = Vec::new();
+    for event in events.iter_mut() {
+        if let DeliveryEvent::DeliveryScheduled(scheduled) = event {
+            if let Some(member) = scheduled.member_id {
+                let account = scheduled.account_id;
+                texts.push((account, member, &mut scheduled.url));
+                texts.push((account, member, &mut scheduled.body));
+            }
+        }
+    }
+    if let Some(keys) = keys {
+        privacy::open_texts(keys, texts).await?;
+    }
+    for event in events.iter_mut() {
+        if let DeliveryEvent::DeliveryScheduled(scheduled) = event {
+            if scheduled.url.starts_with(SEALED_PREFIX) || scheduled.body.starts_with(SEALED_PREFIX)
+            {
+                scheduled.url.clear();
+                scheduled.body.clear();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The ledger of partition `partition` of the dispatcher's log, folded from its records, the
+/// urls and bodies sealed under members' keys opened with `keys` (blank when the key is gone:
+/// the member was erased, so a pending one is refused when resumed).
 async fn rebuild<O: EventLog>(
     own: &O,
     partition: u32,
     keep: usize,
+    keys: Option<&dyn KeyStore>,
 ) -> Result<Ledger, CallbackError> {
     let mut ledger = Ledger::new(keep);
     let mut fence = EpochFence::default();
@@ -263,6 +301,7 @@ async fn rebuild<O: EventLog>(
         let records = own.read(partition, from, REBUILD_CHUNK).await?;
         let Some(last) = records.last() else { break };
         from = last.offset + 1;
+        let mut events = Vec::with_capacity(records.len());
         for record in records {
             if !fence.admit(&record) {
                 continue;
@@ -274,6 +313,10 @@ async fn rebuild<O: EventLog>(
                     source,
                 }
             })?;
+            events.push(event);
+        }
+        open_sealed(keys, &mut events).await?;
+        for event in events {
             ledger.apply(event);
         }
     }

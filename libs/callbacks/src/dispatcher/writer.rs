@@ -2,10 +2,17 @@
 //! in group-committed batches (everything waiting when the previous append ends), applies each
 //! batch to the ledger once it is durable, then acknowledges it. A storage failure is retried
 //! (nothing queued is dropped); a fenced writer (another dispatcher took the partition) stops.
+//!
+//! A scheduled delivery whose url and body carry a member's identifier is written with both
+//! sealed under a new key of the member's (see the `privacy` crate), stored in the key store
+//! before the append; the ledger keeps them in the clear.
 
 use super::Part;
 use crate::record::DeliveryEvent;
 use eventlog::{AppendRecord, LogError, PartitionWriter};
+use privacy::{KeyRow, KeyStore, SealError};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -21,12 +28,46 @@ pub(super) struct Write {
     pub(super) ack: Option<oneshot::Sender<bool>>,
 }
 
+/// How deliveries carrying an identifier are sealed: the key store and a random source.
+pub(super) struct Sealing {
+    keys: Option<Arc<dyn KeyStore>>,
+    rng: ChaCha20Rng,
+}
+
+impl Sealing {
+    /// Sealing under keys kept in `keys` (`None`: nothing is sealed).
+    pub(super) fn new(keys: Option<Arc<dyn KeyStore>>) -> Self {
+        Self {
+            keys,
+            rng: ChaCha20Rng::from_os_rng(),
+        }
+    }
+
+    /// The copy of `event` to write and the key to store first, when it must be sealed.
+    fn seal(
+        &mut self,
+        event: &DeliveryEvent,
+    ) -> Result<Option<(DeliveryEvent, KeyRow)>, SealError> {
+        let (Some(_), DeliveryEvent::DeliveryScheduled(scheduled)) = (&self.keys, event) else {
+            return Ok(None);
+        };
+        let Some(member) = scheduled.member_id else {
+            return Ok(None);
+        };
+        let mut sealed = scheduled.clone();
+        let texts: &mut [&mut String] = &mut [&mut sealed.url, &mut sealed.body];
+        let key = privacy::seal_texts(scheduled.account_id, member, texts, &mut self.rng)?;
+        Ok(Some((DeliveryEvent::DeliveryScheduled(sealed), key)))
+    }
+}
+
 /// Appends until told to stop (then what is queued is appended before it returns) or fenced.
 pub(super) async fn run<W: PartitionWriter>(
     mut writer: W,
     mut queue: mpsc::Receiver<Write>,
     part: Arc<Part>,
     stop: watch::Receiver<bool>,
+    mut sealing: Sealing,
 ) {
     let stop = super::stopped(stop);
     tokio::pin!(stop);
@@ -47,7 +88,7 @@ pub(super) async fn run<W: PartitionWriter>(
                 Err(_) => break,
             }
         }
-        if !append(&mut writer, &key, &batch, &part).await {
+        if !append(&mut writer, &key, &batch, &part, &mut sealing).await {
             for write in batch {
                 if let Some(ack) = write.ack {
                     let _sent = ack.send(false);
@@ -70,21 +111,41 @@ pub(super) async fn run<W: PartitionWriter>(
     }
 }
 
-/// Appends `batch` durably; false when the writer is fenced (or a record does not encode).
+/// Appends `batch` durably (the keys it is sealed under stored first); false when the writer
+/// is fenced (or a record does not encode or seal).
 async fn append<W: PartitionWriter>(
     writer: &mut W,
     key: &str,
     batch: &[Write],
     part: &Part,
+    sealing: &mut Sealing,
 ) -> bool {
     let mut records = Vec::new();
+    let mut keys = Vec::new();
     for event in batch.iter().flat_map(|write| &write.events) {
-        match event.encode() {
+        let encoded = match sealing.seal(event) {
+            Ok(Some((sealed, sealed_under))) => {
+                keys.push(sealed_under);
+                sealed.encode()
+            }
+            Ok(None) => event.encode(),
+            Err(error) => {
+                tracing::error!(partition = part.partition, %error, "a callbacks record does not seal");
+                return false;
+            }
+        };
+        match encoded {
             Ok(payload) => records.push(AppendRecord::new(key, payload)),
             Err(error) => {
                 tracing::error!(partition = part.partition, %error, "a callbacks record does not encode");
                 return false;
             }
+        }
+    }
+    if let (Some(store), false) = (&sealing.keys, keys.is_empty()) {
+        while let Err(error) = store.put(&keys).await {
+            tracing::warn!(partition = part.partition, %error, "storing the callbacks' keys failed; retrying");
+            tokio::time::sleep(RETRY).await;
         }
     }
     loop {
