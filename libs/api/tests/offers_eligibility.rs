@@ -6,13 +6,14 @@
 mod support;
 
 use domain::catalog::{ItemSetFields, ListFields};
+use domain::ids::ItemId;
 use domain::Command;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::commands::execute;
+use support::commands::{execute, redeem_basket, world};
 use support::resources::{assert_deleted, create_channel, delete, put, send};
 use support::{read, spawn_app, TestApp};
-use testkit::fixtures::{create_merchant, created};
+use testkit::fixtures::{create_item, create_item_set, create_merchant, created, ShopData};
 
 /// Runs a create command for account 1 through the engine; answers the new id.
 async fn fixture(app: &TestApp, command: Command) -> u64 {
@@ -286,9 +287,10 @@ async fn eligible_item_sets_are_added_listed_and_removed() {
     let set = fixture(&app, Command::CreateItemSet { fields }).await;
     let path = format!("/v1.0/offers/{id}/eligible_item_sets");
 
-    let input = json!({"eligible_item_set": {"item_set_id": set, "list_type": 1}});
+    let input = json!({"eligible_item_set": {"item_set_id": set}});
     let (status, answer) = send(&app, Method::POST, &token, &path, input).await;
-    let entry = json!({"id": set, "item_set_id": set, "offer_id": id});
+    let entry = json!({"id": set, "item_set_id": set, "offer_id": id, "list_type": 0,
+        "type_name": "any", "req_qty": 1});
     assert_eq!(
         (status, answer),
         (201, json!({ "eligible_item_set": entry }))
@@ -325,6 +327,114 @@ async fn eligible_item_sets_are_added_listed_and_removed() {
     assert_eq!(
         (status, answer),
         (404, json!({"error": "Item set not found"}))
+    );
+    app.stop().await;
+}
+
+/// A basket line of `quantity` units of `code` at $5.00.
+fn line(id: &str, code: &str, quantity: u32) -> Value {
+    json!({"line_id": id, "item_code": code, "quantity": quantity, "unit_price": "5.00"})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_eligible_item_sets_rule_decides_which_baskets_redeem() {
+    let app = spawn_app().await;
+    let world = world(&app, ShopData::new(None)).await;
+    let token = &world.token;
+    let burger = fixture(&app, create_item("Burger", "BURGER")).await;
+    let fries = fixture(&app, create_item("Fries", "FRIES")).await;
+    let burgers = fixture(&app, create_item_set("Burgers", &[ItemId(burger)])).await;
+    let sides = fixture(&app, create_item_set("Sides", &[ItemId(fries)])).await;
+    let sets = format!("/v1.0/offers/{}/eligible_item_sets", world.offer);
+
+    let required = json!({"eligible_item_set": {"list_type": 1, "req_qty": 2}});
+    let (status, answer) = send(
+        &app,
+        Method::PUT,
+        token,
+        &format!("{sets}/{burgers}"),
+        required,
+    )
+    .await;
+    let burgers_entry = json!({"id": burgers, "item_set_id": burgers, "offer_id": world.offer,
+        "list_type": 1, "type_name": "required", "req_qty": 2});
+    assert_eq!(
+        (status, &answer),
+        (201, &json!({"eligible_item_set": burgers_entry}))
+    );
+    let excluded = json!({"eligible_item_set": {"item_set_id": sides, "list_type": 2}});
+    let (status, answer) = send(&app, Method::POST, token, &sets, excluded).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["eligible_item_set"]["type_name"], "excluded");
+    let (_, listed) = send(&app, Method::GET, token, &sets, json!({})).await;
+    let names: Vec<&Value> = listed["eligible_item_sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["eligible_item_set"]["type_name"])
+        .collect();
+    assert_eq!(names, [&json!("required"), &json!("excluded")]);
+
+    let issue = json!({"credential": {"member_id": world.member, "offer_id": world.offer,
+        "channel_id": world.channel}});
+    let (_, issued) = read(app.post(token, "/v1.0/credentials", &issue).await).await;
+    let code = issued["credential"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = json!({"error": "Basket must contain an eligible item for offer: Dollar off"});
+    for (txn, lines) in [
+        ("one-burger", json!([line("1", "BURGER", 1)])),
+        (
+            "with-fries",
+            json!([line("1", "BURGER", 2), line("2", "FRIES", 1)]),
+        ),
+        (
+            "two-lines-one-excluded",
+            json!([
+                line("1", "BURGER", 1),
+                line("2", "BURGER", 1),
+                line("3", "FRIES", 1)
+            ]),
+        ),
+    ] {
+        let (status, answer) = redeem_basket(&app, &world, &code, txn, lines).await;
+        assert_eq!((status, &answer), (400, &refused), "{txn}");
+    }
+    let lines = json!([
+        line("1", "BURGER", 1),
+        line("2", "BURGER", 1),
+        line("3", "X", 1)
+    ]);
+    let (status, answer) = redeem_basket(&app, &world, &code, "two-burgers", lines).await;
+    assert_eq!(status, 201, "{answer}");
+
+    let one = format!("{sets}/{burgers}");
+    for (body, expected) in [
+        (json!({"eligible_item_set": {"list_type": 3}}), 400),
+        (json!({"eligible_item_set": {"req_qty": 0}}), 400),
+        (json!({"eligible_item_set": {"req_qty": 10_001}}), 400),
+        (json!({"eligible_item_set": {"item_set_id": sides}}), 400),
+        (json!({"eligible_item_set": {"list_type": "one"}}), 400),
+    ] {
+        let (status, answer) = send(&app, Method::PUT, token, &one, body.clone()).await;
+        assert_eq!(status, expected, "{body}: {answer}");
+    }
+    let unknown = format!("{sets}/999999");
+    let (status, _) = send(
+        &app,
+        Method::PUT,
+        token,
+        &unknown,
+        json!({"eligible_item_set": {}}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, still) = send(&app, Method::GET, token, &one, json!({})).await;
+    assert_eq!(
+        still,
+        json!({"eligible_item_set": burgers_entry}),
+        "refusals change nothing"
     );
     app.stop().await;
 }

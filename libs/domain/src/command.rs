@@ -16,7 +16,7 @@ use crate::ids::{
     OfferStateId, PosOfferCodeId, RedemptionId, StoreId, StoreListId,
 };
 use crate::impression::ImpressionFields;
-use crate::offer::{EligibilityDimension, OfferFields};
+use crate::offer::{EligibilityDimension, ItemSetRule, OfferFields};
 use crate::redemption::PosRequest;
 use crate::wallet::OfferStateFields;
 use serde::{Deserialize, Serialize};
@@ -482,12 +482,6 @@ pub enum Command {
         /// The fields to change.
         fields: OfferStateFields,
     },
-    /// Ask for a member's erasure: its wallet is voided now and the member is erased after
-    /// [`crate::privacy::ERASURE_GRACE`].
-    RequestMemberErasure {
-        /// The member.
-        member_id: MemberId,
-    },
     /// Void a wallet entry (and its credential), paying back its points when unused.
     VoidOfferState {
         /// The member holding it.
@@ -560,6 +554,23 @@ pub enum Command {
         offer_id: OfferId,
         /// The channel (required).
         channel_id: Option<ChannelId>,
+    },
+    // New variants go last: a variant's position is hashed into the fingerprint of every
+    // keyed request (see `idempotency`), so one inserted earlier would change theirs.
+    /// Ask for a member's erasure: its wallet is voided now and the member is erased after
+    /// [`crate::privacy::ERASURE_GRACE`].
+    RequestMemberErasure {
+        /// The member.
+        member_id: MemberId,
+    },
+    /// Make an item set one of an offer's eligible item sets with `rule` (or change its rule).
+    SetOfferItemSetRule {
+        /// The offer.
+        offer_id: OfferId,
+        /// The item set.
+        item_set_id: ItemSetId,
+        /// Its role and required quantity.
+        rule: ItemSetRule,
     },
 }
 

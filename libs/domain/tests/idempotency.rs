@@ -101,4 +101,9 @@ fn request_fingerprints_are_pinned() {
     };
     assert_eq!(fingerprint(&item_set), 14_116_843_527_807_285_912);
     assert_eq!(fingerprint(&item), 18_077_115_051_809_776_246);
+    // The last variant before this pin: a variant inserted before it changes its value.
+    let campaign = Command::DeleteCampaign {
+        campaign_id: domain::ids::CampaignId(5),
+    };
+    assert_eq!(fingerprint(&campaign), 61_050_827_283_109_152);
 }

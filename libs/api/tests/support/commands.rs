@@ -109,8 +109,20 @@ pub async fn linked_offer(
 /// Redeems `code` at `world`'s store against one $10.00 line of item "X", under the terminal's
 /// transaction id `txn`: the status and JSON answer.
 pub async fn redeem_at_store(app: &TestApp, world: &World, code: &str, txn: &str) -> (u16, Value) {
-    let body = json!({"store_id": world.store, "codes": [code], "basket": {"lines": [
-        {"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]}});
+    let lines = json!([{"line_id": "1", "item_code": "X", "quantity": 1, "unit_price": "10.00"}]);
+    redeem_basket(app, world, code, txn, lines).await
+}
+
+/// Redeems `code` at `world`'s store against the basket `lines` (JSON basket lines), under
+/// the terminal's transaction id `txn`: the status and JSON answer.
+pub async fn redeem_basket(
+    app: &TestApp,
+    world: &World,
+    code: &str,
+    txn: &str,
+    lines: Value,
+) -> (u16, Value) {
+    let body = json!({"store_id": world.store, "codes": [code], "basket": {"lines": lines}});
     let request = app
         .client
         .post(app.url("/v1.0/pos/redemptions"))

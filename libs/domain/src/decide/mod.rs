@@ -198,6 +198,11 @@ fn decide_kinds(
             dimension,
             ids,
         } => offer::change_eligibility(state, *offer_id, *dimension, ids, true, now),
+        C::SetOfferItemSetRule {
+            offer_id,
+            item_set_id,
+            rule,
+        } => offer::set_item_set_rule(state, *offer_id, *item_set_id, *rule, now),
         C::RemoveOfferEligibility {
             offer_id,
             dimension,

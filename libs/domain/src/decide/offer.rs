@@ -3,7 +3,10 @@
 use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, OfferRef};
 use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
-use crate::offer::{EligibilityDimension, Limits, Offer, OfferFields, OfferStatus, RewardTerms};
+use crate::offer::{
+    EligibilityDimension, ItemSetRule, Limits, Offer, OfferFields, OfferStatus, RewardTerms,
+    MAX_REQUIRED_QUANTITY,
+};
 use crate::persistent::SharedMap;
 use crate::points::MAX_TRANSFER;
 use crate::state::AccountState;
@@ -287,7 +290,41 @@ pub(super) fn change_eligibility(
             "Item set",
         )?,
     };
+    let rules = &mut eligibility.item_set_rules;
+    let kept = &eligibility.item_set_ids;
+    rules.retain(|set, _| kept.contains(set));
     if !changed {
+        return Ok(Vec::new());
+    }
+    offer.updated_at = now;
+    Ok(vec![EventKind::OfferUpdated(Box::new(offer))])
+}
+
+/// Makes `set` one of the offer's eligible item sets with `rule` (a default rule is not
+/// stored); nothing when it already is, with that rule.
+pub(super) fn set_item_set_rule(
+    state: &AccountState,
+    id: OfferId,
+    set: ItemSetId,
+    rule: ItemSetRule,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    let mut offer = existing(&state.offers, &id, "Offer")?.clone();
+    existing(&state.item_sets, &set, "Item set")?;
+    if !(1..=MAX_REQUIRED_QUANTITY).contains(&rule.required_quantity) {
+        return Err(DomainError::Invalid {
+            field: "Req qty",
+            reason: format!("must be from 1 to {MAX_REQUIRED_QUANTITY}"),
+        });
+    }
+    let eligibility = &mut offer.eligibility;
+    let added = eligibility.item_set_ids.insert(set);
+    let changed = if rule == ItemSetRule::default() {
+        eligibility.item_set_rules.remove(&set).is_some()
+    } else {
+        eligibility.item_set_rules.insert(set, rule) != Some(rule)
+    };
+    if !added && !changed {
         return Ok(Vec::new());
     }
     offer.updated_at = now;

@@ -169,9 +169,9 @@ event_kinds! {
     /// An item set was deleted.
     ItemSetDeleted(ItemSetRef) = "item_set_deleted" @ 1,
     /// An offer was created.
-    OfferCreated(Box<Offer>) = "offer_created" @ 1,
+    OfferCreated(Box<Offer>) = "offer_created" @ 2,
     /// An offer's terms or eligibility changed.
-    OfferUpdated(Box<Offer>) = "offer_updated" @ 1,
+    OfferUpdated(Box<Offer>) = "offer_updated" @ 2,
     /// An offer was approved.
     OfferApproved(OfferRef) = "offer_approved" @ 1,
     /// An offer was stopped.

@@ -20,11 +20,14 @@ use serde_json::Value;
 /// - `store_created` / `store_updated` 1 -> 2: version 2 adds the optional `description`,
 ///   `is_active` (a version 1 store trades), `phone`, the address's other lines,
 ///   `coordinates`, `icon_url` and `contacts`.
+/// - `offer_created` / `offer_updated` 1 -> 2: version 2 adds the optional
+///   `eligibility.item_set_rules`; a version 1 offer's item sets all follow the default rule.
 fn step(type_name: &str, version: u16, payload: Value) -> Result<Value, String> {
     match (type_name, version) {
         ("channel_created" | "channel_updated", 1) => Ok(payload),
         ("redemption_committed" | "redemption_reserved", 1) => Ok(payload),
         ("item_set_created" | "item_set_updated", 1) => Ok(payload),
+        ("offer_created" | "offer_updated", 1) => Ok(payload),
         ("merchant_created" | "merchant_updated" | "store_created" | "store_updated", 1) => {
             Ok(payload)
         }

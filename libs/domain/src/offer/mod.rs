@@ -2,6 +2,7 @@
 //! redemption limits, their reward terms and who is eligible; `queries` answers what the API
 //! asks of them (with their channel links) in live state.
 
+mod item_sets;
 pub mod queries;
 mod reward;
 
@@ -12,7 +13,9 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use item_sets::{ItemSetRole, ItemSetRule, MAX_REQUIRED_QUANTITY};
 
 /// Where an offer is in its lifecycle. `expired` is not stored: it follows from `expires_at`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -51,8 +54,12 @@ pub struct Eligibility {
     pub store_list_ids: BTreeSet<StoreListId>,
     /// Member lists whose members may receive and redeem.
     pub member_list_ids: BTreeSet<MemberListId>,
-    /// Item sets of which a basket must contain at least one item.
+    /// Item sets a basket is checked against: by default it must contain at least one item
+    /// of one of them; `item_set_rules` says otherwise for some.
     pub item_set_ids: BTreeSet<ItemSetId>,
+    /// The rules of eligible item sets that do not follow the default (see [`ItemSetRule`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub item_set_rules: BTreeMap<ItemSetId, ItemSetRule>,
 }
 
 impl Eligibility {

@@ -232,15 +232,16 @@ fn check_offer<'s>(
             offer_name: offer.name.clone(),
         });
     }
-    let item_sets = &offer.eligibility.item_set_ids;
-    let has_item = || {
-        basket.lines.iter().any(|line| {
-            item_sets
-                .iter()
-                .any(|set| state.item_set_codes(*set).contains(&line.item_code))
-        })
+    let units = |set| {
+        let codes = state.item_set_codes(set);
+        basket
+            .lines
+            .iter()
+            .filter(|line| codes.contains(&line.item_code))
+            .map(|line| u64::from(line.quantity))
+            .sum()
     };
-    if !item_sets.is_empty() && !has_item() {
+    if !offer.eligibility.basket_qualifies(units) {
         return Err(DomainError::BasketNotEligible {
             offer_name: offer.name.clone(),
         });

@@ -13,6 +13,7 @@ mod credentials;
 mod erasure;
 mod expiry;
 mod impressions;
+mod item_set_rules;
 mod item_sets;
 mod items;
 mod manufacturers;

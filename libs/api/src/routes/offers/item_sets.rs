@@ -1,7 +1,10 @@
 //! An offer's eligible item sets: `/v1.0/offers/{id}/eligible_item_sets` (a page of Sparkfly's
 //! `eligible_item_set`s, whose id is the item set's; `POST {"eligible_item_set":
-//! {"item_set_id": 3}}`) and `GET`/`DELETE` `/eligible_item_sets/{item_set_id}`. Statuses
-//! follow the Sparkfly OpenAPI document.
+//! {"item_set_id": 3}}`) and `GET`/`PUT`/`DELETE` `/eligible_item_sets/{item_set_id}`. `PUT`
+//! (and `POST` when it gives them) sets the set's `list_type` (0 any, 1 required, 2 excluded:
+//! see `domain::offer::ItemSetRole`) and `req_qty` (units the basket must hold), making it
+//! eligible when it was not; a `POST` without them keeps the rule. Statuses follow the
+//! Sparkfly OpenAPI document.
 
 use super::view::stored;
 use crate::auth::Principal;
@@ -12,7 +15,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::ids::{ItemSetId, OfferId};
-use domain::offer::EligibilityDimension;
+use domain::offer::{EligibilityDimension, ItemSetRole, ItemSetRule};
 use domain::{Command, DomainError};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -40,7 +43,7 @@ pub(super) fn routes(routes: &mut Routes) {
             )
             .roles(WRITE)
             .idempotent()
-            .body::<ItemSetInput>()
+            .body::<RuleInput>()
             .answers::<One<EligibleItemSet>>(201, "The eligible item set"),
             add_item_set,
         )
@@ -49,6 +52,18 @@ pub(super) fn routes(routes: &mut Routes) {
                 .roles(READ)
                 .answers::<One<EligibleItemSet>>(200, "The eligible item set"),
             item_set,
+        )
+        .add(
+            Op::put(
+                SET,
+                "updateOfferEligibleItemSet",
+                "Set an eligible item set's rule",
+            )
+            .roles(WRITE)
+            .idempotent()
+            .body::<RuleInput>()
+            .answers::<One<EligibleItemSet>>(201, "The eligible item set"),
+            set_rule,
         )
         .add(
             Op::delete(
@@ -63,25 +78,49 @@ pub(super) fn routes(routes: &mut Routes) {
         );
 }
 
-/// `{"eligible_item_set": {"item_set_id": 3}}`.
+/// `{"eligible_item_set": {"item_set_id": 3, "list_type": 1, "req_qty": 2}}` (on `PUT` an
+/// `item_set_id` must be the path's).
 #[derive(Debug, Deserialize, JsonSchema)]
-struct ItemSetInput {
-    /// The item set.
-    eligible_item_set: ItemSetFields,
+struct RuleInput {
+    /// The rule.
+    eligible_item_set: RuleFields,
 }
 
-/// The item set of an eligible item set.
+/// An eligible item set's rule; absent fields take the default (any, 1).
 #[derive(Debug, Deserialize, JsonSchema)]
-struct ItemSetFields {
-    /// The item set's id.
-    item_set_id: u64,
+struct RuleFields {
+    /// The item set's id (required on `POST`; the path's, when given on `PUT`).
+    item_set_id: Option<u64>,
+    /// 0: one of the sets of which the basket must satisfy one; 1: required; 2: excluded.
+    list_type: Option<u32>,
+    /// Units of the set's items the basket must hold (1 to 10,000).
+    req_qty: Option<u32>,
+}
+
+impl RuleFields {
+    /// The rule asked for.
+    fn rule(&self) -> Result<ItemSetRule, ApiError> {
+        let default = ItemSetRule::default();
+        let role = match self.list_type {
+            None => default.role,
+            Some(code) => ItemSetRole::of_code(code).ok_or_else(|| {
+                ApiError::BadRequest(
+                    "list_type must be 0 (any), 1 (required) or 2 (excluded)".into(),
+                )
+            })?,
+        };
+        Ok(ItemSetRule {
+            role,
+            required_quantity: self.req_qty.unwrap_or(default.required_quantity),
+        })
+    }
 }
 
 const NO_ITEM_SET: DomainError = DomainError::NotFound {
     resource: "Eligible item set",
 };
 
-/// Sparkfly's `eligible_item_set`: an item set a basket must hold an item of.
+/// Sparkfly's `eligible_item_set`: an item set a basket is checked against, with its rule.
 #[derive(Debug, Serialize, JsonSchema)]
 struct EligibleItemSet {
     /// The item set's id.
@@ -90,14 +129,23 @@ struct EligibleItemSet {
     item_set_id: ItemSetId,
     /// The offer.
     offer_id: OfferId,
+    /// Its role's number: 0 any, 1 required, 2 excluded.
+    list_type: u32,
+    /// Its role's name.
+    type_name: &'static str,
+    /// Units of its items the basket must hold.
+    req_qty: u32,
 }
 
 impl EligibleItemSet {
-    fn new(offer_id: OfferId, set: ItemSetId) -> Self {
+    fn new(offer_id: OfferId, set: ItemSetId, rule: ItemSetRule) -> Self {
         Self {
             id: set,
             item_set_id: set,
             offer_id,
+            list_type: rule.role.code(),
+            type_name: rule.role.name(),
+            req_qty: rule.required_quantity,
         }
     }
 }
@@ -107,8 +155,13 @@ impl Named for EligibleItemSet {
     const MANY: &'static str = "eligible_item_sets";
 }
 
-fn one_item_set(status: StatusCode, offer: OfferId, set: ItemSetId) -> HttpResponse {
-    HttpResponse::build(status).json(One(EligibleItemSet::new(offer, set)))
+fn one_item_set(
+    status: StatusCode,
+    offer: OfferId,
+    set: ItemSetId,
+    rule: ItemSetRule,
+) -> HttpResponse {
+    HttpResponse::build(status).json(One(EligibleItemSet::new(offer, set, rule)))
 }
 
 async fn item_sets(
@@ -130,7 +183,10 @@ async fn item_sets(
     let rows = page
         .items
         .iter()
-        .map(|set| EligibleItemSet::new(view.offer.id, *set))
+        .map(|set| {
+            let rule = view.offer.eligibility.item_set_rule(*set);
+            EligibleItemSet::new(view.offer.id, *set, rule)
+        })
         .collect();
     Ok(HttpResponse::Ok().json(Paged::of(&page, rows)))
 }
@@ -140,17 +196,65 @@ async fn add_item_set(
     principal: Principal,
     request: HttpRequest,
     id: web::Path<u64>,
-    Body(input): Body<ItemSetInput>,
+    Body(input): Body<RuleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let offer_id = OfferId(id.into_inner());
-    let set = input.eligible_item_set.item_set_id;
-    let command = Command::AddOfferEligibility {
+    let fields = input.eligible_item_set;
+    let set = fields
+        .item_set_id
+        .ok_or_else(|| ApiError::BadRequest("item_set_id is required".into()))?;
+    let command = if fields.list_type.is_some() || fields.req_qty.is_some() {
+        Command::SetOfferItemSetRule {
+            offer_id,
+            item_set_id: ItemSetId(set),
+            rule: fields.rule()?,
+        }
+    } else {
+        Command::AddOfferEligibility {
+            offer_id,
+            dimension: EligibilityDimension::ItemSets,
+            ids: vec![set],
+        }
+    };
+    let set = ItemSetId(set);
+    write(&state, &principal, &request, command).await?;
+    let rule = state
+        .read(principal.account_id, move |live, _| {
+            live.offer(offer_id)
+                .map(|offer| offer.eligibility.item_set_rule(set))
+        })?
+        .unwrap_or_default();
+    Ok(one_item_set(StatusCode::CREATED, offer_id, set, rule))
+}
+
+async fn set_rule(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    path: web::Path<(u64, u64)>,
+    Body(input): Body<RuleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (offer_id, set) = path.into_inner();
+    let fields = input.eligible_item_set;
+    if fields.item_set_id.is_some_and(|given| given != set) {
+        return Err(ApiError::BadRequest(
+            "item_set_id must be the path's item set".into(),
+        ));
+    }
+    let rule = fields.rule()?;
+    let (offer_id, item_set_id) = (OfferId(offer_id), ItemSetId(set));
+    let command = Command::SetOfferItemSetRule {
         offer_id,
-        dimension: EligibilityDimension::ItemSets,
-        ids: vec![set],
+        item_set_id,
+        rule,
     };
     write(&state, &principal, &request, command).await?;
-    Ok(one_item_set(StatusCode::CREATED, offer_id, ItemSetId(set)))
+    Ok(one_item_set(
+        StatusCode::CREATED,
+        offer_id,
+        item_set_id,
+        rule,
+    ))
 }
 
 async fn item_set(
@@ -165,7 +269,8 @@ async fn item_set(
     if !view.offer.eligibility.item_set_ids.contains(&set) {
         return Err(ApiError::NotFound);
     }
-    Ok(one_item_set(StatusCode::OK, offer_id, set))
+    let rule = view.offer.eligibility.item_set_rule(set);
+    Ok(one_item_set(StatusCode::OK, offer_id, set, rule))
 }
 
 async fn remove_item_set(
