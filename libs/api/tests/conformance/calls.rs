@@ -160,6 +160,10 @@ fn query(operation: &Operation, world: &World) -> String {
         ("GET", "/v1.0/privacy/member/export") => {
             format!("?member_identifier={}", world.points_identifier)
         }
+        ("GET", "/v1.0/reports/redemptions") => {
+            "?from_redemption_datetime=2000-01-01T00:00:00Z&to_redemption_datetime=2100-01-01T00:00:00Z"
+                .into()
+        }
         ("POST", "/v1.0/privacy/member/delete_request") => {
             format!("?member_identifier={}", world.erasure_identifier)
         }

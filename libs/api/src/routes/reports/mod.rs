@@ -1,4 +1,7 @@
-//! Reports: `GET /v1.0/reports/offer_activity`, the account's offer activities that pass the
+//! Reports: `GET /v1.0/reports/offer_activity` (here) and `GET /v1.0/reports/redemptions`
+//! (`redemptions`).
+//!
+//! `GET /v1.0/reports/offer_activity`: the account's offer activities that pass the
 //! filters, as a JSON array of the reference's `offer_activity_report`, or as CSV with
 //! `Accept: text/csv` (or a `.csv` suffix). `type` is one of the reference's: `issue`,
 //! `redeem`, `void` (a credential voided, and also a redemption voided or reversed: `activity`,
@@ -36,10 +39,13 @@ use projections::{ActivityKind, ActivityReportRow};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod redemptions;
+
 /// Activities read from the read model at a time.
 const PAGE: u32 = 1_000;
 
 pub(super) fn routes(routes: &mut Routes) {
+    redemptions::routes(routes);
     routes.add(
         Op::get(
             "/reports/offer_activity",
