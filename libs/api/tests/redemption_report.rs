@@ -170,5 +170,70 @@ async fn the_redemptions_report_lists_each_redeemed_offer_in_the_frame() {
     let other = app.login(2).await;
     let (status, theirs) = report(&app, &other, &days).await;
     assert_eq!((status, theirs), (200, json!({"redemptions": []})));
+
+    let period = format!(
+        "?from={}&to={}",
+        now.timestamp() - 3_600,
+        now.timestamp() + 3_600
+    );
+    let full = format!("/v1.0/merchants/{}/reports/full{period}", world.merchant);
+    let (status, merchant) = read(app.get(token, &full).await).await;
+    assert_eq!(status, 200, "{merchant}");
+    let merchant = &merchant["data"][0];
+    let rows = merchant["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "voided ones are listed");
+    assert!(rows
+        .iter()
+        .all(|row| row["merchant_id"] == world.merchant && row["account_id"] == 1));
+    assert_eq!(
+        merchant["total_redemptions"], 2,
+        "voided ones are not counted"
+    );
+    assert_eq!(merchant["total_purchase_amount"], 20.0);
+    assert_eq!(merchant["average_purchase"], 10.0);
+    assert_eq!(
+        merchant["redemptions_by_location"],
+        json!({"Main St": 1, "Elsewhere": 1})
+    );
+    assert_eq!(
+        merchant["redemptions_by_date"],
+        json!({today.to_string(): "2"})
+    );
+    let by_merchant = merchant["redemptions_by_merchant"].as_object().unwrap();
+    assert_eq!(by_merchant.values().collect::<Vec<_>>(), [&json!(2)]);
+    let (status, account) = read(
+        app.get(token, &format!("/v1.0/reports/account_level{period}"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{account}");
+    assert_eq!(account["data"].as_array().unwrap().len(), 1);
+    assert_eq!(&account["data"][0], merchant);
+    let late = format!(
+        "?from={}&to={}",
+        now.timestamp() + 3_600,
+        now.timestamp() + 7_200
+    );
+    let (_, quiet) = read(
+        app.get(token, &format!("/v1.0/reports/account_level{late}"))
+            .await,
+    )
+    .await;
+    assert_eq!(quiet["data"][0]["total_redemptions"], 0);
+    assert_eq!(quiet["data"][0]["data"], json!([]));
+    for (path, expected) in [
+        (
+            format!("/v1.0/reports/account_level?from={}", now.timestamp()),
+            400,
+        ),
+        ("/v1.0/reports/account_level?from=10&to=5".to_owned(), 400),
+        ("/v1.0/reports/account_level?from=x&to=5".to_owned(), 400),
+        (format!("/v1.0/merchants/999999/reports/full{period}"), 404),
+    ] {
+        let (status, body) = read(app.get(token, &path).await).await;
+        assert_eq!(status, expected, "{path}: {body}");
+    }
+    let (status, _) = read(app.get(&other, &full).await).await;
+    assert_eq!(status, 404, "another account's merchant");
     app.stop().await;
 }

@@ -160,6 +160,9 @@ fn query(operation: &Operation, world: &World) -> String {
         ("GET", "/v1.0/privacy/member/export") => {
             format!("?member_identifier={}", world.points_identifier)
         }
+        ("GET", "/v1.0/reports/account_level" | "/v1.0/merchants/{merchant_id}/reports/full") => {
+            "?from=0&to=4102444800".into()
+        }
         ("GET", "/v1.0/reports/redemptions") => {
             "?from_redemption_datetime=2000-01-01T00:00:00Z&to_redemption_datetime=2100-01-01T00:00:00Z"
                 .into()

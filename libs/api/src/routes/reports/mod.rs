@@ -1,5 +1,5 @@
-//! Reports: `GET /v1.0/reports/offer_activity` (here) and `GET /v1.0/reports/redemptions`
-//! (`redemptions`).
+//! Reports: `GET /v1.0/reports/offer_activity` (here), `GET /v1.0/reports/redemptions`
+//! (`redemptions`), and the merchant reports (`merchants`).
 //!
 //! `GET /v1.0/reports/offer_activity`: the account's offer activities that pass the
 //! filters, as a JSON array of the reference's `offer_activity_report`, or as CSV with
@@ -39,6 +39,7 @@ use projections::{ActivityKind, ActivityReportRow};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod merchants;
 mod redemptions;
 
 /// Activities read from the read model at a time.
@@ -46,6 +47,7 @@ const PAGE: u32 = 1_000;
 
 pub(super) fn routes(routes: &mut Routes) {
     redemptions::routes(routes);
+    merchants::routes(routes);
     routes.add(
         Op::get(
             "/reports/offer_activity",

@@ -67,37 +67,37 @@ struct RedemptionList {
 
 /// One offer of one redemption, in the reference's `redemption` field names.
 #[derive(Debug, Serialize, JsonSchema)]
-struct RedemptionItem {
-    id: RedemptionId,
-    member_id: u64,
+pub(super) struct RedemptionItem {
+    pub(super) id: RedemptionId,
+    pub(super) member_id: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    credential_identifier: Option<String>,
+    pub(super) credential_identifier: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    store_id: Option<StoreId>,
+    pub(super) store_id: Option<StoreId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    store_name: Option<String>,
-    offer_id: OfferId,
+    pub(super) store_name: Option<String>,
+    pub(super) offer_id: OfferId,
     #[serde(skip_serializing_if = "Option::is_none")]
-    offer_name: Option<String>,
+    pub(super) offer_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pos_offer_code: Option<String>,
+    pub(super) pos_offer_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    channel_id: Option<u64>,
+    pub(super) channel_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    channel_name: Option<String>,
-    purchase_amount: i64,
-    value: i64,
-    business_date: String,
-    redemption_datetime: String,
+    pub(super) channel_name: Option<String>,
+    pub(super) purchase_amount: i64,
+    pub(super) value: i64,
+    pub(super) business_date: String,
+    pub(super) redemption_datetime: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    customer_identifier: Option<String>,
+    pub(super) customer_identifier: Option<String>,
     /// `committed`, `voided` or `reversed` (an addition).
-    status: String,
+    pub(super) status: String,
 }
 
 /// The time frame, checked.
 #[derive(Clone, Copy, Debug)]
-enum Frame {
+pub(super) enum Frame {
     Days(NaiveDate, NaiveDate),
     Times(DateTime<Utc>, DateTime<Utc>),
 }
@@ -164,10 +164,10 @@ struct Names {
 
 /// The report's settings: the frame, the stores kept, the account's settings.
 #[derive(Clone)]
-struct Report {
-    frame: Frame,
-    stores: Option<BTreeSet<StoreId>>,
-    settings: Settings,
+pub(super) struct Report {
+    pub(super) frame: Frame,
+    pub(super) stores: Option<BTreeSet<StoreId>>,
+    pub(super) settings: Settings,
 }
 
 impl Report {
@@ -271,7 +271,7 @@ fn item(
 }
 
 /// The kept rows of one page, their redemptions and the names they need, as items.
-async fn page_items(
+pub(super) async fn page_items(
     state: &AppState,
     account: AccountId,
     report: &Report,
