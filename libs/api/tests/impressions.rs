@@ -137,3 +137,58 @@ async fn hostile_impressions_change_nothing() {
     assert_eq!(still["total_entries"], 1);
     app.stop().await;
 }
+
+/// The merchant's impressions report counts visitors once a day and views each time, in the
+/// period asked, for the merchant's offers only; bad periods and unknown merchants refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_merchant_impressions_report_counts_unique_visitors_and_views() {
+    let app = spawn_app().await;
+    let mut data = ShopData::new(None);
+    data.offer_of_merchant = true;
+    let world = world(&app, data).await;
+    let token = &world.token;
+    let xid = xid(&app, &world).await;
+    for cookie in ["visitor-a", "visitor-a", "visitor-b"] {
+        let (status, body) =
+            record(&app, token, json!({"offer_xid": xid, "cookie_id": cookie})).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let now = clock::Clock::now(&clock::SystemClock);
+    let today = now.date_naive().to_string();
+    let period = format!("?from={}&to={}", now.timestamp() - 60, now.timestamp() + 60);
+    let path = format!("/v1.0/merchants/{}/reports/impressions", world.merchant);
+    let (status, report) = read(app.get(token, &format!("{path}{period}")).await).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        report,
+        json!({"data": [{"report": {"impressions": {
+            "series": [{"name": "unique", "value": "2"}, {"name": "total", "value": "3"}],
+            "data_items": [[[today, "2"]], [[today, "3"]]],
+        }}}]})
+    );
+    let later = format!(
+        "?from={}&to={}",
+        now.timestamp() + 60,
+        now.timestamp() + 120
+    );
+    let (_, quiet) = read(app.get(token, &format!("{path}{later}")).await).await;
+    assert_eq!(
+        quiet["data"][0]["report"]["impressions"]["series"][1]["value"],
+        "0"
+    );
+    for (query, expected) in [
+        (format!("{path}?from=1"), 400),
+        (format!("{path}?from=9&to=1"), 400),
+        (
+            format!("/v1.0/merchants/999999/reports/impressions{period}"),
+            404,
+        ),
+    ] {
+        let (status, body) = read(app.get(token, &query).await).await;
+        assert_eq!(status, expected, "{query}: {body}");
+    }
+    let other = app.login(2).await;
+    let (status, _) = read(app.get(&other, &format!("{path}{period}")).await).await;
+    assert_eq!(status, 404, "another account's merchant");
+    app.stop().await;
+}

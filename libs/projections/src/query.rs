@@ -355,3 +355,27 @@ fn contains_pattern(text: &str) -> String {
     pattern.push('%');
     pattern
 }
+
+impl ReadStore {
+    /// Up to `limit` of the account's impressions after impression `after`, by id: one page
+    /// of a report, read in pages so a long report never sits in memory whole.
+    pub async fn impressions_after(
+        &self,
+        account: AccountId,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<Impression>, ProjectionError> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM impressions WHERE account_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(int(account.0)?)
+        .bind(int(after)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        bodies
+            .iter()
+            .map(|body| parse(body, "impressions"))
+            .collect()
+    }
+}

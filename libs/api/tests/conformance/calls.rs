@@ -160,7 +160,12 @@ fn query(operation: &Operation, world: &World) -> String {
         ("GET", "/v1.0/privacy/member/export") => {
             format!("?member_identifier={}", world.points_identifier)
         }
-        ("GET", "/v1.0/reports/account_level" | "/v1.0/merchants/{merchant_id}/reports/full") => {
+        (
+            "GET",
+            "/v1.0/reports/account_level"
+            | "/v1.0/merchants/{merchant_id}/reports/full"
+            | "/v1.0/merchants/{merchant_id}/reports/impressions",
+        ) => {
             "?from=0&to=4102444800".into()
         }
         ("GET", "/v1.0/reports/redemptions") => {

@@ -1,5 +1,6 @@
 //! Reports: `GET /v1.0/reports/offer_activity` (here), `GET /v1.0/reports/redemptions`
-//! (`redemptions`), and the merchant reports (`merchants`).
+//! (`redemptions`), the merchant reports (`merchants`) and a merchant's impressions
+//! (`impressions`).
 //!
 //! `GET /v1.0/reports/offer_activity`: the account's offer activities that pass the
 //! filters, as a JSON array of the reference's `offer_activity_report`, or as CSV with
@@ -39,6 +40,7 @@ use projections::{ActivityKind, ActivityReportRow};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod impressions;
 mod merchants;
 mod redemptions;
 
@@ -48,6 +50,7 @@ const PAGE: u32 = 1_000;
 pub(super) fn routes(routes: &mut Routes) {
     redemptions::routes(routes);
     merchants::routes(routes);
+    impressions::routes(routes);
     routes.add(
         Op::get(
             "/reports/offer_activity",
