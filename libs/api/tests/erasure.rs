@@ -16,120 +16,14 @@ use clock::Clock;
 use clock::ManualClock;
 use domain::account::Role;
 use domain::ids::{AccountId, MemberId};
-use eventlog::{AnyLog, DbUrl, EventLog, LogUrl};
+use eventlog::LogUrl;
 use serde_json::{json, Value};
-use server::startup::{callbacks_log, open_key_store};
-use std::path::Path;
+use server::startup::open_key_store;
 use std::sync::Arc;
 use support::commands::{redeem_at_store, world, World};
-use support::{read, spawn_app, spawn_app_configured, TestApp, PARTITIONS};
+use support::data::{callback_records_holding, files_holding, places_holding, records_holding};
+use support::{read, spawn_app, spawn_app_configured, TestApp};
 use testkit::fixtures::ShopData;
-
-/// The data's places where `needle` occurs, as readable labels.
-async fn places_holding(
-    config: &server::startup::StackConfig,
-    dir: &Path,
-    needle: &[u8],
-) -> Vec<String> {
-    let mut found = files_holding(dir, needle);
-    if let LogUrl::Kafka { .. } = &config.event_log {
-        found.extend(records_holding(&config.event_log, needle).await);
-        found.extend(records_holding(&callbacks_log(&config.event_log), needle).await);
-    }
-    if let DbUrl::Postgres(url) = &config.read_store {
-        found.extend(tables_holding(url, needle).await);
-    }
-    found
-}
-
-fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(files_holding(&path, needle));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            // A running store may remove its -wal or -shm file while the folder is read.
-            if bytes.windows(needle.len()).any(|window| window == needle) {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
-
-/// Where the dispatcher's own log (its file, or its topic) holds `needle`.
-async fn callback_records_holding(app: &TestApp, needle: &[u8]) -> Vec<String> {
-    match &app.config.event_log {
-        LogUrl::Sqlite(_) => files_holding(app.data_dir(), needle)
-            .into_iter()
-            .filter(|file| file.contains("callbacks.db"))
-            .collect(),
-        kafka => records_holding(&callbacks_log(kafka), needle).await,
-    }
-}
-
-async fn records_holding(url: &LogUrl, needle: &[u8]) -> Vec<String> {
-    let log = AnyLog::open(url, PARTITIONS).await.unwrap();
-    let mut found = Vec::new();
-    for partition in 0..PARTITIONS {
-        let end = log.end_offset(partition).await.unwrap();
-        let mut next = 0;
-        while next < end {
-            let records = log.read(partition, next, 1_000).await.unwrap();
-            let Some(last) = records.last() else { break };
-            next = last.offset + 1;
-            for record in records {
-                if record
-                    .payload
-                    .windows(needle.len())
-                    .any(|window| window == needle)
-                {
-                    found.push(format!("record {partition}/{}", record.offset));
-                }
-            }
-        }
-    }
-    found
-}
-
-async fn tables_holding(url: &str, needle: &[u8]) -> Vec<String> {
-    let pool = sqlx::PgPool::connect(url).await.unwrap();
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    let text = String::from_utf8(needle.to_vec()).unwrap();
-    let mut found = Vec::new();
-    for table in tables {
-        let byte_columns: Vec<String> = sqlx::query_scalar(
-            "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name = $1 AND data_type = 'bytea'",
-        )
-        .bind(&table)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-        let mut condition = "strpos(t::text, $1) > 0".to_owned();
-        for column in byte_columns {
-            condition.push_str(&format!(" OR position($2::bytea IN t.\"{column}\") > 0"));
-        }
-        let sql = format!("SELECT COUNT(*) FROM \"{table}\" t WHERE {condition}");
-        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(&text)
-            .bind(needle)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        if count > 0 {
-            found.push(format!("table {table}"));
-        }
-    }
-    pool.close().await;
-    found
-}
 
 /// Counts of the offer activity report by type.
 async fn activity_counts(app: &TestApp, token: &str) -> Value {

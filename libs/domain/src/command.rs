@@ -16,7 +16,7 @@ use crate::ids::{
     OfferStateId, PosOfferCodeId, RedemptionId, StoreId, StoreListId,
 };
 use crate::impression::ImpressionFields;
-use crate::offer::{EligibilityDimension, ItemSetRule, OfferFields};
+use crate::offer::{EligibilityDimension, ItemSetRule, OfferFields, PassbookFields};
 use crate::redemption::PosRequest;
 use crate::wallet::OfferStateFields;
 use serde::{Deserialize, Serialize};
@@ -562,6 +562,21 @@ pub enum Command {
     RequestMemberErasure {
         /// The member.
         member_id: MemberId,
+    },
+    /// Set an offer's passbook configuration: `create` makes one when there is none (and
+    /// changes it otherwise); without it one must exist.
+    ConfigurePassbook {
+        /// The offer.
+        offer_id: OfferId,
+        /// The fields to set.
+        fields: PassbookFields,
+        /// Whether a missing configuration is made.
+        create: bool,
+    },
+    /// Delete an offer's passbook configuration.
+    DeletePassbookConfiguration {
+        /// The offer.
+        offer_id: OfferId,
     },
     /// Make an item set one of an offer's eligible item sets with `rule` (or change its rule).
     SetOfferItemSetRule {

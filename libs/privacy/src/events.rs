@@ -7,10 +7,10 @@ use crate::cipher::{open, seal, sealed_key, KeyRef, KeyRow, MemberKey};
 use crate::error::{KeyStoreError, SealError};
 use crate::store::KeyStore;
 use domain::ids::{AccountId, MemberId};
-use domain::privacy::{personal_text, personal_text_mut, SEALED_PREFIX};
+use domain::privacy::{sealed_texts_mut, SEALED_PREFIX};
 use domain::Event;
 use rand_core::RngCore;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Seals every text of `texts` in place under one new key of member `member_id` of
 /// `account_id`, drawn from `rng`; answers the key, to be stored durably before the texts are
@@ -37,24 +37,33 @@ pub fn seal_texts(
     Ok(KeyRow { at, key })
 }
 
-/// The copy of `event` to write, with its personal text sealed under a new key drawn from
-/// `rng`, and that key (to be stored durably before the copy is written); `None` when the
-/// event carries no personal text to seal.
+/// The copy of `event` to write, with every text it must not hold in the clear sealed
+/// (`domain::privacy::sealed_texts_mut`) under a new key per owner drawn from `rng`, and those
+/// keys (to be stored durably before the copy is written); `None` when there is nothing to
+/// seal.
 pub fn seal_event(
     event: &Event,
     account_id: AccountId,
     rng: &mut dyn RngCore,
-) -> Result<Option<(Event, KeyRow)>, SealError> {
-    match personal_text(&event.kind) {
-        Some((_, text)) if !text.is_empty() && !text.starts_with(SEALED_PREFIX) => {}
-        _ => return Ok(None),
-    }
-    let mut sealed = event.clone();
-    let Some((member_id, text)) = personal_text_mut(&mut sealed.kind) else {
+) -> Result<Option<(Event, Vec<KeyRow>)>, SealError> {
+    let mut probe = event.clone();
+    let open_texts = sealed_texts_mut(&mut probe.kind)
+        .into_iter()
+        .any(|(_, text)| !text.is_empty() && !text.starts_with(SEALED_PREFIX));
+    if !open_texts {
         return Ok(None);
-    };
-    let key = seal_texts(account_id, member_id, &mut [text], rng)?;
-    Ok(Some((sealed, key)))
+    }
+    let mut by_owner: BTreeMap<MemberId, Vec<&mut String>> = BTreeMap::new();
+    for (owner, text) in sealed_texts_mut(&mut probe.kind) {
+        if !text.is_empty() && !text.starts_with(SEALED_PREFIX) {
+            by_owner.entry(owner).or_default().push(text);
+        }
+    }
+    let mut keys = Vec::with_capacity(by_owner.len());
+    for (owner, mut texts) in by_owner {
+        keys.push(seal_texts(account_id, owner, &mut texts, rng)?);
+    }
+    Ok(Some((probe, keys)))
 }
 
 /// What opening a set of texts did.
@@ -66,16 +75,15 @@ pub struct Opened {
     pub unreadable: usize,
 }
 
-/// Opens, in place, the sealed personal text of `events` (each with its account); see
-/// [`open_texts`].
+/// Opens, in place, the sealed texts of `events` (each with its account); see [`open_texts`].
 pub async fn open_events<'a>(
     store: &dyn KeyStore,
     events: impl IntoIterator<Item = (AccountId, &'a mut Event)>,
 ) -> Result<Opened, KeyStoreError> {
     let mut texts: Vec<(AccountId, MemberId, &'a mut String)> = Vec::new();
     for (account_id, event) in events {
-        if let Some((member_id, text)) = personal_text_mut(&mut event.kind) {
-            texts.push((account_id, member_id, text));
+        for (owner, text) in sealed_texts_mut(&mut event.kind) {
+            texts.push((account_id, owner, text));
         }
     }
     open_texts(store, texts).await

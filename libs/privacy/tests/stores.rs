@@ -30,6 +30,13 @@ fn member_created(member: u64, identifier: &str) -> Event {
     }
 }
 
+/// `event` sealed, with the one key it is sealed under.
+fn sealed(event: &Event, account: AccountId, rng: &mut ChaCha8Rng) -> (Event, KeyRow) {
+    let (sealed, mut keys) = seal_event(event, account, rng).unwrap().unwrap();
+    assert_eq!(keys.len(), 1, "one owner, one key");
+    (sealed, keys.remove(0))
+}
+
 fn identifier(event: &Event) -> &str {
     domain::privacy::personal_text(&event.kind).unwrap().1
 }
@@ -39,8 +46,8 @@ async fn contract(store: &dyn KeyStore) {
     let account = AccountId(5);
     let ann = member_created(1, "ann@example.com");
     let bob = member_created(2, "bob@example.com");
-    let (mut sealed_ann, ann_key) = seal_event(&ann, account, &mut rng).unwrap().unwrap();
-    let (mut sealed_bob, bob_key) = seal_event(&bob, account, &mut rng).unwrap().unwrap();
+    let (mut sealed_ann, ann_key) = sealed(&ann, account, &mut rng);
+    let (mut sealed_bob, bob_key) = sealed(&bob, account, &mut rng);
     assert!(identifier(&sealed_ann).starts_with("sealed:1:"));
     assert!(!serde_json::to_string(&sealed_ann).unwrap().contains("ann@"));
     let other_account = KeyRow {
@@ -87,7 +94,7 @@ async fn contract(store: &dyn KeyStore) {
         vec![bob_key]
     );
 
-    let (mut again, _) = seal_event(&ann, account, &mut rng).unwrap().unwrap();
+    let (mut again, _) = sealed(&ann, account, &mut rng);
     let mut resealed = again.clone();
     let outcome = open_events(store, [(account, &mut again)]).await.unwrap();
     assert_eq!((outcome.opened, outcome.unreadable), (0, 1));

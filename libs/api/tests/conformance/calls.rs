@@ -218,6 +218,9 @@ fn write_body(create: bool, path: &str, world: &World) -> Option<Value> {
             json!({"eligible_channel": {"sms_keyword": "SAVE", "allow_return_later": true}})
         }
         "channels" => json!({"channel": {"name": format!("Channel {suffix}")}}),
+        "passbook_configuration" => json!({"passbook_configuration": {
+            "team_identifier": format!("TEAM-{suffix}"), "pass_type_id_name": "pass.example",
+            "p12_certificate": "MIIB", "p12_password": "secret"}}),
         "credentials" => json!({"credential": {"member_id": world.member,
             "offer_id": world.offer, "channel_id": world.channel}}),
         "items" => {

@@ -218,6 +218,9 @@ impl World {
         );
         let issued = client.send(Method::GET, &path, json!({})).await;
         let zid = find_text(&issued, "zid").unwrap_or_else(|| panic!("no zid in {issued}"));
+        let passbook = format!("/v1.0/offers/{}/passbook_configuration", world.offer);
+        let configured = json!({"passbook_configuration": {"team_identifier": "TEAM"}});
+        client.send(Method::POST, &passbook, configured).await;
         Self {
             credential,
             offer_state,

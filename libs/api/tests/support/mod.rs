@@ -21,6 +21,7 @@ use tempfile::TempDir;
 use testkit::TestDatabase;
 
 pub mod commands;
+pub mod data;
 pub mod resources;
 
 pub const PARTITIONS: u32 = 2;

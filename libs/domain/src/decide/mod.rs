@@ -198,6 +198,12 @@ fn decide_kinds(
             dimension,
             ids,
         } => offer::change_eligibility(state, *offer_id, *dimension, ids, true, now),
+        C::ConfigurePassbook {
+            offer_id,
+            fields,
+            create,
+        } => offer::configure_passbook(state, *offer_id, fields, *create, now),
+        C::DeletePassbookConfiguration { offer_id } => offer::delete_passbook(state, *offer_id),
         C::SetOfferItemSetRule {
             offer_id,
             item_set_id,

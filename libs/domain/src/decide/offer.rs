@@ -4,8 +4,8 @@ use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, OfferRef};
 use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
 use crate::offer::{
-    EligibilityDimension, ItemSetRule, Limits, Offer, OfferFields, OfferStatus, RewardTerms,
-    MAX_REQUIRED_QUANTITY,
+    EligibilityDimension, ItemSetRule, Limits, Offer, OfferFields, OfferStatus,
+    PassbookConfiguration, PassbookFields, RewardTerms, MAX_REQUIRED_QUANTITY,
 };
 use crate::persistent::SharedMap;
 use crate::points::MAX_TRANSFER;
@@ -362,4 +362,39 @@ fn points_value(field: &'static str, value: Option<u64>) -> DomainResult<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Sets offer `id`'s passbook configuration from `fields` (made when missing and `create`).
+pub(super) fn configure_passbook(
+    state: &AccountState,
+    id: OfferId,
+    fields: &PassbookFields,
+    create: bool,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<EventKind>> {
+    existing(&state.offers, &id, "Offer")?;
+    let current = match state.passbook(id) {
+        Some(current) => current.clone(),
+        None if create => PassbookConfiguration::empty(id, now),
+        None => {
+            return Err(DomainError::NotFound {
+                resource: "Passbook configuration",
+            })
+        }
+    };
+    let configured = current.merged(fields, now)?;
+    Ok(vec![EventKind::PassbookConfigured(configured)])
+}
+
+/// Deletes offer `id`'s passbook configuration.
+pub(super) fn delete_passbook(state: &AccountState, id: OfferId) -> DomainResult<Vec<EventKind>> {
+    existing(&state.offers, &id, "Offer")?;
+    if state.passbook(id).is_none() {
+        return Err(DomainError::NotFound {
+            resource: "Passbook configuration",
+        });
+    }
+    Ok(vec![EventKind::PassbookConfigurationDeleted(OfferRef {
+        offer_id: id,
+    })])
 }

@@ -31,7 +31,7 @@ use crate::catalog::{
 use crate::channel::{Channel, OfferChannel};
 use crate::check_in::{CheckInRule, CheckedIn};
 use crate::impression::Impression;
-use crate::offer::Offer;
+use crate::offer::{Offer, PassbookConfiguration};
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
 use crate::zidentifier::Zidentifier;
@@ -302,6 +302,10 @@ event_families! {
         Stopped(OfferRef) = OfferStopped,
         /// A pending offer was deleted.
         Deleted(OfferRef) = OfferDeleted,
+        /// An offer's passbook configuration was set.
+        PassbookConfigured(PassbookConfiguration) = PassbookConfigured,
+        /// An offer's passbook configuration was deleted.
+        PassbookDeleted(OfferRef) = PassbookConfigurationDeleted,
     }
     /// Events of the links between offers and channels.
     OfferChannel(OfferChannelEvent, OfferChannelEventRef) {

@@ -11,7 +11,7 @@ use crate::catalog::{
 use crate::channel::{Channel, OfferChannel};
 use crate::check_in::{CheckInRule, CheckedIn};
 use crate::impression::Impression;
-use crate::offer::Offer;
+use crate::offer::{Offer, PassbookConfiguration};
 use crate::points::PointsTransfer;
 use crate::wallet::OfferState;
 use crate::zidentifier::Zidentifier;
@@ -178,6 +178,10 @@ event_kinds! {
     OfferStopped(OfferRef) = "offer_stopped" @ 1,
     /// A pending offer was deleted.
     OfferDeleted(OfferRef) = "offer_deleted" @ 1,
+    /// An offer's passbook configuration was set (its secrets sealed in the log).
+    PassbookConfigured(PassbookConfiguration) = "passbook_configured" @ 1,
+    /// An offer's passbook configuration was deleted.
+    PassbookConfigurationDeleted(OfferRef) = "passbook_configuration_deleted" @ 1,
     /// An offer was linked to a channel.
     OfferChannelLinked(OfferChannel) = "offer_channel_linked" @ 1,
     /// An offer was unlinked from a channel.

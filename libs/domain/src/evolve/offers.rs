@@ -24,8 +24,17 @@ pub(super) fn offers(state: &mut AccountState, event: OfferEvent, at: DateTime<U
                 offer.updated_at = at;
             }
         }
+        OfferEvent::PassbookConfigured(configuration) => {
+            state
+                .passbooks
+                .insert(configuration.offer_id, configuration);
+        }
+        OfferEvent::PassbookDeleted(deleted) => {
+            state.passbooks.remove(&deleted.offer_id);
+        }
         OfferEvent::Deleted(deleted) => {
             state.offers.remove(&deleted.offer_id);
+            state.passbooks.remove(&deleted.offer_id);
             let unlinked: Vec<_> = state
                 .offer_channels
                 .keys()

@@ -3,6 +3,7 @@
 //! asks of them (with their channel links) in live state.
 
 mod item_sets;
+mod passbook;
 pub mod queries;
 mod reward;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use item_sets::{ItemSetRole, ItemSetRule, MAX_REQUIRED_QUANTITY};
+pub use passbook::{PassbookConfiguration, PassbookFields, MAX_CERTIFICATE};
 
 /// Where an offer is in its lifecycle. `expired` is not stored: it follows from `expires_at`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

@@ -1,6 +1,7 @@
 //! Personal data and its erasure. The only personal field the model holds is a member's
 //! `identifier` (the account's own id for a person); events carry it in `member_created` and
-//! `member_updated`. Where it is stored, it is sealed under a key of the member's (see the
+//! `member_updated`. An offer's passbook certificate and password are sealed the same way,
+//! under keys of the account's own ([`ACCOUNT_SECRETS`]). Where it is stored, it is sealed under a key of the member's (see the
 //! `privacy` crate); this module names, for any event, the personal text it carries and the
 //! member whose keys it destroys, so the sealing and the shredding need not know event types.
 //!
@@ -20,6 +21,23 @@ pub const ERASURE_GRACE: TimeDelta = TimeDelta::days(7);
 
 /// What every sealed text starts with; no identifier may (it would read as sealed).
 pub const SEALED_PREFIX: &str = "sealed:";
+
+/// The owner of the keys of the account's own secrets (no member has id 0): an offer's
+/// passbook certificate and its password are sealed under them.
+pub const ACCOUNT_SECRETS: MemberId = MemberId(0);
+
+/// Every text `kind` carries that the log must hold sealed, each with the owner of its key:
+/// a member's identifier (the member) and an offer's passbook secrets
+/// ([`ACCOUNT_SECRETS`]).
+pub fn sealed_texts_mut(kind: &mut EventKind) -> Vec<(MemberId, &mut String)> {
+    match kind {
+        EventKind::PassbookConfigured(configuration) => configuration
+            .secrets_mut()
+            .map(|secret| (ACCOUNT_SECRETS, secret))
+            .collect(),
+        other => personal_text_mut(other).into_iter().collect(),
+    }
+}
 
 /// The personal text `kind` carries, with the member it belongs to.
 pub fn personal_text(kind: &EventKind) -> Option<(MemberId, &str)> {

@@ -17,7 +17,7 @@ use crate::ids::{
     MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
     StoreListId,
 };
-use crate::offer::Offer;
+use crate::offer::{Offer, PassbookConfiguration};
 use crate::redemption::{Redemption, Usage};
 use chrono::{DateTime, Utc};
 use std::ops::Bound;
@@ -248,6 +248,11 @@ impl AccountState {
             .iter()
             .take_while(move |(at, _)| *at <= now)
             .map(|(_, member)| *member)
+    }
+
+    /// Offer `offer`'s passbook configuration.
+    pub fn passbook(&self, offer: OfferId) -> Option<&PassbookConfiguration> {
+        self.passbooks.get(&offer)
     }
 
     /// Capacity held against redemption limits.

@@ -20,7 +20,7 @@ use crate::ids::{
     MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
     RedemptionId, StoreId, StoreListId,
 };
-use crate::offer::Offer;
+use crate::offer::{Offer, PassbookConfiguration};
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
 use crate::points::{PointsLedger, PointsTransfer};
 use crate::redemption::{Redemption, Usage};
@@ -163,6 +163,9 @@ pub struct AccountState {
     /// The zid of each (member, offer, channel).
     #[serde(default)]
     pub(crate) zids_by_link: InlineMap<(MemberId, OfferId, ChannelId), String>,
+    /// Offers' passbook configurations.
+    #[serde(default)]
+    pub(crate) passbooks: InlineMap<OfferId, PassbookConfiguration>,
     /// Members whose erasure was asked for, by when they are erased.
     #[serde(default)]
     pub(crate) erasures_due: OrdSet<(DateTime<Utc>, MemberId)>,

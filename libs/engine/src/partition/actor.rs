@@ -207,8 +207,8 @@ impl<L: EventLog> PartitionActor<L> {
                 None => None,
             };
             let event = match sealed {
-                Some((sealed, key_row)) => {
-                    keys.push(key_row);
+                Some((sealed, mut sealed_under)) => {
+                    keys.append(&mut sealed_under);
                     Cow::Owned(sealed)
                 }
                 None => Cow::Borrowed(event),

@@ -31,6 +31,8 @@ pub(super) async fn offers(target: Target<'_>, event: OfferEvent) -> Result<(), 
                 save(tx, account, &offer).await?;
             }
         }
+        // Passbook configurations are read from the live state (they hold secrets).
+        OfferEvent::PassbookConfigured(_) | OfferEvent::PassbookDeleted(_) => {}
         OfferEvent::Deleted(deleted) => {
             let id = int(deleted.offer_id.0)?;
             sqlx::query("DELETE FROM offers WHERE account_id = $1 AND id = $2")

@@ -11,6 +11,7 @@
 mod channels;
 mod eligibility;
 mod item_sets;
+mod passbook;
 mod view;
 
 use super::common::{paginate, read_guard, write, READ, WRITE};
@@ -102,6 +103,7 @@ pub(super) fn routes(routes: &mut Routes) {
     channels::routes(routes);
     eligibility::routes(routes);
     item_sets::routes(routes);
+    passbook::routes(routes);
 }
 
 /// `{"offer": {...}}`, the body of a create or update, in Sparkfly's field names (and the
