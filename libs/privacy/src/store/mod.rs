@@ -5,6 +5,41 @@
 //! The trait is object safe (boxed futures): the engine, the projectors and the dispatcher
 //! hold any backend as `Arc<dyn KeyStore>`.
 
+/// Implements [`KeyStore`] for a store whose inherent `put_now`, `get_now`, `shred_now` and
+/// `count_now` do the work.
+macro_rules! delegate_key_store {
+    ($store:ty) => {
+        impl KeyStore for $store {
+            fn put<'a>(&'a self, rows: &'a [KeyRow]) -> BoxFuture<'a, Result<(), KeyStoreError>> {
+                Box::pin(self.put_now(rows))
+            }
+
+            fn get<'a>(
+                &'a self,
+                refs: &'a [KeyRef],
+            ) -> BoxFuture<'a, Result<Vec<KeyRow>, KeyStoreError>> {
+                Box::pin(self.get_now(refs))
+            }
+
+            fn shred(
+                &self,
+                account: AccountId,
+                member: MemberId,
+            ) -> BoxFuture<'_, Result<u64, KeyStoreError>> {
+                Box::pin(self.shred_now(account, member))
+            }
+
+            fn count(
+                &self,
+                account: AccountId,
+                member: MemberId,
+            ) -> BoxFuture<'_, Result<u64, KeyStoreError>> {
+                Box::pin(self.count_now(account, member))
+            }
+        }
+    };
+}
+
 mod postgres;
 mod sqlite;
 

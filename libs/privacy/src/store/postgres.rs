@@ -116,9 +116,11 @@ impl PostgresKeys {
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
-        sqlx::query("VACUUM member_keys")
-            .execute(&self.pool)
-            .await?;
+        if destroyed > 0 {
+            sqlx::query("VACUUM member_keys")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(destroyed)
     }
 
@@ -135,28 +137,4 @@ impl PostgresKeys {
     }
 }
 
-impl KeyStore for PostgresKeys {
-    fn put<'a>(&'a self, rows: &'a [KeyRow]) -> BoxFuture<'a, Result<(), KeyStoreError>> {
-        Box::pin(self.put_now(rows))
-    }
-
-    fn get<'a>(&'a self, refs: &'a [KeyRef]) -> BoxFuture<'a, Result<Vec<KeyRow>, KeyStoreError>> {
-        Box::pin(self.get_now(refs))
-    }
-
-    fn shred(
-        &self,
-        account: AccountId,
-        member: MemberId,
-    ) -> BoxFuture<'_, Result<u64, KeyStoreError>> {
-        Box::pin(self.shred_now(account, member))
-    }
-
-    fn count(
-        &self,
-        account: AccountId,
-        member: MemberId,
-    ) -> BoxFuture<'_, Result<u64, KeyStoreError>> {
-        Box::pin(self.count_now(account, member))
-    }
-}
+delegate_key_store!(PostgresKeys);

@@ -1,8 +1,8 @@
 //! [`SqliteKeys`]: keys in a SQLite file of their own (`keys.db` beside `events.db`).
 //! Settings: WAL, `synchronous=FULL` (a key is on disk before the event sealed under it is
 //! appended), `secure_delete=ON` (a destroyed key's bytes are overwritten with zeros, not left
-//! in a free page), and a `wal_checkpoint(TRUNCATE)` after every shredding so no copy of the
-//! key stays in the write-ahead log either.
+//! in a free page), and a `wal_checkpoint(TRUNCATE)` after a shredding that destroyed keys, so
+//! no copy of them stays in the write-ahead log either.
 
 use super::{from_sql, member_place, place, row, BoxFuture, KeyStore};
 use crate::cipher::{KeyRef, KeyRow};
@@ -103,9 +103,11 @@ impl SqliteKeys {
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await?;
+        if destroyed > 0 {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(destroyed)
     }
 
@@ -122,28 +124,4 @@ impl SqliteKeys {
     }
 }
 
-impl KeyStore for SqliteKeys {
-    fn put<'a>(&'a self, rows: &'a [KeyRow]) -> BoxFuture<'a, Result<(), KeyStoreError>> {
-        Box::pin(self.put_now(rows))
-    }
-
-    fn get<'a>(&'a self, refs: &'a [KeyRef]) -> BoxFuture<'a, Result<Vec<KeyRow>, KeyStoreError>> {
-        Box::pin(self.get_now(refs))
-    }
-
-    fn shred(
-        &self,
-        account: AccountId,
-        member: MemberId,
-    ) -> BoxFuture<'_, Result<u64, KeyStoreError>> {
-        Box::pin(self.shred_now(account, member))
-    }
-
-    fn count(
-        &self,
-        account: AccountId,
-        member: MemberId,
-    ) -> BoxFuture<'_, Result<u64, KeyStoreError>> {
-        Box::pin(self.count_now(account, member))
-    }
-}
+delegate_key_store!(SqliteKeys);
