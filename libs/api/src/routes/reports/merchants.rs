@@ -13,7 +13,7 @@
 //! memory; the account-level report reads the activities once per merchant.
 
 use super::redemptions::{page_items, Frame, RedemptionItem, Report};
-use super::PAGE;
+use super::{activity_stream, json_elements, ActivityPages};
 use crate::auth::Principal;
 use crate::http::{ApiError, Query};
 use crate::openapi::{Op, Routes};
@@ -26,6 +26,7 @@ use domain::ids::{AccountId, MerchantId, RedemptionId};
 use domain::redemption::RedemptionStatus;
 use futures_util::stream::{self, BoxStream};
 use futures_util::StreamExt;
+use projections::ActivityReportRow;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -186,14 +187,6 @@ impl Totals {
     }
 }
 
-/// Where one merchant's stream stands.
-struct Cursor {
-    after: u64,
-    written: bool,
-    done: bool,
-    totals: Totals,
-}
-
 /// What one merchant's report needs.
 #[derive(Clone)]
 struct Merchant {
@@ -240,81 +233,62 @@ fn merchants(
     Ok(found)
 }
 
+/// One merchant's report's pages: its rows, then (after the last) its totals.
+struct MerchantPages {
+    merchant: Merchant,
+    written: bool,
+    totals: Totals,
+}
+
+impl ActivityPages for MerchantPages {
+    async fn page(
+        &mut self,
+        state: &AppState,
+        account: AccountId,
+        rows: Vec<ActivityReportRow>,
+        last: bool,
+    ) -> Result<Vec<u8>, ApiError> {
+        let items = page_items(state, account, &self.merchant.report, rows).await?;
+        for item in &items {
+            self.totals.add(item);
+        }
+        let rows: Vec<ReportData<'_>> = items
+            .iter()
+            .map(|item| ReportData {
+                item,
+                merchant_id: self.merchant.id,
+                account_id: account,
+            })
+            .collect();
+        let mut bytes = json_elements(&rows, &mut self.written)?;
+        if last {
+            let minor_units = self.merchant.report.settings.currency.minor_units;
+            bytes.push(b']');
+            for (name, value) in self.totals.fields(&self.merchant.name, minor_units) {
+                bytes.push(b',');
+                serde_json::to_writer(&mut bytes, &name).map_err(ApiError::internal)?;
+                bytes.push(b':');
+                serde_json::to_writer(&mut bytes, &value).map_err(ApiError::internal)?;
+            }
+            bytes.push(b'}');
+        }
+        Ok(bytes)
+    }
+}
+
 /// One merchant's `merchant_report` object, streamed: its rows, then its totals.
 fn merchant_stream(
     state: web::Data<AppState>,
     account: AccountId,
     merchant: Merchant,
 ) -> BoxStream<'static, Result<Bytes, actix_web::Error>> {
-    let start = Cursor {
-        after: 0,
+    let pages = MerchantPages {
+        merchant,
         written: false,
-        done: false,
         totals: Totals::default(),
     };
-    let rows = stream::unfold(start, move |mut cursor| {
-        let state = state.clone();
-        let merchant = merchant.clone();
-        async move {
-            if cursor.done {
-                return None;
-            }
-            let page = state
-                .store()
-                .activity_report_page(account, cursor.after, PAGE)
-                .await;
-            let rows = match page {
-                Ok(rows) => rows,
-                Err(error) => {
-                    tracing::error!(%error, "a merchant report was cut off");
-                    return None;
-                }
-            };
-            cursor.after = rows.last().map_or(cursor.after, |row| row.activity.id);
-            cursor.done = rows.len() < PAGE as usize;
-            let items = match page_items(&state, account, &merchant.report, rows).await {
-                Ok(items) => items,
-                Err(error) => {
-                    tracing::error!(%error, "a merchant report was cut off");
-                    return None;
-                }
-            };
-            let mut bytes = Vec::new();
-            for item in &items {
-                if cursor.written {
-                    bytes.push(b',');
-                }
-                cursor.written = true;
-                cursor.totals.add(item);
-                let row = ReportData {
-                    item,
-                    merchant_id: merchant.id,
-                    account_id: account,
-                };
-                if serde_json::to_writer(&mut bytes, &row).is_err() {
-                    return None;
-                }
-            }
-            if cursor.done {
-                let minor_units = merchant.report.settings.currency.minor_units;
-                bytes.extend_from_slice(b"]");
-                for (name, value) in cursor.totals.fields(&merchant.name, minor_units) {
-                    bytes.push(b',');
-                    if serde_json::to_writer(&mut bytes, &name).is_err() {
-                        return None;
-                    }
-                    bytes.push(b':');
-                    if serde_json::to_writer(&mut bytes, &value).is_err() {
-                        return None;
-                    }
-                }
-                bytes.push(b'}');
-            }
-            Some((Ok::<Bytes, actix_web::Error>(Bytes::from(bytes)), cursor))
-        }
-    });
     stream::once(async { Ok(Bytes::from_static(b"{\"data\":[")) })
-        .chain(rows)
+        .chain(activity_stream(state, account, pages, "merchant"))
         .boxed()
 }
 

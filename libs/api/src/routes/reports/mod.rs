@@ -326,19 +326,10 @@ fn optional(value: Option<u64>) -> String {
     value.map(|value| value.to_string()).unwrap_or_default()
 }
 
-/// `items` as one chunk of the answer; `first`: whether nothing was written before.
-fn chunk(format: Format, items: &[ReportItem], first: bool) -> Result<Vec<u8>, ApiError> {
+/// `items` as one chunk of the answer; `written`: whether an item was written before.
+fn chunk(format: Format, items: &[ReportItem], written: &mut bool) -> Result<Vec<u8>, ApiError> {
     match format {
-        Format::Json => {
-            let mut out = Vec::new();
-            for (index, item) in items.iter().enumerate() {
-                if !(first && index == 0) {
-                    out.push(b',');
-                }
-                serde_json::to_writer(&mut out, item).map_err(ApiError::internal)?;
-            }
-            Ok(out)
-        }
+        Format::Json => json_elements(items, written),
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(Vec::new());
             for item in items {
@@ -364,11 +355,98 @@ fn chunk(format: Format, items: &[ReportItem], first: bool) -> Result<Vec<u8>, A
     }
 }
 
-/// Where the stream stands.
-struct Cursor {
-    after: u64,
+/// A report read from the account's activities a page at a time: what it keeps between pages
+/// and how a page becomes the bytes sent.
+pub(super) trait ActivityPages: 'static {
+    /// The bytes of one page of `rows`; `last`: whether no page follows.
+    fn page(
+        &mut self,
+        state: &AppState,
+        account: AccountId,
+        rows: Vec<ActivityReportRow>,
+        last: bool,
+    ) -> impl std::future::Future<Output = Result<Vec<u8>, ApiError>>;
+}
+
+/// `report`'s pages, streamed: the account's activities read [`PAGE`] at a time. An error
+/// mid-stream cuts the answer off (logged as `what`), as the reference says.
+pub(super) fn activity_stream<R: ActivityPages>(
+    state: web::Data<AppState>,
+    account: AccountId,
+    report: R,
+    what: &'static str,
+) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
+    stream::unfold((0_u64, false, report), move |(after, done, mut report)| {
+        let state = state.clone();
+        async move {
+            if done {
+                return None;
+            }
+            let rows = state
+                .store()
+                .activity_report_page(account, after, PAGE)
+                .await;
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(error) => {
+                    tracing::error!(%error, report = what, "a report was cut off");
+                    return None;
+                }
+            };
+            let next = rows.last().map_or(after, |row| row.activity.id);
+            let last = rows.len() < PAGE as usize;
+            match report.page(&state, account, rows, last).await {
+                Ok(bytes) => Some((Ok(Bytes::from(bytes)), (next, last, report))),
+                Err(error) => {
+                    tracing::error!(%error, report = what, "a report was cut off");
+                    None
+                }
+            }
+        }
+    })
+}
+
+/// `items` as JSON array elements, a comma before each unless nothing was `written` yet.
+pub(super) fn json_elements<T: Serialize>(
+    items: &[T],
+    written: &mut bool,
+) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    for item in items {
+        if *written {
+            out.push(b',');
+        }
+        *written = true;
+        serde_json::to_writer(&mut out, item).map_err(ApiError::internal)?;
+    }
+    Ok(out)
+}
+
+/// The offer activity report's pages.
+struct OfferActivityPages {
+    filter: Filter,
+    format: Format,
     written: bool,
-    done: bool,
+}
+
+impl ActivityPages for OfferActivityPages {
+    async fn page(
+        &mut self,
+        _: &AppState,
+        _: AccountId,
+        rows: Vec<ActivityReportRow>,
+        last: bool,
+    ) -> Result<Vec<u8>, ApiError> {
+        let items: Vec<ReportItem> = rows
+            .into_iter()
+            .filter_map(|row| self.filter.item(row))
+            .collect();
+        let mut bytes = chunk(self.format, &items, &mut self.written)?;
+        if last && self.format == Format::Json {
+            bytes.push(b']');
+        }
+        Ok(bytes)
+    }
 }
 
 async fn offer_activity(
@@ -397,53 +475,12 @@ async fn offer_activity(
             writer.into_inner().map_err(ApiError::internal)?
         }
     };
-    let start = Cursor {
-        after: 0,
+    let pages = OfferActivityPages {
+        filter,
+        format,
         written: false,
-        done: false,
     };
-    let pages = stream::unfold(start, move |cursor| {
-        let state = state.clone();
-        let filter = filter.clone();
-        async move {
-            if cursor.done {
-                return None;
-            }
-            let page = match state
-                .store()
-                .activity_report_page(account, cursor.after, PAGE)
-                .await
-            {
-                Ok(page) => page,
-                Err(error) => {
-                    tracing::error!(%error, "the offer activity report was cut off");
-                    return None;
-                }
-            };
-            let last = page.last().map_or(cursor.after, |row| row.activity.id);
-            let done = page.len() < PAGE as usize;
-            let items: Vec<ReportItem> = page
-                .into_iter()
-                .filter_map(|row| filter.item(row))
-                .collect();
-            let mut bytes = match chunk(format, &items, !cursor.written) {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    tracing::error!(%error, "the offer activity report was cut off");
-                    return None;
-                }
-            };
-            if done && format == Format::Json {
-                bytes.push(b']');
-            }
-            let next = Cursor {
-                after: last,
-                written: cursor.written || !items.is_empty(),
-                done,
-            };
-            Some((Ok::<Bytes, actix_web::Error>(Bytes::from(bytes)), next))
-        }
-    });
+    let pages = activity_stream(state, account, pages, "offer activity");
     let content_type = match format {
         Format::Json => "application/json",
         Format::Csv => "text/csv; charset=utf-8",

@@ -13,7 +13,7 @@
 //! `pos_transaction_id`, `operator_id`, `store_number` and `transaction_items` are not kept
 //! by the read model and are left out. Streamed from the read model like the activity report.
 
-use super::{day, time, PAGE};
+use super::{activity_stream, day, json_elements, time, ActivityPages};
 use crate::auth::Principal;
 use crate::http::{ApiError, Query};
 use crate::openapi::{Op, Routes};
@@ -318,11 +318,27 @@ pub(super) async fn page_items(
         .collect())
 }
 
-/// Where the stream stands.
-struct Cursor {
-    after: u64,
+/// The redemptions report's pages.
+struct RedemptionPages {
+    report: Report,
     written: bool,
-    done: bool,
+}
+
+impl ActivityPages for RedemptionPages {
+    async fn page(
+        &mut self,
+        state: &AppState,
+        account: AccountId,
+        rows: Vec<ActivityReportRow>,
+        last: bool,
+    ) -> Result<Vec<u8>, ApiError> {
+        let items = page_items(state, account, &self.report, rows).await?;
+        let mut bytes = json_elements(&items, &mut self.written)?;
+        if last {
+            bytes.extend_from_slice(b"]}");
+        }
+        Ok(bytes)
+    }
 }
 
 async fn redemptions(
@@ -334,58 +350,11 @@ async fn redemptions(
     let account = principal.account_id;
     let report = Report::new(&state, account, &query.into_inner())?;
     state.read_barrier(account).await?;
-    let start = Cursor {
-        after: 0,
+    let pages = RedemptionPages {
+        report,
         written: false,
-        done: false,
     };
-    let pages = stream::unfold(start, move |cursor| {
-        let state = state.clone();
-        let report = report.clone();
-        async move {
-            if cursor.done {
-                return None;
-            }
-            let rows = state
-                .store()
-                .activity_report_page(account, cursor.after, PAGE)
-                .await;
-            let rows = match rows {
-                Ok(rows) => rows,
-                Err(error) => {
-                    tracing::error!(%error, "the redemptions report was cut off");
-                    return None;
-                }
-            };
-            let last = rows.last().map_or(cursor.after, |row| row.activity.id);
-            let done = rows.len() < PAGE as usize;
-            let items = match page_items(&state, account, &report, rows).await {
-                Ok(items) => items,
-                Err(error) => {
-                    tracing::error!(%error, "the redemptions report was cut off");
-                    return None;
-                }
-            };
-            let mut bytes = Vec::new();
-            for (index, item) in items.iter().enumerate() {
-                if cursor.written || index > 0 {
-                    bytes.push(b',');
-                }
-                if serde_json::to_writer(&mut bytes, item).is_err() {
-                    return None;
-                }
-            }
-            if done {
-                bytes.extend_from_slice(b"]}");
-            }
-            let next = Cursor {
-                after: last,
-                written: cursor.written || !items.is_empty(),
-                done,
-            };
-            Some((Ok::<Bytes, actix_web::Error>(Bytes::from(bytes)), next))
-        }
-    });
+    let pages = activity_stream(state, account, pages, "redemptions");
     let opening = stream::once(async {
         Ok::<Bytes, actix_web::Error>(Bytes::from_static(b"{\"redemptions\":["))
     });
