@@ -7,7 +7,7 @@ use crate::cipher::{open, seal, sealed_key, KeyRef, KeyRow, MemberKey};
 use crate::error::{KeyStoreError, SealError};
 use crate::store::KeyStore;
 use domain::ids::{AccountId, MemberId};
-use domain::privacy::{sealed_texts_mut, SEALED_PREFIX};
+use domain::privacy::{carries_sealed_texts, sealed_texts_mut, SEALED_PREFIX};
 use domain::Event;
 use rand_core::RngCore;
 use std::collections::{BTreeMap, HashMap};
@@ -46,24 +46,24 @@ pub fn seal_event(
     account_id: AccountId,
     rng: &mut dyn RngCore,
 ) -> Result<Option<(Event, Vec<KeyRow>)>, SealError> {
-    let mut probe = event.clone();
-    let open_texts = sealed_texts_mut(&mut probe.kind)
-        .into_iter()
-        .any(|(_, text)| !text.is_empty() && !text.starts_with(SEALED_PREFIX));
-    if !open_texts {
+    if !carries_sealed_texts(&event.kind) {
         return Ok(None);
     }
+    let mut sealed = event.clone();
     let mut by_owner: BTreeMap<MemberId, Vec<&mut String>> = BTreeMap::new();
-    for (owner, text) in sealed_texts_mut(&mut probe.kind) {
+    for (owner, text) in sealed_texts_mut(&mut sealed.kind) {
         if !text.is_empty() && !text.starts_with(SEALED_PREFIX) {
             by_owner.entry(owner).or_default().push(text);
         }
+    }
+    if by_owner.is_empty() {
+        return Ok(None);
     }
     let mut keys = Vec::with_capacity(by_owner.len());
     for (owner, mut texts) in by_owner {
         keys.push(seal_texts(account_id, owner, &mut texts, rng)?);
     }
-    Ok(Some((probe, keys)))
+    Ok(Some((sealed, keys)))
 }
 
 /// What opening a set of texts did.

@@ -35,8 +35,22 @@ pub fn sealed_texts_mut(kind: &mut EventKind) -> Vec<(MemberId, &mut String)> {
             .secrets_mut()
             .map(|secret| (ACCOUNT_SECRETS, secret))
             .collect(),
-        other => personal_text_mut(other).into_iter().collect(),
+        EventKind::MemberCreated(_) | EventKind::MemberUpdated(_) => {
+            personal_text_mut(kind).into_iter().collect()
+        }
+        _ => Vec::new(),
     }
+}
+
+/// Whether `kind` is of a type [`sealed_texts_mut`] may name texts of: the writer copies an
+/// event to seal it only then, so every other event (a redemption, say) is written as it is.
+pub fn carries_sealed_texts(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::PassbookConfigured(_)
+            | EventKind::MemberCreated(_)
+            | EventKind::MemberUpdated(_)
+    )
 }
 
 /// The personal text `kind` carries, with the member it belongs to.
