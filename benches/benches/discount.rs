@@ -4,7 +4,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use discount::{evaluate, Basket, BasketLine, Currency, ItemSet, OfferInput, Reward, UnitDiscount};
+use discount::{
+    evaluate, Basket, BasketLine, Currency, ItemSet, OfferInput, OrderSpread, Reward, Stacking,
+    StackingRules, UnitDiscount,
+};
 use rust_decimal::Decimal;
 
 /// The allocator the server binaries use.
@@ -35,10 +38,13 @@ impl Sets {
                     target: &self.sodas,
                     reward_count: 1,
                     unit: UnitDiscount::Free,
+                    max_rounds: None,
                 },
                 min_spend: None,
                 max_amount: None,
                 points: 10,
+                spread: OrderSpread::default(),
+                stacking: Stacking::default(),
             },
             OfferInput {
                 offer_id: 102,
@@ -50,6 +56,8 @@ impl Sets {
                 min_spend: None,
                 max_amount: None,
                 points: 0,
+                spread: OrderSpread::default(),
+                stacking: Stacking::default(),
             },
             OfferInput {
                 offer_id: 103,
@@ -57,6 +65,8 @@ impl Sets {
                 min_spend: Some(Decimal::new(2000, 2)),
                 max_amount: Some(Decimal::new(500, 2)),
                 points: 25,
+                spread: OrderSpread::default(),
+                stacking: Stacking::default(),
             },
         ]
     }
@@ -120,10 +130,24 @@ fn bench(c: &mut Criterion) {
     let small = small_basket();
     let large = large_basket();
     c.bench_function("evaluate/10 lines, 3 offers", |b| {
-        b.iter(|| evaluate(black_box(&small), black_box(&offers), Currency::USD))
+        b.iter(|| {
+            evaluate(
+                black_box(&small),
+                black_box(&offers),
+                Currency::USD,
+                StackingRules::default(),
+            )
+        })
     });
     c.bench_function("evaluate/500 lines x large quantities, 3 offers", |b| {
-        b.iter(|| evaluate(black_box(&large), black_box(&offers), Currency::USD))
+        b.iter(|| {
+            evaluate(
+                black_box(&large),
+                black_box(&offers),
+                Currency::USD,
+                StackingRules::default(),
+            )
+        })
     });
 }
 

@@ -1,35 +1,57 @@
 //! The engine: `evaluate` applies the offers one after another to the lines' remaining amounts
-//! and assembles the `Evaluation`.
+//! and assembles the `Evaluation`; [`pass`] is one such run, which the stacking rules repeat on
+//! subsets of the offers.
 
 use crate::allocate::{allocate, Remainders};
 use crate::basket::{Basket, ItemSet};
 use crate::error::BasketError;
 use crate::money::{from_minor, Currency};
 use crate::result::{Allocation, Evaluation, LineResult, OfferOutcome, OfferResult};
-use crate::reward::OfferInput;
+use crate::reward::{OfferInput, OrderSpread};
+use crate::spread::{self, Slots};
+use crate::stacking::{self, StackingRules};
 use crate::state::LineState;
 use crate::units::{self, Pools, PriceOrder};
 use crate::validate::{self, Kind, Line, Offer, Unit};
 
-/// Evaluates `offers` against `basket`: the discount on every line, what every offer did, and
-/// the totals. See the crate documentation for the exact rules.
+/// Evaluates `offers` against `basket` under the stacking `rules`: the discount on every line,
+/// what every offer did, and the totals. See the crate documentation for the exact rules.
 pub fn evaluate(
     basket: &Basket,
     offers: &[OfferInput<'_>],
     currency: Currency,
+    rules: StackingRules,
 ) -> Result<Evaluation, BasketError> {
     let minor_units = validate::currency(currency)?;
     let lines = validate::lines(basket, minor_units)?;
     let offers = validate::offers(offers, minor_units)?;
-    let mut engine = Engine::new(&lines, minor_units, offers.len());
-    for offer in &offers {
-        engine.apply(offer);
+    if rules.max_offers.is_none() && !offers.iter().any(|offer| offer.exclusive) {
+        return Ok(pass(&lines, minor_units, &offers, |_| None).finish());
     }
-    Ok(engine.finish())
+    Ok(stacking::evaluate(&lines, minor_units, &offers, rules))
 }
 
-/// The running state of one evaluation; lines are indexed in `line_id` order.
-struct Engine<'l, 'b> {
+/// Applies `offers` (in application order) one after another, except those `set_aside` gives
+/// an outcome for (by index in `offers`): these are recorded with that outcome and no effect.
+pub(crate) fn pass<'l, 'b>(
+    lines: &'l [Line<'b>],
+    minor_units: u32,
+    offers: &[Offer<'_>],
+    set_aside: impl Fn(usize) -> Option<OfferOutcome>,
+) -> Engine<'l, 'b> {
+    let mut engine = Engine::new(lines, minor_units, offers.len());
+    for (index, offer) in offers.iter().enumerate() {
+        match set_aside(index) {
+            None => engine.apply(offer),
+            Some(outcome) => engine.set_aside(offer.id, outcome),
+        }
+    }
+    engine
+}
+
+/// The running state of one evaluation; lines are indexed in `line_id` order, offer results
+/// in the order the offers were given to [`pass`].
+pub(crate) struct Engine<'l, 'b> {
     lines: &'l [Line<'b>],
     minor_units: u32,
     subtotal: i128,
@@ -40,6 +62,7 @@ struct Engine<'l, 'b> {
     order: Option<PriceOrder>,
     pools: Pools,
     remainders: Remainders,
+    slots: Slots,
 }
 
 impl<'l, 'b> Engine<'l, 'b> {
@@ -55,7 +78,24 @@ impl<'l, 'b> Engine<'l, 'b> {
             order: None,
             pools: Pools::default(),
             remainders: Remainders::new(),
+            slots: Slots::new(),
         }
+    }
+
+    /// The outcome of the offer at `index` in the offers given to [`pass`].
+    pub(crate) fn outcome(&self, index: usize) -> Option<OfferOutcome> {
+        self.results.get(index).map(|result| result.outcome)
+    }
+
+    /// Records an offer the stacking rules left out: `outcome`, and nothing else.
+    fn set_aside(&mut self, offer_id: u64, outcome: OfferOutcome) {
+        self.results.push(OfferResult {
+            offer_id,
+            outcome,
+            discount: from_minor(0, self.minor_units),
+            points: 0,
+            units_rewarded: 0,
+        });
     }
 
     /// Applies one offer to the remaining amounts and records what it did.
@@ -97,13 +137,11 @@ impl<'l, 'b> Engine<'l, 'b> {
                 0
             }
             Kind::OrderAmountOff(amount) => {
-                self.order_level(offer.max_amount, |base| amount.min(base));
+                self.order_level(offer, |base| amount.min(base));
                 0
             }
             Kind::OrderPercentOff(percent) => {
-                self.order_level(offer.max_amount, |base| {
-                    percent.of(base.max(0) as u128) as i128
-                });
+                self.order_level(offer, |base| percent.of(base.max(0) as u128) as i128);
                 0
             }
             Kind::Items {
@@ -130,6 +168,7 @@ impl<'l, 'b> Engine<'l, 'b> {
                 target,
                 reward_count,
                 unit,
+                max_rounds,
             } => {
                 self.mark(Some(required), target);
                 let order = self
@@ -141,6 +180,7 @@ impl<'l, 'b> Engine<'l, 'b> {
                     &mut self.pools,
                     required_count,
                     reward_count,
+                    max_rounds.unwrap_or(u64::MAX),
                 );
                 self.price_rewarded(unit, offer.max_amount);
                 units
@@ -187,21 +227,36 @@ impl<'l, 'b> Engine<'l, 'b> {
         }
     }
 
-    /// Sets `current` to an order-level discount of `discount(base)` (capped at `max_amount`),
-    /// spread in proportion to the lines' remaining amounts, whose sum is `base`.
-    fn order_level(&mut self, max_amount: Option<i128>, discount: impl Fn(i128) -> i128) {
+    /// Sets `current` to an order-level discount of `discount(base)` (capped at the offer's
+    /// `max_amount`), where `base` is the sum of the remaining amounts, spread as the offer says:
+    /// in proportion to the remaining amounts, or to the line totals with no line below zero.
+    fn order_level(&mut self, offer: &Offer<'_>, discount: impl Fn(i128) -> i128) {
         let base: i128 = self.states.iter().map(|s| i128::from(s.remaining)).sum();
         let mut total = discount(base).min(base);
-        if let Some(max_amount) = max_amount {
+        if let Some(max_amount) = offer.max_amount {
             total = total.min(max_amount);
         }
-        allocate(
-            total,
-            &mut self.states,
-            |state| state.remaining,
-            |state| &mut state.current,
-            &mut self.remainders,
-        );
+        match offer.spread {
+            OrderSpread::AfterItemDiscounts => allocate(
+                total,
+                &mut self.states,
+                |state| state.remaining,
+                |state| &mut state.current,
+                &mut self.remainders,
+            ),
+            OrderSpread::BeforeItemDiscounts => {
+                let lines = self.lines.iter().zip(&self.states);
+                spread::before_discounts(
+                    total,
+                    lines.map(|(line, state)| (line.total, state.remaining)),
+                    &mut self.slots,
+                    &mut self.remainders,
+                );
+                for (state, slot) in self.states.iter_mut().zip(&self.slots) {
+                    state.current = slot.part();
+                }
+            }
+        }
     }
 
     /// Takes `current` off the remaining amounts, records the allocations, and returns the total.
@@ -221,7 +276,7 @@ impl<'l, 'b> Engine<'l, 'b> {
     }
 
     /// Assembles the evaluation, lines back in the basket's order.
-    fn finish(mut self) -> Evaluation {
+    pub(crate) fn finish(mut self) -> Evaluation {
         let minor_units = self.minor_units;
         let mut by_input = vec![0u32; self.lines.len()];
         for (i, line) in self.lines.iter().enumerate() {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub struct Evaluation {
     /// One per basket line, in the basket's order.
     pub lines: Vec<LineResult>,
-    /// One per offer, in the order they were applied.
+    /// One per offer, in application order (item-level, then order-level, then points-only,
+    /// each by rank), the offers the stacking rules left out included.
     pub offers: Vec<OfferResult>,
     /// Sum of the line totals before discounts.
     pub subtotal: Decimal,
@@ -70,4 +71,9 @@ pub enum OfferOutcome {
     /// The offer found nothing to discount (no qualifying units, everything already at zero,
     /// or a zero reward).
     NothingToDiscount,
+    /// The offer was left out by the stacking rules: an exclusive offer applied, or, under a
+    /// cap on the number of offers, it would have taken away an offer chosen before it.
+    Excluded,
+    /// The cap on the number of offers was reached before the offer was considered.
+    CapReached,
 }

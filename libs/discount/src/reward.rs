@@ -1,10 +1,12 @@
-//! Offer inputs: what an offer gives (`Reward`, `UnitDiscount`) and its conditions (`OfferInput`).
+//! Offer inputs: what an offer gives (`Reward`, `UnitDiscount`), how an order-level discount is
+//! spread (`OrderSpread`), and its conditions (`OfferInput`).
 
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::basket::ItemSet;
+use crate::stacking::Stacking;
 
 /// What one rewarded unit gets.
 ///
@@ -21,6 +23,21 @@ pub enum UnitDiscount {
     PercentOff(Decimal),
     /// The unit costs this price (no discount when the unit price is already lower).
     FixedPrice(Decimal),
+}
+
+/// How an order-level discount (`OrderAmountOff`, `OrderPercentOff`) is spread across the
+/// lines. The offer's total discount is the same either way; only the split differs.
+///
+/// Serialises as `"after_item_discounts"` or `"before_item_discounts"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderSpread {
+    /// In proportion to the lines' remaining amounts, after the discounts of earlier offers
+    /// (today's rule).
+    #[default]
+    AfterItemDiscounts,
+    /// In proportion to the lines' totals before any discount.
+    BeforeItemDiscounts,
 }
 
 /// What an offer gives.
@@ -41,7 +58,7 @@ pub enum Reward<'a> {
         max_units: Option<u32>,
     },
     /// Buy `required_count` units of `required`, get `reward_count` units of `target` with
-    /// `unit` applied; repeatable.
+    /// `unit` applied; repeatable, at most `max_rounds` times when set.
     BuyGet {
         /// The items that must be bought.
         required: &'a ItemSet,
@@ -53,6 +70,8 @@ pub enum Reward<'a> {
         reward_count: u32,
         /// What each rewarded unit gets.
         unit: UnitDiscount,
+        /// At most this many rounds per basket; `None` repeats while units allow.
+        max_rounds: Option<u32>,
     },
     /// Points only, no discount.
     PointsOnly,
@@ -83,6 +102,10 @@ pub struct OfferInput<'a> {
     pub max_amount: Option<Decimal>,
     /// Points earned when the offer applies.
     pub points: u64,
+    /// How an order-level discount is spread across the lines (ignored by other rewards).
+    pub spread: OrderSpread,
+    /// Whether the offer is exclusive, and its priority among the offers of one evaluation.
+    pub stacking: Stacking,
 }
 
 #[cfg(test)]
@@ -113,6 +136,22 @@ mod tests {
             assert_eq!(serde_json::to_string(&unit).unwrap(), json);
             assert_eq!(serde_json::from_str::<UnitDiscount>(json).unwrap(), unit);
         }
+    }
+
+    #[test]
+    fn order_spread_json_shape_and_default() {
+        let cases = [
+            (OrderSpread::AfterItemDiscounts, r#""after_item_discounts""#),
+            (
+                OrderSpread::BeforeItemDiscounts,
+                r#""before_item_discounts""#,
+            ),
+        ];
+        for (spread, json) in cases {
+            assert_eq!(serde_json::to_string(&spread).unwrap(), json);
+            assert_eq!(serde_json::from_str::<OrderSpread>(json).unwrap(), spread);
+        }
+        assert_eq!(OrderSpread::default(), OrderSpread::AfterItemDiscounts);
     }
 
     #[test]

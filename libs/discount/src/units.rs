@@ -80,18 +80,21 @@ pub(crate) fn cheapest_targets(lines: &mut [LineState], order: &PriceOrder, max_
     max_units - left
 }
 
-/// Rewards target units for a buy-`n`-get-`m` offer; returns the number of units rewarded.
+/// Rewards target units for a buy-`n`-get-`m` offer done at most `max_rounds` times; returns
+/// the number of units rewarded.
 ///
 /// Each round takes the `n` dearest available required units as bought, then up to `m` of the
 /// cheapest available target units as rewarded; rounds repeat while at least `n` required
-/// units and some target unit remain. When the required front line and the target front line
-/// can serve whole rounds on their own, all those rounds are done in one step.
+/// units and some target unit remain, and fewer than `max_rounds` rounds were done. When the
+/// required front line and the target front line can serve whole rounds on their own, all
+/// those rounds (up to the rounds left) are done in one step.
 pub(crate) fn buy_get(
     lines: &mut [LineState],
     order: &PriceOrder,
     pools: &mut Pools,
     n: u64,
     m: u64,
+    max_rounds: u64,
 ) -> u64 {
     let buffer = &mut pools.buffer;
     buffer.clear();
@@ -113,7 +116,8 @@ pub(crate) fn buy_get(
     let (required, target) = buffer.split_at(split);
     let (mut rp, mut tp) = (0, 0);
     let mut rewarded = 0;
-    loop {
+    let mut rounds_left = max_rounds;
+    while rounds_left > 0 {
         while rp < required.len() && lines[required[rp] as usize].avail == 0 {
             rp += 1;
         }
@@ -128,14 +132,17 @@ pub(crate) fn buy_get(
             lines[r].avail / (n + m)
         } else {
             (lines[r].avail / n).min(lines[t].avail / m)
-        };
+        }
+        .min(rounds_left);
         if rounds > 0 {
             left.take(lines, r, rounds * n);
             left.take(lines, t, rounds * m);
             lines[t].rewarded += rounds * m;
             rewarded += rounds * m;
+            rounds_left -= rounds;
             continue;
         }
+        rounds_left -= 1;
         let mut need = n;
         for &i in &required[rp..] {
             if need == 0 {

@@ -19,21 +19,30 @@ fn make(spec: &[(u64, i64, bool, bool)]) -> Vec<LineState> {
 }
 
 fn bulk(spec: &[(u64, i64, bool, bool)], n: u64, m: u64) -> (Vec<u64>, u64) {
+    bulk_capped(spec, n, m, u64::MAX)
+}
+
+fn bulk_capped(
+    spec: &[(u64, i64, bool, bool)],
+    n: u64,
+    m: u64,
+    max_rounds: u64,
+) -> (Vec<u64>, u64) {
     let mut lines = make(spec);
     let order = PriceOrder::new(&lines);
-    let total = buy_get(&mut lines, &order, &mut Pools::default(), n, m);
+    let total = buy_get(&mut lines, &order, &mut Pools::default(), n, m, max_rounds);
     (lines.iter().map(|s| s.rewarded).collect(), total)
 }
 
-/// One unit at a time, exactly as the rounds are specified.
-fn reference(spec: &[(u64, i64, bool, bool)], n: u64, m: u64) -> Vec<u64> {
+/// One unit at a time, exactly as the rounds are specified, at most `max_rounds` rounds.
+fn reference(spec: &[(u64, i64, bool, bool)], n: u64, m: u64, max_rounds: u64) -> Vec<u64> {
     let mut units: Vec<(i64, usize, bool)> = spec
         .iter()
         .enumerate()
         .flat_map(|(i, &(qty, price, _, _))| (0..qty).map(move |_| (price, i, true)))
         .collect();
     let mut rewarded = vec![0; spec.len()];
-    loop {
+    for _ in 0..max_rounds {
         let mut bought: Vec<usize> = (0..units.len())
             .filter(|&u| units[u].2 && spec[units[u].1].2)
             .collect();
@@ -54,6 +63,7 @@ fn reference(spec: &[(u64, i64, bool, bool)], n: u64, m: u64) -> Vec<u64> {
             rewarded[units[u].1] += 1;
         }
     }
+    rewarded
 }
 
 #[test]
@@ -82,6 +92,23 @@ fn partial_last_round_rewards_what_is_left() {
 }
 
 #[test]
+fn max_rounds_caps_the_rounds_of_both_steps() {
+    // Buy 2 get 1 across sets, 6 required and 3 target units: 3 rounds uncapped.
+    let spec = [(6, 800, true, false), (3, 300, false, true)];
+    assert_eq!(bulk(&spec, 2, 1), (vec![0, 3], 3));
+    assert_eq!(bulk_capped(&spec, 2, 1, 1), (vec![0, 1], 1));
+    assert_eq!(bulk_capped(&spec, 2, 1, 2), (vec![0, 2], 2));
+    // Unit-by-unit rounds (required spread over lines) count one round each.
+    let spec = [
+        (1, 900, true, false),
+        (1, 800, true, false),
+        (4, 100, false, true),
+    ];
+    assert_eq!(bulk_capped(&spec, 1, 1, 1), (vec![0, 0, 1], 1));
+    assert_eq!(bulk_capped(&spec, 1, 1, 0), (vec![0, 0, 0], 0));
+}
+
+#[test]
 fn items_takes_cheapest_units_first_ties_by_line_id() {
     let mut lines = make(&[
         (2, 500, false, true),
@@ -103,9 +130,10 @@ proptest! {
         spec in proptest::collection::vec((1u64..=12, 0i64..=5, any::<bool>(), any::<bool>()), 1..=8),
         n in 1u64..=4,
         m in 1u64..=4,
+        max_rounds in prop_oneof![Just(u64::MAX), 0u64..=6],
     ) {
-        let expected = reference(&spec, n, m);
-        let (rewarded, total) = bulk(&spec, n, m);
+        let expected = reference(&spec, n, m, max_rounds);
+        let (rewarded, total) = bulk_capped(&spec, n, m, max_rounds);
         prop_assert_eq!(total, expected.iter().sum::<u64>());
         prop_assert_eq!(rewarded, expected);
     }

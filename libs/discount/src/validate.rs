@@ -2,12 +2,14 @@
 //! into the engine's integer minor-unit form (lines in `line_id` order, offers in application
 //! order).
 
+use std::cmp::Reverse;
+
 use rust_decimal::Decimal;
 
 use crate::basket::{Basket, ItemSet, MAX_CODE_CHARS, MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE};
 use crate::error::{BasketError, OfferError};
 use crate::money::{to_minor, Currency, MinorError, Percent, PercentError, MAX_MINOR_UNITS};
-use crate::reward::{OfferInput, Reward, UnitDiscount};
+use crate::reward::{OfferInput, OrderSpread, Reward, UnitDiscount};
 
 /// A validated basket line in minor units.
 #[derive(Clone, Copy, Debug)]
@@ -45,6 +47,7 @@ pub(crate) enum Kind<'a> {
         target: &'a ItemSet,
         reward_count: u64,
         unit: Unit,
+        max_rounds: Option<u64>,
     },
     PointsOnly,
 }
@@ -57,6 +60,9 @@ pub(crate) struct Offer<'a> {
     pub(crate) min_spend: Option<i128>,
     pub(crate) max_amount: Option<i128>,
     pub(crate) points: u64,
+    pub(crate) spread: OrderSpread,
+    pub(crate) exclusive: bool,
+    pub(crate) priority: i32,
 }
 
 /// The currency's minor units, when supported.
@@ -165,7 +171,7 @@ fn too_long(s: &str) -> Option<usize> {
 }
 
 /// The offers, validated and sorted into application order: item-level, then order-level, then
-/// points-only, each by ascending `offer_id`.
+/// points-only, each by rank (higher priority first, then ascending `offer_id`).
 pub(crate) fn offers<'a>(
     inputs: &[OfferInput<'a>],
     minor_units: u32,
@@ -184,7 +190,8 @@ pub(crate) fn offers<'a>(
             offer_id: pair[0].id,
         });
     }
-    offers.sort_by_key(|offer| stage(&offer.kind));
+    // Stable: equal stages and priorities stay in ascending `offer_id` order.
+    offers.sort_by_key(|offer| (stage(&offer.kind), Reverse(offer.priority)));
     Ok(offers)
 }
 
@@ -217,12 +224,14 @@ fn offer<'a>(input: &OfferInput<'a>, minor_units: u32) -> Result<Offer<'a>, Offe
             target,
             reward_count,
             unit: unit_discount,
+            max_rounds,
         } => Kind::BuyGet {
             required,
             required_count: count(required_count, "required_count")?,
             target,
             reward_count: count(reward_count, "reward_count")?,
             unit: unit(unit_discount, minor_units)?,
+            max_rounds: max_rounds.map(|n| count(n, "max_rounds")).transpose()?,
         },
         Reward::PointsOnly => Kind::PointsOnly,
     };
@@ -238,6 +247,9 @@ fn offer<'a>(input: &OfferInput<'a>, minor_units: u32) -> Result<Offer<'a>, Offe
             .map(|value| amount(value, "max_amount", minor_units))
             .transpose()?,
         points: input.points,
+        spread: input.spread,
+        exclusive: input.stacking.exclusive,
+        priority: input.stacking.priority,
     })
 }
 

@@ -7,20 +7,22 @@ mod common;
 use common::{basket, dec, offer};
 use discount::{
     evaluate, Basket, BasketError, BasketLine, Currency, ItemSet, OfferError, OfferInput, Reward,
-    UnitDiscount,
+    StackingRules, UnitDiscount,
 };
 
 fn basket_error(b: &Basket) -> BasketError {
-    evaluate(b, &[], Currency::USD).unwrap_err()
+    evaluate(b, &[], Currency::USD, StackingRules::default()).unwrap_err()
 }
 
 fn offer_error(o: OfferInput<'_>) -> BasketError {
-    evaluate(&basket(&[("a", "x", 1, "1.00")]), &[o], Currency::USD).unwrap_err()
+    let b = basket(&[("a", "x", 1, "1.00")]);
+    evaluate(&b, &[o], Currency::USD, StackingRules::default()).unwrap_err()
 }
 
 #[test]
 fn unsupported_currency() {
-    let e = evaluate(&basket(&[("a", "x", 1, "1")]), &[], Currency::new(5)).unwrap_err();
+    let b = basket(&[("a", "x", 1, "1")]);
+    let e = evaluate(&b, &[], Currency::new(5), StackingRules::default()).unwrap_err();
     assert_eq!(
         e,
         BasketError::UnsupportedCurrency {
@@ -89,7 +91,8 @@ fn line_id_too_long() {
     assert!(evaluate(
         &basket(&[(&"é".repeat(64), "x", 1, "1")]),
         &[],
-        Currency::USD
+        Currency::USD,
+        StackingRules::default()
     )
     .is_ok());
 }
@@ -188,12 +191,19 @@ fn unit_price_too_precise() {
         e.to_string(),
         "line \"L1\" has unit_price 1.005, which has more than the currency's 2 decimal places"
     );
-    let yen = evaluate(&basket(&[("L1", "x", 1, "1.5")]), &[], Currency::JPY).unwrap_err();
+    let rules = StackingRules::default();
+    let yen = evaluate(&basket(&[("L1", "x", 1, "1.5")]), &[], Currency::JPY, rules).unwrap_err();
     assert!(matches!(
         yen,
         BasketError::UnitPriceTooPrecise { minor_units: 0, .. }
     ));
-    assert!(evaluate(&basket(&[("L1", "x", 1, "1.500")]), &[], Currency::USD).is_ok());
+    assert!(evaluate(
+        &basket(&[("L1", "x", 1, "1.500")]),
+        &[],
+        Currency::USD,
+        rules
+    )
+    .is_ok());
 }
 
 #[test]
@@ -216,7 +226,14 @@ fn unit_price_too_large() {
 fn duplicate_offer() {
     let a = offer(3, Reward::PointsOnly);
     let b = offer(3, Reward::OrderAmountOff(dec("1")));
-    let e = evaluate(&basket(&[("a", "x", 1, "1")]), &[a, b], Currency::USD).unwrap_err();
+    let rules = StackingRules::default();
+    let e = evaluate(
+        &basket(&[("a", "x", 1, "1")]),
+        &[a, b],
+        Currency::USD,
+        rules,
+    )
+    .unwrap_err();
     assert_eq!(e, BasketError::DuplicateOffer { offer_id: 3 });
     assert_eq!(
         e.to_string(),
@@ -311,6 +328,7 @@ fn zero_counts() {
         target: &set,
         reward_count,
         unit: UnitDiscount::Free,
+        max_rounds: None,
     };
     for (reward, field) in [
         (buy_get(0, 1), "required_count"),

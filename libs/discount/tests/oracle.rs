@@ -3,7 +3,10 @@
 //! amount exactly (each line's discount and allocations, each offer's outcome, discount,
 //! points and rewarded units, and the totals) over random baskets and offers of every reward
 //! kind, mostly ones that apply, and asserts that most cases give a non-zero discount, so an
-//! engine that discounts nothing cannot pass.
+//! engine that discounts nothing cannot pass. The first property leaves every option at its
+//! default (the rules as they were before rounds caps, spreads and stacking); the second
+//! generates the same cases with those options too (`max_rounds`, `spread`, exclusive offers,
+//! priorities and a cap on the number of offers).
 //!
 //! Shown to fail (each mutation made in the engine, the test run and seen failing with a
 //! shrunk case, the file restored with `git checkout`; the failing seeds are kept in
@@ -22,9 +25,11 @@ mod reference;
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::num::NonZeroU32;
 
 use discount::{
-    evaluate, Basket, BasketLine, Currency, Evaluation, ItemSet, OfferInput, Reward, UnitDiscount,
+    evaluate, Basket, BasketLine, Currency, Evaluation, ItemSet, OfferInput, OrderSpread, Reward,
+    Stacking, StackingRules, UnitDiscount,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
@@ -76,6 +81,15 @@ struct OfferSpec {
     min_spend: Option<i64>,
     max_amount: Option<i64>,
     points: u64,
+    options: OfferOptions,
+}
+
+/// The options an offer may leave at their defaults.
+#[derive(Clone, Debug, Default)]
+struct OfferOptions {
+    max_rounds: Option<u32>,
+    spread: OrderSpread,
+    stacking: Stacking,
 }
 
 /// A basket line; the price in minor units.
@@ -93,6 +107,7 @@ struct Case {
     minor_units: u32,
     lines: Vec<LineSpec>,
     offers: Vec<OfferSpec>,
+    rules: StackingRules,
 }
 
 /// Percentages with 0 to 6 decimal places, and the halves and wholes that test rounding.
@@ -163,6 +178,7 @@ fn offer(offer_id: u64, present: &BTreeSet<usize>) -> impl Strategy<Value = Offe
             min_spend,
             max_amount,
             points,
+            options: OfferOptions::default(),
         },
     )
 }
@@ -205,8 +221,50 @@ fn case() -> impl Strategy<Value = Case> {
             minor_units,
             lines: lines.clone(),
             offers,
+            rules: StackingRules::default(),
         })
     })
+}
+
+/// Options for one offer: mostly defaults, so that offers still mostly apply.
+fn options() -> impl Strategy<Value = OfferOptions> {
+    let max_rounds = prop_oneof![3 => Just(None), 2 => (1u32..=3).prop_map(Some)];
+    let spread = prop_oneof![
+        Just(OrderSpread::AfterItemDiscounts),
+        Just(OrderSpread::BeforeItemDiscounts),
+    ];
+    let exclusive = prop_oneof![5 => Just(false), 1 => Just(true)];
+    let priority = prop_oneof![2 => Just(0i32), 1 => -2i32..=2];
+    (max_rounds, spread, exclusive, priority).prop_map(
+        |(max_rounds, spread, exclusive, priority)| OfferOptions {
+            max_rounds,
+            spread,
+            stacking: Stacking {
+                exclusive,
+                priority,
+            },
+        },
+    )
+}
+
+/// The cases of [`case`], with generated options and stacking rules.
+fn case_with_options() -> impl Strategy<Value = Case> {
+    let max_offers = prop_oneof![
+        2 => Just(None),
+        1 => (1u32..=3).prop_map(NonZeroU32::new),
+    ];
+    case()
+        .prop_flat_map(move |case| {
+            let options = prop::collection::vec(options(), case.offers.len());
+            (Just(case), options, max_offers.clone())
+        })
+        .prop_map(|(mut case, options, max_offers)| {
+            for (offer, options) in case.offers.iter_mut().zip(options) {
+                offer.options = options;
+            }
+            case.rules = StackingRules { max_offers };
+            case
+        })
 }
 
 fn set(codes: &BTreeSet<usize>) -> ItemSet {
@@ -280,12 +338,15 @@ impl Case {
                         target,
                         reward_count: *m,
                         unit: self.unit(unit),
+                        max_rounds: offer.options.max_rounds,
                     },
                     RewardSpec::PointsOnly => Reward::PointsOnly,
                 },
                 min_spend: offer.min_spend.map(|minor| self.money(minor)),
                 max_amount: offer.max_amount.map(|minor| self.money(minor)),
                 points: offer.points,
+                spread: offer.options.spread,
+                stacking: offer.options.stacking,
             })
             .collect()
     }
@@ -346,9 +407,9 @@ fn compare(case: &Case) -> Result<bool, TestCaseError> {
     let sets = case.sets();
     let offers = case.offers(&sets);
     let currency = Currency::new(case.minor_units);
-    let evaluation = evaluate(&basket, &offers, currency)
+    let evaluation = evaluate(&basket, &offers, currency, case.rules)
         .map_err(|error| TestCaseError::fail(format!("valid input rejected: {error}")))?;
-    let expected = reference::evaluate(&basket, &offers, currency);
+    let expected = reference::evaluate(&basket, &offers, currency, case.rules);
     prop_assert_eq!(answer_of(&evaluation), expected.clone());
     prop_assert!(amounts_have_currency_scale(&evaluation, case.minor_units));
     Ok(expected.total_discount > zero())
@@ -356,6 +417,16 @@ fn compare(case: &Case) -> Result<bool, TestCaseError> {
 
 #[test]
 fn evaluate_agrees_with_the_reference_model() {
+    agrees_with_the_reference_model(case());
+}
+
+#[test]
+fn evaluate_with_options_agrees_with_the_reference_model() {
+    agrees_with_the_reference_model(case_with_options());
+}
+
+/// Runs [`compare`] on `CASES` cases of `cases` and checks the share of discounted ones.
+fn agrees_with_the_reference_model(cases_strategy: impl Strategy<Value = Case>) {
     let mut runner = TestRunner::new(Config {
         cases: CASES,
         source_file: Some(file!()),
@@ -367,7 +438,7 @@ fn evaluate_agrees_with_the_reference_model() {
     });
     let cases = Cell::new(0u32);
     let non_zero = Cell::new(0u32);
-    let result = runner.run(&case(), |case| {
+    let result = runner.run(&cases_strategy, |case| {
         let discounted = compare(&case)?;
         cases.set(cases.get() + 1);
         non_zero.set(non_zero.get() + u32::from(discounted));

@@ -28,6 +28,7 @@ fn buy_get<'a>(
         target,
         reward_count,
         unit,
+        max_rounds: None,
     }
 }
 

@@ -59,6 +59,8 @@ fn outcome_names_are_snake_case() {
         OfferOutcome::Applied,
         OfferOutcome::MinSpendNotMet,
         OfferOutcome::NothingToDiscount,
+        OfferOutcome::Excluded,
+        OfferOutcome::CapReached,
     ]
     .map(|o| serde_json::to_string(&o).unwrap());
     assert_eq!(
@@ -66,7 +68,9 @@ fn outcome_names_are_snake_case() {
         [
             r#""applied""#,
             r#""min_spend_not_met""#,
-            r#""nothing_to_discount""#
+            r#""nothing_to_discount""#,
+            r#""excluded""#,
+            r#""cap_reached""#
         ]
     );
 }
@@ -90,7 +94,13 @@ fn schemas_are_generated() {
         .collect();
     assert_eq!(
         outcomes,
-        ["applied", "min_spend_not_met", "nothing_to_discount"]
+        [
+            "applied",
+            "min_spend_not_met",
+            "nothing_to_discount",
+            "excluded",
+            "cap_reached"
+        ]
     );
     let unit = serde_json::to_value(schemars::schema_for!(UnitDiscount)).unwrap();
     assert!(unit["oneOf"]

@@ -203,6 +203,7 @@ fn results_do_not_depend_on_the_order_of_lines() {
                 target: &x,
                 reward_count: 1,
                 unit: UnitDiscount::Free,
+                max_rounds: None,
             },
         ),
         offer(2, Reward::OrderPercentOff(dec("7"))),
@@ -239,6 +240,7 @@ fn the_largest_basket_is_exact() {
             target: &all,
             reward_count: 1,
             unit: UnitDiscount::Free,
+            max_rounds: None,
         },
     );
     bogo.max_amount = Some(dec("1000000000000000.01"));
@@ -278,6 +280,7 @@ fn a_same_set_buy_get_skips_a_line_already_free() {
             target: &shoes,
             reward_count: 1,
             unit: UnitDiscount::Free,
+            max_rounds: None,
         },
     );
     let e = eval(&b, &[free_b, bogo]);

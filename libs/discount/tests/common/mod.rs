@@ -3,12 +3,21 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cases;
+
+use std::str::FromStr;
+
 use discount::{
-    evaluate, Basket, BasketLine, Currency, Evaluation, LineResult, OfferInput, OfferResult, Reward,
+    evaluate, Basket, BasketLine, Currency, Evaluation, LineResult, OfferInput, OfferResult,
+    OrderSpread, Reward, Stacking, StackingRules,
 };
 use rust_decimal::Decimal;
 
-pub use testkit::fixtures::dec;
+/// The decimal written `text`; panics on anything else. Defined here rather than taken from
+/// `testkit`, whose `domain` dependency would make these tests build the whole workspace.
+pub fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap_or_else(|error| panic!("{text:?} is no decimal: {error}"))
+}
 
 /// A basket from `(line_id, item_code, quantity, unit_price)` rows.
 pub fn basket(rows: &[(&str, &str, u32, &str)]) -> Basket {
@@ -25,7 +34,7 @@ pub fn basket(rows: &[(&str, &str, u32, &str)]) -> Basket {
     }
 }
 
-/// An offer with no conditions and no points.
+/// An offer with no conditions, no points, the default spread and default stacking.
 pub fn offer(offer_id: u64, reward: Reward<'_>) -> OfferInput<'_> {
     OfferInput {
         offer_id,
@@ -33,17 +42,30 @@ pub fn offer(offer_id: u64, reward: Reward<'_>) -> OfferInput<'_> {
         min_spend: None,
         max_amount: None,
         points: 0,
+        spread: OrderSpread::default(),
+        stacking: Stacking::default(),
     }
 }
 
-/// Evaluates in USD, checks the invariants and returns the evaluation.
+/// Evaluates in USD with no stacking rules, checks the invariants and returns the evaluation.
 pub fn eval(basket: &Basket, offers: &[OfferInput<'_>]) -> Evaluation {
     eval_in(basket, offers, Currency::USD)
 }
 
-/// Evaluates in `currency`, checks the invariants and returns the evaluation.
+/// Evaluates in `currency` with no stacking rules, checks the invariants and returns the
+/// evaluation.
 pub fn eval_in(basket: &Basket, offers: &[OfferInput<'_>], currency: Currency) -> Evaluation {
-    let evaluation = evaluate(basket, offers, currency).unwrap();
+    eval_with(basket, offers, currency, StackingRules::default())
+}
+
+/// Evaluates in `currency` under `rules`, checks the invariants and returns the evaluation.
+pub fn eval_with(
+    basket: &Basket,
+    offers: &[OfferInput<'_>],
+    currency: Currency,
+    rules: StackingRules,
+) -> Evaluation {
+    let evaluation = evaluate(basket, offers, currency, rules).unwrap();
     check(&evaluation, currency);
     evaluation
 }

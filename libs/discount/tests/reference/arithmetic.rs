@@ -6,7 +6,10 @@
 //!   zero ([`percent_of`]);
 //! * a total is spread over weights by the largest remainder method in minor units: each part
 //!   is `floor(total * weight / sum)`, the units left over go one each to the largest
-//!   remainders, equal remainders to the earlier line in `line_id` order ([`spread`]).
+//!   remainders, equal remainders to the earlier line in `line_id` order ([`spread`]);
+//! * spread "before item discounts": by the line totals, capping any line whose part exceeds
+//!   its remaining amount and spreading the excess again over the lines not capped
+//!   ([`spread_capped`]).
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -77,4 +80,44 @@ pub fn spread(total: &Exact, weights: &[Exact], unit: &Exact) -> Vec<Exact> {
         handed += int(1);
     }
     parts.into_iter().map(|part| part * unit).collect()
+}
+
+/// Spreads `total` (at most the sum of `rooms`) over `weights` by [`spread`], no part above its
+/// room: every line whose part exceeds its room is capped at it and the excess is spread, by
+/// the same rule on the weights, over the lines not capped yet (added to their parts), until no
+/// part exceeds. Lines with no room have weight zero.
+pub fn spread_capped(
+    total: &Exact,
+    weights: &[Exact],
+    rooms: &[Exact],
+    unit: &Exact,
+) -> Vec<Exact> {
+    let mut weights: Vec<Exact> = weights
+        .iter()
+        .zip(rooms)
+        .map(|(weight, room)| {
+            if *room > zero() {
+                weight.clone()
+            } else {
+                zero()
+            }
+        })
+        .collect();
+    let mut parts = spread(total, &weights, unit);
+    loop {
+        let mut excess = zero();
+        for ((part, room), weight) in parts.iter_mut().zip(rooms).zip(weights.iter_mut()) {
+            if *part > *room {
+                excess += &*part - room;
+                *part = room.clone();
+                *weight = zero();
+            }
+        }
+        if excess == zero() {
+            return parts;
+        }
+        for (part, extra) in parts.iter_mut().zip(spread(&excess, &weights, unit)) {
+            *part += extra;
+        }
+    }
 }

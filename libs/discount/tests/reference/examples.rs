@@ -1,7 +1,7 @@
 //! The reference model on small cases worked out by hand from the crate documentation, so
 //! that the oracle itself is checked against the rules and not only against the engine.
 
-use discount::{Basket, BasketLine, Currency, ItemSet, Reward, UnitDiscount};
+use discount::{Basket, BasketLine, Currency, ItemSet, Reward, StackingRules, UnitDiscount};
 use rust_decimal::Decimal;
 
 use super::arithmetic::exact;
@@ -43,8 +43,14 @@ fn buy_one_get_one_on_one_set_frees_the_cheaper_unit() {
         target: &set,
         reward_count: 1,
         unit: UnitDiscount::Free,
+        max_rounds: None,
     };
-    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
+    let answer = evaluate(
+        &basket,
+        &[offer(1, reward)],
+        Currency::USD,
+        StackingRules::default(),
+    );
     assert_eq!(
         discounts(&answer),
         [Decimal::new(0, 2), Decimal::new(300, 2)]
@@ -64,7 +70,12 @@ fn a_percentage_is_rounded_once_per_line() {
         unit: UnitDiscount::PercentOff(Decimal::TEN),
         max_units: None,
     };
-    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
+    let answer = evaluate(
+        &basket,
+        &[offer(1, reward)],
+        Currency::USD,
+        StackingRules::default(),
+    );
     assert_eq!(discounts(&answer), [Decimal::new(2, 2)]);
 }
 
@@ -78,7 +89,12 @@ fn a_spread_gives_the_left_over_cent_to_the_first_line_id() {
         ],
     };
     let reward = Reward::OrderAmountOff(Decimal::new(10, 2));
-    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
+    let answer = evaluate(
+        &basket,
+        &[offer(1, reward)],
+        Currency::USD,
+        StackingRules::default(),
+    );
     assert_eq!(
         discounts(&answer),
         [Decimal::new(3, 2), Decimal::new(3, 2), Decimal::new(4, 2)]
@@ -98,8 +114,14 @@ fn buy_two_get_one_rewards_only_units_not_bought() {
         target: &set,
         reward_count: 1,
         unit: UnitDiscount::Free,
+        max_rounds: None,
     };
-    let answer = evaluate(&basket, &[offer(1, reward)], Currency::USD);
+    let answer = evaluate(
+        &basket,
+        &[offer(1, reward)],
+        Currency::USD,
+        StackingRules::default(),
+    );
     assert_eq!(discounts(&answer), [Decimal::new(100, 2)]);
     assert_eq!(answer.offers[0].units_rewarded, 1);
 }

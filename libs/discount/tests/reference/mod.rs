@@ -5,16 +5,20 @@
 //! rationals and is only for tests: it takes valid inputs and checks nothing.
 //!
 //! Which part implements which documented rule:
-//! * [`evaluate`]: "Order and remaining amounts" (item-level, then order-level, then
-//!   points-only, each by ascending `offer_id`; lines in `line_id` order; every line keeps a
-//!   remaining amount that never goes below zero) and "Conditions, outcomes and points"
-//!   (`min_spend` against the pre-discount subtotal, `Applied` only with a discount above zero
-//!   or for points-only, points only when applied, `units_rewarded`).
+//! * [`evaluate`] and [`stacking`]: "Stacking" (exclusive offers evaluated alone, the cap's
+//!   greedy choice by evaluating subsets of the offers, and the outcomes of the offers left
+//!   out).
+//! * [`evaluate_all`]: "Order and remaining amounts" (item-level, then order-level, then
+//!   points-only, each by rank: priority, then ascending `offer_id`; lines in `line_id` order;
+//!   every line keeps a remaining amount that never goes below zero) and "Conditions, outcomes
+//!   and points" (`min_spend` against the pre-discount subtotal, `Applied` only with a
+//!   discount above zero or for points-only, points only when applied, `units_rewarded`).
 //! * [`item_discounts`]: "Unit discounts" (`Free`, `AmountOff`, `PercentOff` rounded once per
 //!   line, `FixedPrice`; capped at the line's remaining amount) and the item-level
 //!   `max_amount` cap spread in proportion to the line discounts.
 //! * [`order_discounts`]: "Order-level" (base = sum of remaining amounts; `min(amount, base)`
-//!   or `round(base * p / 100)`; capped at `max_amount`; spread by remaining amounts).
+//!   or `round(base * p / 100)`; capped at `max_amount`; spread by remaining amounts, or by
+//!   line totals with no line below zero).
 //! * [`selection`]: which units an `Items` or `BuyGet` offer rewards.
 //! * [`arithmetic`]: rounding half away from zero and the largest remainder spread.
 //!
@@ -25,10 +29,15 @@
 pub mod arithmetic;
 mod examples;
 pub mod selection;
+pub mod stacking;
 
-use discount::{Basket, Currency, OfferInput, OfferOutcome, Reward, UnitDiscount};
+use std::cmp::Reverse;
 
-use arithmetic::{exact, int, minor_unit, percent_of, spread, zero, Exact};
+use discount::{
+    Basket, Currency, OfferInput, OfferOutcome, OrderSpread, Reward, StackingRules, UnitDiscount,
+};
+
+use arithmetic::{exact, int, minor_unit, percent_of, spread, spread_capped, zero, Exact};
 use selection::Unit;
 
 /// The reference answer, shaped like `discount::Evaluation` with exact amounts.
@@ -79,12 +88,33 @@ struct Line {
     item_code: String,
     quantity: u64,
     price: Exact,
+    total: Exact,
     remaining: Exact,
     allocations: Vec<(u64, Exact)>,
 }
 
-/// Evaluates `offers` against `basket` by the documented rules (inputs assumed valid).
-pub fn evaluate(basket: &Basket, offers: &[OfferInput<'_>], currency: Currency) -> Answer {
+/// Evaluates `offers` against `basket` under `rules` by the documented rules (inputs assumed
+/// valid).
+pub fn evaluate(
+    basket: &Basket,
+    offers: &[OfferInput<'_>],
+    currency: Currency,
+    rules: StackingRules,
+) -> Answer {
+    stacking::evaluate(basket, offers, currency, rules)
+}
+
+/// The application order of `offer`: its group, then its rank.
+pub fn application_order(offer: &OfferInput<'_>) -> (u8, Reverse<i32>, u64) {
+    (
+        group(&offer.reward),
+        Reverse(offer.stacking.priority),
+        offer.offer_id,
+    )
+}
+
+/// Evaluates every one of `offers` against `basket`, one after another, stacking rules aside.
+pub fn evaluate_all(basket: &Basket, offers: &[&OfferInput<'_>], currency: Currency) -> Answer {
     let unit = minor_unit(currency.minor_units);
     let mut by_line_id: Vec<usize> = (0..basket.lines.len()).collect();
     by_line_id.sort_by(|&a, &b| basket.lines[a].line_id.cmp(&basket.lines[b].line_id));
@@ -97,6 +127,7 @@ pub fn evaluate(basket: &Basket, offers: &[OfferInput<'_>], currency: Currency) 
                 item_code: line.item_code.clone(),
                 quantity: u64::from(line.quantity),
                 remaining: &price * int(line.quantity),
+                total: &price * int(line.quantity),
                 price,
                 allocations: Vec::new(),
             }
@@ -104,8 +135,8 @@ pub fn evaluate(basket: &Basket, offers: &[OfferInput<'_>], currency: Currency) 
         .collect();
     let subtotal: Exact = lines.iter().map(|line| &line.remaining).sum();
 
-    let mut ordered: Vec<&OfferInput<'_>> = offers.iter().collect();
-    ordered.sort_by_key(|offer| (group(&offer.reward), offer.offer_id));
+    let mut ordered: Vec<&OfferInput<'_>> = offers.to_vec();
+    ordered.sort_by_key(|offer| application_order(offer));
 
     let mut answers = Vec::new();
     for offer in ordered {
@@ -187,9 +218,16 @@ fn item_discounts(lines: &[Line], offer: &OfferInput<'_>, unit: &Exact) -> (Vec<
             required_count,
             reward_count,
             unit,
+            max_rounds,
             ..
         } => (
-            selection::buy_get(&units, required_count, reward_count, lines.len()),
+            selection::buy_get(
+                &units,
+                required_count,
+                reward_count,
+                max_rounds,
+                lines.len(),
+            ),
             unit,
         ),
         _ => (vec![0; lines.len()], UnitDiscount::Free),
@@ -232,7 +270,13 @@ fn order_discounts(lines: &[Line], offer: &OfferInput<'_>, unit: &Exact) -> Vec<
     if let Some(cap) = offer.max_amount.map(exact) {
         total = total.min(cap);
     }
-    spread(&total, &remaining, unit)
+    match offer.spread {
+        OrderSpread::AfterItemDiscounts => spread(&total, &remaining, unit),
+        OrderSpread::BeforeItemDiscounts => {
+            let totals: Vec<Exact> = lines.iter().map(|line| line.total.clone()).collect();
+            spread_capped(&total, &totals, &remaining, unit)
+        }
+    }
 }
 
 /// Every unit of every line, with its roles in `reward`'s item sets.

@@ -5,10 +5,10 @@
 //! * a unit of a line whose remaining amount is zero cannot be rewarded, but can be bought;
 //! * `Items`: every unit whose item is in `target` is rewarded; with `max_units`, only the
 //!   `max_units` lowest-priced ones, equal prices by ascending `line_id` ([`items`]);
-//! * `BuyGet`: while at least N required units and some target unit are available, buy the N
-//!   highest-priced available required units, then reward up to M of the lowest-priced
-//!   available target units (never the ones just bought); ties by ascending `line_id`
-//!   ([`buy_get`]).
+//! * `BuyGet`: while at least N required units and some target unit are available, and fewer
+//!   than `max_rounds` rounds were done, buy the N highest-priced available required units,
+//!   then reward up to M of the lowest-priced available target units (never the ones just
+//!   bought); ties by ascending `line_id` ([`buy_get`]).
 
 use super::arithmetic::Exact;
 
@@ -43,10 +43,19 @@ pub fn items(units: &[Unit], max_units: Option<u32>, line_count: usize) -> Vec<u
     count_per_line(candidates.into_iter(), line_count)
 }
 
-/// Rewarded units per line (indexed like [`Unit::line`]) of a buy-`n`-get-`m` offer.
-pub fn buy_get(units: &[Unit], n: u32, m: u32, line_count: usize) -> Vec<u64> {
+/// Rewarded units per line (indexed like [`Unit::line`]) of a buy-`n`-get-`m` offer done at
+/// most `max_rounds` times (`None`: no limit).
+pub fn buy_get(
+    units: &[Unit],
+    n: u32,
+    m: u32,
+    max_rounds: Option<u32>,
+    line_count: usize,
+) -> Vec<u64> {
     let mut roles = vec![Role::Unassigned; units.len()];
-    loop {
+    let mut rounds = 0u32;
+    while max_rounds.is_none_or(|max| rounds < max) {
+        rounds += 1;
         let mut required: Vec<usize> = (0..units.len())
             .filter(|&i| roles[i] == Role::Unassigned && units[i].required)
             .collect();
