@@ -174,7 +174,7 @@ impl CallbackState {
             OfferChannelEvent::Unlinked(link) => {
                 self.links.remove(&(link.offer_id, link.channel_id));
             }
-            OfferChannelEvent::CapSet(_) => {}
+            OfferChannelEvent::CapSet(_) | OfferChannelEvent::Configured(_) => {}
         }
     }
 
@@ -215,6 +215,16 @@ impl CallbackState {
             }
             CredentialEvent::Deleted(deleted) => {
                 self.credentials.remove(&deleted.credential_id);
+            }
+            CredentialEvent::Changed(change) => {
+                if let Some(facts) = self.credentials.get_mut(&change.credential_id) {
+                    if let Some(member_id) = change.member_id {
+                        facts.member_id = member_id;
+                    }
+                    if let Some(annotations) = &change.annotations {
+                        facts.annotations = CallbackAnnotations::of(annotations);
+                    }
+                }
             }
             CredentialEvent::Voided(_) | CredentialEvent::Expired(_) => {}
         }

@@ -242,10 +242,11 @@ impl Run {
             }
             Op::ChangeOffers(index) => {
                 if let Some((id, _)) = self.code(*index) {
-                    self.run(&Command::UpdateCredentialOffers {
+                    self.run(&Command::UpdateCredential {
                         credential_id: id,
                         channel_id: Some(self.shop.channel),
                         offer_ids: vec![self.shop.offer],
+                        changes: Default::default(),
                     });
                 }
             }

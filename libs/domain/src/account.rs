@@ -1,10 +1,12 @@
 //! The account (tenant): its settings and its API credentials with roles. Keys are never held
 //! in clear: callers hash them before they reach the domain.
 
+use crate::idempotency::hash_given;
 use crate::ids::{AccountId, ApiKeyId};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
 
 /// A tenant and its settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -22,6 +24,9 @@ pub struct Account {
     /// Account-level callback url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_callback_url: Option<String>,
+    /// Most offers one basket gets (the highest ranked that apply); none = no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_offers_per_basket: Option<u32>,
     /// When it was created.
     #[serde(with = "crate::time::rfc3339")]
     #[schemars(with = "DateTime<Utc>")]
@@ -33,7 +38,7 @@ pub struct Account {
 }
 
 /// Settings given when creating or updating an account; absent fields stay as they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountFields {
     /// Display name.
     pub name: Option<String>,
@@ -45,6 +50,30 @@ pub struct AccountFields {
     pub enable_callbacks: Option<bool>,
     /// Account-level callback url.
     pub credential_callback_url: Option<String>,
+    /// Most offers one basket gets; 0 lifts the cap.
+    #[serde(default)]
+    pub max_offers_per_basket: Option<u32>,
+}
+
+/// Written by hand to keep the idempotency fingerprint of a request without the basket cap
+/// what it was before accounts had one (the derived hash of the other fields, in order).
+impl Hash for AccountFields {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let AccountFields {
+            name,
+            time_zone,
+            currency,
+            enable_callbacks,
+            credential_callback_url,
+            max_offers_per_basket,
+        } = self;
+        name.hash(state);
+        time_zone.hash(state);
+        currency.hash(state);
+        enable_callbacks.hash(state);
+        credential_callback_url.hash(state);
+        hash_given(state, 0, max_offers_per_basket);
+    }
 }
 
 /// What an API credential may do.

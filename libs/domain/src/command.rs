@@ -8,8 +8,9 @@ use crate::catalog::{
     Coordinates, CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields,
     MemberFields, MerchantFields, OccasionFields, PosOfferCodeFields, StoreFields,
 };
-use crate::channel::ChannelFields;
+use crate::channel::{ChannelFields, LinkSettingsFields};
 use crate::credential::Annotations;
+use crate::idempotency::hash_given;
 use crate::ids::{
     AccountId, ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId,
     ItemSetId, ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId,
@@ -20,9 +21,10 @@ use crate::offer::{EligibilityDimension, ItemSetRule, OfferFields, PassbookField
 use crate::redemption::PosRequest;
 use crate::wallet::OfferStateFields;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
 
 /// What a client asks to issue a credential.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialRequest {
     /// The member it is for (required).
     pub member_id: Option<MemberId>,
@@ -36,6 +38,80 @@ pub struct CredentialRequest {
     pub annotations: Annotations,
     /// Seconds the code lives; the channel's lifetime when absent.
     pub code_lifetime: Option<u32>,
+    /// Whether the code redeems more than once (false when absent).
+    #[serde(default)]
+    pub reusable: Option<bool>,
+    /// Whether it is issued to be printed (false when absent).
+    #[serde(default)]
+    pub printable: Option<bool>,
+}
+
+/// Written by hand to keep the idempotency fingerprint of a request naming neither flag what
+/// it was before credentials had them (the derived hash of the other fields, in order), so a
+/// retry sent across an upgrade still matches its first request.
+impl Hash for CredentialRequest {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let CredentialRequest {
+            member_id,
+            channel_id,
+            offer_ids,
+            store_id,
+            annotations,
+            code_lifetime,
+            reusable,
+            printable,
+        } = self;
+        member_id.hash(state);
+        channel_id.hash(state);
+        offer_ids.hash(state);
+        store_id.hash(state);
+        annotations.hash(state);
+        code_lifetime.hash(state);
+        hash_given(state, 0, reusable);
+        hash_given(state, 1, printable);
+    }
+}
+
+/// What a client asks to change of a credential beside its offers; absent fields stay.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialChanges {
+    /// Its member from now on (only while it was never redeemed).
+    pub member_id: Option<MemberId>,
+    /// The store it is for from now on.
+    pub store_id: Option<StoreId>,
+    /// Its annotations from now on (replacing them all).
+    pub annotations: Option<Annotations>,
+    /// Whether its code redeems more than once.
+    pub reusable: Option<bool>,
+    /// Whether it is printable.
+    pub printable: Option<bool>,
+}
+
+impl CredentialChanges {
+    /// Whether nothing is asked.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Hashes nothing when nothing is asked, so the fingerprint of an update naming only offers is
+/// what it was before credentials could change otherwise; each field given is hashed with its
+/// position.
+impl Hash for CredentialChanges {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let CredentialChanges {
+            member_id,
+            store_id,
+            annotations,
+            reusable,
+            printable,
+        } = self;
+        hash_given(state, 0, member_id);
+        hash_given(state, 1, store_id);
+        hash_given(state, 2, annotations);
+        hash_given(state, 3, reusable);
+        hash_given(state, 4, printable);
+    }
 }
 
 /// A change asked of an account. New commands go last: the fingerprint of a keyed request
@@ -319,14 +395,19 @@ pub enum Command {
         /// What is asked.
         request: CredentialRequest,
     },
-    /// Replace a credential's offers (it gets a code with its first offer).
-    UpdateCredentialOffers {
+    /// Change a credential: its offers (it gets a code with its first offer), and its member,
+    /// store, annotations and flags when `changes` names them.
+    #[serde(rename = "update_credential_offers")]
+    UpdateCredential {
         /// The credential.
         credential_id: CredentialId,
         /// The channel named by the request (must be the credential's).
         channel_id: Option<ChannelId>,
         /// Its offers from now on.
         offer_ids: Vec<OfferId>,
+        /// The other fields to change.
+        #[serde(default)]
+        changes: CredentialChanges,
     },
     /// Void a credential.
     VoidCredential {
@@ -586,6 +667,16 @@ pub enum Command {
         item_set_id: ItemSetId,
         /// Its role and required quantity.
         rule: ItemSetRule,
+    },
+    /// Change the settings of an offer's link to a channel (its landing page's security, its
+    /// SMS keyword, whether a visitor may come back later).
+    ConfigureOfferChannel {
+        /// The offer.
+        offer_id: OfferId,
+        /// The channel.
+        channel_id: ChannelId,
+        /// The settings to change.
+        fields: LinkSettingsFields,
     },
 }
 

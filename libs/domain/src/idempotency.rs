@@ -28,6 +28,15 @@ pub struct IdempotencyStamp {
     pub fingerprint: u64,
 }
 
+/// Hashes `position` and the value of a field added after a type's first fingerprints, only
+/// when it is given.
+pub fn hash_given<H: Hasher, T: Hash>(state: &mut H, position: u8, value: &Option<T>) {
+    if let Some(value) = value {
+        position.hash(state);
+        value.hash(state);
+    }
+}
+
 /// A stable 64-bit fingerprint of a request (SipHash-1-3 with fixed keys).
 pub fn fingerprint<T: Hash>(request: &T) -> u64 {
     let mut hasher = SipHasher13::new_with_keys(0, 0);

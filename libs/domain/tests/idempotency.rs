@@ -107,3 +107,66 @@ fn request_fingerprints_are_pinned() {
     };
     assert_eq!(fingerprint(&campaign), 61_050_827_283_109_152);
 }
+
+/// Fields added to a request after its first fingerprints hash nothing while absent, so a
+/// retry sent across the upgrade that added them still matches its first request. The pinned
+/// values are the fingerprints the code before those fields gave (offers before formatting,
+/// program fields and reward options; credentials before reusable, printable and the other
+/// changes; accounts before the basket cap); each fails when a field is hashed while absent.
+#[test]
+fn fields_added_later_keep_old_fingerprints() {
+    use domain::account::AccountFields;
+    use domain::command::CredentialRequest;
+    use domain::ids::{ChannelId, CredentialId, OfferId};
+    use domain::offer::{OfferFields, RewardKind};
+
+    let offer = Command::CreateOffer {
+        fields: OfferFields {
+            name: Some("Ten off".into()),
+            reward_kind: Some(RewardKind::OrderPercentOff),
+            reward_value: Some(rust_decimal::Decimal::TEN),
+            max_redemptions: Some(5),
+            ..OfferFields::default()
+        },
+    };
+    let issue = Command::IssueCredential {
+        request: CredentialRequest {
+            member_id: Some(MemberId(3)),
+            channel_id: Some(ChannelId(4)),
+            offer_ids: vec![OfferId(5)],
+            code_lifetime: Some(60),
+            ..CredentialRequest::default()
+        },
+    };
+    let update = Command::UpdateCredential {
+        credential_id: CredentialId(7),
+        channel_id: Some(ChannelId(4)),
+        offer_ids: vec![OfferId(5), OfferId(6)],
+        changes: Default::default(),
+    };
+    let account = Command::UpdateAccount {
+        fields: AccountFields {
+            name: Some("Q".into()),
+            enable_callbacks: Some(true),
+            ..AccountFields::default()
+        },
+    };
+    assert_eq!(fingerprint(&offer), 2_427_124_622_452_803_857);
+    assert_eq!(fingerprint(&issue), 953_637_139_643_207_277);
+    assert_eq!(fingerprint(&update), 10_159_060_786_571_367_679);
+    assert_eq!(fingerprint(&account), 7_871_639_460_148_030_193);
+    let reusable = Command::IssueCredential {
+        request: CredentialRequest {
+            reusable: Some(true),
+            ..CredentialRequest::default()
+        },
+    };
+    let plain = Command::IssueCredential {
+        request: CredentialRequest::default(),
+    };
+    assert_ne!(
+        fingerprint(&reusable),
+        fingerprint(&plain),
+        "a given field counts"
+    );
+}

@@ -235,10 +235,11 @@ fn credential_is_locked() {
         request: pos(store, &[&code], vec![]),
     });
     assert_eq!(error.to_string(), message);
-    let error = account.error(Command::UpdateCredentialOffers {
+    let error = account.error(Command::UpdateCredential {
         credential_id: credential.id,
         channel_id: Some(channel),
         offer_ids: vec![offer],
+        changes: Default::default(),
     });
     assert_eq!(error.to_string(), message);
     let error = account.error(Command::VoidCredential {
@@ -269,10 +270,11 @@ fn requested_offers_are_not_found() {
     );
     let credential = account.issue(member, email, &[]).unwrap();
     assert_eq!(credential.identifier, None);
-    let error = account.error(Command::UpdateCredentialOffers {
+    let error = account.error(Command::UpdateCredential {
         credential_id: credential.id,
         channel_id: Some(email),
         offer_ids: vec![OfferId(9_999)],
+        changes: Default::default(),
     });
     assert_eq!(
         error.to_string(),

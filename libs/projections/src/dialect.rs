@@ -267,6 +267,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../../migrations/sqlite/0012_impressions.sql"),
     ),
+    (
+        13,
+        include_str!("../../../migrations/sqlite/0013_offer_listing.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -317,5 +321,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         12,
         include_str!("../../../migrations/postgres/0012_impressions.sql"),
+    ),
+    (
+        13,
+        include_str!("../../../migrations/postgres/0013_offer_listing.sql"),
     ),
 ];

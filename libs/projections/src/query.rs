@@ -118,7 +118,8 @@ get_and_list! {
     channels: ChannelId => Channel, "channels";
     /// An offer by id, without its channel links (see [`ReadStore::offer`]).
     offer_only,
-    /// A page of an account's offers, without their channel links (see [`ReadStore::offers`]).
+    /// A page of an account's offers by id, without their channel links (see
+    /// [`ReadStore::offers`]).
     offers_only: OfferId => Offer, "offers";
     /// A credential by id.
     credential,
@@ -210,21 +211,6 @@ impl ReadStore {
         };
         let channels = self.offer_channels(account, id).await?;
         Ok(Some(OfferRow { offer, channels }))
-    }
-
-    /// A page of an account's offers, each with its channel links.
-    pub async fn offers(
-        &self,
-        account: AccountId,
-        page: PageRequest,
-    ) -> Result<Page<OfferRow>, ProjectionError> {
-        let offers = self.offers_only(account, page).await?;
-        let mut items = Vec::with_capacity(offers.items.len());
-        for offer in offers.items {
-            let channels = self.offer_channels(account, offer.id).await?;
-            items.push(OfferRow { offer, channels });
-        }
-        Ok(Page::new(page, offers.total_entries, items))
     }
 
     /// The channel links of an offer, by channel id.
@@ -343,7 +329,7 @@ fn redemption_row(body: &str, evaluation: &str) -> Result<RedemptionRow, Project
 
 /// A `LIKE` pattern (backslash escapes) matching text that holds `text`, ASCII letters in
 /// either case.
-fn contains_pattern(text: &str) -> String {
+pub(crate) fn contains_pattern(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');
     for c in text.chars() {

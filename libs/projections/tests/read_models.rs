@@ -54,7 +54,10 @@ async fn the_seed_flow_is_readable(backend: Backend) {
         1
     );
 
-    let offers = store.offers(ACCOUNT, PageRequest::default()).await.unwrap();
+    let offers = store
+        .offers(ACCOUNT, &Default::default(), PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(offers.total_entries, 1);
     let offer = &offers.items[0];
     assert_eq!(offer.offer.id, seeded.offer);

@@ -78,6 +78,9 @@ struct AccountInput {
 struct AccountFieldsInput {
     /// Its callbacks.
     callbacks: Option<CallbacksInput>,
+    /// Most offers one basket gets, the highest ranked that apply (our extension); 0 lifts
+    /// the cap.
+    max_offers_per_basket: Option<u32>,
 }
 
 /// The account's callbacks.
@@ -99,6 +102,9 @@ struct AccountView {
     enable_callbacks: bool,
     /// The account-level callback url.
     credential_callback_url: Option<String>,
+    /// Most offers one basket gets (our extension); left out when there is no cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_offers_per_basket: Option<u32>,
     /// Always false: codes are not issued as barcodes.
     supports_barcode: bool,
     /// When it was created.
@@ -122,6 +128,7 @@ impl From<Account> for AccountView {
             name: account.name,
             enable_callbacks: account.enable_callbacks,
             credential_callback_url: account.credential_callback_url,
+            max_offers_per_basket: account.max_offers_per_basket,
             supports_barcode: false,
             created_at: time(account.created_at),
             updated_at: time(account.updated_at),
@@ -162,6 +169,7 @@ async fn update(
     request: HttpRequest,
     Body(input): Body<AccountInput>,
 ) -> Result<HttpResponse, ApiError> {
+    let max_offers_per_basket = input.account.max_offers_per_basket;
     let url = input
         .account
         .callbacks
@@ -170,6 +178,7 @@ async fn update(
     vet_callback_url(&state, "Credential callback url", url.as_deref()).await?;
     let fields = AccountFields {
         credential_callback_url: url,
+        max_offers_per_basket,
         ..AccountFields::default()
     };
     change(&state, &principal, &request, fields).await

@@ -215,7 +215,8 @@ fn write_body(create: bool, path: &str, world: &World) -> Option<Value> {
             json!({"account": {"callbacks": {"credential_url": "https://partner.example/c"}}})
         }
         "channels" if path.starts_with("/v1.0/offers/") && path.ends_with("{channel_id}") => {
-            json!({"eligible_channel": {"sms_keyword": "SAVE", "allow_return_later": true}})
+            json!({"eligible_channel": {"security": "key", "sms_keyword": "SAVE",
+                "allow_return_later": true}})
         }
         "channels" => json!({"channel": {"name": format!("Channel {suffix}")}}),
         "passbook_configuration" => json!({"passbook_configuration": {

@@ -98,7 +98,11 @@ impl World {
             )
             .await;
         let channel = client
-            .create("/v1.0/channels", "channel", json!({"name": "Channel"}))
+            .create(
+                "/v1.0/channels",
+                "channel",
+                json!({"name": "Channel", "allow_sms_keyword": true}),
+            )
             .await;
         let item = client
             .create(
@@ -160,7 +164,7 @@ impl World {
             .create("/v1.0/pos_offer_codes", "pos_offer_code", code)
             .await;
         let points = json!({"name": "Points", "merchant_id": merchant, "reward_kind": "points",
-            "points_earning_value": 10});
+            "points_earning_value": 10, "quest_only": true});
         let offer = client.create("/v1.0/offers", "offer", points).await;
         let eligibility_offer = client
             .create("/v1.0/offers", "offer", full_offer(merchant))
@@ -411,11 +415,28 @@ fn full_offer(merchant: u64) -> Value {
         "max_redemptions": 1000, "max_redemptions_per_member": 100,
         "max_redemptions_per_member_per_day": 10, "min_spend_amount": "5", "max_amount": "50",
         "points_earning_value": 10, "points_required_value": 5,
+        "criteria": {"visits": 3}, "quest_only": true, "is_reward": true,
+        "external_reward": "RW-1", "trigger_amount": 2500, "reward_item_value": 399,
+        "redeem_until_depleted": true, "initial_remaining_value": 5000,
     });
     if let (Some(offer), Some(optional)) = (offer.as_object_mut(), optional.as_object()) {
         offer.extend(optional.clone());
+        offer.insert("formatting".into(), full_formatting());
     }
     offer
+}
+
+/// Every field of Sparkfly's `offer_formatting`.
+fn full_formatting() -> Value {
+    json!({"bg_color": "#FF00AA", "bg_image": "https://example.com/banner.png",
+        "custom_credential_content": "Show at the till", "in_store_only": true,
+        "extra_content": "More", "highest_value_to_customer": true,
+        "instructions": "Scan the code", "mobile_thumb_url": "https://example.com/mt.png",
+        "mobile_url": "https://example.com/m.png",
+        "multiple_offers_can_be_combined_on_an_order": true, "no_printable": false,
+        "online_offer_code": "WEB10", "reduces_taxable_amount": false,
+        "short_name": "Ten off", "text_message": "Ten off today",
+        "web_thumb_url": "https://example.com/wt.png", "web_url": "https://example.com/w.png"})
 }
 
 /// Requests with the account's token.

@@ -101,6 +101,13 @@ pub struct Credential {
     /// Free annotations.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: Annotations,
+    /// Whether its code redeems more than once (within its offers' limits): a redemption
+    /// leaves it open.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reusable: bool,
+    /// Whether it was issued to be printed (a landing page shows its printable layout).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub printable: bool,
     /// Status as last recorded; see [`Credential::status_at`] for the status at a time.
     pub status: CredentialStatus,
     /// The reservation holding it, while locked.

@@ -1,6 +1,10 @@
 //! The credential state machine: every move a recorded event makes a credential take, as one
 //! function that the domain's `evolve` and the read models' projector both apply, so the two
 //! cannot drift apart.
+//!
+//! A reusable credential stays open through its redemptions: a redemption stamps
+//! `redeemed_at`, a reversal `reversed_at`, and a void of one of its redemptions changes
+//! nothing; only a void of the credential itself or its expiry ends it.
 
 use super::{Credential, CredentialLock, CredentialStatus};
 use crate::ids::RedemptionId;
@@ -41,6 +45,12 @@ impl Credential {
     /// Moves the credential by `transition` at `at`; answers what that means for its expiry.
     pub fn transition(&mut self, transition: Transition, at: DateTime<Utc>) -> ExpiryWatch {
         let watch = match transition {
+            Transition::Redeem if self.reusable => {
+                self.status = CredentialStatus::Open;
+                self.lock = None;
+                self.redeemed_at = Some(at);
+                ExpiryWatch::Keep
+            }
             Transition::Redeem => {
                 self.status = CredentialStatus::Redeemed;
                 self.redeemed_at = Some(at);
@@ -60,6 +70,12 @@ impl Credential {
                 }
                 self.status = CredentialStatus::Open;
                 self.lock = None;
+                ExpiryWatch::Keep
+            }
+            Transition::Reopen | Transition::Reverse if self.reusable => {
+                if transition == Transition::Reverse {
+                    self.reversed_at = Some(at);
+                }
                 ExpiryWatch::Keep
             }
             Transition::Reopen => {
@@ -114,6 +130,8 @@ mod tests {
             code_lifetime: None,
             expires_at: Some(at(59)),
             annotations: Default::default(),
+            reusable: false,
+            printable: false,
             status: CredentialStatus::Open,
             lock: None,
             redeemed_at: None,
@@ -178,6 +196,33 @@ mod tests {
         let mut voided = open();
         voided.transition(Transition::Void, at(7));
         assert_eq!(voided.voided_at, Some(at(7)));
+    }
+
+    #[test]
+    fn a_reusable_credential_stays_open_until_voided_or_expired() {
+        let mut credential = open();
+        credential.reusable = true;
+        credential.transition(Transition::Lock(lock(7)), at(1));
+        assert_eq!(
+            credential.transition(Transition::Redeem, at(2)),
+            ExpiryWatch::Keep
+        );
+        assert_eq!(
+            (credential.status, credential.lock, credential.redeemed_at),
+            (CredentialStatus::Open, None, Some(at(2)))
+        );
+        credential.transition(Transition::Reverse, at(3));
+        credential.transition(Transition::Reopen, at(4));
+        assert_eq!(credential.status, CredentialStatus::Open);
+        assert_eq!(
+            (credential.redeemed_at, credential.reversed_at),
+            (Some(at(2)), Some(at(3)))
+        );
+        assert_eq!(
+            credential.transition(Transition::Void, at(5)),
+            ExpiryWatch::Stop
+        );
+        assert_eq!(credential.status, CredentialStatus::Voided);
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub(super) fn create(
         currency: "USD".into(),
         enable_callbacks: false,
         credential_callback_url: None,
+        max_offers_per_basket: None,
         created_at: now,
         updated_at: now,
     };
@@ -80,6 +81,9 @@ fn merge(
         fields.credential_callback_url.as_deref(),
         &mut account.credential_callback_url,
     )?;
+    if let Some(max) = fields.max_offers_per_basket {
+        account.max_offers_per_basket = (max > 0).then_some(max);
+    }
     account.updated_at = now;
     Ok(account)
 }

@@ -1,10 +1,15 @@
 //! Decisions on channels and on the links of offers to channels.
 
-use crate::channel::{Channel, ChannelFields, CodeFormat, OfferChannel, MAX_NUMERIC_CODE_LIFETIME};
+use crate::channel::{
+    sms_keyword, Channel, ChannelFields, CodeFormat, LinkSecurity, LinkSettings,
+    LinkSettingsFields, OfferChannel, MAX_NUMERIC_CODE_LIFETIME,
+};
 use crate::context::Context;
 use crate::credential::code;
 use crate::error::{DomainError, DomainResult};
-use crate::event::{ChannelRef, EventKind, OfferChannelCapSet, OfferChannelRef};
+use crate::event::{
+    ChannelRef, EventKind, OfferChannelCapSet, OfferChannelConfigured, OfferChannelRef,
+};
 use crate::ids::{ChannelId, OfferId};
 use crate::state::AccountState;
 use crate::validate::{existing, positive, replace_url, required_text, MAX_TEXT};
@@ -15,6 +20,8 @@ use std::collections::HashSet;
 const XID_ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /// Length of an xid (about 41 bits).
 const XID_LEN: usize = 7;
+/// Length of a link's security key (about 119 bits).
+const SECURITY_KEY_LEN: usize = 20;
 /// Draws before giving up on finding an unused code or xid.
 pub(super) const MAX_DRAWS: usize = 32;
 
@@ -153,6 +160,7 @@ pub(super) fn link(
             channel_id: *channel_id,
             xid,
             max_redemptions: None,
+            settings: LinkSettings::default(),
             created_at: context.now,
         }));
     }
@@ -165,19 +173,90 @@ fn draw_xid(
     rng: &mut dyn RngCore,
 ) -> DomainResult<String> {
     for _ in 0..MAX_DRAWS {
-        let mut xid = String::with_capacity(XID_LEN);
-        while xid.len() < XID_LEN {
-            // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
-            let byte = (rng.next_u32() & 0xff) as u8;
-            if byte < 248 {
-                xid.push(char::from(XID_ALPHABET[usize::from(byte % 62)]));
-            }
-        }
+        let xid = random_text(rng, XID_LEN);
         if !state.links_by_xid.contains_key(&xid) && !drawn.contains(&xid) {
             return Ok(xid);
         }
     }
     Err(DomainError::CodeSpaceExhausted)
+}
+
+/// `len` random letters and digits, each equally likely.
+fn random_text(rng: &mut dyn RngCore, len: usize) -> String {
+    let mut text = String::with_capacity(len);
+    while text.len() < len {
+        // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
+        let byte = (rng.next_u32() & 0xff) as u8;
+        if byte < 248 {
+            text.push(char::from(XID_ALPHABET[usize::from(byte % 62)]));
+        }
+    }
+    text
+}
+
+/// Changes the settings of the link of `offer_id` to `channel_id`: a key is drawn when key
+/// security is first chosen; an SMS keyword needs a channel that allows them and must be the
+/// account's only link with it. Nothing is recorded when nothing changes.
+pub(super) fn configure_link(
+    state: &AccountState,
+    offer_id: OfferId,
+    channel_id: ChannelId,
+    fields: &LinkSettingsFields,
+    context: &mut Context<'_>,
+) -> DomainResult<Vec<EventKind>> {
+    let key = (offer_id, channel_id);
+    let link = existing(&state.offer_channels, &key, "Offer channel")?;
+    let mut settings = link.settings.clone();
+    if let Some(security) = fields.security {
+        settings.security = security;
+        if security == LinkSecurity::Key && settings.security_key.is_none() {
+            settings.security_key = Some(random_text(context.rng, SECURITY_KEY_LEN));
+        }
+    }
+    if let Some(keyword) = &fields.sms_keyword {
+        settings.sms_keyword = sms_keyword(keyword)?;
+        if let Some(keyword) = &settings.sms_keyword {
+            check_sms_keyword(state, key, keyword)?;
+        }
+    }
+    settings.allow_return_later = fields
+        .allow_return_later
+        .unwrap_or(settings.allow_return_later);
+    if settings == link.settings {
+        return Ok(Vec::new());
+    }
+    Ok(vec![EventKind::OfferChannelConfigured(
+        OfferChannelConfigured {
+            offer_id,
+            channel_id,
+            settings,
+        },
+    )])
+}
+
+/// An SMS keyword for link `key`: its channel must allow them, and no other link may have it.
+fn check_sms_keyword(
+    state: &AccountState,
+    key: (OfferId, ChannelId),
+    keyword: &str,
+) -> DomainResult<()> {
+    let channel = existing(&state.channels, &key.1, "Channel")?;
+    if !channel.allow_sms_keyword {
+        return Err(DomainError::Invalid {
+            field: "Sms keyword",
+            reason: "is not allowed on this channel".into(),
+        });
+    }
+    let taken = state.offer_channels.iter().any(|(other, link)| {
+        *other != key && link.settings.sms_keyword.as_deref() == Some(keyword)
+    });
+    if taken {
+        return Err(DomainError::Invalid {
+            field: "Sms keyword",
+            reason: "is taken by another offer".into(),
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn unlink(

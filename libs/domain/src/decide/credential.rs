@@ -1,18 +1,25 @@
 //! Decisions on credentials: issuing one with the checks of the Sparkfly validation table,
-//! changing its offers, voiding it, deleting it.
+//! changing its offers, member, store, annotations and flags, voiding it, deleting it.
+//!
+//! A credential's member changes only while it was never redeemed and is not a wallet
+//! entry's: its redemptions count against its member's limits, and a wallet entry belongs to
+//! its member. Its offers are checked again for the member and store it has after the change.
 
 use super::channel::MAX_DRAWS;
 use crate::channel::{Channel, CodeFormat, MAX_NUMERIC_CODE_LIFETIME};
-use crate::command::CredentialRequest;
+use crate::command::{CredentialChanges, CredentialRequest};
 use crate::context::Context;
-use crate::credential::{code, AnnotationValue, Annotations, CredentialStatus};
+use crate::credential::{code, AnnotationValue, Annotations, Credential, CredentialStatus};
 use crate::error::{DomainError, DomainResult};
-use crate::event::{CredentialOffersChanged, CredentialRef, EventKind, IssuedCredential};
+use crate::event::{
+    CredentialChanged, CredentialOffersChanged, CredentialRef, EventKind, IssuedCredential,
+};
 use crate::ids::{CredentialId, MemberId, OfferId, StoreId};
 use crate::offer::OfferStatus;
 use crate::redemption::{lapsed_applications, reached, store_eligible, used, OfferApplication};
 use crate::state::AccountState;
 use crate::validate::{distinct, existing, positive};
+use crate::wallet;
 use chrono::{DateTime, Duration, Utc};
 
 /// Most offers one credential may carry.
@@ -68,14 +75,17 @@ pub(super) fn issue(
         code_lifetime: lifetime,
         expires_at,
         annotations: request.annotations.clone(),
+        reusable: request.reusable.unwrap_or(false),
+        printable: request.printable.unwrap_or(false),
     })])
 }
 
-pub(super) fn update_offers(
+pub(super) fn update(
     state: &AccountState,
     id: CredentialId,
     channel_id: Option<crate::ids::ChannelId>,
     offer_ids: &[OfferId],
+    changes: &CredentialChanges,
     context: &mut Context<'_>,
 ) -> DomainResult<Vec<EventKind>> {
     let now = context.now;
@@ -95,11 +105,12 @@ pub(super) fn update_offers(
             })
         }
     }
+    let changed = check_changes(state, credential, changes)?;
     let offer_ids = check_offers(
         state,
         channel,
-        credential.member_id,
-        credential.store_id,
+        changed.member_id.unwrap_or(credential.member_id),
+        changed.store_id.or(credential.store_id),
         offer_ids,
         now,
     )?;
@@ -111,14 +122,63 @@ pub(super) fn update_offers(
             credential.code_lifetime.map(|seconds| after(now, seconds)),
         ),
     };
-    Ok(vec![EventKind::CredentialOffersChanged(
-        CredentialOffersChanged {
-            credential_id: id,
-            offer_ids,
-            identifier,
-            expires_at,
-        },
-    )])
+    let offers_changed = offer_ids != credential.offer_ids
+        || identifier != credential.identifier
+        || expires_at != credential.expires_at;
+    let details_changed = !changed.is_empty();
+    let mut events = Vec::with_capacity(2);
+    if details_changed {
+        events.push(EventKind::CredentialChanged(changed));
+    }
+    if offers_changed || !details_changed {
+        events.push(EventKind::CredentialOffersChanged(
+            CredentialOffersChanged {
+                credential_id: id,
+                offer_ids,
+                identifier,
+                expires_at,
+            },
+        ));
+    }
+    Ok(events)
+}
+
+/// The fields of `changes` that differ from `credential`'s, each checked.
+fn check_changes(
+    state: &AccountState,
+    credential: &Credential,
+    changes: &CredentialChanges,
+) -> DomainResult<CredentialChanged> {
+    let mut changed = CredentialChanged::none(credential.id);
+    if let Some(member_id) = changes.member_id.filter(|id| *id != credential.member_id) {
+        existing(&state.members, &member_id, "Member")?;
+        let in_wallet = wallet::queries::by_credential(state, credential.id).is_some();
+        if credential.redeemed_at.is_some() || in_wallet {
+            return Err(DomainError::Invalid {
+                field: "Member",
+                reason: "can change only on a credential never redeemed and not in a wallet".into(),
+            });
+        }
+        changed.member_id = Some(member_id);
+    }
+    if let Some(store_id) = changes
+        .store_id
+        .filter(|id| Some(*id) != credential.store_id)
+    {
+        existing(&state.stores, &store_id, "Store")?;
+        changed.store_id = Some(store_id);
+    }
+    if let Some(annotations) = &changes.annotations {
+        check_annotations(annotations)?;
+        if *annotations != credential.annotations {
+            changed.annotations = Some(annotations.clone());
+        }
+    }
+    changed.reusable = changes.reusable.filter(|flag| *flag != credential.reusable);
+    changed.printable = changes
+        .printable
+        .filter(|flag| *flag != credential.printable);
+    Ok(changed)
 }
 
 pub(super) fn void(

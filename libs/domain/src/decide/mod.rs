@@ -209,6 +209,11 @@ fn decide_kinds(
             item_set_id,
             rule,
         } => offer::set_item_set_rule(state, *offer_id, *item_set_id, *rule, now),
+        C::ConfigureOfferChannel {
+            offer_id,
+            channel_id,
+            fields,
+        } => channel::configure_link(state, *offer_id, *channel_id, fields, context),
         C::RemoveOfferEligibility {
             offer_id,
             dimension,
@@ -233,11 +238,19 @@ fn decide_kinds(
         }
         C::DeleteChannel { channel_id } => channel::delete(state, *channel_id),
         C::IssueCredential { request } => credential::issue(state, request, context),
-        C::UpdateCredentialOffers {
+        C::UpdateCredential {
             credential_id,
             channel_id,
             offer_ids,
-        } => credential::update_offers(state, *credential_id, *channel_id, offer_ids, context),
+            changes,
+        } => credential::update(
+            state,
+            *credential_id,
+            *channel_id,
+            offer_ids,
+            changes,
+            context,
+        ),
         C::VoidCredential { credential_id } => credential::void(state, *credential_id, now),
         C::DeleteCredential { credential_id } => credential::delete(state, *credential_id, now),
         C::Redeem { request } => pos::redeem(state, request, now),

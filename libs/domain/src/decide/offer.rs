@@ -4,14 +4,15 @@ use crate::error::{DomainError, DomainResult};
 use crate::event::{EventKind, OfferRef};
 use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
 use crate::offer::{
-    EligibilityDimension, ItemSetRule, Limits, Offer, OfferFields, OfferStatus,
-    PassbookConfiguration, PassbookFields, RewardTerms, MAX_REQUIRED_QUANTITY,
+    EligibilityDimension, ItemSetRule, Limits, Offer, OfferFields, OfferFormatting, OfferStatus,
+    PassbookConfiguration, PassbookFields, ProgramFields, RewardTerms, MAX_REQUIRED_QUANTITY,
 };
 use crate::persistent::SharedMap;
 use crate::points::MAX_TRANSFER;
 use crate::state::AccountState;
 use crate::validate::{
-    existing, money, optional_text, percent, positive, required_text, MAX_LONG_TEXT, MAX_TEXT,
+    existing, money, optional_text, percent, positive, replace_text, required_text, MAX_LONG_TEXT,
+    MAX_TEXT,
 };
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -40,6 +41,8 @@ pub(super) fn create(
         limits: Limits::default(),
         reward: RewardTerms::default(),
         eligibility: Default::default(),
+        formatting: OfferFormatting::default(),
+        program: ProgramFields::default(),
         approved_at: None,
         created_at: now,
         updated_at: now,
@@ -115,6 +118,10 @@ fn merge(
     merge_window(&mut offer, fields)?;
     merge_limits(&mut offer.limits, fields)?;
     merge_reward(state, &mut offer.reward, fields)?;
+    if let Some(formatting) = &fields.formatting {
+        offer.formatting.merge(formatting)?;
+    }
+    merge_program(&mut offer.program, fields)?;
     offer.updated_at = now;
     Ok(offer)
 }
@@ -157,6 +164,45 @@ fn merge_limits(limits: &mut Limits, fields: &OfferFields) -> DomainResult<()> {
     Ok(())
 }
 
+/// The largest program amount: Sparkfly types them as 32-bit integers.
+const MAX_PROGRAM_AMOUNT: u32 = i32::MAX.unsigned_abs();
+
+fn merge_program(program: &mut ProgramFields, fields: &OfferFields) -> DomainResult<()> {
+    if let Some(criteria) = &fields.criteria {
+        program.criteria = criteria.clone();
+    }
+    program.quest_only = fields.quest_only.unwrap_or(program.quest_only);
+    program.is_reward = fields.is_reward.unwrap_or(program.is_reward);
+    replace_text(
+        "External reward",
+        fields.external_reward.as_deref(),
+        MAX_TEXT,
+        &mut program.external_reward,
+    )?;
+    let amounts = [
+        ("Trigger amount", fields.trigger_amount),
+        ("Reward item value", fields.reward_item_value),
+        ("Initial remaining value", fields.initial_remaining_value),
+    ];
+    for (field, amount) in amounts {
+        if amount.is_some_and(|amount| amount > MAX_PROGRAM_AMOUNT) {
+            return Err(DomainError::Invalid {
+                field,
+                reason: format!("must be at most {MAX_PROGRAM_AMOUNT}"),
+            });
+        }
+    }
+    program.trigger_amount = fields.trigger_amount.or(program.trigger_amount);
+    program.reward_item_value = fields.reward_item_value.or(program.reward_item_value);
+    program.redeem_until_depleted = fields
+        .redeem_until_depleted
+        .unwrap_or(program.redeem_until_depleted);
+    program.initial_remaining_value = fields
+        .initial_remaining_value
+        .or(program.initial_remaining_value);
+    Ok(())
+}
+
 fn merge_reward(
     state: &AccountState,
     reward: &mut RewardTerms,
@@ -179,6 +225,17 @@ fn merge_reward(
     reward.points_required_value = fields
         .points_required_value
         .or(reward.points_required_value);
+    if let Some(rounds) = fields.max_reward_rounds {
+        reward.max_rounds = (rounds > 0).then_some(rounds);
+    }
+    reward.order_spread = fields.order_discount_spread.unwrap_or(reward.order_spread);
+    reward.priority = fields.priority.unwrap_or(reward.priority);
+    if reward.max_rounds.is_some() && reward.required_item_set_id.is_none() {
+        return Err(DomainError::Invalid {
+            field: "Max reward rounds",
+            reason: "needs a required item set (buy N get M)".into(),
+        });
+    }
 
     money("Min spend amount", reward.min_spend_amount, currency)?;
     money("Max amount", reward.max_amount, currency)?;

@@ -315,6 +315,8 @@ event_families! {
         Unlinked(OfferChannelRef) = OfferChannelUnlinked,
         /// The cap of an offer on a channel changed.
         CapSet(OfferChannelCapSet) = OfferChannelCapSet,
+        /// The settings of an offer's link to a channel changed.
+        Configured(OfferChannelConfigured) = OfferChannelConfigured,
     }
     /// Events of channels.
     Channel(ChannelEvent, ChannelEventRef) {
@@ -337,6 +339,8 @@ event_families! {
         Expired(CredentialRef) = CredentialExpired,
         /// A credential was deleted.
         Deleted(CredentialRef) = CredentialDeleted,
+        /// A credential's member, store, annotations or flags changed.
+        Changed(CredentialChanged) = CredentialChanged,
     }
     /// Events of redemptions and reservations at a point of sale.
     Redemption(RedemptionEvent, RedemptionEventRef) {

@@ -105,9 +105,9 @@ fn parse<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
 
 event_kinds! {
     /// An account was created.
-    AccountCreated(Account) = "account_created" @ 1,
+    AccountCreated(Account) = "account_created" @ 2,
     /// An account's settings changed.
-    AccountUpdated(Account) = "account_updated" @ 1,
+    AccountUpdated(Account) = "account_updated" @ 2,
     /// An API credential was issued.
     ApiKeyIssued(ApiKey) = "api_key_issued" @ 1,
     /// An API credential's key was rotated.
@@ -169,9 +169,9 @@ event_kinds! {
     /// An item set was deleted.
     ItemSetDeleted(ItemSetRef) = "item_set_deleted" @ 1,
     /// An offer was created.
-    OfferCreated(Box<Offer>) = "offer_created" @ 2,
+    OfferCreated(Box<Offer>) = "offer_created" @ 3,
     /// An offer's terms or eligibility changed.
-    OfferUpdated(Box<Offer>) = "offer_updated" @ 2,
+    OfferUpdated(Box<Offer>) = "offer_updated" @ 3,
     /// An offer was approved.
     OfferApproved(OfferRef) = "offer_approved" @ 1,
     /// An offer was stopped.
@@ -183,11 +183,13 @@ event_kinds! {
     /// An offer's passbook configuration was deleted.
     PassbookConfigurationDeleted(OfferRef) = "passbook_configuration_deleted" @ 1,
     /// An offer was linked to a channel.
-    OfferChannelLinked(OfferChannel) = "offer_channel_linked" @ 1,
+    OfferChannelLinked(OfferChannel) = "offer_channel_linked" @ 2,
     /// An offer was unlinked from a channel.
     OfferChannelUnlinked(OfferChannelRef) = "offer_channel_unlinked" @ 1,
     /// The cap of an offer on a channel changed.
     OfferChannelCapSet(OfferChannelCapSet) = "offer_channel_cap_set" @ 1,
+    /// The settings of an offer's link to a channel changed.
+    OfferChannelConfigured(OfferChannelConfigured) = "offer_channel_configured" @ 1,
     /// A channel was created.
     ChannelCreated(Channel) = "channel_created" @ 2,
     /// A channel changed.
@@ -195,7 +197,7 @@ event_kinds! {
     /// A channel was deleted.
     ChannelDeleted(ChannelRef) = "channel_deleted" @ 1,
     /// A credential was issued.
-    CredentialIssued(IssuedCredential) = "credential_issued" @ 1,
+    CredentialIssued(IssuedCredential) = "credential_issued" @ 2,
     /// A credential's offers changed.
     CredentialOffersChanged(CredentialOffersChanged) = "credential_offers_changed" @ 1,
     /// A credential was voided.
@@ -204,10 +206,12 @@ event_kinds! {
     CredentialExpired(CredentialRef) = "credential_expired" @ 1,
     /// A credential was deleted: its code is never redeemable again.
     CredentialDeleted(CredentialRef) = "credential_deleted" @ 1,
+    /// A credential's member, store, annotations or flags changed.
+    CredentialChanged(CredentialChanged) = "credential_changed" @ 1,
     /// Codes were redeemed at a point of sale.
-    RedemptionCommitted(RecordedRedemption) = "redemption_committed" @ 2,
+    RedemptionCommitted(RecordedRedemption) = "redemption_committed" @ 3,
     /// Codes were reserved at a point of sale.
-    RedemptionReserved(RecordedRedemption) = "redemption_reserved" @ 2,
+    RedemptionReserved(RecordedRedemption) = "redemption_reserved" @ 3,
     /// A reservation was confirmed.
     ReservationConfirmed(RedemptionRef) = "reservation_confirmed" @ 1,
     /// A reservation was cancelled.

@@ -1,6 +1,7 @@
 //! Payloads of the events that do not carry a whole entity: references and small changes.
 
 use super::Lazy;
+use crate::channel::LinkSettings;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
     ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId,
@@ -135,6 +136,17 @@ pub struct OfferChannelCapSet {
     pub max_redemptions: Option<u32>,
 }
 
+/// The settings of an offer's link to a channel changed: `settings` are the new ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OfferChannelConfigured {
+    /// The offer.
+    pub offer_id: OfferId,
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// The link's settings now.
+    pub settings: LinkSettings,
+}
+
 /// A credential's offers changed, and with them possibly its code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CredentialOffersChanged {
@@ -153,6 +165,64 @@ pub struct CredentialOffersChanged {
     )]
     #[schemars(with = "Option<DateTime<Utc>>")]
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A credential's member, store, annotations or flags changed: each field given is its new
+/// value, absent ones stay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CredentialChanged {
+    /// The credential.
+    pub credential_id: CredentialId,
+    /// Its member now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<MemberId>,
+    /// The store it is for now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<StoreId>,
+    /// Its annotations now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Annotations>,
+    /// Whether it redeems more than once now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reusable: Option<bool>,
+    /// Whether it is printable now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printable: Option<bool>,
+}
+
+impl CredentialChanged {
+    /// No change yet of credential `credential_id`.
+    pub fn none(credential_id: CredentialId) -> Self {
+        Self {
+            credential_id,
+            member_id: None,
+            store_id: None,
+            annotations: None,
+            reusable: None,
+            printable: None,
+        }
+    }
+
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::none(self.credential_id)
+    }
+
+    /// Applies the change to `credential` at `at`.
+    pub fn apply_to(&self, credential: &mut Credential, at: DateTime<Utc>) {
+        if let Some(member_id) = self.member_id {
+            credential.member_id = member_id;
+        }
+        if let Some(store_id) = self.store_id {
+            credential.store_id = Some(store_id);
+        }
+        if let Some(annotations) = &self.annotations {
+            credential.annotations = annotations.clone();
+        }
+        credential.reusable = self.reusable.unwrap_or(credential.reusable);
+        credential.printable = self.printable.unwrap_or(credential.printable);
+        credential.updated_at = at;
+    }
 }
 
 /// A credential was issued. Only what the decision chose is stored; the rest of the credential
@@ -187,6 +257,12 @@ pub struct IssuedCredential {
     /// Its annotations.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: Annotations,
+    /// Whether its code redeems more than once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reusable: bool,
+    /// Whether it was issued to be printed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub printable: bool,
 }
 
 impl IssuedCredential {
@@ -202,6 +278,8 @@ impl IssuedCredential {
             code_lifetime: self.code_lifetime,
             expires_at: self.expires_at,
             annotations: self.annotations,
+            reusable: self.reusable,
+            printable: self.printable,
             status: CredentialStatus::Open,
             lock: None,
             redeemed_at: None,

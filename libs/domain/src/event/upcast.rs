@@ -11,6 +11,8 @@ use serde_json::Value;
 /// - `redemption_committed` / `redemption_reserved` 1 -> 2: version 2 makes `store_id`
 ///   optional (a redemption by credential id away from any store); every version 1
 ///   redemption has one, so its payload is already a valid version 2 one.
+/// - `redemption_committed` / `redemption_reserved` 2 -> 3: version 3 adds the outcomes
+///   `excluded` and `cap_reached` of the stacking rules; no version 2 evaluation has them.
 /// - `item_set_created` / `item_set_updated` 1 -> 2: version 2 adds the optional
 ///   `manufacturer_id`; a version 1 set belongs to no manufacturer, so its payload is already
 ///   a valid version 2 one.
@@ -22,12 +24,23 @@ use serde_json::Value;
 ///   `coordinates`, `icon_url` and `contacts`.
 /// - `offer_created` / `offer_updated` 1 -> 2: version 2 adds the optional
 ///   `eligibility.item_set_rules`; a version 1 offer's item sets all follow the default rule.
+/// - `offer_created` / `offer_updated` 2 -> 3: version 3 adds the optional `formatting`,
+///   `program` and the reward's `max_rounds`, `order_spread` and `priority`; a version 2
+///   offer has none of them (it combines with others, at priority 0, without a cap on rounds).
+/// - `offer_channel_linked` 1 -> 2: version 2 adds the optional `settings`; a version 1
+///   link has the settings of a new link.
+/// - `account_created` / `account_updated` 1 -> 2: version 2 adds the optional
+///   `max_offers_per_basket`; a version 1 account has no cap.
+/// - `credential_issued` 1 -> 2: version 2 adds the optional `reusable` and `printable`; a
+///   version 1 credential is neither.
 fn step(type_name: &str, version: u16, payload: Value) -> Result<Value, String> {
     match (type_name, version) {
         ("channel_created" | "channel_updated", 1) => Ok(payload),
-        ("redemption_committed" | "redemption_reserved", 1) => Ok(payload),
+        ("redemption_committed" | "redemption_reserved", 1 | 2) => Ok(payload),
         ("item_set_created" | "item_set_updated", 1) => Ok(payload),
-        ("offer_created" | "offer_updated", 1) => Ok(payload),
+        ("offer_created" | "offer_updated", 1 | 2) => Ok(payload),
+        ("credential_issued" | "offer_channel_linked", 1) => Ok(payload),
+        ("account_created" | "account_updated", 1) => Ok(payload),
         ("merchant_created" | "merchant_updated" | "store_created" | "store_updated", 1) => {
             Ok(payload)
         }

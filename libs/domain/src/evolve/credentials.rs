@@ -36,6 +36,11 @@ pub(super) fn apply(state: &mut AccountState, event: CredentialEvent, at: DateTi
             move_credential(state, expired.credential_id, Transition::Expire, at)
         }
         CredentialEvent::Deleted(deleted) => delete(state, deleted.credential_id, at),
+        CredentialEvent::Changed(change) => {
+            if let Some(credential) = state.credentials.get_mut(&change.credential_id) {
+                change.apply_to(credential, at);
+            }
+        }
     }
 }
 

@@ -64,6 +64,12 @@ pub(super) fn links(state: &mut AccountState, event: OfferChannelEvent) {
                 link.max_redemptions = cap.max_redemptions;
             }
         }
+        OfferChannelEvent::Configured(configured) => {
+            let key = (configured.offer_id, configured.channel_id);
+            if let Some(link) = state.offer_channels.get_mut(&key) {
+                link.settings = configured.settings;
+            }
+        }
     }
 }
 

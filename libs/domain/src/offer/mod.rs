@@ -2,6 +2,7 @@
 //! redemption limits, their reward terms and who is eligible; `queries` answers what the API
 //! asks of them (with their channel links) in live state.
 
+mod details;
 mod item_sets;
 mod passbook;
 pub mod queries;
@@ -9,12 +10,17 @@ mod reward;
 
 pub use reward::{RewardKind, RewardTerms};
 
+use crate::idempotency::hash_given;
 use crate::ids::{ItemSetId, MemberListId, MerchantId, OfferId, StoreListId};
 use chrono::{DateTime, Utc};
+use discount::OrderSpread;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+
+pub use details::{Criteria, OfferFormatting, ProgramFields, MAX_CRITERIA_CHARS};
 
 pub use item_sets::{ItemSetRole, ItemSetRule, MAX_REQUIRED_QUANTITY};
 pub use passbook::{PassbookConfiguration, PassbookFields, MAX_CERTIFICATE};
@@ -133,6 +139,12 @@ pub struct Offer {
     pub reward: RewardTerms,
     /// Who may receive and redeem it.
     pub eligibility: Eligibility,
+    /// How it is shown, and whether it combines with other offers on an order.
+    #[serde(default, skip_serializing_if = "OfferFormatting::is_empty")]
+    pub formatting: OfferFormatting,
+    /// Sparkfly's program fields, kept and answered.
+    #[serde(default, skip_serializing_if = "ProgramFields::is_empty")]
+    pub program: ProgramFields,
     /// When it was approved.
     #[serde(
         default,
@@ -176,7 +188,7 @@ impl Offer {
 }
 
 /// Offer fields given on create or update; absent fields stay as they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OfferFields {
     /// Name (required on create).
     pub name: Option<String>,
@@ -246,6 +258,127 @@ pub struct OfferFields {
     pub points_earning_value: Option<u64>,
     /// Points a member spends to get it.
     pub points_required_value: Option<u64>,
+    /// How it is shown; each field given replaces the kept one.
+    #[serde(default)]
+    pub formatting: Option<OfferFormatting>,
+    /// Sparkfly's criteria: a JSON object.
+    #[serde(default)]
+    pub criteria: Option<Criteria>,
+    /// Offered only through quests.
+    #[serde(default)]
+    pub quest_only: Option<bool>,
+    /// A reward of a program.
+    #[serde(default)]
+    pub is_reward: Option<bool>,
+    /// The reward's reference in another system (empty clears it).
+    #[serde(default)]
+    pub external_reward: Option<String>,
+    /// The amount that triggers it, in minor units.
+    #[serde(default)]
+    pub trigger_amount: Option<u32>,
+    /// The value of the reward item, in minor units.
+    #[serde(default)]
+    pub reward_item_value: Option<u32>,
+    /// Redeemed until a remaining value is used up.
+    #[serde(default)]
+    pub redeem_until_depleted: Option<bool>,
+    /// The value it starts with when redeemed until depleted, in minor units.
+    #[serde(default)]
+    pub initial_remaining_value: Option<u32>,
+    /// Most rounds of buy N get M one basket gets (0 lifts the cap).
+    #[serde(default)]
+    pub max_reward_rounds: Option<u32>,
+    /// How an order-level discount is spread across the lines.
+    #[serde(default)]
+    pub order_discount_spread: Option<OrderSpread>,
+    /// Rank among the offers one basket meets (higher first).
+    #[serde(default)]
+    pub priority: Option<i32>,
+}
+
+/// Written by hand to keep the idempotency fingerprint of a request naming none of the
+/// fields added after the first ones what it was (the derived hash of those fields, in
+/// order), so a retry sent across an upgrade still matches its first request; each later
+/// field is hashed after them, with its position, only when given.
+impl Hash for OfferFields {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let OfferFields {
+            name,
+            description,
+            merchant_id,
+            offer_type,
+            category,
+            offer_code,
+            pos_offer_code,
+            terms_and_conditions,
+            reward_item_description,
+            activates_at,
+            expires_at,
+            stop_offering_at,
+            max_redemptions,
+            max_redemptions_per_member,
+            max_redemptions_per_member_per_day,
+            reward_kind,
+            reward_value,
+            min_spend_amount,
+            max_amount,
+            required_item_set_id,
+            required_item_count,
+            redemption_item_set_id,
+            redemption_item_count,
+            points_earning_value,
+            points_required_value,
+            formatting,
+            criteria,
+            quest_only,
+            is_reward,
+            external_reward,
+            trigger_amount,
+            reward_item_value,
+            redeem_until_depleted,
+            initial_remaining_value,
+            max_reward_rounds,
+            order_discount_spread,
+            priority,
+        } = self;
+        name.hash(state);
+        description.hash(state);
+        merchant_id.hash(state);
+        offer_type.hash(state);
+        category.hash(state);
+        offer_code.hash(state);
+        pos_offer_code.hash(state);
+        terms_and_conditions.hash(state);
+        reward_item_description.hash(state);
+        activates_at.hash(state);
+        expires_at.hash(state);
+        stop_offering_at.hash(state);
+        max_redemptions.hash(state);
+        max_redemptions_per_member.hash(state);
+        max_redemptions_per_member_per_day.hash(state);
+        reward_kind.hash(state);
+        reward_value.hash(state);
+        min_spend_amount.hash(state);
+        max_amount.hash(state);
+        required_item_set_id.hash(state);
+        required_item_count.hash(state);
+        redemption_item_set_id.hash(state);
+        redemption_item_count.hash(state);
+        points_earning_value.hash(state);
+        points_required_value.hash(state);
+        hash_given(state, 0, formatting);
+        hash_given(state, 1, criteria);
+        hash_given(state, 2, quest_only);
+        hash_given(state, 3, is_reward);
+        hash_given(state, 4, external_reward);
+        hash_given(state, 5, trigger_amount);
+        hash_given(state, 6, reward_item_value);
+        hash_given(state, 7, redeem_until_depleted);
+        hash_given(state, 8, initial_remaining_value);
+        hash_given(state, 9, max_reward_rounds);
+        hash_given(state, 10, order_discount_spread);
+        hash_given(state, 11, priority);
+    }
 }
 
 /// One of the eligibility dimensions an offer can be restricted on.

@@ -1,7 +1,7 @@
 //! An offer's reward terms and their translation into the discount engine's reward.
 
 use crate::ids::ItemSetId;
-use discount::{ItemSet, Reward, UnitDiscount};
+use discount::{ItemSet, OrderSpread, Reward, UnitDiscount};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,24 @@ pub struct RewardTerms {
     /// Points a member spends to get the offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points_required_value: Option<u64>,
+    /// Most rounds of buy N get M one basket gets; none = as many as it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rounds: Option<u32>,
+    /// How an order-level discount is spread across the lines.
+    #[serde(default, skip_serializing_if = "is_default_spread")]
+    pub order_spread: OrderSpread,
+    /// Rank among the offers one basket meets (higher first): it decides which exclusive
+    /// offer applies, and which apply under the account's cap on offers per basket.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub priority: i32,
+}
+
+fn is_default_spread(spread: &OrderSpread) -> bool {
+    *spread == OrderSpread::default()
+}
+
+fn is_zero(priority: &i32) -> bool {
+    *priority == 0
 }
 
 impl RewardTerms {
@@ -102,6 +120,7 @@ impl RewardTerms {
                 target,
                 reward_count: self.redemption_item_count.unwrap_or(1),
                 unit,
+                max_rounds: self.max_rounds,
             },
             None => Reward::Items {
                 target,

@@ -23,7 +23,8 @@ use crate::state::AccountState;
 use crate::validate::existing;
 use crate::wallet;
 use chrono::{DateTime, Utc};
-use discount::{Basket, Evaluation, OfferInput, OfferOutcome};
+use discount::{Basket, Evaluation, OfferInput, OfferOutcome, Stacking, StackingRules};
+use std::num::NonZeroU32;
 
 /// What a request would redeem.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,10 +88,22 @@ pub fn plan(state: &AccountState, request: &PosRequest, now: DateTime<Utc>) -> D
                 min_spend: offer.reward.min_spend_amount,
                 max_amount: offer.reward.max_amount,
                 points: offer.reward.points_earning_value.unwrap_or(0),
+                spread: offer.reward.order_spread,
+                stacking: Stacking {
+                    exclusive: offer.formatting.is_exclusive(),
+                    priority: offer.reward.priority,
+                },
             });
         }
     }
-    let evaluation = discount::evaluate(&request.basket, &inputs, state.settings.currency)?;
+    let rules = StackingRules {
+        max_offers: state
+            .account
+            .as_ref()
+            .and_then(|account| account.max_offers_per_basket)
+            .and_then(NonZeroU32::new),
+    };
+    let evaluation = discount::evaluate(&request.basket, &inputs, state.settings.currency, rules)?;
     let applications = applications(state, &owners, &evaluation, now)?;
     let credential_ids = credentials
         .iter()

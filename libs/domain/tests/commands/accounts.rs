@@ -19,6 +19,7 @@ fn creating_an_account_records_it_with_default_settings() {
             currency: "USD".into(),
             enable_callbacks: false,
             credential_callback_url: None,
+            max_offers_per_basket: None,
             created_at: start(),
             updated_at: start(),
         })]);

@@ -1,4 +1,4 @@
-//! IssueCredential, UpdateCredentialOffers, VoidCredential and DeleteCredential: a credential
+//! IssueCredential, UpdateCredential (its offers), VoidCredential and DeleteCredential: a credential
 //! gets an unguessable code with its first offer (the one random part of its events, checked
 //! for its form), keeps its code when its offers change, and is voided once while open. A
 //! deleted one is voided first when open, refused while locked, gone after (its code refused
@@ -23,10 +23,11 @@ fn secure_code(events: &[Event]) -> String {
 }
 
 fn update_offers(credential: CredentialId, channel: ChannelId, offers: &[OfferId]) -> Command {
-    Command::UpdateCredentialOffers {
+    Command::UpdateCredential {
         credential_id: credential,
         channel_id: Some(channel),
         offer_ids: offers.to_vec(),
+        changes: Default::default(),
     }
 }
 
@@ -47,6 +48,8 @@ fn an_issued_credential_gets_a_secure_code_for_its_offer() {
         code_lifetime: None,
         expires_at: None,
         annotations: Default::default(),
+        reusable: false,
+        printable: false,
     })]);
 }
 
@@ -67,6 +70,8 @@ fn a_credential_without_offers_has_no_code_yet() {
             code_lifetime: None,
             expires_at: None,
             annotations: Default::default(),
+            reusable: false,
+            printable: false,
         })]);
 }
 

@@ -9,6 +9,7 @@ mod api_keys;
 mod campaigns;
 mod channels;
 mod check_ins;
+mod credential_changes;
 mod credentials;
 mod erasure;
 mod expiry;

@@ -45,6 +45,7 @@ fn linking_an_offer_to_a_channel_draws_an_xid_once_per_pair() {
         channel_id: web,
         xid,
         max_redemptions: None,
+        settings: Default::default(),
         created_at: now,
     })]);
 }

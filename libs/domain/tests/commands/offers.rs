@@ -74,6 +74,8 @@ fn a_new_offer_is_pending_with_its_terms() {
                 ..RewardTerms::default()
             },
             eligibility: Default::default(),
+            formatting: Default::default(),
+            program: Default::default(),
             approved_at: None,
             created_at: now,
             updated_at: now,

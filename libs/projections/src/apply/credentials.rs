@@ -1,4 +1,5 @@
-//! Credentials: the row written on issue, its offers and code changed, its status settled by
+//! Credentials: the row written on issue, its offers, code, member, store, annotations and
+//! flags changed, its status settled by
 //! voiding, expiry and the redemptions that use it (see `redemptions`), its row removed when it
 //! is deleted (the redemptions' rows stay, so reports still count them). Credentials go
 //! through the batch's cache (`cache`).
@@ -74,6 +75,14 @@ pub(super) async fn apply(
         CredentialEvent::Deleted(deleted) => {
             let key = target.credential_key(deleted.credential_id)?;
             target.rows.credentials.remove(key);
+        }
+        CredentialEvent::Changed(change) => {
+            let key = target.credential_key(change.credential_id)?;
+            target
+                .rows
+                .credentials
+                .update(target.tx, key, |credential| change.apply_to(credential, at))
+                .await?;
         }
     }
     Ok(())

@@ -3,8 +3,10 @@
 
 use super::{json, Target};
 use crate::error::{int, ProjectionError};
+use chrono::{DateTime, Utc};
 use domain::channel::OfferChannel;
 use domain::event::{OfferChannelEvent, OfferEvent};
+use domain::ids::{ChannelId, OfferId};
 use domain::offer::{Offer, OfferStatus};
 use sqlx::AnyConnection;
 
@@ -69,24 +71,41 @@ pub(super) async fn links(
             .await?;
         }
         OfferChannelEvent::CapSet(cap) => {
-            let body: Option<String> = sqlx::query_scalar(
-                "SELECT body FROM offer_channels
-                 WHERE account_id = $1 AND offer_id = $2 AND channel_id = $3",
-            )
-            .bind(account)
-            .bind(int(cap.offer_id.0)?)
-            .bind(int(cap.channel_id.0)?)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(body) = body {
-                let mut link: OfferChannel = serde_json::from_str(&body)
-                    .map_err(ProjectionError::decode("offer channel row"))?;
+            let key = (cap.offer_id, cap.channel_id);
+            if let Some(mut link) = load_link(tx, account, key).await? {
                 link.max_redemptions = cap.max_redemptions;
+                save_link(tx, account, &link).await?;
+            }
+        }
+        OfferChannelEvent::Configured(configured) => {
+            let key = (configured.offer_id, configured.channel_id);
+            if let Some(mut link) = load_link(tx, account, key).await? {
+                link.settings = configured.settings;
                 save_link(tx, account, &link).await?;
             }
         }
     }
     Ok(())
+}
+
+async fn load_link(
+    tx: &mut AnyConnection,
+    account: i64,
+    (offer_id, channel_id): (OfferId, ChannelId),
+) -> Result<Option<OfferChannel>, ProjectionError> {
+    let body: Option<String> = sqlx::query_scalar(
+        "SELECT body FROM offer_channels
+         WHERE account_id = $1 AND offer_id = $2 AND channel_id = $3",
+    )
+    .bind(account)
+    .bind(int(offer_id.0)?)
+    .bind(int(channel_id.0)?)
+    .fetch_optional(&mut *tx)
+    .await?;
+    body.map(|body| {
+        serde_json::from_str(&body).map_err(ProjectionError::decode("offer channel row"))
+    })
+    .transpose()
 }
 
 async fn load(
@@ -106,11 +125,13 @@ async fn load(
 
 async fn save(tx: &mut AnyConnection, account: i64, offer: &Offer) -> Result<(), ProjectionError> {
     sqlx::query(
-        "INSERT INTO offers (account_id, id, name, status, merchant_id, expires_at, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO offers (account_id, id, name, status, merchant_id, expires_at, body,
+                             starts_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (account_id, id) DO UPDATE
          SET name = excluded.name, status = excluded.status, merchant_id = excluded.merchant_id,
-             expires_at = excluded.expires_at, body = excluded.body",
+             expires_at = excluded.expires_at, body = excluded.body,
+             starts_at = excluded.starts_at",
     )
     .bind(account)
     .bind(int(offer.id.0)?)
@@ -119,9 +140,23 @@ async fn save(tx: &mut AnyConnection, account: i64, offer: &Offer) -> Result<(),
     .bind(offer.merchant_id.map(|id| int(id.0)).transpose()?)
     .bind(offer.expires_at.map(|at| at.to_rfc3339()))
     .bind(json(offer)?)
+    .bind(
+        starts_at(offer)
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string(),
+    )
     .execute(tx)
     .await?;
     Ok(())
+}
+
+/// When an offer starts running, the key of `sort_by=start_running_at`: its window's start,
+/// else its approval, else its creation (stored with six decimals, so that it sorts as text).
+fn starts_at(offer: &Offer) -> DateTime<Utc> {
+    offer
+        .activates_at
+        .or(offer.approved_at)
+        .unwrap_or(offer.created_at)
 }
 
 async fn save_link(

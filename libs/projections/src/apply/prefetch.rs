@@ -103,6 +103,9 @@ impl Reads {
             CredentialEventRef::Deleted(deleted) => {
                 credentials.read(account, deleted.credential_id.0)
             }
+            CredentialEventRef::Changed(change) => {
+                credentials.read(account, change.credential_id.0)
+            }
         }
     }
 

@@ -8,7 +8,7 @@
 
 use crate::http::{form, ApiError};
 use discount::Basket;
-use domain::command::CredentialRequest;
+use domain::command::{CredentialChanges, CredentialRequest};
 use domain::credential::Annotations;
 use domain::ids::{ChannelId, MemberId, OfferId, StoreId};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -77,6 +77,47 @@ impl Input {
         }
     }
 
+    /// The annotations when the request names them (an empty object clears them).
+    pub(super) fn given_annotations(&self) -> Result<Option<Annotations>, ApiError> {
+        match self.0.get("annotations") {
+            None => Ok(None),
+            Some(_) => self.annotations().map(Some),
+        }
+    }
+
+    /// A flag field (`true`/`false`, as JSON or text, `1`/`0`); `None` when absent, null or
+    /// empty.
+    pub(super) fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        let flag = match self.0.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(flag)) => Some(*flag),
+            Some(Value::String(text)) => match text.trim() {
+                "" => None,
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => return Err(flag_error(name)),
+            },
+            Some(Value::Number(number)) => match number.as_u64() {
+                Some(1) => Some(true),
+                Some(0) => Some(false),
+                _ => return Err(flag_error(name)),
+            },
+            Some(_) => return Err(flag_error(name)),
+        };
+        Ok(flag)
+    }
+
+    /// What an update asks to change beside the offers.
+    pub(super) fn credential_changes(&self) -> Result<CredentialChanges, ApiError> {
+        Ok(CredentialChanges {
+            member_id: self.id("member_id")?.map(MemberId),
+            store_id: self.id("store_id")?.map(StoreId),
+            annotations: self.given_annotations()?,
+            reusable: self.flag("reusable")?,
+            printable: self.flag("printable")?,
+        })
+    }
+
     /// The raw `basket` field, if given.
     pub(super) fn basket(&self) -> Option<&Value> {
         self.0.get("basket").filter(|basket| !basket.is_null())
@@ -91,6 +132,8 @@ impl Input {
             store_id: self.id("store_id")?.map(StoreId),
             annotations: self.annotations()?,
             code_lifetime: self.code_lifetime()?,
+            reusable: self.flag("reusable")?,
+            printable: self.flag("printable")?,
         })
     }
 
@@ -117,6 +160,10 @@ impl Input {
         };
         ids.map(Some).map_err(|()| error())
     }
+}
+
+fn flag_error(name: &str) -> ApiError {
+    ApiError::BadRequest(format!("{name} must be true or false"))
 }
 
 fn integer_error(name: &str) -> ApiError {
@@ -223,6 +270,34 @@ pub(super) struct CredentialFields {
     annotations: Option<Annotations>,
     /// Seconds the code lives.
     code_lifetime: Option<LenientId>,
+    /// Whether the code redeems more than once, within its offers' limits.
+    reusable: Option<LenientFlag>,
+    /// Whether it is issued to be printed (Sparkfly sends it beside `credential`).
+    printable: Option<LenientFlag>,
+}
+
+/// The schema of a flag as [`Input`] reads it: a boolean, `true`/`false`/`1`/`0` as text, or
+/// 1/0.
+struct LenientFlag;
+
+impl JsonSchema for LenientFlag {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "LenientFlag".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "string", "enum": ["true", "false", "1", "0", ""]},
+                {"type": "integer", "enum": [0, 1]},
+            ],
+        })
+    }
 }
 
 /// `{"credential": {...}}`, or the same fields at the top level (the `credential` object
@@ -274,6 +349,10 @@ pub(super) struct CredentialQuery {
     store_id: Option<u64>,
     /// Seconds the code lives.
     code_lifetime: Option<u32>,
+    /// Whether the code redeems more than once.
+    reusable: Option<bool>,
+    /// Whether it is issued to be printed.
+    printable: Option<bool>,
 }
 
 #[cfg(test)]
@@ -320,6 +399,32 @@ mod tests {
         assert!(Input::merge("member_id=%00", json!({})).is_err());
         assert!(Input::merge("member_id=1&member_id[x]=2", json!({})).is_err());
         assert!(Input::merge("[x]=1", json!({})).is_err());
+    }
+
+    #[test]
+    fn flags_and_changes_read_leniently() {
+        let input = Input::merge(
+            "reusable=true&printable=0&member_id=4",
+            json!({"credential": {"annotations": {}}}),
+        )
+        .unwrap();
+        let changes = input.credential_changes().unwrap();
+        assert_eq!(changes.reusable, Some(true));
+        assert_eq!(changes.printable, Some(false));
+        assert_eq!(changes.member_id, Some(MemberId(4)));
+        assert_eq!(changes.annotations, Some(Annotations::new()));
+        let none = Input::merge("", json!({}))
+            .unwrap()
+            .credential_changes()
+            .unwrap();
+        assert!(none.is_empty());
+        for bad in [
+            json!({"reusable": "yes"}),
+            json!({"reusable": 2}),
+            json!({"printable": []}),
+        ] {
+            assert!(Input::merge("", bad).unwrap().credential_changes().is_err());
+        }
     }
 
     #[test]

@@ -12,7 +12,11 @@
 //! Update, void and redeem answer 201 Created, as the reference API does.
 //!
 //! `PUT /credentials/{id}` replaces the credential's offers with `offer_id`/`offer_ids`; when
-//! neither is given it keeps them (and re-checks them). The list filters by `member_id`,
+//! neither is given it keeps them (and re-checks them). It also changes the credential's
+//! `member_id` (only while it was never redeemed), `store_id`, `annotations` (replaced whole),
+//! `reusable` and `printable` when the request names them; the offers are checked again for
+//! the member and store after the change. A reusable credential's code redeems again and
+//! again within its offers' limits. The list filters by `member_id`,
 //! `offer_id`, `store_id` and `status`, every one given at once.
 //!
 //! `DELETE /credentials/{id}` voids an open credential and removes it: its code is never
@@ -108,7 +112,7 @@ pub(super) fn routes(routes: &mut Routes) {
             Op::put(
                 "/credentials/{id}",
                 "updateCredential",
-                "Replace a credential's offers (or re-check them)",
+                "Change a credential's offers, member, store, annotations or flags",
             )
             .roles(WRITE)
             .idempotent()
@@ -330,10 +334,11 @@ async fn update(
         Some(offer_ids) => offer_ids,
         None => live_view(&state, account, id).await?.offer_ids().to_vec(),
     };
-    let command = Command::UpdateCredentialOffers {
+    let command = Command::UpdateCredential {
         credential_id: id,
         channel_id,
         offer_ids,
+        changes: input.credential_changes()?,
     };
     write(&state, &principal, &request, command).await?;
     Ok(one(

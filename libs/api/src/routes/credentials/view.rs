@@ -65,6 +65,12 @@ pub(in crate::routes) struct CredentialView {
     /// Seconds the code lives, if limited.
     #[serde(skip_serializing_if = "Option::is_none")]
     code_lifetime: Option<u32>,
+    /// Whether its code redeems more than once (our extension; left out when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    reusable: bool,
+    /// Whether it was issued to be printed (our extension; left out when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    printable: bool,
     /// Always false: codes are not issued as barcodes.
     supports_barcode: bool,
     /// The address of its store.
@@ -118,6 +124,8 @@ impl CredentialView {
             voided_at: credential.voided_at,
             expires_at: credential.expires_at,
             code_lifetime: credential.code_lifetime,
+            reusable: credential.reusable,
+            printable: credential.printable,
             supports_barcode: false,
             location_address: store.and_then(|store| store.address.clone()),
             url: None,

@@ -12,6 +12,7 @@ use crate::routes::common::{read_guard, write, READ, WRITE};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use domain::channel::{LinkSecurity, LinkSettingsFields};
 use domain::ids::{ChannelId, OfferId};
 use domain::offer::queries::channels_beyond;
 use domain::{Command, DomainError};
@@ -70,11 +71,12 @@ pub(super) fn routes(routes: &mut Routes) {
             Op::put(
                 LINK,
                 "capOfferChannel",
-                "Set the cap on an offer's redemptions through a channel",
+                "Set a link's cap on redemptions, landing-page security, SMS keyword and \
+                 return-later flag",
             )
             .roles(WRITE)
             .idempotent()
-            .body::<CapInput>()
+            .body::<LinkInput>()
             .answers::<One<EligibleChannel>>(201, "The link as changed"),
             cap,
         )
@@ -111,23 +113,57 @@ impl ChannelIdsInput {
     }
 }
 
-/// `{"eligible_channel": {"max_redemptions": 10}}` (or `{"channel": ...}`); `null` lifts the
-/// cap, an absent `max_redemptions` leaves it as it is.
+/// `{"eligible_channel": {"max_redemptions": 10, "security": "key", "sms_keyword": "BURGER",
+/// "allow_return_later": false}}` (or `{"channel": ...}`); absent fields stay as they are.
 #[derive(Debug, Deserialize, JsonSchema)]
-struct CapInput {
-    /// The link's cap (also read as `channel`).
+struct LinkInput {
+    /// The link's fields (also read as `channel`).
     #[serde(alias = "channel")]
-    eligible_channel: CapFields,
+    eligible_channel: LinkFields,
 }
 
-/// The cap of a link.
+/// What a link's update may set.
 #[derive(Debug, Deserialize, JsonSchema)]
-struct CapFields {
+struct LinkFields {
     /// Most redemptions of the offer through the channel; `null` lifts the cap, absent
     /// leaves it as it is.
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Option<u32>")]
     max_redemptions: Option<Option<u32>>,
+    /// How the landing page is protected: `none` (or empty), `key` (a visit must carry the
+    /// link's `security_key`, drawn by the server) or `member` (a visit must name a known
+    /// member).
+    #[serde(default)]
+    security: Option<String>,
+    /// The SMS keyword reaching the offer on this channel (letters and digits, unique in the
+    /// account; empty clears it). The channel must allow SMS keywords.
+    #[serde(default)]
+    sms_keyword: Option<String>,
+    /// Whether a visitor may come back to the page later.
+    #[serde(default)]
+    allow_return_later: Option<bool>,
+}
+
+impl LinkFields {
+    /// The settings named, or why the security is refused.
+    fn settings(&self) -> Result<LinkSettingsFields, ApiError> {
+        let security = match self.security.as_deref().map(str::trim) {
+            None => None,
+            Some("" | "none") => Some(LinkSecurity::None),
+            Some("key") => Some(LinkSecurity::Key),
+            Some("member") => Some(LinkSecurity::Member),
+            Some(_) => {
+                return Err(ApiError::BadRequest(
+                    "security must be one of none, key, member".into(),
+                ))
+            }
+        };
+        Ok(LinkSettingsFields {
+            security,
+            sms_keyword: self.sms_keyword.clone(),
+            allow_return_later: self.allow_return_later,
+        })
+    }
 }
 
 /// An offer's channels: `{"id", "channel_ids"}`.
@@ -290,19 +326,34 @@ async fn cap(
     principal: Principal,
     request: HttpRequest,
     path: web::Path<(u64, u64)>,
-    Body(input): Body<CapInput>,
+    Body(input): Body<LinkInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (offer_id, channel_id) = path.into_inner();
     let (offer_id, channel_id) = (OfferId(offer_id), ChannelId(channel_id));
-    if let Some(max_redemptions) = input.eligible_channel.max_redemptions {
+    let fields = input.eligible_channel;
+    let settings = fields.settings()?;
+    principal.require(WRITE)?;
+    let mut wrote = false;
+    if let Some(max_redemptions) = fields.max_redemptions {
         let command = Command::SetOfferChannelCap {
             offer_id,
             channel_id,
             max_redemptions,
         };
         write(&state, &principal, &request, command).await?;
-    } else {
-        principal.require(WRITE)?;
+        wrote = true;
+    }
+    if settings != LinkSettingsFields::default() {
+        let command = Command::ConfigureOfferChannel {
+            offer_id,
+            channel_id,
+            fields: settings,
+        };
+        if wrote {
+            follow_up(&state, &principal, &request, command, ":settings").await?;
+        } else {
+            write(&state, &principal, &request, command).await?;
+        }
     }
     let view = live(&state, principal.account_id, offer_id).await?;
     let link = view

@@ -1,6 +1,7 @@
-//! Offers: `GET/POST /v1.0/offers` (with `?merchant_id=`), `GET/PUT/DELETE /v1.0/offers/{id}`,
-//! the lifecycle actions `PUT /v1.0/offers/{id}/actions/approve` and (our extension)
-//! `.../actions/stop`, and `GET /v1.0/merchants/{merchant_id}/offers`. The offer's channel
+//! Offers: `GET/POST /v1.0/offers` (with `?merchant_id=&name=&sort_by=&order=`),
+//! `GET/PUT/DELETE /v1.0/offers/{id}`, the lifecycle actions
+//! `PUT /v1.0/offers/{id}/actions/approve` and (our extension) `.../actions/stop`, and
+//! `GET /v1.0/merchants/{merchant_id}/offers`. The offer's channel
 //! links live in [`channels`], its eligibility in [`eligibility`] and [`item_sets`].
 //!
 //! Writes go through the engine and answer with the offer their events recorded (its channel
@@ -24,7 +25,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::ids::{AccountId, MerchantId, OfferId};
 use domain::offer::{Offer, OfferFields};
 use domain::{Command, Event, EventKind};
-use projections::{OfferRow, Page, PageRequest, MAX_PER_PAGE};
+use projections::{OfferListing, OfferRow, OfferSort, Page, PageRequest, MAX_PER_PAGE};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use view::{live, stored, with_live_links, ChannelNames, OfferBody, OfferView};
@@ -114,7 +115,7 @@ struct OfferInput {
     offer: OfferFields,
 }
 
-/// `?page=&per_page=&merchant_id=` of the offer list.
+/// `?page=&per_page=&merchant_id=&name=&sort_by=&order=` of the offer list.
 #[derive(Debug, Deserialize, JsonSchema)]
 struct OffersQuery {
     /// The page, from 1.
@@ -123,11 +124,80 @@ struct OffersQuery {
     per_page: Option<u32>,
     /// Only the offers this merchant runs or whose stores may redeem.
     merchant_id: Option<u64>,
+    /// Only the offers whose name holds this text (ASCII letters in either case).
+    #[schemars(length(max = 255))]
+    name: Option<String>,
+    /// Sort by `name`, `start_running_at` (its window's start, else its approval, else its
+    /// creation), `status` or `id` (the default); ties by id.
+    #[schemars(with = "Option<SortBy>")]
+    sort_by: Option<String>,
+    /// `asc` (the default) or `desc`.
+    #[schemars(with = "Option<SortOrder>")]
+    order: Option<String>,
 }
+
+/// The keys an offer list sorts by.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum SortBy {
+    Name,
+    StartRunningAt,
+    Status,
+    Id,
+}
+
+/// The directions of a sort.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum SortOrder {
+    Asc,
+    Desc,
+}
+
+/// Longest name filter of a list.
+const MAX_NAME_FILTER: usize = 255;
 
 impl OffersQuery {
     fn request(&self) -> PageRequest {
         PageRequest::new(self.page, self.per_page)
+    }
+
+    /// The filter and order asked for, or why they are refused.
+    fn listing(&self) -> Result<OfferListing, ApiError> {
+        let name = self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty());
+        if name.is_some_and(|name| name.chars().count() > MAX_NAME_FILTER) {
+            return Err(ApiError::BadRequest(format!(
+                "name must be at most {MAX_NAME_FILTER} characters"
+            )));
+        }
+        let sort = match self.sort_by.as_deref().map(str::trim) {
+            None | Some("" | "id") => OfferSort::Id,
+            Some("name") => OfferSort::Name,
+            Some("start_running_at") => OfferSort::StartRunningAt,
+            Some("status") => OfferSort::Status,
+            Some(_) => {
+                return Err(ApiError::BadRequest(
+                    "sort_by must be one of name, start_running_at, status, id".into(),
+                ))
+            }
+        };
+        let descending = match self.order.as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some(order) if order.eq_ignore_ascii_case("asc") => false,
+            Some(order) if order.eq_ignore_ascii_case("desc") => true,
+            Some(_) => return Err(ApiError::BadRequest("order must be asc or desc".into())),
+        };
+        Ok(OfferListing {
+            name: name.map(str::to_owned),
+            sort,
+            descending,
+        })
     }
 }
 
@@ -178,13 +248,17 @@ async fn offers_page(
     Ok(HttpResponse::Ok().json(Paged::of(&page, bodies)))
 }
 
-/// Every offer of the account, from the read model.
-async fn all_offers(state: &AppState, account: AccountId) -> Result<Vec<OfferRow>, ApiError> {
+/// Every offer of the account in `listing`, from the read model.
+async fn all_offers(
+    state: &AppState,
+    account: AccountId,
+    listing: &OfferListing,
+) -> Result<Vec<OfferRow>, ApiError> {
     let mut all = Vec::new();
     let mut number = 1;
     loop {
         let request = PageRequest::new(Some(number), Some(MAX_PER_PAGE));
-        let page = state.store().offers(account, request).await?;
+        let page = state.store().offers(account, listing, request).await?;
         let last = u64::from(number) >= page.total_pages;
         all.extend(page.items);
         if last {
@@ -199,9 +273,10 @@ async fn merchant_page(
     state: &AppState,
     account: AccountId,
     merchant: MerchantId,
+    listing: &OfferListing,
     request: PageRequest,
 ) -> Result<Page<OfferRow>, ApiError> {
-    let matching: Vec<OfferRow> = all_offers(state, account)
+    let matching: Vec<OfferRow> = all_offers(state, account, listing)
         .await?
         .into_iter()
         .filter(|row| {
@@ -217,13 +292,15 @@ async fn list(
     principal: Principal,
     query: Query<OffersQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let listing = query.listing()?;
     read_guard(&state, &principal).await?;
     let account = principal.account_id;
+    let request = query.request();
     let page = match query.merchant_id {
         Some(merchant) => {
-            merchant_page(&state, account, MerchantId(merchant), query.request()).await?
+            merchant_page(&state, account, MerchantId(merchant), &listing, request).await?
         }
-        None => state.store().offers(account, query.request()).await?,
+        None => state.store().offers(account, &listing, request).await?,
     };
     offers_page(&state, account, page).await
 }
@@ -234,6 +311,7 @@ async fn merchant_offers(
     merchant: web::Path<u64>,
     query: Query<OffersQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let listing = query.listing()?;
     read_guard(&state, &principal).await?;
     let account = principal.account_id;
     let merchant = MerchantId(merchant.into_inner());
@@ -242,7 +320,7 @@ async fn merchant_offers(
         .merchant(account, merchant)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let page = merchant_page(&state, account, merchant, query.request()).await?;
+    let page = merchant_page(&state, account, merchant, &listing, query.request()).await?;
     offers_page(&state, account, page).await
 }
 

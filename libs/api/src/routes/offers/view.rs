@@ -7,12 +7,13 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
-use domain::channel::OfferChannel;
+use discount::OrderSpread;
+use domain::channel::{LinkSecurity, OfferChannel};
 use domain::ids::{
     AccountId, ChannelId, ItemSetId, MemberListId, MerchantId, OfferId, StoreListId,
 };
 use domain::offer::queries::{self, NamedLink};
-use domain::offer::{Offer, RewardKind};
+use domain::offer::{Criteria, Offer, OfferFormatting, RewardKind};
 use domain::time::format_timestamp;
 use domain::DomainError;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -46,6 +47,18 @@ pub(super) struct LinkBody<'a> {
     offer_id: OfferId,
     /// Cap on the offer's redemptions through this channel.
     max_redemptions: Option<u32>,
+    /// How the landing page is protected (`key`, `member`); left out when open to all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<LinkSecurity>")]
+    security: Option<&'static str>,
+    /// The key a visit must carry under `key` security.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    security_key: Option<&'a str>,
+    /// The SMS keyword reaching the offer on this channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sms_keyword: Option<&'a str>,
+    /// Whether a visitor may come back to the page later.
+    allow_return_later: bool,
     /// When the link was made.
     #[schemars(with = "DateTime<Utc>")]
     created_at: String,
@@ -67,6 +80,14 @@ impl LinkView {
             name: self.name.as_deref(),
             offer_id: link.offer_id,
             max_redemptions: link.max_redemptions,
+            security: match link.settings.security {
+                LinkSecurity::None => None,
+                LinkSecurity::Key => Some("key"),
+                LinkSecurity::Member => Some("member"),
+            },
+            security_key: link.settings.security_key.as_deref(),
+            sms_keyword: link.settings.sms_keyword.as_deref(),
+            allow_return_later: link.settings.allow_return_later,
             created_at: format_timestamp(&link.created_at),
         }
     }
@@ -222,6 +243,37 @@ pub(super) struct OfferBody<'a> {
     /// Points a member spends to get it.
     #[serde(skip_serializing_if = "Option::is_none")]
     points_required_value: Option<u64>,
+    /// Most rounds of buy N get M one basket gets (our extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_reward_rounds: Option<u32>,
+    /// How an order-level discount is spread across the lines (our extension).
+    order_discount_spread: OrderSpread,
+    /// Rank among the offers one basket meets, higher first (our extension).
+    priority: i32,
+    /// How it is shown, and whether it combines with other offers (`{}` when nothing is set).
+    formatting: &'a OfferFormatting,
+    /// Sparkfly's criteria: a free JSON object (`{}` when none).
+    criteria: &'a Criteria,
+    /// Offered only through quests; left out when false (the reference types it as a
+    /// boolean in lists and as a string in one offer: see README, "Compatibility").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    quest_only: bool,
+    /// A reward of a program.
+    is_reward: bool,
+    /// The reward's reference in another system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_reward: Option<&'a str>,
+    /// The amount that triggers it, in minor units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trigger_amount: Option<u32>,
+    /// The value of the reward item, in minor units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reward_item_value: Option<u32>,
+    /// Redeemed until a remaining value is used up.
+    redeem_until_depleted: bool,
+    /// The value it starts with when redeemed until depleted, in minor units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_remaining_value: Option<u32>,
     /// Its channel links.
     channels: Vec<One<LinkBody<'a>>>,
     /// Who may receive and redeem it.
@@ -267,6 +319,7 @@ impl OfferView {
         let limits = &offer.limits;
         let reward = &offer.reward;
         let eligibility = &offer.eligibility;
+        let program = &offer.program;
         OfferBody {
             id: offer.id,
             status: offer.status_at(now),
@@ -296,6 +349,18 @@ impl OfferView {
             redemption_item_count: reward.redemption_item_count,
             points_earning_value: reward.points_earning_value,
             points_required_value: reward.points_required_value,
+            max_reward_rounds: reward.max_rounds,
+            order_discount_spread: reward.order_spread,
+            priority: reward.priority,
+            formatting: &offer.formatting,
+            criteria: &program.criteria,
+            quest_only: program.quest_only,
+            is_reward: program.is_reward,
+            external_reward: program.external_reward.as_deref(),
+            trigger_amount: program.trigger_amount,
+            reward_item_value: program.reward_item_value,
+            redeem_until_depleted: program.redeem_until_depleted,
+            initial_remaining_value: program.initial_remaining_value,
             channels: self.links.iter().map(|link| One(link.body())).collect(),
             eligibility: EligibilityBody {
                 merchant_ids: &eligibility.merchant_ids,

@@ -1,4 +1,9 @@
-//! Channels (where members come from) and their links to offers, each with a short `xid`.
+//! Channels (where members come from) and their links to offers, each with a short `xid`
+//! and the settings of its landing page (`settings`).
+
+mod settings;
+
+pub use settings::{sms_keyword, LinkSecurity, LinkSettings, LinkSettingsFields, MAX_SMS_KEYWORD};
 
 use crate::ids::{ChannelId, OfferId};
 use chrono::{DateTime, Utc};
@@ -88,6 +93,9 @@ pub struct OfferChannel {
     /// Cap on the offer's redemptions through this channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<u32>,
+    /// How its landing page is protected and reached.
+    #[serde(default, skip_serializing_if = "LinkSettings::is_default")]
+    pub settings: LinkSettings,
     /// When the link was made.
     #[serde(with = "crate::time::rfc3339")]
     #[schemars(with = "DateTime<Utc>")]
