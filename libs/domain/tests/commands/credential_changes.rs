@@ -24,6 +24,14 @@ fn change(history: &History, shop: &Shop, id: CredentialId, changes: CredentialC
     }
 }
 
+fn to_member(history: &History, shop: &Shop, id: CredentialId, member: MemberId) -> Command {
+    let changes = CredentialChanges {
+        member_id: Some(member),
+        ..CredentialChanges::default()
+    };
+    change(history, shop, id, changes)
+}
+
 fn annotations(source: &str) -> Annotations {
     [("source".to_owned(), AnnotationValue::Text(source.into()))].into()
 }
@@ -124,15 +132,7 @@ fn the_member_of_a_redeemed_credential_cannot_change() {
     let (id, code) = reusable(&mut history, &shop);
     history.record(redeem(shop.store, &code));
     let bob = MemberId(created(&history.record(create_member("bob"))));
-    let command = change(
-        &history,
-        &shop,
-        id,
-        CredentialChanges {
-            member_id: Some(bob),
-            ..CredentialChanges::default()
-        },
-    );
+    let command = to_member(&history, &shop, id, bob);
     let when = given(history.events().to_vec()).when(command);
     assert!(
         matches!(
@@ -159,15 +159,7 @@ fn the_member_of_a_wallet_credential_cannot_change() {
         })
         .expect("a wallet credential");
     let bob = MemberId(created(&history.record(create_member("bob"))));
-    let command = change(
-        &history,
-        &shop,
-        id,
-        CredentialChanges {
-            member_id: Some(bob),
-            ..CredentialChanges::default()
-        },
-    );
+    let command = to_member(&history, &shop, id, bob);
     let when = given(history.events().to_vec()).when(command);
     assert!(matches!(
         when.decision(),
@@ -198,15 +190,7 @@ fn offers_are_checked_again_for_the_new_member() {
         ids: vec![list.0],
     });
     let bob = MemberId(created(&history.record(create_member("bob"))));
-    let command = change(
-        &history,
-        &shop,
-        id,
-        CredentialChanges {
-            member_id: Some(bob),
-            ..CredentialChanges::default()
-        },
-    );
+    let command = to_member(&history, &shop, id, bob);
     given(history.events().to_vec())
         .when(command)
         .then_error(DomainError::MemberNotEligible {
