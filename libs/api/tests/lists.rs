@@ -247,6 +247,13 @@ async fn stores_are_added_removed_set_and_paged() {
     assert_eq!(body["total_entries"], 3);
     assert_eq!(body["stores"][1]["store"]["name"], "South");
     assert_eq!(body["stores"][1]["store"]["merchant_id"], shop);
+    let (_, named) = read(app.get(&token, &format!("{detailed}?name=OUT")).await).await;
+    assert_eq!(named["total_entries"], 1);
+    assert_eq!(named["stores"][0]["store"]["name"], "South");
+    let (_, ids_named) = read(app.get(&token, &format!("{path}?name=st")).await).await;
+    assert_eq!(ids_named["store_ids"], json!([ids[2]]), "East holds st");
+    let (_, none) = read(app.get(&token, &format!("{path}?name=%25")).await).await;
+    assert_eq!(none["total_entries"], 0, "% is a plain character");
 
     let (status, body) = send(&app, Method::DELETE, &token, &path, store_ids(&ids[..1])).await;
     assert_eq!((status, &body["store_ids"]), (200, &json!(&ids[1..])));

@@ -4,6 +4,7 @@
 
 use crate::error::{int, uint, ProjectionError};
 use crate::page::{Page, PageRequest};
+use crate::query::contains_pattern;
 use crate::store::ReadStore;
 use domain::catalog::{ItemSet, Manufacturer, MemberList, Store, StoreList};
 use domain::ids::{AccountId, ItemId, MemberId, MemberListId, MerchantId, StoreId, StoreListId};
@@ -175,25 +176,33 @@ impl ReadStore {
         &self,
         account: AccountId,
         id: StoreListId,
+        name: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Store>, ProjectionError> {
         let account = int(account.0)?;
         let list = int(id.0)?;
+        let pattern = name.map(contains_pattern);
         let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM store_list_stores WHERE account_id = $1 AND store_list_id = $2",
+            "SELECT COUNT(*) FROM store_list_stores l
+             JOIN stores s ON s.account_id = l.account_id AND s.id = l.store_id
+             WHERE l.account_id = $1 AND l.store_list_id = $2
+             AND ($3 IS NULL OR LOWER(s.name) LIKE $3 ESCAPE '\\')",
         )
         .bind(account)
         .bind(list)
+        .bind(pattern.as_deref())
         .fetch_one(&self.pool)
         .await?;
         let bodies: Vec<String> = sqlx::query_scalar(
             "SELECT s.body FROM store_list_stores l
              JOIN stores s ON s.account_id = l.account_id AND s.id = l.store_id
              WHERE l.account_id = $1 AND l.store_list_id = $2
-             ORDER BY l.store_id LIMIT $3 OFFSET $4",
+             AND ($3 IS NULL OR LOWER(s.name) LIKE $3 ESCAPE '\\')
+             ORDER BY l.store_id LIMIT $4 OFFSET $5",
         )
         .bind(account)
         .bind(list)
+        .bind(pattern.as_deref())
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&self.pool)

@@ -203,7 +203,7 @@ async fn memberships_follow_the_log(backend: Backend) {
         vec![made.stores[1]]
     );
     let stores = store
-        .store_list_stores(ACCOUNT, made.store_list, PageRequest::default())
+        .store_list_stores(ACCOUNT, made.store_list, None, PageRequest::default())
         .await
         .unwrap();
     assert_eq!(stores.total_entries, 1);

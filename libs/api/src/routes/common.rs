@@ -33,6 +33,25 @@ impl ListQuery {
     }
 }
 
+/// `?page=&per_page=&name=` of a list of named rows (stores).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub(super) struct NamedListQuery {
+    /// The page, from 1.
+    pub(super) page: Option<u32>,
+    /// Rows per page.
+    pub(super) per_page: Option<u32>,
+    /// Only rows whose name holds this text (ASCII letters in either case; `%` and `_` are
+    /// plain characters).
+    pub(super) name: Option<String>,
+}
+
+impl NamedListQuery {
+    /// The page asked for.
+    pub(super) fn request(&self) -> projections::PageRequest {
+        projections::PageRequest::new(self.page, self.per_page)
+    }
+}
+
 /// Checks the write role and runs `command` for the caller's account.
 pub(super) async fn write(
     state: &AppState,

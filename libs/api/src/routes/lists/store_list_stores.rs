@@ -10,7 +10,7 @@ use super::{body_refusal, set_step};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Paged, Query};
 use crate::openapi::{Op, Routes};
-use crate::routes::common::{read_guard, write, ListQuery, READ, WRITE};
+use crate::routes::common::{read_guard, write, NamedListQuery, READ, WRITE};
 use crate::routes::stores::{view, StoreView};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -29,7 +29,7 @@ pub(super) fn routes(routes: &mut Routes) {
         .add(
             Op::get(IDS, "listStoreListStoreIds", "A store list's store ids")
                 .roles(READ)
-                .query::<ListQuery>()
+                .query::<NamedListQuery>()
                 .answers::<StoreIdsPage>(200, "A page of the list's store ids"),
             store_ids,
         )
@@ -67,7 +67,7 @@ pub(super) fn routes(routes: &mut Routes) {
                 "The stores of a merchant's store list",
             )
             .roles(READ)
-            .query::<ListQuery>()
+            .query::<NamedListQuery>()
             .answers::<Paged<StoreView>>(200, "A page of the list's stores"),
             stores,
         )
@@ -161,14 +161,19 @@ async fn stores(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(u64, u64)>,
-    query: Query<ListQuery>,
+    query: Query<NamedListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (merchant_id, id) = path.into_inner();
     found(&state, &principal, Some(merchant_id), id)?;
     read_guard(&state, &principal).await?;
     let page = state
         .store()
-        .store_list_stores(principal.account_id, StoreListId(id), query.request())
+        .store_list_stores(
+            principal.account_id,
+            StoreListId(id),
+            query.name.as_deref(),
+            query.request(),
+        )
         .await?;
     let stores = page.items.iter().map(view).collect();
     Ok(HttpResponse::Ok().json(Paged::of(&page, stores)))
@@ -178,14 +183,19 @@ async fn store_ids(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<u64>,
-    query: Query<ListQuery>,
+    query: Query<NamedListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     found(&state, &principal, None, id)?;
     read_guard(&state, &principal).await?;
     let page = state
         .store()
-        .store_list_stores(principal.account_id, StoreListId(id), query.request())
+        .store_list_stores(
+            principal.account_id,
+            StoreListId(id),
+            query.name.as_deref(),
+            query.request(),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(StoreIdsPage {
         page: page.page,

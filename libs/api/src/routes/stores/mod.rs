@@ -7,7 +7,7 @@ mod wire;
 
 pub(super) use wire::{view, view_near, Nearby, StoreView};
 
-use super::common::{read_guard, write, READ, WRITE};
+use super::common::{read_guard, write, NamedListQuery, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, One, Paged, Query};
 use crate::openapi::{Op, Routes};
@@ -17,20 +17,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::catalog::Store;
 use domain::ids::{MerchantId, StoreId};
 use domain::{Command, Event, EventKind};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use wire::StoreInput;
-
-/// A page of a merchant's stores, with `name` to keep those whose name holds it.
-#[derive(Debug, Deserialize, JsonSchema)]
-struct StoreListQuery {
-    /// The page, from 1.
-    page: Option<u32>,
-    /// Rows per page.
-    per_page: Option<u32>,
-    /// Only stores whose name holds this text (ASCII letters in either case).
-    name: Option<String>,
-}
 
 pub(super) fn routes(routes: &mut Routes) {
     routes
@@ -41,7 +28,7 @@ pub(super) fn routes(routes: &mut Routes) {
                 "A merchant's stores",
             )
             .roles(READ)
-            .query::<StoreListQuery>()
+            .query::<NamedListQuery>()
             .answers::<Paged<StoreView>>(200, "A page of stores"),
             list,
         )
@@ -126,7 +113,7 @@ async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     merchant_id: web::Path<u64>,
-    query: Query<StoreListQuery>,
+    query: Query<NamedListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     read_guard(&state, &principal).await?;
     let merchant_id = MerchantId(merchant_id.into_inner());
@@ -135,7 +122,7 @@ async fn list(
         .merchant(principal.account_id, merchant_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let request = projections::PageRequest::new(query.page, query.per_page);
+    let request = query.request();
     let page = state
         .store()
         .merchant_stores(
