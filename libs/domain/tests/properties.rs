@@ -1,6 +1,7 @@
-//! Properties over any sequence of commands: limits are never exceeded, replaying the events
-//! (through their JSON form) rebuilds the live state, repeats of a keyed command emit nothing
-//! and answer the first outcome, and no two live credentials share a code.
+//! Properties over any sequence of commands, on credentials reusable or not: limits are never
+//! exceeded, replaying the events (through their JSON form) rebuilds the live state, repeats
+//! of a keyed command emit nothing and answer the first outcome, and no two live credentials
+//! share a code.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -18,22 +19,34 @@ use support::{pos, Account};
 
 #[derive(Clone, Debug)]
 enum Op {
-    Issue { member: usize, channel: usize },
-    Redeem { credential: usize },
-    Reserve { credential: usize, ttl: u32 },
+    Issue {
+        member: usize,
+        channel: usize,
+        reusable: bool,
+    },
+    Redeem {
+        credential: usize,
+    },
+    Reserve {
+        credential: usize,
+        ttl: u32,
+    },
     Confirm(usize),
     Cancel(usize),
     Void(usize),
     Reverse(usize),
     Delete(usize),
-    Advance { minutes: u32 },
+    Advance {
+        minutes: u32,
+    },
     ExpireDue,
     Repeat(usize),
 }
 
 fn op(max_advance_minutes: u32) -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..3usize, 0..2usize).prop_map(|(member, channel)| Op::Issue { member, channel }),
+        4 => (0..3usize, 0..2usize, any::<bool>())
+            .prop_map(|(member, channel, reusable)| Op::Issue { member, channel, reusable }),
         4 => any::<usize>().prop_map(|credential| Op::Redeem { credential }),
         2 => (any::<usize>(), 1..120u32).prop_map(|(credential, ttl)| Op::Reserve { credential, ttl }),
         1 => any::<usize>().prop_map(Op::Confirm),
@@ -147,11 +160,16 @@ impl World {
     fn command(&self, op: &Op) -> Option<Command> {
         let redemption = |index| Self::pick(&self.redemptions, index);
         Some(match op {
-            Op::Issue { member, channel } => Command::IssueCredential {
+            Op::Issue {
+                member,
+                channel,
+                reusable,
+            } => Command::IssueCredential {
                 request: domain::command::CredentialRequest {
                     member_id: Some(self.members[*member]),
                     channel_id: Some(self.channels[*channel]),
                     offer_ids: vec![self.offer],
+                    reusable: Some(*reusable),
                     ..Default::default()
                 },
             },
