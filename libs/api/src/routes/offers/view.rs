@@ -49,8 +49,7 @@ pub(super) struct LinkBody<'a> {
     max_redemptions: Option<u32>,
     /// How the landing page is protected (`key`, `member`); left out when open to all.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<LinkSecurity>")]
-    security: Option<&'static str>,
+    security: Option<LinkSecurity>,
     /// The key a visit must carry under `key` security.
     #[serde(skip_serializing_if = "Option::is_none")]
     security_key: Option<&'a str>,
@@ -80,11 +79,8 @@ impl LinkView {
             name: self.name.as_deref(),
             offer_id: link.offer_id,
             max_redemptions: link.max_redemptions,
-            security: match link.settings.security {
-                LinkSecurity::None => None,
-                LinkSecurity::Key => Some("key"),
-                LinkSecurity::Member => Some("member"),
-            },
+            security: Some(link.settings.security)
+                .filter(|security| *security != LinkSecurity::None),
             security_key: link.settings.security_key.as_deref(),
             sms_keyword: link.settings.sms_keyword.as_deref(),
             allow_return_later: link.settings.allow_return_later,
