@@ -117,6 +117,7 @@ impl CallbackState {
             | Family::CheckIn(_)
             | Family::Impression(_)
             | Family::Campaign(_)
+            | Family::Schedule(_)
             | Family::Zidentifier(_) => {}
         }
         None

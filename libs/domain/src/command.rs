@@ -14,11 +14,12 @@ use crate::idempotency::hash_given;
 use crate::ids::{
     AccountId, ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId,
     ItemSetId, ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId,
-    OfferStateId, PosOfferCodeId, RedemptionId, StoreId, StoreListId,
+    OfferStateId, PosOfferCodeId, RedemptionId, ScheduleId, StoreId, StoreListId,
 };
 use crate::impression::ImpressionFields;
 use crate::offer::{EligibilityDimension, ItemSetRule, OfferFields, PassbookFields};
 use crate::redemption::PosRequest;
+use crate::schedule::ScheduleFields;
 use crate::wallet::OfferStateFields;
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -446,7 +447,8 @@ pub enum Command {
         /// The redemption.
         redemption_id: RedemptionId,
     },
-    /// Record the expiry of every reservation and code lifetime that has passed.
+    /// Record what time has made due: the expiry of every reservation and code lifetime that
+    /// has passed, erasures past their grace, and schedules whose time has come.
     ExpireDue,
     /// Delete a credential: voided first when open, then gone from reads and lookups; its past
     /// redemptions stay counted.
@@ -677,6 +679,16 @@ pub enum Command {
         channel_id: ChannelId,
         /// The settings to change.
         fields: LinkSettingsFields,
+    },
+    /// Schedule an action for a time.
+    CreateSchedule {
+        /// What and when.
+        fields: ScheduleFields,
+    },
+    /// Cancel a pending schedule.
+    CancelSchedule {
+        /// The schedule.
+        schedule_id: ScheduleId,
     },
 }
 

@@ -63,6 +63,8 @@ id_type!(
     ImpressionId,
     /// A campaign (a named grouping of an offer on a channel).
     CampaignId,
+    /// An action scheduled for a time.
+    ScheduleId,
     /// A member's id for an offer on a channel (Sparkfly's zidentifier).
     ZidentifierId,
 );

@@ -28,6 +28,7 @@ pub mod persistent;
 pub mod points;
 pub mod privacy;
 pub mod redemption;
+pub mod schedule;
 pub mod state;
 pub mod time;
 pub mod validate;

@@ -15,6 +15,7 @@
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
 //!   events, the domain's occasions), plain families.
 //! - `campaigns`: `/v1.0/campaigns` (by external id, create, search), `/v1.0/campaigns/{id}`.
+//! - `schedules`: `/v1.0/schedules[/{id}]`, offer actions set for a time (list, cancel).
 //! - `reports`: `/v1.0/reports/offer_activity`, streamed as JSON or CSV.
 //! - `impressions`: `/v1.0/impressions[/{id}]`, views of offers through channel links.
 //! - `pos_offer_codes`: `/v1.0/pos_offer_codes[/{id}]`, a plain family.
@@ -63,6 +64,7 @@ mod privacy;
 mod redeemable;
 mod reports;
 mod resource;
+mod schedules;
 mod stores;
 mod wallet;
 mod zidentifiers;
@@ -102,6 +104,7 @@ pub fn routes() -> Routes {
         pos_offer_codes::routes(routes);
         impressions::routes(routes);
         campaigns::routes(routes);
+        schedules::routes(routes);
         reports::routes(routes);
     });
     routes

@@ -295,6 +295,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::CheckIn(_)
         | FamilyRef::Impression(_)
         | FamilyRef::Campaign(_)
+        | FamilyRef::Schedule(_)
         | FamilyRef::Zidentifier(_)
         | FamilyRef::Redemption(_) => None,
     }

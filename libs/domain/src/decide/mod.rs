@@ -17,6 +17,7 @@ mod points;
 mod pos;
 mod pos_codes;
 mod privacy;
+mod schedules;
 mod wallet;
 mod zidentifiers;
 
@@ -209,6 +210,8 @@ fn decide_kinds(
             item_set_id,
             rule,
         } => offer::set_item_set_rule(state, *offer_id, *item_set_id, *rule, now),
+        C::CreateSchedule { fields } => schedules::create(state, fields, now),
+        C::CancelSchedule { schedule_id } => schedules::cancel(state, *schedule_id),
         C::ConfigureOfferChannel {
             offer_id,
             channel_id,
@@ -262,7 +265,11 @@ fn decide_kinds(
         C::CancelReservation { redemption_id } => pos::cancel(state, *redemption_id),
         C::VoidRedemption { redemption_id } => pos::void(state, *redemption_id),
         C::ReverseRedemption { redemption_id } => pos::reverse(state, *redemption_id),
-        C::ExpireDue => Ok(pos::expire_due(state, now)),
+        C::ExpireDue => {
+            let mut kinds = pos::expire_due(state, now);
+            kinds.extend(schedules::fire_due(state, now));
+            Ok(kinds)
+        }
         C::RequestMemberErasure { member_id } => privacy::request_erasure(state, *member_id, now),
         C::CreateManufacturer { fields } => manufacturers::create(state, fields, now),
         C::UpdateManufacturer {

@@ -130,16 +130,26 @@ fn merge_window(offer: &mut Offer, fields: &OfferFields) -> DomainResult<()> {
     offer.activates_at = fields.activates_at.or(offer.activates_at);
     offer.expires_at = fields.expires_at.or(offer.expires_at);
     offer.stop_offering_at = fields.stop_offering_at.or(offer.stop_offering_at);
+    check_window(offer.activates_at, offer.expires_at, offer.stop_offering_at)
+}
+
+/// Refuses an inverted window: it must expire after it activates, and stop offering no later
+/// than it expires.
+pub(super) fn check_window(
+    activates_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+    stop_offering_at: Option<DateTime<Utc>>,
+) -> DomainResult<()> {
     let invalid = |field, reason: &str| DomainError::Invalid {
         field,
         reason: reason.into(),
     };
-    if let (Some(start), Some(end)) = (offer.activates_at, offer.expires_at) {
+    if let (Some(start), Some(end)) = (activates_at, expires_at) {
         if end <= start {
             return Err(invalid("Expires at", "must be after activates at"));
         }
     }
-    if let (Some(stop), Some(end)) = (offer.stop_offering_at, offer.expires_at) {
+    if let (Some(stop), Some(end)) = (stop_offering_at, expires_at) {
         if stop > end {
             return Err(invalid("Stop offering at", "must not be after expires at"));
         }

@@ -33,6 +33,7 @@ use crate::check_in::{CheckInRule, CheckedIn};
 use crate::impression::Impression;
 use crate::offer::{Offer, PassbookConfiguration};
 use crate::points::PointsTransfer;
+use crate::schedule::Schedule;
 use crate::wallet::OfferState;
 use crate::zidentifier::Zidentifier;
 
@@ -231,6 +232,17 @@ event_families! {
         Updated(Campaign) = CampaignUpdated,
         /// A campaign was deleted.
         Deleted(CampaignRef) = CampaignDeleted,
+    }
+    /// Scheduled actions.
+    Schedule(ScheduleEvent, ScheduleEventRef) {
+        /// An action was scheduled.
+        Created(Schedule) = ScheduleCreated,
+        /// A pending schedule was cancelled.
+        Cancelled(ScheduleRef) = ScheduleCancelled,
+        /// A schedule fired.
+        Fired(ScheduleRef) = ScheduleFired,
+        /// A schedule's action was refused.
+        Failed(ScheduleFailure) = ScheduleFailed,
     }
     /// Zidentifiers.
     Zidentifier(ZidentifierEvent, ZidentifierEventRef) {

@@ -13,6 +13,7 @@ use crate::check_in::{CheckInRule, CheckedIn};
 use crate::impression::Impression;
 use crate::offer::{Offer, PassbookConfiguration};
 use crate::points::PointsTransfer;
+use crate::schedule::Schedule;
 use crate::wallet::OfferState;
 use crate::zidentifier::Zidentifier;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -274,4 +275,12 @@ event_kinds! {
     CampaignDeleted(CampaignRef) = "campaign_deleted" @ 1,
     /// A zidentifier was issued for a member, an offer and a channel.
     ZidentifierIssued(Zidentifier) = "zidentifier_issued" @ 1,
+    /// An action was scheduled.
+    ScheduleCreated(Schedule) = "schedule_created" @ 1,
+    /// A pending schedule was cancelled.
+    ScheduleCancelled(ScheduleRef) = "schedule_cancelled" @ 1,
+    /// A schedule fell due and its action was taken: the action's events follow it.
+    ScheduleFired(ScheduleRef) = "schedule_fired" @ 1,
+    /// A schedule fell due and its action was refused.
+    ScheduleFailed(ScheduleFailure) = "schedule_failed" @ 1,
 }

@@ -6,7 +6,7 @@ use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
     ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId,
     ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId,
-    PosOfferCodeId, RedemptionId, StoreId, StoreListId,
+    PosOfferCodeId, RedemptionId, ScheduleId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -62,7 +62,18 @@ reference!(
     ImpressionRef { impression_id: ImpressionId },
     /// Names a campaign.
     CampaignRef { campaign_id: CampaignId },
+    /// Names a schedule.
+    ScheduleRef { schedule_id: ScheduleId },
 );
+
+/// A schedule's action was refused when it fell due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ScheduleFailure {
+    /// The schedule.
+    pub schedule_id: ScheduleId,
+    /// Why, as the action's refusal says it.
+    pub reason: String,
+}
 
 /// An API key's key was replaced; the previous one stays valid for a grace period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -12,6 +12,7 @@ mod offers;
 mod plain;
 mod points;
 mod redemptions;
+mod schedules;
 mod wallet;
 mod zidentifiers;
 
@@ -47,6 +48,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Impression(event) => impressions::apply(state, event),
         Family::Campaign(event) => campaigns::apply(state, event),
         Family::Zidentifier(event) => zidentifiers::apply(state, event),
+        Family::Schedule(event) => schedules::apply(state, event, at),
     }
 }
 

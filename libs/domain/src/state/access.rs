@@ -14,8 +14,8 @@ use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
     ApiKeyId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId, MemberId,
-    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, StoreId,
-    StoreListId,
+    MemberListId, MerchantId, OccasionId, OfferId, PosOfferCodeId, RedemptionId, ScheduleId,
+    StoreId, StoreListId,
 };
 use crate::offer::{Offer, PassbookConfiguration};
 use crate::redemption::{Redemption, Usage};
@@ -203,16 +203,17 @@ impl AccountState {
         self.reservation_expiry.get_min().map(|(at, _)| *at)
     }
 
-    /// The earliest pending expiry: of a reservation, of a credential's code lifetime, or of
-    /// an erasure's grace.
+    /// The earliest pending expiry: of a reservation, of a credential's code lifetime, of
+    /// an erasure's grace, or a schedule's time.
     pub fn next_expiry(&self) -> Option<DateTime<Utc>> {
         let erasure = self.erasures_due.get_min().map(|(at, _)| *at);
+        let schedule = self.schedules_due.get_min().map(|(at, _)| *at);
         earliest(
             earliest(
                 self.next_reservation_expiry(),
                 self.next_credential_expiry(),
             ),
-            erasure,
+            earliest(erasure, schedule),
         )
     }
 
@@ -239,7 +240,18 @@ impl AccountState {
             .range((Bound::Excluded((now, MemberId(u64::MAX))), Bound::Unbounded))
             .next()
             .map(|(at, _)| *at);
-        earliest(earliest(reservation, credential), erasure)
+        let schedule = self
+            .schedules_due
+            .range((
+                Bound::Excluded((now, ScheduleId(u64::MAX))),
+                Bound::Unbounded,
+            ))
+            .next()
+            .map(|(at, _)| *at);
+        earliest(
+            earliest(reservation, credential),
+            earliest(erasure, schedule),
+        )
     }
 
     /// Members whose erasure is due at `now` and not yet recorded.

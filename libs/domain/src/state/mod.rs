@@ -18,12 +18,13 @@ use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
     ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
     MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
-    RedemptionId, StoreId, StoreListId,
+    RedemptionId, ScheduleId, StoreId, StoreListId,
 };
 use crate::offer::{Offer, PassbookConfiguration};
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
 use crate::points::{PointsLedger, PointsTransfer};
 use crate::redemption::{Redemption, Usage};
+use crate::schedule::Schedule;
 use crate::wallet::OfferState;
 use crate::zidentifier::Zidentifier;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -169,6 +170,12 @@ pub struct AccountState {
     /// Members whose erasure was asked for, by when they are erased.
     #[serde(default)]
     pub(crate) erasures_due: OrdSet<(DateTime<Utc>, MemberId)>,
+    /// Scheduled actions, pending or settled.
+    #[serde(default)]
+    pub(crate) schedules: IdMap<ScheduleId, Schedule>,
+    /// Pending schedules by the time they are due.
+    #[serde(default)]
+    pub(crate) schedules_due: OrdSet<(DateTime<Utc>, ScheduleId)>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -28,6 +28,7 @@ mod points;
 mod pos_offer_codes;
 mod redemptions;
 mod reservations;
+mod schedules;
 mod store_lists;
 mod stores;
 mod wallet;

@@ -205,13 +205,15 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
 }
 
 /// Applies one event; events no read needs change nothing: accounts, members' points,
-/// campaigns and zidentifiers, which the API reads from the live state (wallets too; their entries are
-/// activities).
+/// campaigns, zidentifiers and schedules, which the API reads from the live state (wallets
+/// too; their entries are activities).
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind.into_family() {
-        Family::Account(_) | Family::Points(_) | Family::Campaign(_) | Family::Zidentifier(_) => {
-            Ok(())
-        }
+        Family::Account(_)
+        | Family::Points(_)
+        | Family::Campaign(_)
+        | Family::Zidentifier(_)
+        | Family::Schedule(_) => Ok(()),
         Family::OfferState(event) => activities::offer_states(target, event).await,
         Family::CheckIn(event) => activities::check_ins(target, event).await,
         Family::Impression(event) => plain::impressions(target, event).await,

@@ -67,6 +67,7 @@ impl Reads {
             | FamilyRef::CheckIn(_)
             | FamilyRef::Impression(_)
             | FamilyRef::Campaign(_)
+            | FamilyRef::Schedule(_)
             | FamilyRef::Zidentifier(_)
             | FamilyRef::Channel(_) => Ok(()),
         }
