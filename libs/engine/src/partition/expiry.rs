@@ -1,10 +1,11 @@
-//! Expiry driven by time: the actor records lapsed reservations and code lifetimes by itself.
+//! Work driven by time: the actor records lapsed reservations and code lifetimes, erasures
+//! past their grace and the firing of scheduled offer actions by itself.
 //!
 //! A [`Schedule`] keeps, for every account of the partition with something pending, the time
-//! it is next due: the first entry of its `reservation_expiry` or `credential_expiry`. It is
-//! updated whenever an account's state changes (O(log n) per accepted command), rebuilt from
-//! every account at start and after a rebuild of the state, and read in O(1) when the actor
-//! decides how long to wait. When the injected clock passes an account's time, the actor
+//! it is next due (`AccountState::next_expiry`: the first lapsing reservation or code, erasure
+//! or pending schedule). It is updated whenever an account's state changes (O(log n) per
+//! accepted command), rebuilt from every account at start and after a rebuild of the state,
+//! and read in O(1) when the actor decides how long to wait. When the injected clock passes an account's time, the actor
 //! decides [`Command::ExpireDue`] for it as part of the next batch, with no idempotency key
 //! and the correlation id [`EXPIRY_CORRELATION`].
 //!
