@@ -33,6 +33,7 @@
 
 pub mod auth;
 pub mod http;
+pub mod landing;
 pub mod openapi;
 pub mod routes;
 mod server;

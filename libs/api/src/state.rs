@@ -3,6 +3,7 @@
 
 use crate::auth::{AuthLimits, Token, TokenSecret};
 use crate::http::{ApiError, Metrics};
+use crate::landing::LandingSettings;
 use callbacks::{Deliveries, Destinations};
 use chrono::{DateTime, Utc};
 use clock::{Clock, SystemClock};
@@ -32,6 +33,7 @@ pub struct AppState {
     guesses: Arc<GuessLimiter>,
     callback_destinations: Destinations,
     auth_limits: Arc<AuthLimits>,
+    landing: LandingSettings,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             guesses: Arc::new(GuessLimiter::new(GuessLimits::default())),
             callback_destinations: Destinations::default(),
             auth_limits: Arc::default(),
+            landing: LandingSettings::default(),
         }
     }
 
@@ -79,6 +82,16 @@ impl AppState {
             callback_destinations: destinations,
             ..self
         }
+    }
+
+    /// The same state serving landing pages as `landing` says.
+    pub fn with_landing(self, landing: LandingSettings) -> Self {
+        Self { landing, ..self }
+    }
+
+    /// Where landing pages are served and their budgets.
+    pub fn landing(&self) -> &LandingSettings {
+        &self.landing
     }
 
     /// The callback dispatcher, when it runs in this process.

@@ -271,6 +271,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../../../migrations/sqlite/0013_offer_listing.sql"),
     ),
+    (
+        14,
+        include_str!("../../../migrations/sqlite/0014_links_by_xid.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -325,5 +329,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         13,
         include_str!("../../../migrations/postgres/0013_offer_listing.sql"),
+    ),
+    (
+        14,
+        include_str!("../../../migrations/postgres/0014_links_by_xid.sql"),
     ),
 ];

@@ -213,6 +213,19 @@ impl ReadStore {
         Ok(Some(OfferRow { offer, channels }))
     }
 
+    /// The accounts with a channel link of xid `xid`, at most two (xids are unique within an
+    /// account, not across accounts), by account id.
+    pub async fn accounts_linking(&self, xid: &str) -> Result<Vec<AccountId>, ProjectionError> {
+        let accounts: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT account_id FROM offer_channels WHERE xid = $1
+             ORDER BY account_id LIMIT 2",
+        )
+        .bind(xid)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(accounts.into_iter().map(|id| AccountId(uint(id))).collect())
+    }
+
     /// The channel links of an offer, by channel id.
     pub async fn offer_channels(
         &self,

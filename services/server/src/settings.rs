@@ -4,6 +4,7 @@
 
 use crate::startup::StackConfig;
 use anyhow::Context as _;
+use api::landing::LandingSettings;
 use api::TokenSecret;
 use callbacks::DispatcherConfig;
 use clock::SystemClock;
@@ -50,6 +51,8 @@ pub struct Settings {
     /// For the `dispatcher` service: the API server's address, never called back
     /// (`PROMO_SERVER_BIND`, default `127.0.0.1:8080`).
     pub server_address: Option<SocketAddr>,
+    /// Landing pages: the path before the xid (`PROMO_LANDING_BASE`, default `/`).
+    pub landing: LandingSettings,
 }
 
 impl Settings {
@@ -105,7 +108,16 @@ impl Settings {
             .to_socket_addrs()
             .with_context(|| format!("PROMO_SERVER_BIND {server_bind}"))?
             .next();
+        let mut landing = LandingSettings::default();
+        if let Some(base) = var("PROMO_LANDING_BASE") {
+            anyhow::ensure!(
+                LandingSettings::is_valid_base(&base),
+                "PROMO_LANDING_BASE must be / or /segments/ of a-z, 0-9, - and _"
+            );
+            landing.base_path = base;
+        }
         Ok(Self {
+            landing,
             callbacks,
             dispatcher: DispatcherConfig::from_vars(var)?,
             server_address,
@@ -160,6 +172,7 @@ impl Settings {
             background,
             guesses: GuessLimits::default(),
             clock: Arc::new(SystemClock),
+            landing: self.landing.clone(),
         }
     }
 }

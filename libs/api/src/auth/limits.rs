@@ -30,19 +30,20 @@ pub const ADDRESS_REFILL: Duration = Duration::from_secs(1);
 /// Budgets remembered before those back to full are forgotten.
 const PRUNE_ABOVE: usize = 10_000;
 
-type Budgets<K> = RateLimiter<K, HashMapStateStore<K>, MonotonicClock>;
+pub(crate) type Budgets<K> = RateLimiter<K, HashMapStateStore<K>, MonotonicClock>;
 
 /// Where an attempt comes from, as budgets are kept: an IPv4 address, an IPv6 /64 network, or
 /// unknown (no TCP peer, as in some tests).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Origin {
+pub(crate) enum Origin {
     V4([u8; 4]),
     V6Network([u8; 8]),
     Unknown,
 }
 
 impl Origin {
-    fn of(address: Option<IpAddr>) -> Self {
+    /// Where `address` comes from.
+    pub(crate) fn of(address: Option<IpAddr>) -> Self {
         match address.map(|address| address.to_canonical()) {
             Some(IpAddr::V4(v4)) => Self::V4(v4.octets()),
             Some(IpAddr::V6(v6)) => {
@@ -79,7 +80,8 @@ impl std::fmt::Debug for AuthLimits {
     }
 }
 
-fn budgets<K: Clone + Eq + Hash>(burst: u32, refill: Duration) -> Budgets<K> {
+/// Budgets of `burst` units each, one unit back per `refill`.
+pub(crate) fn budgets<K: Clone + Eq + Hash>(burst: u32, refill: Duration) -> Budgets<K> {
     let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
     let quota = Quota::with_period(refill)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
@@ -101,13 +103,15 @@ impl AuthLimits {
     }
 }
 
-fn spend<K: Clone + Eq + Hash>(budgets: &Budgets<K>, key: &K) -> Result<(), Duration> {
+/// Spends one unit of `key`'s budget; how long to wait when it was spent.
+pub(crate) fn spend<K: Clone + Eq + Hash>(budgets: &Budgets<K>, key: &K) -> Result<(), Duration> {
     budgets
         .check_key(key)
         .map_err(|not_until| not_until.wait_time_from(budgets.clock().now()))
 }
 
-fn prune<K: Clone + Eq + Hash>(budgets: &Budgets<K>) {
+/// Forgets budgets back to full once there are many.
+pub(crate) fn prune<K: Clone + Eq + Hash>(budgets: &Budgets<K>) {
     if budgets.len() > PRUNE_ABOVE {
         budgets.retain_recent();
         budgets.shrink_to_fit();

@@ -11,7 +11,7 @@
 //! - [`hash_key`]: how keys are hashed before they reach the engine or the read model.
 
 pub mod keys;
-mod limits;
+pub(crate) mod limits;
 mod principal;
 mod token;
 

@@ -2,6 +2,7 @@
 //! process runs; and where the stores it does not name explicitly go: snapshots beside a
 //! SQLite log, the callback dispatcher's own log beside the event log ([`callbacks_log`]).
 
+use api::landing::LandingSettings;
 use callbacks::{Destinations, DispatcherConfig};
 use clock::{Clock, SystemClock};
 use engine::GuessLimits;
@@ -42,6 +43,8 @@ pub struct StackConfig {
     /// Where the partition actors and the API read the time (decisions, expiries, token
     /// lifetimes, key grace periods): the system clock, or one a test drives.
     pub clock: Arc<dyn Clock>,
+    /// Where landing pages are served and how many codes an address may draw.
+    pub landing: LandingSettings,
 }
 
 impl StackConfig {
@@ -61,6 +64,7 @@ impl StackConfig {
             background: None,
             guesses: GuessLimits::default(),
             clock: Arc::new(SystemClock),
+            landing: LandingSettings::default(),
         }
     }
 

@@ -6,6 +6,7 @@
 use super::config::{callbacks_log, open_key_store, StackConfig};
 use super::error::StackError;
 use super::pairing::pair_stores;
+use api::landing::LandingSettings;
 use api::{AppState, Metrics, TokenSecret};
 use callbacks::{CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
 use clock::Clock;
@@ -35,6 +36,7 @@ struct Extras<L> {
     clock: Arc<dyn Clock>,
     /// Where members' keys are.
     keys: Arc<dyn KeyStore>,
+    landing: LandingSettings,
 }
 
 /// The running stack. Stop it with [`Stack::shutdown`].
@@ -94,6 +96,7 @@ impl Stack {
             guesses: config.guesses,
             clock: Arc::clone(&config.clock),
             keys,
+            landing: config.landing.clone(),
         };
         Self::start_on(log, snapshots, store, extras, secret).await
     }
@@ -137,7 +140,8 @@ impl Stack {
         let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics)
             .with_guesses(guesses)
             .with_callback_destinations(extras.callback_destinations)
-            .with_clock(extras.clock);
+            .with_clock(extras.clock)
+            .with_landing(extras.landing);
         let dispatcher = match extras.callbacks {
             Some((own, config)) => {
                 let metrics = CallbackMetrics::register(state.metrics().registry())?;
