@@ -2,7 +2,7 @@
 //! through (outermost first: observe, then the `.json` suffix), and the landing pages.
 
 use crate::http::{observe, strip_json_suffix};
-use crate::landing::{self, Landing};
+use crate::landing::Landing;
 use crate::routes::configure;
 use crate::state::AppState;
 use actix_web::dev::Server;
@@ -22,8 +22,8 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .app_data(data.clone())
             .wrap(from_fn(strip_json_suffix))
             .wrap(from_fn(observe))
-            .configure(configure)
-            .configure(|cfg| landing::mount(cfg, &base, Arc::clone(&landing)))
+            .app_data(web::Data::from(Arc::clone(&landing)))
+            .configure(|cfg| configure(cfg, &base))
     })
     .workers(workers.max(1))
     .listen(listener)?

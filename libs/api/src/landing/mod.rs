@@ -22,10 +22,10 @@ mod visit;
 pub use page::PageCache;
 pub use visit::VisitLimits;
 
+use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use answer::Closed;
-use std::sync::Arc;
 
 /// Where landing pages are served and how many codes a client address may draw.
 #[derive(Clone, Debug)]
@@ -81,10 +81,30 @@ impl Landing {
     }
 }
 
-/// Mounts `GET {base}{xid}` (after every API route, so `/health` and the like stay theirs).
-pub fn mount(cfg: &mut web::ServiceConfig, base: &str, landing: Arc<Landing>) {
-    cfg.app_data(web::Data::from(landing))
-        .route(&format!("{base}{{xid}}"), web::get().to(show));
+/// Declares `GET {base}{xid}` (after every API route, so `/health` and the like stay
+/// theirs): HTML answers, the closed pages included.
+pub(crate) fn routes(routes: &mut Routes, base: &str) {
+    let page = |op: Op, status, description| op.text(status, description, "text/html");
+    let op = Op::get(
+        &format!("{base}{{xid}}"),
+        "getLandingPage",
+        "An offer's landing page",
+    )
+    .public()
+    .path_param::<visit::XidParam>("xid")
+    .query::<visit::LandingQuery>();
+    let op = page(op, 200, "The offer and the visitor's code");
+    let op = page(op, 400, "The query cannot be read, or a value is too long");
+    let op = page(op, 403, "The link's security was not met");
+    let op = page(op, 404, "No such link, or its offer is not showing yet");
+    let op = page(op, 410, "The offer ended or stopped");
+    let op = page(
+        op,
+        429,
+        "This address drew its budget of codes; see Retry-After",
+    );
+    let op = page(op, 503, "The page could not be served just now");
+    routes.add(op, show);
 }
 
 async fn show(

@@ -22,17 +22,32 @@ use domain::offer::OfferStatus;
 use domain::validate::MAX_TEXT;
 use domain::{AccountState, Command, Event, EventKind};
 use projections::{CredentialFilter, PageRequest};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// The longest xid looked up (xids are 7 characters).
 const MAX_XID_LEN: usize = 16;
 
+/// An xid in a page's path, as the document describes it.
+pub(super) struct XidParam;
+
+impl JsonSchema for XidParam {
+    fn schema_name() -> Cow<'static, str> {
+        "Xid".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "pattern": "^[0-9A-Za-z]{7}$"})
+    }
+}
+
 /// What a visit's query may carry.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(default)]
-struct LandingQuery {
+pub(super) struct LandingQuery {
     /// The member's identifier.
     sf_uid: Option<String>,
     /// The creative that brought the visitor.

@@ -66,9 +66,10 @@ async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 }
 
 /// The document, rendered once per process from the declarations.
-async fn openapi() -> HttpResponse {
+async fn openapi(state: web::Data<AppState>) -> HttpResponse {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
-    let text = DOCUMENT.get_or_init(|| super::routes().document().to_string());
+    let base = &state.landing().base_path;
+    let text = DOCUMENT.get_or_init(|| super::routes(base).document().to_string());
     HttpResponse::Ok()
         .content_type("application/json")
         .body(text.as_str())

@@ -75,7 +75,9 @@ use actix_web::web;
 
 /// Every declared route, in the order requests are matched against them (the point of sale
 /// first: the terminals' requests must not wait behind every catalog pattern).
-pub fn routes() -> Routes {
+///
+/// Landing pages come last, at `landing_base` followed by the xid.
+pub fn routes(landing_base: &str) -> Routes {
     let mut routes = Routes::default();
     health::routes(&mut routes);
     auth::routes(&mut routes);
@@ -107,14 +109,15 @@ pub fn routes() -> Routes {
         schedules::routes(routes);
         reports::routes(routes);
     });
+    crate::landing::routes(&mut routes, landing_base);
     routes
 }
 
-/// Mounts every declared route and `GET /auth` (still mounted on its own), and makes path
-/// errors (a segment that is not an id) answer 404.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Mounts every declared route (landing pages at `landing_base`), and makes path errors (a
+/// segment that is not an id) answer 404.
+pub fn configure(cfg: &mut web::ServiceConfig, landing_base: &str) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
-    routes().mount(cfg, method_not_allowed);
+    routes(landing_base).mount(cfg, method_not_allowed);
     cfg.default_service(web::to(not_found));
 }
 
@@ -134,7 +137,7 @@ mod tests {
 
     #[test]
     fn every_operation_has_a_unique_id_method_and_path() {
-        let routes = routes();
+        let routes = routes("/");
         let mut seen = HashSet::new();
         for (method, path) in routes.operations() {
             assert!(
@@ -167,7 +170,7 @@ mod tests {
 
     #[test]
     fn every_catalog_family_is_declared() {
-        let routes = routes();
+        let routes = routes("/");
         let paths: HashSet<&str> = routes.operations().map(|(_, path)| path).collect();
         for path in [
             "/v1.0/account",
