@@ -118,6 +118,7 @@ impl CallbackState {
             | Family::Impression(_)
             | Family::Campaign(_)
             | Family::Schedule(_)
+            | Family::BulkJob(_)
             | Family::Zidentifier(_) => {}
         }
         None

@@ -3,6 +3,7 @@
 //! with the [`Context`](crate::Context).
 
 use crate::account::{AccountFields, Role};
+use crate::bulk::BulkJobFields;
 use crate::campaign::CampaignFields;
 use crate::catalog::{
     Coordinates, CounterFields, ItemFields, ItemSetFields, ListFields, ManufacturerFields,
@@ -12,8 +13,8 @@ use crate::channel::{ChannelFields, LinkSettingsFields};
 use crate::credential::Annotations;
 use crate::idempotency::hash_given;
 use crate::ids::{
-    AccountId, ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId,
-    ItemSetId, ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId,
+    AccountId, ApiKeyId, BulkJobId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId,
+    ItemId, ItemSetId, ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId,
     OfferStateId, PosOfferCodeId, RedemptionId, ScheduleId, StoreId, StoreListId,
 };
 use crate::impression::ImpressionFields;
@@ -689,6 +690,22 @@ pub enum Command {
     CancelSchedule {
         /// The schedule.
         schedule_id: ScheduleId,
+    },
+    /// Start a bulk issuance job.
+    CreateBulkJob {
+        /// What to issue, to whom.
+        fields: BulkJobFields,
+    },
+    /// Cancel a running bulk job.
+    CancelBulkJob {
+        /// The job.
+        bulk_job_id: BulkJobId,
+    },
+    /// Take one step of the account's oldest running bulk job: issue to its next `max`
+    /// members (the partition writer decides it by itself).
+    AdvanceBulkJob {
+        /// Members to reach in this step.
+        max: u32,
     },
 }
 

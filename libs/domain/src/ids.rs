@@ -65,6 +65,8 @@ id_type!(
     CampaignId,
     /// An action scheduled for a time.
     ScheduleId,
+    /// A bulk issuance job.
+    BulkJobId,
     /// A member's id for an offer on a channel (Sparkfly's zidentifier).
     ZidentifierId,
 );

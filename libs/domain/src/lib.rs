@@ -8,6 +8,7 @@
 //! (unique identifiers and codes, redemption limits, idempotency) is checked within it.
 
 pub mod account;
+pub mod bulk;
 pub mod campaign;
 pub mod catalog;
 pub mod channel;

@@ -29,5 +29,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::EngineError;
 pub use guessing::{Allowance, GuessLimiter, GuessLimits, Presenter, Throttled};
 pub use metrics::EngineMetrics;
-pub use partition::{ActorConfig, ActorStats, PartitionActor, PartitionHandle, EXPIRY_CORRELATION};
+pub use partition::{
+    ActorConfig, ActorStats, PartitionActor, PartitionHandle, BULK_CORRELATION, DEFAULT_BULK_STEP,
+    EXPIRY_CORRELATION,
+};
 pub use replay::{replay_json, ReplayError};

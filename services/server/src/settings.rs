@@ -53,6 +53,9 @@ pub struct Settings {
     pub server_address: Option<SocketAddr>,
     /// Landing pages: the path before the xid (`PROMO_LANDING_BASE`, default `/`).
     pub landing: LandingSettings,
+    /// Members a step of a bulk job issues to (`PROMO_BULK_STEP`, default
+    /// [`engine::DEFAULT_BULK_STEP`]; steps take at most a third of a writer's time).
+    pub bulk_step: u32,
 }
 
 impl Settings {
@@ -116,8 +119,14 @@ impl Settings {
             );
             landing.base_path = base;
         }
+        let bulk_step = positive(var("PROMO_BULK_STEP"), "PROMO_BULK_STEP")?
+            .map(u32::try_from)
+            .transpose()
+            .context("PROMO_BULK_STEP is too large")?
+            .unwrap_or(engine::DEFAULT_BULK_STEP);
         Ok(Self {
             landing,
+            bulk_step,
             callbacks,
             dispatcher: DispatcherConfig::from_vars(var)?,
             server_address,
@@ -173,6 +182,7 @@ impl Settings {
             guesses: GuessLimits::default(),
             clock: Arc::new(SystemClock),
             landing: self.landing.clone(),
+            bulk_step: self.bulk_step,
         }
     }
 }

@@ -88,6 +88,15 @@ pub(super) fn paginate<T>(items: Vec<T>, request: PageRequest) -> Result<Page<T>
     })
 }
 
+/// Whether `request` asks for CSV (`Accept: text/csv`; a `.csv` suffix becomes that header).
+pub(super) fn wants_csv(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv"))
+}
+
 /// A path id that can name a resource: ids stop at `i64::MAX` (what the read databases
 /// store), so a larger one names nothing (404).
 pub(super) fn path_id(id: u64) -> Result<u64, ApiError> {

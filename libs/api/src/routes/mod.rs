@@ -15,6 +15,7 @@
 //! - `counters`, `events`: `/v1.0/counters[/{id}]` and `/v1.0/events[/{id}]` (Sparkfly's
 //!   events, the domain's occasions), plain families.
 //! - `campaigns`: `/v1.0/campaigns` (by external id, create, search), `/v1.0/campaigns/{id}`.
+//! - `bulk_jobs`: `/v1.0/bulk_jobs[/{id}[/results]]`, bulk issuance with its progress.
 //! - `schedules`: `/v1.0/schedules[/{id}]`, offer actions set for a time (list, cancel).
 //! - `reports`: `/v1.0/reports/offer_activity`, streamed as JSON or CSV.
 //! - `impressions`: `/v1.0/impressions[/{id}]`, views of offers through channel links.
@@ -41,6 +42,7 @@ mod account;
 mod activities;
 mod api_keys;
 mod auth;
+mod bulk_jobs;
 mod callback_urls;
 mod campaigns;
 mod channels;
@@ -107,6 +109,7 @@ pub fn routes(landing_base: &str) -> Routes {
         impressions::routes(routes);
         campaigns::routes(routes);
         schedules::routes(routes);
+        bulk_jobs::routes(routes);
         reports::routes(routes);
     });
     crate::landing::routes(&mut routes, landing_base);

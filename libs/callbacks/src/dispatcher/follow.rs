@@ -296,6 +296,7 @@ fn changed_channel(kind: &EventKind) -> Option<ChannelId> {
         | FamilyRef::Impression(_)
         | FamilyRef::Campaign(_)
         | FamilyRef::Schedule(_)
+        | FamilyRef::BulkJob(_)
         | FamilyRef::Zidentifier(_)
         | FamilyRef::Redemption(_) => None,
     }

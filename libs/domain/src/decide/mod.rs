@@ -2,6 +2,7 @@
 //! or the reason it is refused. Pure: time and randomness come in the context.
 
 mod account;
+mod bulk;
 mod campaigns;
 mod catalog;
 mod channel;
@@ -212,6 +213,9 @@ fn decide_kinds(
         } => offer::set_item_set_rule(state, *offer_id, *item_set_id, *rule, now),
         C::CreateSchedule { fields } => schedules::create(state, fields, now),
         C::CancelSchedule { schedule_id } => schedules::cancel(state, *schedule_id),
+        C::CreateBulkJob { fields } => bulk::create(state, fields, now),
+        C::CancelBulkJob { bulk_job_id } => bulk::cancel(state, *bulk_job_id),
+        C::AdvanceBulkJob { max } => bulk::advance(state, *max, context),
         C::ConfigureOfferChannel {
             offer_id,
             channel_id,

@@ -23,6 +23,7 @@
 use super::kinds::{EventKind, EventType};
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
+use crate::bulk::BulkJob;
 use crate::campaign::Campaign;
 use crate::catalog::{
     Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
@@ -243,6 +244,17 @@ event_families! {
         Fired(ScheduleRef) = ScheduleFired,
         /// A schedule's action was refused.
         Failed(ScheduleFailure) = ScheduleFailed,
+    }
+    /// Bulk issuance jobs.
+    BulkJob(BulkJobEvent, BulkJobEventRef) {
+        /// A job was created.
+        Created(BulkJob) = BulkJobCreated,
+        /// A job issued to its next members.
+        Advanced(BulkAdvance) = BulkJobAdvanced,
+        /// A job finished.
+        Finished(BulkJobRef) = BulkJobFinished,
+        /// A job was cancelled.
+        Cancelled(BulkJobRef) = BulkJobCancelled,
     }
     /// Zidentifiers.
     Zidentifier(ZidentifierEvent, ZidentifierEventRef) {

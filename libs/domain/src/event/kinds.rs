@@ -3,6 +3,7 @@
 
 use super::payloads::*;
 use crate::account::{Account, ApiKey};
+use crate::bulk::BulkJob;
 use crate::campaign::Campaign;
 use crate::catalog::{
     Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
@@ -283,4 +284,12 @@ event_kinds! {
     ScheduleFired(ScheduleRef) = "schedule_fired" @ 1,
     /// A schedule fell due and its action was refused.
     ScheduleFailed(ScheduleFailure) = "schedule_failed" @ 1,
+    /// A bulk issuance job was created.
+    BulkJobCreated(BulkJob) = "bulk_job_created" @ 1,
+    /// A bulk job issued to its next members.
+    BulkJobAdvanced(BulkAdvance) = "bulk_job_advanced" @ 1,
+    /// A bulk job reached its last member.
+    BulkJobFinished(BulkJobRef) = "bulk_job_finished" @ 1,
+    /// A bulk job was cancelled.
+    BulkJobCancelled(BulkJobRef) = "bulk_job_cancelled" @ 1,
 }

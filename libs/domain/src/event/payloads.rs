@@ -1,12 +1,13 @@
 //! Payloads of the events that do not carry a whole entity: references and small changes.
 
 use super::Lazy;
+use crate::bulk::BulkFailure;
 use crate::channel::LinkSettings;
 use crate::credential::{Annotations, Credential, CredentialStatus};
 use crate::ids::{
-    ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId, ItemSetId,
-    ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId,
-    PosOfferCodeId, RedemptionId, ScheduleId, StoreId, StoreListId,
+    ApiKeyId, BulkJobId, CampaignId, ChannelId, CounterId, CredentialId, ImpressionId, ItemId,
+    ItemSetId, ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId,
+    OfferStateId, PosOfferCodeId, RedemptionId, ScheduleId, StoreId, StoreListId,
 };
 use chrono::{DateTime, Utc};
 use discount::Evaluation;
@@ -64,7 +65,28 @@ reference!(
     CampaignRef { campaign_id: CampaignId },
     /// Names a schedule.
     ScheduleRef { schedule_id: ScheduleId },
+    /// Names a bulk job.
+    BulkJobRef { bulk_job_id: BulkJobId },
 );
+
+/// A step of a bulk job: how many members it reached, issued to and failed, where it got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BulkAdvance {
+    /// The job.
+    pub bulk_job_id: BulkJobId,
+    /// Members reached.
+    pub processed: u32,
+    /// Credentials issued.
+    pub issued: u32,
+    /// Members refused.
+    pub failed: u32,
+    /// The last member of a member list reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<MemberId>,
+    /// The refusals the job keeps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<BulkFailure>,
+}
 
 /// A schedule's action was refused when it fell due.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

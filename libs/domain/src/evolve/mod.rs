@@ -2,6 +2,7 @@
 //! and folding it over an account's events from the default state rebuilds the state exactly.
 
 mod account;
+mod bulk;
 mod campaigns;
 mod catalog;
 mod check_in;
@@ -49,6 +50,7 @@ pub fn evolve(state: &mut AccountState, event: Event) {
         Family::Campaign(event) => campaigns::apply(state, event),
         Family::Zidentifier(event) => zidentifiers::apply(state, event),
         Family::Schedule(event) => schedules::apply(state, event, at),
+        Family::BulkJob(event) => bulk::apply(state, event, at),
     }
 }
 

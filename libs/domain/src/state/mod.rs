@@ -6,6 +6,7 @@
 mod access;
 
 use crate::account::{Account, ApiKey};
+use crate::bulk::BulkJob;
 use crate::campaign::Campaign;
 use crate::catalog::{
     Counter, Item, ItemSet, Manufacturer, Member, MemberList, Merchant, Occasion, PosOfferCode,
@@ -16,9 +17,9 @@ use crate::check_in::CheckIns;
 use crate::credential::Credential;
 use crate::idempotency::IdempotencyMemory;
 use crate::ids::{
-    ApiKeyId, CampaignId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId, ManufacturerId,
-    MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId, PosOfferCodeId,
-    RedemptionId, ScheduleId, StoreId, StoreListId,
+    ApiKeyId, BulkJobId, CampaignId, ChannelId, CounterId, CredentialId, ItemId, ItemSetId,
+    ManufacturerId, MemberId, MemberListId, MerchantId, OccasionId, OfferId, OfferStateId,
+    PosOfferCodeId, RedemptionId, ScheduleId, StoreId, StoreListId,
 };
 use crate::offer::{Offer, PassbookConfiguration};
 use crate::persistent::{InlineMap, OrdSet, SharedMap};
@@ -176,6 +177,12 @@ pub struct AccountState {
     /// Pending schedules by the time they are due.
     #[serde(default)]
     pub(crate) schedules_due: OrdSet<(DateTime<Utc>, ScheduleId)>,
+    /// Bulk issuance jobs.
+    #[serde(default)]
+    pub(crate) bulk_jobs: IdMap<BulkJobId, BulkJob>,
+    /// The running ones.
+    #[serde(default)]
+    pub(crate) running_bulk_jobs: OrdSet<BulkJobId>,
     #[serde(skip)]
     empty_item_set: discount::ItemSet,
 }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod api_keys;
+mod bulk_jobs;
 mod campaigns;
 mod channels;
 mod check_ins;

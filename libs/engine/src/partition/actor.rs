@@ -5,7 +5,8 @@
 //! every request of the batch.
 //!
 //! While an expiry is pending the wait for requests is bounded by the expiry tick, so lapsed
-//! reservations and codes are recorded even when no request comes.
+//! reservations and codes are recorded even when no request comes; while a bulk job runs, by
+//! the time its next step is due (see `bulk`), which joins the batch the same way.
 //!
 //! A failed append answers the whole batch with the failure and rebuilds the state from the
 //! log, since it was evolved ahead of the write; a fenced append stops the actor for good.
@@ -62,6 +63,11 @@ impl Batch {
     fn is_empty(&self) -> bool {
         self.answers.is_empty() && self.records.is_empty()
     }
+
+    /// Records staged so far.
+    pub(super) fn record_count(&self) -> usize {
+        self.records.len()
+    }
 }
 
 impl<L: EventLog> PartitionActor<L> {
@@ -71,7 +77,11 @@ impl<L: EventLog> PartitionActor<L> {
         let mut batch = Batch::default();
         while !self.halted {
             let receive = inbox.recv_many(&mut messages, self.max_batch);
-            let closed = match self.expiry.wait(self.clock.now()) {
+            let wait = match (self.expiry.wait(self.clock.now()), self.bulk.wait()) {
+                (Some(expiry), Some(bulk)) => Some(expiry.min(bulk)),
+                (expiry, bulk) => expiry.or(bulk),
+            };
+            let closed = match wait {
                 None => receive.await == 0,
                 Some(wait) => matches!(tokio::time::timeout(wait, receive).await, Ok(0)),
             };
@@ -81,10 +91,19 @@ impl<L: EventLog> PartitionActor<L> {
             for message in messages.drain(..) {
                 self.serve(message, &mut batch, &mut stop_acks).await;
             }
+            let mut step = None;
             if !self.halted {
                 self.expire_due(&mut batch);
+                step = self.advance_bulk(&mut batch);
             }
+            let records = batch.record_count();
+            let committing = Instant::now();
             self.commit(&mut batch).await;
+            if let Some(step) = step {
+                let share = step.records as f64 / records.max(1) as f64;
+                self.bulk
+                    .spent(step.decided_in + committing.elapsed().mul_f64(share));
+            }
         }
         inbox.close();
         while let Ok(message) = inbox.try_recv() {
@@ -245,6 +264,7 @@ impl<L: EventLog> PartitionActor<L> {
             evolve(state, event.clone());
         }
         self.expiry.changed(account_id, state);
+        self.bulk.changed(account_id, state);
         Ok(decision)
     }
 
@@ -369,6 +389,7 @@ impl<L: EventLog> PartitionActor<L> {
                 self.shared.views.publish_all(&self.accounts);
                 self.expiry.rebuild(&self.accounts);
                 self.expiry.pause();
+                self.bulk.rebuild(&self.accounts);
                 bump(&self.shared.counters.rebuilds, 1);
             }
             Err(_) => {

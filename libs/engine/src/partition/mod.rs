@@ -5,12 +5,16 @@
 //! - `load`: the state rebuilt from the newest snapshot and the log after it (at start, and
 //!   after a failed append).
 //! - `actor`: the loop that decides commands and group-commits their events.
-//! - `expiry`: the schedule of lapsed reservations and codes the actor records by itself.
+//! - `expiry`: the schedule of what time makes due (lapsed reservations and codes, erasures,
+//!   schedules) that the actor records by itself.
+//! - `bulk`: the steps of running bulk jobs the actor takes by itself, at most a third of its
+//!   time.
 //! - `handle`: the client side: requests in, durable answers out.
 //! - `views`: the accounts' states as of the last durable batch, published for reads on any
 //!   thread.
 
 mod actor;
+mod bulk;
 mod expiry;
 mod handle;
 pub(crate) mod load;
@@ -35,8 +39,12 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 
+pub use bulk::BULK_CORRELATION;
 pub use expiry::EXPIRY_CORRELATION;
 pub use handle::PartitionHandle;
+
+/// Members a step of a bulk job issues to by default.
+pub const DEFAULT_BULK_STEP: u32 = 100;
 
 /// How a partition actor runs.
 #[derive(Clone)]
@@ -52,6 +60,9 @@ pub struct ActorConfig {
     /// Longest time between two looks at the clock while a reservation or code lifetime is
     /// pending (at least 10 ms). With nothing pending the actor only wakes for requests.
     pub expiry_tick: Duration,
+    /// Members a step of a bulk job issues to (0: bulk jobs take no step). Steps take at most
+    /// a third of the writer's time (see `bulk`).
+    pub bulk_step: u32,
     /// Where snapshots of the partition's state are read at start and written; `None`: no
     /// snapshots, every start replays the whole log.
     pub snapshots: Option<Arc<dyn SnapshotStore>>,
@@ -81,6 +92,7 @@ impl Default for ActorConfig {
             clock: Arc::new(SystemClock),
             seed: None,
             expiry_tick: Duration::from_secs(1),
+            bulk_step: DEFAULT_BULK_STEP,
             snapshots: None,
             snapshot_every: Some(DEFAULT_EVERY),
             background: None,
@@ -109,6 +121,8 @@ pub struct ActorStats {
     pub expiries_recorded: u64,
     /// `ExpireDue` decisions the actor took, including those that found nothing to record.
     pub expiry_checks: u64,
+    /// Steps of bulk jobs the actor took and appended.
+    pub bulk_steps: u64,
     /// Log records read to rebuild the state (at start and at every rebuild): only the tail
     /// after the snapshot the state started from.
     pub records_replayed: u64,
@@ -131,6 +145,7 @@ pub struct PartitionActor<L: EventLog> {
     rng: ChaCha20Rng,
     max_batch: usize,
     expiry: expiry::Schedule,
+    bulk: bulk::BulkWork,
     snapshots: Snapshotter,
     shared: Arc<Shared>,
     metrics: Option<PartitionMetrics>,
@@ -184,6 +199,7 @@ impl<L: EventLog> PartitionActor<L> {
         let accounts = loaded.accounts;
         let (sender, inbox) = mpsc::channel(config.queue.max(1));
         let expiry = expiry::Schedule::new(&accounts, config.expiry_tick);
+        let bulk = bulk::BulkWork::new(&accounts, config.bulk_step);
         let actor = Self {
             log: Arc::new(log),
             writer,
@@ -193,6 +209,7 @@ impl<L: EventLog> PartitionActor<L> {
             rng,
             max_batch: config.max_batch.max(1),
             expiry,
+            bulk,
             snapshots,
             shared: Arc::clone(&shared),
             metrics: config.metrics.map(|metrics| metrics.partition(partition)),
@@ -243,6 +260,7 @@ struct Counters {
     rebuilds: AtomicU64,
     expiries_recorded: AtomicU64,
     expiry_checks: AtomicU64,
+    bulk_steps: AtomicU64,
     records_replayed: AtomicU64,
     snapshot_loaded_at: AtomicU64,
     snapshots: Arc<SnapshotCounters>,
@@ -258,6 +276,7 @@ impl Counters {
             rebuilds: self.rebuilds.load(Ordering::Relaxed),
             expiries_recorded: self.expiries_recorded.load(Ordering::Relaxed),
             expiry_checks: self.expiry_checks.load(Ordering::Relaxed),
+            bulk_steps: self.bulk_steps.load(Ordering::Relaxed),
             records_replayed: self.records_replayed.load(Ordering::Relaxed),
             snapshot_loaded_at: self.snapshot_loaded_at.load(Ordering::Relaxed),
             snapshots_written: self.snapshots.written.load(Ordering::Relaxed),

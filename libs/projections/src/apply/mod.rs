@@ -205,7 +205,7 @@ fn decode_events(records: &[LogRecord]) -> Vec<Option<Result<Decoded, Projection
 }
 
 /// Applies one event; events no read needs change nothing: accounts, members' points,
-/// campaigns, zidentifiers and schedules, which the API reads from the live state (wallets
+/// campaigns, zidentifiers, schedules and bulk jobs, which the API reads from the live state (wallets
 /// too; their entries are activities).
 async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionError> {
     match kind.into_family() {
@@ -213,7 +213,8 @@ async fn apply(target: Target<'_>, kind: EventKind) -> Result<(), ProjectionErro
         | Family::Points(_)
         | Family::Campaign(_)
         | Family::Zidentifier(_)
-        | Family::Schedule(_) => Ok(()),
+        | Family::Schedule(_)
+        | Family::BulkJob(_) => Ok(()),
         Family::OfferState(event) => activities::offer_states(target, event).await,
         Family::CheckIn(event) => activities::check_ins(target, event).await,
         Family::Impression(event) => plain::impressions(target, event).await,

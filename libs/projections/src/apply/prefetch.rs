@@ -68,6 +68,7 @@ impl Reads {
             | FamilyRef::Impression(_)
             | FamilyRef::Campaign(_)
             | FamilyRef::Schedule(_)
+            | FamilyRef::BulkJob(_)
             | FamilyRef::Zidentifier(_)
             | FamilyRef::Channel(_) => Ok(()),
         }

@@ -45,6 +45,8 @@ pub struct StackConfig {
     pub clock: Arc<dyn Clock>,
     /// Where landing pages are served and how many codes an address may draw.
     pub landing: LandingSettings,
+    /// Members a step of a bulk job issues to (see `engine::ActorConfig::bulk_step`).
+    pub bulk_step: u32,
 }
 
 impl StackConfig {
@@ -65,6 +67,7 @@ impl StackConfig {
             guesses: GuessLimits::default(),
             clock: Arc::new(SystemClock),
             landing: LandingSettings::default(),
+            bulk_step: engine::DEFAULT_BULK_STEP,
         }
     }
 

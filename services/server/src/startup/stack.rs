@@ -37,6 +37,7 @@ struct Extras<L> {
     /// Where members' keys are.
     keys: Arc<dyn KeyStore>,
     landing: LandingSettings,
+    bulk_step: u32,
 }
 
 /// The running stack. Stop it with [`Stack::shutdown`].
@@ -97,6 +98,7 @@ impl Stack {
             clock: Arc::clone(&config.clock),
             keys,
             landing: config.landing.clone(),
+            bulk_step: config.bulk_step,
         };
         Self::start_on(log, snapshots, store, extras, secret).await
     }
@@ -126,6 +128,7 @@ impl Stack {
             metrics: Some(EngineMetrics::register(metrics.registry())?),
             guesses: Some(Arc::clone(&guesses)),
             keys: Some(extras.keys),
+            bulk_step: extras.bulk_step,
             ..ActorConfig::default()
         };
         let mut handles = Vec::new();

@@ -22,12 +22,11 @@
 //! formula (starting with `=`, `+`, `-`, `@`) are prefixed with `'`. Issuers and reporting
 //! keys read.
 
-use super::common::READ;
+use super::common::{wants_csv, READ};
 use crate::auth::Principal;
 use crate::http::{ApiError, Query};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
-use actix_web::http::header::ACCEPT;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -459,12 +458,11 @@ async fn offer_activity(
     let account = principal.account_id;
     let filter = Filter::new(&state, account, query.into_inner())?;
     state.read_barrier(account).await?;
-    let wants_csv = request
-        .headers()
-        .get(ACCEPT)
-        .and_then(|accept| accept.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/csv"));
-    let format = if wants_csv { Format::Csv } else { Format::Json };
+    let format = if wants_csv(&request) {
+        Format::Csv
+    } else {
+        Format::Json
+    };
     let opening = match format {
         Format::Json => b"[".to_vec(),
         Format::Csv => {
