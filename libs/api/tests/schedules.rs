@@ -316,3 +316,55 @@ async fn hostile_schedules_change_nothing() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_bulk_job_starts_at_its_time() {
+    let started = clock::SystemClock.now();
+    let clock = Arc::new(ManualClock::new(started));
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let world = world(&app, ShopData::new(None)).await;
+    let token = &world.token;
+    let (_, member) = read(
+        app.get(token, &format!("/v1.0/members/{}", world.member))
+            .await,
+    )
+    .await;
+    let identifier = member["member"]["identifier"].clone();
+    let (status, scheduled) = create(
+        &app,
+        token,
+        json!({"action": "start_bulk_job", "offer_id": world.offer, "channel_id": world.channel,
+               "identifiers": [identifier, "nobody"], "fires_at": at(started + Duration::hours(1))}),
+    )
+    .await;
+    assert_eq!(status, 201, "{scheduled}");
+    assert_eq!(scheduled["schedule"]["identifiers"], 2);
+    let refused = json!({"action": "start_bulk_job", "offer_id": world.offer,
+        "channel_id": world.channel, "fires_at": at(started + Duration::hours(1))});
+    assert_eq!(create(&app, token, refused).await.0, 400, "no targets");
+    let mixed = json!({"action": "approve_offer", "offer_id": world.offer,
+        "member_list_id": 1, "fires_at": at(started + Duration::hours(1))});
+    assert_eq!(create(&app, token, mixed).await.0, 400);
+    assert_eq!(
+        get(&app, token, "/v1.0/bulk_jobs").await["total_entries"],
+        0
+    );
+
+    clock.advance(Duration::hours(1));
+    let id = scheduled["schedule"]["id"].as_u64().unwrap();
+    assert_eq!(settled(&app, token, id).await["status"], "fired");
+    let mut job = Value::Null;
+    for _ in 0..200 {
+        job = get(&app, token, "/v1.0/bulk_jobs").await["bulk_jobs"][0]["bulk_job"].clone();
+        if job["status"] == "finished" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (job["issued"].clone(), job["failed"].clone()),
+        (json!(1), json!(1)),
+        "{job}"
+    );
+    app.stop().await;
+}

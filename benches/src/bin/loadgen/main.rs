@@ -12,6 +12,7 @@
 //! target/release/loadgen --mode burst --attempts 1000 --limit 100 --repeat 5
 //! target/release/loadgen --mode evaluate-beside-redeem --concurrency 8 --rate 1000 --seconds 10
 //! target/release/loadgen --mode memory --members 100000
+//! target/release/loadgen --mode bulk-beside-rate --members 100000 --rate 1000 --seconds 10
 //! ```
 //!
 //! The modes:
@@ -42,6 +43,9 @@
 //!   server the generator starts) before and after creating `--members` members with one
 //!   credential each (`--setup-concurrency` requests at a time), read again after the
 //!   projectors had 5 s to settle; prints bytes per member + credential.
+//! - `bulk-beside-rate`: redemptions open-loop at `--rate` for `--seconds`, alone, then
+//!   while a bulk job issues to `--members` members of a list (see `bulk`); prints both
+//!   phases' latency, the job's progress during the second and its whole duration.
 //!
 //! `--concurrency` takes a list (`1,8,32`) in `health` and `evaluate`, which run each level in
 //! turn; elsewhere one value. Every measured phase ends with a summary line (throughput, p50,
@@ -55,6 +59,7 @@
 //! Every run on a server of its own also prints a probe of the data folder's disk before it
 //! (500 synced 12 KiB overwrites).
 
+mod bulk;
 mod phase;
 mod reads;
 mod writes;
@@ -115,7 +120,8 @@ struct Options {
     /// Burst rounds, each on a fresh offer.
     #[arg(long, default_value_t = 1)]
     repeat: usize,
-    /// Members to create (each with one credential) in `memory` mode.
+    /// Members to create (each with one credential) in `memory` mode, and the bulk job's
+    /// members in `bulk-beside-rate`.
     #[arg(long, default_value_t = 100_000)]
     members: usize,
     /// Requests in flight while setting up (members, credentials).
@@ -150,6 +156,8 @@ enum ModeName {
     EvaluateBesideRedeem,
     /// The server's memory per member with a credential.
     Memory,
+    /// Redemptions at `--rate`, alone and then beside a bulk job over `--members` members.
+    BulkBesideRate,
 }
 
 impl Options {
@@ -278,6 +286,9 @@ async fn load(options: &Options, target: &Target) -> anyhow::Result<Vec<Phase>> 
         ModeName::Memory => {
             writes::memory_mode(target, options.members, setup).await?;
             Ok(Vec::new())
+        }
+        ModeName::BulkBesideRate => {
+            bulk::bulk_mode(target, options.members, options.rate, seconds, setup).await
         }
     }
 }

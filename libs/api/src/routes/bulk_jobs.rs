@@ -92,18 +92,19 @@ struct BulkJobInput {
     bulk_job: BulkJobBody,
 }
 
-/// A job as a client asks for it.
+/// A job as a client asks for it (also a schedule's `start_bulk_job`).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(default)]
-struct BulkJobBody {
-    offer_id: Option<u64>,
-    channel_id: Option<u64>,
-    member_list_id: Option<u64>,
-    identifiers: Option<Vec<String>>,
+pub(super) struct BulkJobBody {
+    pub(super) offer_id: Option<u64>,
+    pub(super) channel_id: Option<u64>,
+    pub(super) member_list_id: Option<u64>,
+    pub(super) identifiers: Option<Vec<String>>,
 }
 
 impl BulkJobBody {
-    fn fields(self) -> Result<BulkJobFields, ApiError> {
+    /// The domain's fields: an offer, a channel, and a member list or identifiers.
+    pub(super) fn fields(self) -> Result<BulkJobFields, ApiError> {
         let required = |field: &str| ApiError::BadRequest(format!("{field} is required"));
         let targets = match (self.member_list_id, self.identifiers) {
             (Some(list), None) => BulkTargets::MemberList(MemberListId(list)),

@@ -1,9 +1,10 @@
 //! Schedules (our extension; the payment-unit seed's scheduled requests, for offers):
 //!
 //! - `POST /v1.0/schedules`: `{"schedule": {"action", "offer_id", "fires_at"}}`, where
-//!   `action` is `approve_offer`, `stop_offer` or `change_offer_window` (which also takes
+//!   `action` is `approve_offer`, `stop_offer`, `change_offer_window` (which also takes
 //!   `activates_at`, `expires_at` and `stop_offering_at`, each replacing the offer's when
-//!   given); answers 201 with the pending schedule.
+//!   given) or `start_bulk_job` (which takes `channel_id` and `member_list_id` or
+//!   `identifiers`, as `POST /bulk_jobs` does); answers 201 with the pending schedule.
 //! - `GET /v1.0/schedules?status=&offer_id=&page=&per_page=`: schedules by the time they are
 //!   due, then by id.
 //! - `GET /v1.0/schedules/{id}`: one, with `fired_at` (and `failure` when its action was
@@ -14,6 +15,7 @@
 //! work: across restarts and takeovers the log says whether it fired. Issuers (and admins)
 //! write, reporting reads. Answers are read from the live state.
 
+use super::bulk_jobs::BulkJobBody;
 use super::common::{paginate, path_id, write, READ, WRITE};
 use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
@@ -22,6 +24,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use domain::bulk::BulkTargets;
 use domain::event::EventKind;
 use domain::ids::{OfferId, ScheduleId};
 use domain::schedule::{
@@ -82,6 +85,7 @@ enum ActionName {
     ApproveOffer,
     StopOffer,
     ChangeOfferWindow,
+    StartBulkJob,
 }
 
 /// A schedule as a client sends it.
@@ -102,6 +106,12 @@ struct ScheduleBody {
     #[serde(with = "domain::time::rfc3339_option")]
     #[schemars(with = "Option<DateTime<Utc>>")]
     stop_offering_at: Option<DateTime<Utc>>,
+    /// The bulk job's channel (`start_bulk_job`).
+    channel_id: Option<u64>,
+    /// The bulk job's member list (`start_bulk_job`).
+    member_list_id: Option<u64>,
+    /// The bulk job's member identifiers (`start_bulk_job`).
+    identifiers: Option<Vec<String>>,
 }
 
 impl ScheduleBody {
@@ -116,19 +126,37 @@ impl ScheduleBody {
             expires_at: self.expires_at,
             stop_offering_at: self.stop_offering_at,
         };
+        let bulk = self.channel_id.is_some()
+            || self.member_list_id.is_some()
+            || self.identifiers.is_some();
         let action = match action {
-            ActionName::ChangeOfferWindow => {
+            ActionName::ChangeOfferWindow if !bulk => {
                 ScheduledAction::ChangeOfferWindow { offer_id, window }
             }
-            _ if !window.is_empty() => {
+            ActionName::StartBulkJob if window.is_empty() => {
+                let job = BulkJobBody {
+                    offer_id: Some(offer_id.0),
+                    channel_id: self.channel_id,
+                    member_list_id: self.member_list_id,
+                    identifiers: self.identifiers,
+                };
+                ScheduledAction::StartBulkJob { job: job.fields()? }
+            }
+            ActionName::ApproveOffer | ActionName::StopOffer if !bulk && window.is_empty() => {
+                if matches!(action, ActionName::ApproveOffer) {
+                    ScheduledAction::ApproveOffer { offer_id }
+                } else {
+                    ScheduledAction::StopOffer { offer_id }
+                }
+            }
+            _ => {
                 return Err(ApiError::BadRequest(
                     "activates_at, expires_at and stop_offering_at go only with \
-                     change_offer_window"
+                     change_offer_window; channel_id, member_list_id and identifiers only with \
+                     start_bulk_job"
                         .into(),
                 ))
             }
-            ActionName::ApproveOffer => ScheduledAction::ApproveOffer { offer_id },
-            ActionName::StopOffer => ScheduledAction::StopOffer { offer_id },
         };
         Ok(ScheduleFields { action, fires_at })
     }
@@ -151,7 +179,7 @@ struct ScheduleQuery {
 #[derive(Debug, Serialize, JsonSchema)]
 struct ScheduleView {
     id: u64,
-    /// `approve_offer`, `stop_offer` or `change_offer_window`.
+    /// `approve_offer`, `stop_offer`, `change_offer_window` or `start_bulk_job`.
     action: &'static str,
     offer_id: u64,
     fires_at: String,
@@ -163,6 +191,15 @@ struct ScheduleView {
     expires_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stop_offering_at: Option<String>,
+    /// The bulk job's channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel_id: Option<u64>,
+    /// The bulk job's member list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member_list_id: Option<u64>,
+    /// How many identifiers the bulk job names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifiers: Option<usize>,
     /// When it fired or failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     fired_at: Option<String>,
@@ -187,9 +224,17 @@ impl ScheduleView {
             ScheduleStatus::Fired | ScheduleStatus::Failed => (settled, None),
             ScheduleStatus::Cancelled => (None, settled),
         };
-        let window = match &schedule.action {
-            ScheduledAction::ChangeOfferWindow { window, .. } => Some(window),
-            ScheduledAction::ApproveOffer { .. } | ScheduledAction::StopOffer { .. } => None,
+        let (window, job) = match &schedule.action {
+            ScheduledAction::ChangeOfferWindow { window, .. } => (Some(window), None),
+            ScheduledAction::StartBulkJob { job } => (None, Some(job)),
+            ScheduledAction::ApproveOffer { .. } | ScheduledAction::StopOffer { .. } => {
+                (None, None)
+            }
+        };
+        let (member_list_id, identifiers) = match job.map(|job| &job.targets) {
+            Some(BulkTargets::MemberList(list)) => (Some(list.0), None),
+            Some(BulkTargets::Identifiers(identifiers)) => (None, Some(identifiers.len())),
+            None => (None, None),
         };
         let time = |pick: fn(&OfferWindow) -> Option<DateTime<Utc>>| {
             window.and_then(pick).as_ref().map(format_timestamp)
@@ -203,6 +248,9 @@ impl ScheduleView {
             activates_at: time(|window| window.activates_at),
             expires_at: time(|window| window.expires_at),
             stop_offering_at: time(|window| window.stop_offering_at),
+            channel_id: job.map(|job| job.channel_id.0),
+            member_list_id,
+            identifiers,
             fired_at,
             cancelled_at,
             failure: schedule.failure.clone(),

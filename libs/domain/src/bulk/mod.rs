@@ -118,7 +118,7 @@ pub struct BulkFailure {
 }
 
 /// Who a new job issues to, as a client names them.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BulkTargets {
     /// A member list.
@@ -128,7 +128,7 @@ pub enum BulkTargets {
 }
 
 /// A new job.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct BulkJobFields {
     /// The offer to issue.
     pub offer_id: OfferId,

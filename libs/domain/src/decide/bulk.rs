@@ -27,6 +27,22 @@ pub(super) fn create(
     fields: &BulkJobFields,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<EventKind>> {
+    if state.running_bulk_jobs.len() >= MAX_RUNNING_JOBS {
+        return Err(DomainError::Invalid {
+            field: "Bulk job",
+            reason: format!("cannot start: {MAX_RUNNING_JOBS} jobs are running"),
+        });
+    }
+    Ok(vec![EventKind::BulkJobCreated(job_of(state, fields, now)?)])
+}
+
+/// The job `fields` ask for, checked against `state` (all but the running jobs' limit, which
+/// a schedule checks when it fires).
+pub(super) fn job_of(
+    state: &AccountState,
+    fields: &BulkJobFields,
+    now: DateTime<Utc>,
+) -> DomainResult<BulkJob> {
     existing(&state.offers, &fields.offer_id, "Offer")?;
     existing(&state.channels, &fields.channel_id, "Channel")?;
     if !state
@@ -35,12 +51,6 @@ pub(super) fn create(
     {
         return Err(DomainError::OffersNotFound {
             ids: fields.offer_id.to_string(),
-        });
-    }
-    if state.running_bulk_jobs.len() >= MAX_RUNNING_JOBS {
-        return Err(DomainError::Invalid {
-            field: "Bulk job",
-            reason: format!("cannot start: {MAX_RUNNING_JOBS} jobs are running"),
         });
     }
     let (source, total) = match &fields.targets {
@@ -71,7 +81,7 @@ pub(super) fn create(
             (BulkSource::Members { members }, identifiers.len())
         }
     };
-    Ok(vec![EventKind::BulkJobCreated(BulkJob {
+    Ok(BulkJob {
         id: BulkJobId(state.next_id()),
         offer_id: fields.offer_id,
         channel_id: fields.channel_id,
@@ -84,7 +94,7 @@ pub(super) fn create(
         status: BulkStatus::Running,
         created_at: now,
         finished_at: None,
-    })])
+    })
 }
 
 pub(super) fn cancel(state: &AccountState, id: BulkJobId) -> DomainResult<Vec<EventKind>> {

@@ -1,11 +1,12 @@
 //! Decisions on schedules. Setting one checks what can be checked ahead: the offer exists, the
 //! time is in the future (and within `MAX_DAYS_AHEAD`), a window change gives a time and is
 //! not inverted in itself, and the account has fewer than `MAX_PENDING_SCHEDULES` pending.
+//! A bulk job's targets are checked ahead too (the running jobs' limit only when it fires).
 //! Only a pending schedule can be cancelled. When schedules fall due, each one's action is
 //! decided against the state as the ones before it left it: taken (`schedule_fired`, then the
 //! action's events) or refused (`schedule_failed` with the refusal's message).
 
-use super::offer;
+use super::{bulk, offer};
 use crate::error::{DomainError, DomainResult};
 use crate::event::{Event, EventKind, ScheduleFailure, ScheduleRef};
 use crate::evolve::evolve;
@@ -44,6 +45,9 @@ pub(super) fn create(
             window.expires_at,
             window.stop_offering_at,
         )?;
+    }
+    if let ScheduledAction::StartBulkJob { job } = &fields.action {
+        bulk::job_of(state, job, now)?;
     }
     if state.schedules_due.len() >= MAX_PENDING_SCHEDULES {
         return Err(invalid(
@@ -126,6 +130,7 @@ fn fire(
             };
             offer::update(state, *offer_id, &fields, now)
         }
+        ScheduledAction::StartBulkJob { job } => bulk::create(state, job, now),
     };
     match taken {
         Ok(kinds) => std::iter::once(EventKind::ScheduleFired(ScheduleRef { schedule_id: id }))

@@ -1,5 +1,5 @@
-//! Schedules: an offer action (approve it, stop it, change its window) to be taken once at a
-//! set time. A schedule is pending until its time, then fired (its action's events recorded
+//! Schedules: an offer action (approve it, stop it, change its window, start a bulk issuance
+//! job of it) to be taken once at a set time. A schedule is pending until its time, then fired (its action's events recorded
 //! with it, in one decision) or failed (the action was refused then: the reason is kept), or
 //! cancelled before. Firing is part of the account's time-driven work (`Command::ExpireDue`),
 //! so a schedule fires exactly once whatever restarts or takeovers happen around its time:
@@ -7,6 +7,7 @@
 
 pub mod queries;
 
+use crate::bulk::BulkJobFields;
 use crate::ids::{OfferId, ScheduleId};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -76,6 +77,11 @@ pub enum ScheduledAction {
         /// The new times.
         window: OfferWindow,
     },
+    /// Start a bulk issuance job.
+    StartBulkJob {
+        /// The job.
+        job: BulkJobFields,
+    },
 }
 
 impl ScheduledAction {
@@ -85,15 +91,18 @@ impl ScheduledAction {
             Self::ApproveOffer { offer_id }
             | Self::StopOffer { offer_id }
             | Self::ChangeOfferWindow { offer_id, .. } => *offer_id,
+            Self::StartBulkJob { job } => job.offer_id,
         }
     }
 
-    /// Its name in the API: `approve_offer`, `stop_offer` or `change_offer_window`.
+    /// Its name in the API: `approve_offer`, `stop_offer`, `change_offer_window` or
+    /// `start_bulk_job`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::ApproveOffer { .. } => "approve_offer",
             Self::StopOffer { .. } => "stop_offer",
             Self::ChangeOfferWindow { .. } => "change_offer_window",
+            Self::StartBulkJob { .. } => "start_bulk_job",
         }
     }
 }

@@ -256,3 +256,40 @@ fn an_account_has_at_most_a_thousand_pending_schedules() {
             reason: "cannot be set: the account has the most pending schedules it may have".into(),
         });
 }
+
+#[test]
+fn a_scheduled_bulk_job_starts_at_its_time() {
+    use domain::bulk::{queries as bulk, BulkJobFields, BulkStatus, BulkTargets};
+    let (mut history, shop) = History::shop(None);
+    let now = history.now();
+    let job = BulkJobFields {
+        offer_id: shop.offer,
+        channel_id: shop.channel,
+        targets: BulkTargets::Identifiers(vec!["nobody".into()]),
+    };
+    let action = ScheduledAction::StartBulkJob { job: job.clone() };
+    let id = ScheduleId(created(
+        &history.record(schedule(action, now + Duration::minutes(1))),
+    ));
+    let unlinked = BulkJobFields {
+        channel_id: domain::ids::ChannelId(9_999),
+        ..job
+    };
+    given(history.events().to_vec())
+        .when(schedule(
+            ScheduledAction::StartBulkJob { job: unlinked },
+            now + Duration::minutes(1),
+        ))
+        .then_error(DomainError::NotFound {
+            resource: "Channel",
+        });
+    history.advance(Duration::minutes(1));
+    history.record(Command::ExpireDue);
+    assert_eq!(
+        queries::schedule(history.state(), id).unwrap().status,
+        ScheduleStatus::Fired
+    );
+    let jobs = bulk::jobs(history.state());
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].status, BulkStatus::Running);
+}
