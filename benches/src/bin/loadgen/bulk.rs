@@ -7,7 +7,7 @@
 use crate::phase::{measured, Phase};
 use crate::Target;
 use anyhow::Context as _;
-use benches::load::{run, Api, Mode, PosFixture, RunConfig};
+use benches::load::{drive, run, Api, Mode, PosFixture, Redemptions, RunConfig};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -44,7 +44,7 @@ pub async fn bulk_mode(
         duration: Duration::from_secs(seconds),
         concurrency: 64,
     };
-    let (report, cpu) = measured(run(api, &alone, config.clone())).await;
+    let (report, cpu) = measured(run(api, &alone, config)).await;
     let first = Phase::new(format!("{rate}/s alone"), report?, cpu);
     first.print();
 
@@ -52,9 +52,10 @@ pub async fn bulk_mode(
         "member_list_id": list}});
     let job_started = Instant::now();
     let job = api.create("/v1.0/bulk_jobs", "bulk_job", &body).await?;
-    let (report, cpu) = measured(run(api, &beside, config)).await;
+    let redemptions = Redemptions::new(api, &beside, beside.codes.clone(), "beside-")?;
+    let (report, cpu) = measured(drive(api.address(), redemptions, config)).await;
     let during = progress(api, job).await?;
-    let second = Phase::new(format!("{rate}/s beside a bulk job"), report?, cpu);
+    let second = Phase::new(format!("{rate}/s beside a bulk job"), report, cpu);
     second.print();
     println!(
         "bulk job {job}: {} of {} members reached during the {seconds} s phase",

@@ -44,7 +44,7 @@ pub use expiry::EXPIRY_CORRELATION;
 pub use handle::PartitionHandle;
 
 /// Members a step of a bulk job issues to by default.
-pub const DEFAULT_BULK_STEP: u32 = 100;
+pub const DEFAULT_BULK_STEP: u32 = 25;
 
 /// How a partition actor runs.
 #[derive(Clone)]
