@@ -238,7 +238,28 @@ async fn hostile_bulk_jobs_change_nothing() {
     let missing = "/v1.0/bulk_jobs/999999/results";
     assert_eq!(app.get(token, missing).await.status(), 404);
 
-    let (_, started) = start(&app, &world, json!({"member_list_id": list})).await;
+    let body = json!({"bulk_job": {"offer_id": world.offer, "channel_id": world.channel,
+        "member_list_id": list}});
+    let keyed = || async {
+        let response = app
+            .client
+            .post(app.url("/v1.0/bulk_jobs"))
+            .header("X-Auth-Token", token.as_str())
+            .header("Idempotency-Key", "bulk-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        read(response).await
+    };
+    let (status, started) = keyed().await;
+    assert_eq!(status, 201, "{started}");
+    let (again, repeated) = keyed().await;
+    assert_eq!(
+        (again, repeated["bulk_job"]["id"].clone()),
+        (201, started["bulk_job"]["id"].clone()),
+        "a keyed retry answers the same job"
+    );
     let id = started["bulk_job"]["id"].as_u64().unwrap();
     let path = format!("/v1.0/bulk_jobs/{id}");
     let (_, intruder) = open_shop(&app, 2, ShopData::new(None)).await;

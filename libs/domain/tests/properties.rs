@@ -1,13 +1,14 @@
-//! Properties over any sequence of commands, on credentials reusable or not: limits are never
-//! exceeded, replaying the events (through their JSON form) rebuilds the live state, repeats
-//! of a keyed command emit nothing and answer the first outcome, and no two live credentials
-//! share a code.
+//! Properties over any sequence of commands (bulk jobs' steps among them), on credentials
+//! reusable or not: limits are never exceeded, replaying the events (through their JSON form)
+//! rebuilds the live state, repeats of a keyed command emit nothing and answer the first
+//! outcome, no two live credentials share a code and no two issuances share a credential id.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use chrono::Duration;
 use domain::account::AccountFields;
+use domain::bulk::{BulkJobFields, BulkTargets};
 use domain::channel::{ChannelFields, CodeFormat};
 use domain::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, StoreId};
 use domain::offer::OfferFields;
@@ -41,6 +42,11 @@ enum Op {
     },
     ExpireDue,
     Repeat(usize),
+    /// A bulk job to the members at these indices (3: an identifier that names no member).
+    Bulk(Vec<usize>),
+    BulkStep {
+        max: u32,
+    },
 }
 
 fn op(max_advance_minutes: u32) -> impl Strategy<Value = Op> {
@@ -57,6 +63,8 @@ fn op(max_advance_minutes: u32) -> impl Strategy<Value = Op> {
         2 => (0..=max_advance_minutes).prop_map(|minutes| Op::Advance { minutes }),
         1 => Just(Op::ExpireDue),
         2 => any::<usize>().prop_map(Op::Repeat),
+        1 => prop::collection::vec(0..4usize, 1..6).prop_map(Op::Bulk),
+        2 => (1..4u32).prop_map(|max| Op::BulkStep { max }),
     ]
 }
 
@@ -196,6 +204,22 @@ impl World {
                 credential_id: Self::pick(&self.credentials, *index)?,
             },
             Op::ExpireDue => Command::ExpireDue,
+            Op::Bulk(members) => Command::CreateBulkJob {
+                fields: BulkJobFields {
+                    offer_id: self.offer,
+                    channel_id: self.channels[0],
+                    targets: BulkTargets::Identifiers(
+                        members
+                            .iter()
+                            .map(|index| match index {
+                                0..=2 => format!("m{index}"),
+                                _ => "nobody".to_owned(),
+                            })
+                            .collect(),
+                    ),
+                },
+            },
+            Op::BulkStep { max } => Command::AdvanceBulkJob { max: *max },
             Op::Advance { .. } | Op::Repeat(_) => return None,
         })
     }
@@ -296,6 +320,21 @@ impl World {
         Ok(())
     }
 
+    /// No two issuances (single or a bulk step's) took the same credential id.
+    fn check_ids_unique(&self) -> Result<(), TestCaseError> {
+        let mut seen = std::collections::HashSet::new();
+        for event in &self.account.events {
+            if let EventKind::CredentialIssued(credential) = &event.kind {
+                prop_assert!(
+                    seen.insert(credential.credential_id),
+                    "credential {} issued twice",
+                    credential.credential_id
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn check_codes_unique(&self) -> Result<(), TestCaseError> {
         let state = &self.account.state;
         let mut holders: HashMap<&str, CredentialId> = HashMap::new();
@@ -371,6 +410,7 @@ proptest! {
         for op in &ops {
             world.step(op)?;
             world.check_codes_unique()?;
+            world.check_ids_unique()?;
         }
     }
 }
