@@ -144,16 +144,10 @@ pub(super) async fn visit(
 ) -> Result<Shown, Closed> {
     let query = LandingQuery::parse(request.query_string())?;
     let account = account_of(state, xid).await?;
-    let seen = {
-        let (xid, query) = (xid.to_owned(), &query);
-        let sf_uid = query.sf_uid.clone();
-        let key = query.security_key.clone();
-        state
-            .read(account, move |live, now| {
-                see(live, &xid, now, sf_uid.as_deref(), key.as_deref())
-            })
-            .map_err(|_| Closed::Unavailable)??
-    };
+    let (sf_uid, key) = (query.sf_uid.as_deref(), query.security_key.as_deref());
+    let seen = state
+        .read(account, |live, now| see(live, xid, now, sf_uid, key))
+        .map_err(|_| Closed::Unavailable)??;
     landing.limits.spend(request)?;
     let correlation = RequestId::of(request);
     let member = match seen.member {

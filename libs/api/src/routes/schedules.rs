@@ -21,7 +21,6 @@ use crate::auth::Principal;
 use crate::http::{ApiError, Body, Named, One, Paged, Query};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::bulk::BulkTargets;
@@ -142,12 +141,11 @@ impl ScheduleBody {
                 };
                 ScheduledAction::StartBulkJob { job: job.fields()? }
             }
-            ActionName::ApproveOffer | ActionName::StopOffer if !bulk && window.is_empty() => {
-                if matches!(action, ActionName::ApproveOffer) {
-                    ScheduledAction::ApproveOffer { offer_id }
-                } else {
-                    ScheduledAction::StopOffer { offer_id }
-                }
+            ActionName::ApproveOffer if !bulk && window.is_empty() => {
+                ScheduledAction::ApproveOffer { offer_id }
+            }
+            ActionName::StopOffer if !bulk && window.is_empty() => {
+                ScheduledAction::StopOffer { offer_id }
             }
             _ => {
                 return Err(ApiError::BadRequest(
@@ -259,17 +257,16 @@ impl ScheduleView {
     }
 }
 
-/// Schedule `id` from the live state, answered with `status`.
+/// Schedule `id` from the live state.
 fn answer(
     state: &AppState,
     principal: &Principal,
     id: ScheduleId,
-    status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let view = state.read(principal.account_id, move |live, _| {
         queries::schedule(live, id).map(ScheduleView::new)
     })?;
-    Ok(HttpResponse::build(status).json(One(view.ok_or(ApiError::NotFound)?)))
+    Ok(HttpResponse::Ok().json(One(view.ok_or(ApiError::NotFound)?)))
 }
 
 async fn create(
@@ -317,7 +314,7 @@ async fn get(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(READ)?;
     let id = ScheduleId(path_id(id.into_inner())?);
-    answer(&state, &principal, id, StatusCode::OK)
+    answer(&state, &principal, id)
 }
 
 async fn cancel(
@@ -334,5 +331,5 @@ async fn cancel(
         Command::CancelSchedule { schedule_id: id },
     )
     .await?;
-    answer(&state, &principal, id, StatusCode::OK)
+    answer(&state, &principal, id)
 }
