@@ -56,6 +56,11 @@ impl Api {
         &self.token
     }
 
+    /// The server's base address (`http://host:port`).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// The server's `host:port`.
     pub fn address(&self) -> &str {
         self.base

@@ -144,9 +144,19 @@ impl PosFixture {
     /// Redeems code `index` with its own Idempotency-Key (`txn-<index>`): the status and JSON
     /// answer.
     pub async fn redeem(&self, api: &Api, index: usize) -> Result<(u16, Value), LoadError> {
+        self.redeem_keyed(api, index, &format!("txn-{index}")).await
+    }
+
+    /// Redeems code `index` with the Idempotency-Key `key`: the status and JSON answer.
+    pub async fn redeem_keyed(
+        &self,
+        api: &Api,
+        index: usize,
+        key: &str,
+    ) -> Result<(u16, Value), LoadError> {
         let request = api
             .request(Method::POST, "/v1.0/pos/redemptions")
-            .header("Idempotency-Key", format!("txn-{index}"))
+            .header("Idempotency-Key", key)
             .json(&self.redeem_body(&self.codes[index]));
         answer(request.send().await?).await
     }

@@ -51,7 +51,29 @@ impl ServerProcess {
         data: &Path,
         env: &[(&str, &str)],
     ) -> Result<Self, LoadError> {
+        Self::launch(binary, args, data, env, false).await
+    }
+
+    /// [`ServerProcess::start`] of a command service that shares the partitions with other
+    /// instances: it advertises its own address (`PROMO_ADVERTISE_URL`).
+    pub async fn start_member(
+        binary: &Path,
+        args: &[&str],
+        data: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self, LoadError> {
+        Self::launch(binary, args, data, env, true).await
+    }
+
+    async fn launch(
+        binary: &Path,
+        args: &[&str],
+        data: &Path,
+        env: &[(&str, &str)],
+        advertise: bool,
+    ) -> Result<Self, LoadError> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let base = format!("http://127.0.0.1:{port}");
         let mut command = Command::new(binary);
         command
             .args(args)
@@ -59,9 +81,11 @@ impl ServerProcess {
             .env("PROMO_BIND", format!("127.0.0.1:{port}"))
             .env_remove("PROMO_TOKEN_SECRET")
             .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .envs(env.iter().copied());
+        if advertise {
+            command.env("PROMO_ADVERTISE_URL", &base);
+        }
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit());
         let mut child = command.spawn()?;
         let out = child
             .stdout
@@ -77,7 +101,7 @@ impl ServerProcess {
         });
         let mut server = Self {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             printed: None,
             lines,
             seen: Vec::new(),

@@ -11,6 +11,8 @@
 //! - `auth`: `GET /auth`, signed tokens and the [`Principal`] every guarded handler receives.
 //! - `openapi`: the route declarations ([`openapi::Routes`]) that both mount the routes and
 //!   render the OpenAPI document served at `GET /openapi.json`.
+//! - `cluster`: serving as one of several instances that share the log's partitions: a
+//!   request whose partition another instance owns is forwarded to it.
 //! - `routes`: one module per resource family, among them the account's callback settings and
 //!   a channel's callback deliveries (served when the dispatcher runs in this process, 503
 //!   otherwise).
@@ -32,6 +34,7 @@
 //! - API keys are managed by the account's admins under `/v1.0/api_keys`.
 
 pub mod auth;
+pub mod cluster;
 pub mod http;
 pub mod landing;
 pub mod openapi;

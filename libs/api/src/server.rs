@@ -1,6 +1,7 @@
 //! [`serve`]: the HTTP server over an [`AppState`], with the middleware every request passes
-//! through (outermost first: observe, then the `.json` suffix), and the landing pages.
+//! through (outermost first: observe, then the `.json` suffix, then forwarding to the partition's owner), and the landing pages.
 
+use crate::cluster::forward_misrouted;
 use crate::http::{observe, strip_json_suffix};
 use crate::landing::Landing;
 use crate::routes::configure;
@@ -20,6 +21,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .wrap(from_fn(forward_misrouted))
             .wrap(from_fn(strip_json_suffix))
             .wrap(from_fn(observe))
             .app_data(web::Data::from(Arc::clone(&landing)))

@@ -2,6 +2,7 @@
 //! the right partition.
 
 use crate::auth::{AuthLimits, Token, TokenSecret};
+use crate::cluster::Cluster;
 use crate::http::{ApiError, Metrics};
 use crate::landing::LandingSettings;
 use callbacks::{Deliveries, Destinations};
@@ -12,7 +13,10 @@ use domain::ids::AccountId;
 use domain::redemption::{Plan, PosRequest};
 use domain::{Command, Event};
 use engine::guessing::is_wrong_code;
-use engine::{EngineError, GuessLimiter, GuessLimits, PartitionHandle, Presenter, Throttled};
+use engine::{
+    EngineError, GuessLimiter, GuessLimits, PartitionHandle, PartitionTable, Presenter, Serving,
+    Throttled,
+};
 use eventlog::partition_of;
 use projections::ReadStore;
 use std::sync::Arc;
@@ -24,7 +28,7 @@ pub const READ_WAIT: Duration = Duration::from_secs(2);
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    partitions: Arc<[PartitionHandle]>,
+    partitions: Arc<PartitionTable>,
     store: ReadStore,
     secret: TokenSecret,
     metrics: Metrics,
@@ -34,20 +38,21 @@ pub struct AppState {
     callback_destinations: Destinations,
     auth_limits: Arc<AuthLimits>,
     landing: LandingSettings,
+    cluster: Option<Cluster>,
 }
 
 impl AppState {
-    /// State over `partitions` (one handle per partition, in partition order), the read store
-    /// fed from their log, the token signing secret and the metrics `/metrics` serves, on the
-    /// system clock.
+    /// State over `partitions` (who serves each partition of the log), the read store fed
+    /// from the log, the token signing secret and the metrics `/metrics` serves, on the system
+    /// clock.
     pub fn new(
-        partitions: Vec<PartitionHandle>,
+        partitions: Arc<PartitionTable>,
         store: ReadStore,
         secret: TokenSecret,
         metrics: Metrics,
     ) -> Self {
         Self {
-            partitions: partitions.into(),
+            partitions,
             store,
             secret,
             metrics,
@@ -57,6 +62,7 @@ impl AppState {
             callback_destinations: Destinations::default(),
             auth_limits: Arc::default(),
             landing: LandingSettings::default(),
+            cluster: None,
         }
     }
 
@@ -89,6 +95,20 @@ impl AppState {
         Self { landing, ..self }
     }
 
+    /// The same state serving as one of several instances that share the partitions, as
+    /// `cluster` says (requests for partitions owned elsewhere are forwarded there).
+    pub fn with_cluster(self, cluster: Cluster) -> Self {
+        Self {
+            cluster: Some(cluster),
+            ..self
+        }
+    }
+
+    /// This instance's part in a cluster, when instances share the partitions.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
+    }
+
     /// Where landing pages are served and their budgets.
     pub fn landing(&self) -> &LandingSettings {
         &self.landing
@@ -114,10 +134,18 @@ impl AppState {
         self.clock.now()
     }
 
-    /// Whether every partition's actor still takes commands (none has been fenced by a newer
-    /// writer or stopped).
+    /// Whether every actor of this process still takes commands (none has been fenced by a
+    /// newer writer or stopped).
     pub fn writers_serving(&self) -> bool {
-        self.partitions.iter().all(PartitionHandle::is_serving)
+        self.partitions
+            .locals()
+            .iter()
+            .all(PartitionHandle::is_serving)
+    }
+
+    /// Who serves each partition of the log, as this process knows it.
+    pub fn partitions(&self) -> &PartitionTable {
+        &self.partitions
     }
 
     /// The read store.
@@ -140,15 +168,21 @@ impl AppState {
         &self.auth_limits
     }
 
-    fn partition(&self, account: AccountId) -> Result<(u32, &PartitionHandle), ApiError> {
-        let count = u32::try_from(self.partitions.len())
-            .map_err(|_| ApiError::internal("too many partitions"))?;
-        let partition = partition_of(account, count);
-        let handle = usize::try_from(partition)
-            .ok()
-            .and_then(|index| self.partitions.get(index))
-            .ok_or_else(|| ApiError::internal(format!("no actor for partition {partition}")))?;
-        Ok((partition, handle))
+    /// The actor of `account`'s partition, or [`ApiError::Misrouted`] when another instance
+    /// serves it (or none does while it moves).
+    fn handle(&self, account: AccountId) -> Result<PartitionHandle, ApiError> {
+        let partition = partition_of(account, self.partitions.count());
+        match &*self.partitions.get(partition) {
+            Serving::Local(handle) => Ok(handle.clone()),
+            Serving::Remote(owner) => Err(ApiError::Misrouted {
+                partition,
+                owner: Some(Arc::clone(owner)),
+            }),
+            Serving::Moving => Err(ApiError::Misrouted {
+                partition,
+                owner: None,
+            }),
+        }
     }
 
     /// The roles of the API key `token` names when it still accepts the secret that obtained
@@ -162,7 +196,7 @@ impl AppState {
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<Role>>, ApiError> {
         let (account, key_id) = (token.account_id, token.key_id);
-        let (_, handle) = self.partition(account)?;
+        let handle = self.handle(account)?;
         if handle.is_serving() {
             return Ok(handle
                 .api_key(account, key_id)
@@ -186,7 +220,7 @@ impl AppState {
         idempotency_key: Option<String>,
         correlation_id: Option<String>,
     ) -> Result<Vec<Event>, ApiError> {
-        let (_, handle) = self.partition(account)?;
+        let handle = self.handle(account)?;
         match handle
             .execute(account, command, idempotency_key, correlation_id)
             .await
@@ -207,7 +241,7 @@ impl AppState {
         correlation_id: Option<String>,
         presenter: Presenter,
     ) -> Result<Vec<Event>, ApiError> {
-        let (_, handle) = self.partition(account)?;
+        let handle = self.handle(account)?;
         match handle
             .present(account, command, idempotency_key, correlation_id, presenter)
             .await
@@ -246,7 +280,7 @@ impl AppState {
         account: AccountId,
         query: impl FnOnce(&domain::AccountState, DateTime<Utc>) -> R,
     ) -> Result<R, ApiError> {
-        let (_, handle) = self.partition(account)?;
+        let handle = self.handle(account)?;
         let view = handle.view(account).map_err(engine_failure)?;
         Ok(query(&view, self.now()))
     }
@@ -256,15 +290,15 @@ impl AppState {
     /// write), so a client reads its own writes. A read model still behind after that is read
     /// as it is, with a warning.
     pub async fn read_barrier(&self, account: AccountId) -> Result<(), ApiError> {
-        let (_, handle) = self.partition(account)?;
-        self.wait_for_partition(handle).await
+        let handle = self.handle(account)?;
+        self.wait_for_partition(&handle).await
     }
 
-    /// [`AppState::read_barrier`] for every partition, for reads not confined to an account
-    /// (finding an API key by identity).
+    /// [`AppState::read_barrier`] for every partition this process serves, for reads not
+    /// confined to an account (finding an API key by identity).
     pub async fn read_barrier_all(&self) -> Result<(), ApiError> {
-        for handle in self.partitions.iter() {
-            self.wait_for_partition(handle).await?;
+        for handle in self.partitions.locals() {
+            self.wait_for_partition(&handle).await?;
         }
         Ok(())
     }

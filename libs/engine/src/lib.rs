@@ -30,7 +30,7 @@ pub use error::EngineError;
 pub use guessing::{Allowance, GuessLimiter, GuessLimits, Presenter, Throttled};
 pub use metrics::EngineMetrics;
 pub use partition::{
-    ActorConfig, ActorStats, PartitionActor, PartitionHandle, BULK_CORRELATION, DEFAULT_BULK_STEP,
-    EXPIRY_CORRELATION,
+    ActorConfig, ActorStats, PartitionActor, PartitionHandle, PartitionTable, Serving,
+    BULK_CORRELATION, DEFAULT_BULK_STEP, EXPIRY_CORRELATION,
 };
 pub use replay::{replay_json, ReplayError};

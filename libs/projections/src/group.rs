@@ -1,5 +1,6 @@
-//! [`ProjectorGroup`]: one supervised [`Projector`] task per partition of a log, started
-//! together and stopped together. A projector whose run fails is restarted from its stored
+//! [`ProjectorGroup`]: one supervised [`Projector`] task per partition of a log (or per
+//! partition this process is given, when projector services share them), each started and
+//! stopped on its own or all together. A projector whose run fails is restarted from its stored
 //! position ([`Supervision`], see `supervise`); the group reports which partitions are failing
 //! meanwhile.
 
@@ -8,6 +9,8 @@ use crate::projector::{Projector, ProjectorConfig};
 use crate::store::ReadStore;
 use crate::supervise::{supervise, RestartPolicy, RunFailure};
 use eventlog::EventLog;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -20,11 +23,18 @@ pub struct Supervision {
     pub metrics: Option<ProjectorMetrics>,
 }
 
-/// Projectors following every partition of a log into one read store.
+/// A running projector: what stops it, and its task.
+type Running = (watch::Sender<bool>, JoinHandle<()>);
+
+/// Starts the supervised projector of one partition, stopped when its receiver says so.
+type Spawn = Box<dyn Fn(u32, watch::Receiver<bool>) -> JoinHandle<()> + Send + Sync>;
+
+/// Projectors following partitions of a log into one read store: every partition, or the
+/// ones this process is given when projector services share the partitions.
 pub struct ProjectorGroup {
-    stop: watch::Sender<bool>,
     store: ReadStore,
-    tasks: Vec<(u32, JoinHandle<()>)>,
+    spawn: Spawn,
+    tasks: Mutex<BTreeMap<u32, Running>>,
 }
 
 impl ProjectorGroup {
@@ -35,24 +45,59 @@ impl ProjectorGroup {
         config: ProjectorConfig,
         supervision: &Supervision,
     ) -> Self {
-        let (stop, stopped) = watch::channel(false);
-        let tasks = (0..log.partitions())
-            .map(|partition| {
-                let projector = Projector::new(log.clone(), store.clone(), partition, config);
-                let task = spawn_supervised(projector, supervision.clone(), stopped.clone());
-                (partition, task)
-            })
-            .collect();
-        Self {
-            stop,
-            store: store.clone(),
-            tasks,
+        let group = Self::idle(log, store, config, supervision);
+        for partition in 0..log.partitions() {
+            group.start_partition(partition);
         }
+        group
+    }
+
+    /// A group of `log`'s projectors into `store` running none yet
+    /// ([`ProjectorGroup::start_partition`] starts them).
+    pub fn idle<L: EventLog + Clone>(
+        log: &L,
+        store: &ReadStore,
+        config: ProjectorConfig,
+        supervision: &Supervision,
+    ) -> Self {
+        let (log, store_for_tasks, supervision) = (log.clone(), store.clone(), supervision.clone());
+        let spawn: Spawn = Box::new(move |partition, stopped| {
+            let projector = Projector::new(log.clone(), store_for_tasks.clone(), partition, config);
+            spawn_supervised(projector, supervision.clone(), stopped)
+        });
+        Self {
+            store: store.clone(),
+            spawn,
+            tasks: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Starts projecting `partition` (nothing when it runs already).
+    pub fn start_partition(&self, partition: u32) {
+        let mut tasks = self.lock();
+        if tasks.contains_key(&partition) {
+            return;
+        }
+        let (stop, stopped) = watch::channel(false);
+        tasks.insert(partition, (stop, (self.spawn)(partition, stopped)));
+    }
+
+    /// Stops projecting `partition` after its current batch, and waits for it.
+    pub async fn stop_partition(&self, partition: u32) {
+        let task = self.lock().remove(&partition);
+        if let Some(task) = task {
+            stop_task(partition, task).await;
+        }
+    }
+
+    /// The partitions projected here, ascending.
+    pub fn running(&self) -> Vec<u32> {
+        self.lock().keys().copied().collect()
     }
 
     /// Whether every projector runs and none is failing (see [`ProjectorGroup::failing`]).
     pub fn healthy(&self) -> bool {
-        self.tasks.iter().all(|(_, task)| !task.is_finished()) && self.failing().is_empty()
+        self.lock().values().all(|(_, task)| !task.is_finished()) && self.failing().is_empty()
     }
 
     /// The partitions whose projector failed and has not caught up with the log since
@@ -64,12 +109,23 @@ impl ProjectorGroup {
     /// Stops every projector after its current batch (or its wait before a restart) and waits
     /// for them.
     pub async fn shutdown(self) {
-        let _receivers_gone = self.stop.send(true);
-        for (partition, task) in self.tasks {
-            if let Err(error) = task.await {
-                tracing::warn!(partition, %error, "projector supervisor task failed");
-            }
+        let tasks = std::mem::take(&mut *self.lock());
+        for (partition, task) in tasks {
+            stop_task(partition, task).await;
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, Running>> {
+        self.tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+async fn stop_task(partition: u32, (stop, task): Running) {
+    let _receivers_gone = stop.send(true);
+    if let Err(error) = task.await {
+        tracing::warn!(partition, %error, "projector supervisor task failed");
     }
 }
 

@@ -61,13 +61,22 @@ impl Application {
         let background = Background::start(settings.background_nice)
             .context("starting the background runtime")?;
         let prepared = prepare(&settings, callbacks.is_some())?;
-        let config = settings.stack(role == Role::AllInOne, callbacks, Some(background.handle()));
+        let mut config =
+            settings.stack(role == Role::AllInOne, callbacks, Some(background.handle()));
+        if settings.cluster.is_some() {
+            anyhow::ensure!(
+                role == Role::Commands,
+                "PROMO_ADVERTISE_URL is for command-service: the all-in-one server serves \
+                 every partition"
+            );
+            config.cluster = settings.cluster.clone();
+        }
         let Serving { stack, server } =
             startup::open_and_serve(&config, prepared.secret, listener, settings.workers)
                 .await
                 .context("opening the event log and the read store")?;
         restrict_stores(&settings, &config)?;
-        if !stack.account_exists(AccountId(1)).await? {
+        if stack.serves(AccountId(1)) && !stack.account_exists(AccountId(1)).await? {
             let credentials = Credentials::create(stack.state(), AccountId(1), "Account 1").await?;
             tracing::info!(account = 1, identity = %credentials.identity, "created the first account");
             print_once(&credentials)?;

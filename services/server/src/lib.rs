@@ -12,6 +12,10 @@
 //!   rebuild` (or `promo rebuild`) empties the read models and projects the whole log again.
 //! - `promo dispatcher`: the callback dispatcher, with `/health` and `/metrics`.
 //!
+//! Instances of `command-service` (and of `projector`) share the log's partitions when
+//! `PROMO_ADVERTISE_URL` is set ([`membership`]: leases in Postgres, a balanced share each;
+//! command services forward requests for the others' partitions to their owner).
+//!
 //! The projectors of `serve` and `projector` run supervised ([`projections::ProjectorGroup`]):
 //! one that fails is logged, counted (`projector_failures_total` on `/metrics`) and restarted
 //! from its stored position after a backoff ([`startup::StackConfig::projector_restart`]);
@@ -90,6 +94,7 @@ mod credentials;
 mod dispatcher;
 mod files;
 mod keys;
+pub mod membership;
 mod ops;
 mod projector;
 mod secret;

@@ -4,13 +4,17 @@
 //! `/health` (503 while a projector is failing, naming its partitions) and `/metrics` (each
 //! partition's projected offset, failed runs) on its own port; and [`rebuild`], which empties
 //! the read store and projects the whole log again.
+//! With `PROMO_ADVERTISE_URL` set, projector services share the partitions as command
+//! services do ([`crate::membership`]): each projects its leases' share, and `/health` names
+//! the instance and the partitions it projects.
 //! A read store filled from another event log is refused at start (`rebuild` takes it over).
 
+use crate::membership::{Membership, Projectors, PROJECTOR_SERVICE};
 use crate::settings::Settings;
 use crate::startup::{open_key_store, pair_stores};
 use crate::{files, ops};
 use anyhow::Context as _;
-use api::http::PROJECTORS;
+use api::http::{MEMBERSHIP, PROJECTORS};
 use api::Health;
 use eventlog::{AnyLog, EventLog};
 use futures_util::future::BoxFuture;
@@ -18,11 +22,15 @@ use projections::{ProjectorConfig, ProjectorGroup, ProjectorMetrics, ReadStore, 
 use prometheus::{IntGauge, IntGaugeVec, Opts, Registry};
 use std::future::Future;
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// What the health and metrics routes look at.
 struct Status {
-    projectors: ProjectorGroup,
+    projectors: Arc<ProjectorGroup>,
+    /// When projector services share the partitions: this instance's id, and whether its
+    /// leases are current.
+    member: Option<(String, Arc<AtomicBool>)>,
     store: ReadStore,
     partitions: u32,
     registry: Registry,
@@ -35,6 +43,7 @@ struct Status {
 /// A built projector service, not yet serving until [`ProjectorService::run_until`].
 pub struct ProjectorService {
     status: Arc<Status>,
+    membership: Option<Membership>,
     server: actix_web::dev::Server,
     port: u16,
 }
@@ -62,10 +71,29 @@ impl ProjectorService {
             metrics: Some(ProjectorMetrics::register(&registry)?),
             ..Supervision::default()
         };
-        let projectors =
-            ProjectorGroup::start(&log, &store, ProjectorConfig::default(), &supervision);
+        let config = ProjectorConfig::default();
+        let (projectors, membership, member) = match &settings.cluster {
+            None => {
+                let group = ProjectorGroup::start(&log, &store, config, &supervision);
+                (Arc::new(group), None, None)
+            }
+            Some(cluster) => {
+                let group = Arc::new(ProjectorGroup::idle(&log, &store, config, &supervision));
+                let ready = Arc::new(AtomicBool::new(false));
+                let share = Projectors::new(Arc::clone(&group), Arc::clone(&ready));
+                let partitions = log.partitions();
+                let membership =
+                    Membership::start(PROJECTOR_SERVICE, cluster, partitions, share).await?;
+                (
+                    group,
+                    Some(membership),
+                    Some((cluster.instance.clone(), ready)),
+                )
+            }
+        };
         let status = Arc::new(Status {
             projectors,
+            member,
             store,
             partitions: log.partitions(),
             registry,
@@ -79,6 +107,7 @@ impl ProjectorService {
         tracing::info!(bind = %settings.bind, port, partitions = status.partitions, "projecting");
         Ok(Self {
             status,
+            membership,
             server,
             port,
         })
@@ -101,8 +130,13 @@ impl ProjectorService {
         tracing::info!(signal, "stopping");
         handle.stop(true).await;
         let served = server.await;
+        if let Some(membership) = self.membership {
+            membership.stop().await;
+        }
         let status = Arc::into_inner(self.status).context("the HTTP server still holds state")?;
-        status.projectors.shutdown().await;
+        let projectors =
+            Arc::into_inner(status.projectors).context("the membership still holds projectors")?;
+        projectors.shutdown().await;
         status.store.close().await;
         tracing::info!("stopped");
         served.context("the HTTP server task failed")??;
@@ -163,11 +197,17 @@ async fn open_unpaired(settings: &Settings) -> anyhow::Result<(AnyLog, ReadStore
 
 impl ops::Status for Status {
     fn health(&self) -> Health {
-        let health = Health::default().failing_projectors(self.projectors.failing());
-        match self.projectors.healthy() {
-            true => health,
-            false => health.unhealthy(PROJECTORS),
+        let mut health = Health::default().failing_projectors(self.projectors.failing());
+        if !self.projectors.healthy() {
+            health = health.unhealthy(PROJECTORS);
         }
+        if let Some((instance, ready)) = &self.member {
+            health = health.owning(instance, self.projectors.running());
+            if !ready.load(Ordering::Acquire) {
+                health = health.unhealthy(MEMBERSHIP);
+            }
+        }
+        health
     }
 
     fn metrics(&self) -> BoxFuture<'_, anyhow::Result<String>> {

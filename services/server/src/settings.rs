@@ -2,7 +2,7 @@
 //! with defaults: the embedded default keeps everything in one data folder; URLs point the
 //! event log at Kafka and the read models and snapshots at Postgres.
 
-use crate::startup::StackConfig;
+use crate::startup::{ClusterSettings, StackConfig};
 use anyhow::Context as _;
 use api::landing::LandingSettings;
 use api::TokenSecret;
@@ -14,6 +14,7 @@ use projections::RestartPolicy;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::runtime::Handle;
 
 /// Everything a service needs to know before it starts.
@@ -56,6 +57,10 @@ pub struct Settings {
     /// Members a step of a bulk job issues to (`PROMO_BULK_STEP`, default
     /// [`engine::DEFAULT_BULK_STEP`]; steps take at most a third of a writer's time).
     pub bulk_step: u32,
+    /// For the command and projector services: share the partitions with the other
+    /// instances of the service that set `PROMO_ADVERTISE_URL` (see [`cluster_settings`]);
+    /// `None`: serve them all.
+    pub cluster: Option<ClusterSettings>,
 }
 
 impl Settings {
@@ -124,9 +129,11 @@ impl Settings {
             .transpose()
             .context("PROMO_BULK_STEP is too large")?
             .unwrap_or(engine::DEFAULT_BULK_STEP);
+        let cluster = cluster_settings(&var, &event_log, &read_store)?;
         Ok(Self {
             landing,
             bulk_step,
+            cluster,
             callbacks,
             dispatcher: DispatcherConfig::from_vars(var)?,
             server_address,
@@ -183,8 +190,59 @@ impl Settings {
             clock: Arc::new(SystemClock),
             landing: self.landing.clone(),
             bulk_step: self.bulk_step,
+            cluster: None,
         }
     }
+}
+
+/// Sharing the partitions, when `PROMO_ADVERTISE_URL` is set: the address the other
+/// instances forward requests to (`http://host:port`, this instance's API; a projector's
+/// operations port, for the record); leases in
+/// `PROMO_CLUSTER_DB` (default: the read database, which must then be Postgres);
+/// `PROMO_INSTANCE_ID` (default: a new ULID per start; letters, digits, `-`, `_`, `.`, at
+/// most 64); `PROMO_LEASE_SECONDS` (default 5: a crashed instance's partitions move after
+/// it). Needs the log on Kafka.
+fn cluster_settings(
+    var: &impl Fn(&str) -> Option<String>,
+    log: &LogUrl,
+    read: &DbUrl,
+) -> anyhow::Result<Option<ClusterSettings>> {
+    let Some(address) = var("PROMO_ADVERTISE_URL") else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        (address.starts_with("http://") || address.starts_with("https://"))
+            && !address.contains(char::is_whitespace),
+        "PROMO_ADVERTISE_URL must be an http:// or https:// address, e.g. http://10.0.0.7:8080"
+    );
+    anyhow::ensure!(
+        matches!(log, LogUrl::Kafka { .. }),
+        "PROMO_ADVERTISE_URL needs the event log on Kafka (PROMO_EVENT_LOG=kafka://...)"
+    );
+    let database = match (var("PROMO_CLUSTER_DB"), read) {
+        (Some(url), _) => match DbUrl::parse("cluster database", &url)? {
+            DbUrl::Postgres(url) => url,
+            DbUrl::Sqlite(_) => anyhow::bail!("PROMO_CLUSTER_DB must be a postgres:// URL"),
+        },
+        (None, DbUrl::Postgres(url)) => url.clone(),
+        (None, DbUrl::Sqlite(_)) => anyhow::bail!(
+            "PROMO_ADVERTISE_URL needs PROMO_CLUSTER_DB or a Postgres PROMO_READ_DB for the leases"
+        ),
+    };
+    let instance = var("PROMO_INSTANCE_ID").unwrap_or_else(|| ulid::Ulid::generate().to_string());
+    anyhow::ensure!(
+        !instance.is_empty()
+            && instance.len() <= 64
+            && instance
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.')),
+        "PROMO_INSTANCE_ID must be 1 to 64 letters, digits, -, _ or ."
+    );
+    let mut settings = ClusterSettings::new(&database, address.trim_end_matches('/'), &instance);
+    if let Some(seconds) = positive(var("PROMO_LEASE_SECONDS"), "PROMO_LEASE_SECONDS")? {
+        settings.lease_ttl = Duration::from_secs(u64::try_from(seconds).unwrap_or(u64::MAX));
+    }
+    Ok(Some(settings))
 }
 
 /// Snapshots beside a SQLite log (`None` lets the stack put them there), in a Postgres read

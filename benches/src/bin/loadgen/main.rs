@@ -13,6 +13,7 @@
 //! target/release/loadgen --mode evaluate-beside-redeem --concurrency 8 --rate 1000 --seconds 10
 //! target/release/loadgen --mode memory --members 100000
 //! target/release/loadgen --mode bulk-beside-rate --members 100000 --rate 1000 --seconds 10
+//! target/release/loadgen --mode forward --url <owner> --via <other> --identity .. --key ..
 //! ```
 //!
 //! The modes:
@@ -46,6 +47,9 @@
 //! - `bulk-beside-rate`: redemptions open-loop at `--rate` for `--seconds`, alone, then
 //!   while a bulk job issues to `--members` members of a list (see `bulk`); prints both
 //!   phases' latency, the job's progress during the second and its whole duration.
+//! - `forward`: against command services sharing the partitions (`--url` the instance
+//!   serving the account's partition, `--via` another one): redemptions open-loop at `--rate`
+//!   straight to the owner and through the other instance, alternately (see `forward`).
 //!
 //! `--concurrency` takes a list (`1,8,32`) in `health` and `evaluate`, which run each level in
 //! turn; elsewhere one value. Every measured phase ends with a summary line (throughput, p50,
@@ -60,6 +64,7 @@
 //! (500 synced 12 KiB overwrites).
 
 mod bulk;
+mod forward;
 mod phase;
 mod reads;
 mod writes;
@@ -131,9 +136,13 @@ struct Options {
     /// the run by default.
     #[arg(long)]
     credentials: Option<usize>,
-    /// Partitions of the server the generator starts.
+    /// Partitions of the server the generator starts (in `forward`: of the log).
     #[arg(long, default_value_t = 4)]
     partitions: u32,
+    /// In `forward`: another instance sharing the partitions with `--url`, which forwards
+    /// to it.
+    #[arg(long, requires = "url")]
+    via: Option<String>,
     /// A file to write every request's due time and latency (ms) to, one per line.
     #[arg(long)]
     timeline: Option<PathBuf>,
@@ -158,6 +167,8 @@ enum ModeName {
     Memory,
     /// Redemptions at `--rate`, alone and then beside a bulk job over `--members` members.
     BulkBesideRate,
+    /// Redemptions to the partition's owner and through another instance.
+    Forward,
 }
 
 impl Options {
@@ -289,6 +300,14 @@ async fn load(options: &Options, target: &Target) -> anyhow::Result<Vec<Phase>> 
         }
         ModeName::BulkBesideRate => {
             bulk::bulk_mode(target, options.members, options.rate, seconds, setup).await
+        }
+        ModeName::Forward => {
+            let via = options
+                .via
+                .as_deref()
+                .context("--via is needed in forward mode")?;
+            let (partitions, rate) = (options.partitions, options.rate);
+            forward::forward_mode(target, via, partitions, rate, seconds, setup).await
         }
     }
 }

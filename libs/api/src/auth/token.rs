@@ -160,6 +160,17 @@ impl TokenSecret {
         mac
     }
 
+    /// The HMAC of `message` under this secret, in hex: how instances sharing the secret
+    /// vouch for what they tell each other (see `crate::cluster`).
+    pub(crate) fn tag(&self, message: &str) -> String {
+        hex::encode(self.mac(message).finalize().into_bytes())
+    }
+
+    /// Whether `tag` is [`TokenSecret::tag`] of `message` (compared in constant time).
+    pub(crate) fn has_tag(&self, message: &str, tag: &str) -> bool {
+        hex::decode(tag).is_ok_and(|tag| self.mac(message).verify_slice(&tag).is_ok())
+    }
+
     /// A token for `token`'s account, key and binding, valid until its `expires_at`.
     pub fn sign(&self, token: Token) -> String {
         let message = format!(

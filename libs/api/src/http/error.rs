@@ -67,6 +67,17 @@ pub enum ApiError {
     /// The cause is logged, never sent.
     #[error("Service unavailable, retry later")]
     LogUnavailable(#[source] Cause),
+    /// The account's partition is served by another instance (`owner`, its address), or by
+    /// none while it moves (`owner` is `None`). The forwarding middleware sends the request
+    /// to the owner; answered as it is (a 503 the client may retry with the same idempotency
+    /// key) when there is no owner, or the request was already forwarded once.
+    #[error("The account's partition is moving; retry shortly")]
+    Misrouted {
+        /// The partition the request needs.
+        partition: u32,
+        /// Where its owner is reached, when known.
+        owner: Option<std::sync::Arc<str>>,
+    },
     /// Something failed inside; the cause is logged, never sent.
     #[error("Internal server error")]
     Internal(#[source] Cause),
@@ -134,7 +145,7 @@ impl ResponseError for ApiError {
                 ErrorKind::NotFound => StatusCode::NOT_FOUND,
                 ErrorKind::Conflict => StatusCode::CONFLICT,
             },
-            Self::LogUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::LogUnavailable(_) | Self::Misrouted { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -150,8 +161,14 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let Self::TooManyRequests { retry_after, .. } = self {
-            response.insert_header((RETRY_AFTER, retry_seconds(*retry_after).to_string()));
+        match self {
+            Self::TooManyRequests { retry_after, .. } => {
+                response.insert_header((RETRY_AFTER, retry_seconds(*retry_after).to_string()));
+            }
+            Self::Misrouted { .. } => {
+                response.insert_header((RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         response.json(json!({ "error": self.to_string() }))
     }

@@ -10,6 +10,9 @@ use serde::Serialize;
 pub const WRITERS: &str = "writers";
 /// The part named when a projector of this process failed and has not caught up since.
 pub const PROJECTORS: &str = "projectors";
+/// The part named when an instance sharing the partitions cannot renew its leases (it
+/// serves none of them until it can).
+pub const MEMBERSHIP: &str = "membership";
 
 /// Whether a process can do its work, and if not, what cannot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -23,6 +26,12 @@ pub struct Health {
     /// log since (it waits to be restarted, or catches up); left out when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     failing_projectors: Vec<u32>,
+    /// When instances share the partitions: this instance's id among them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instance: Option<String>,
+    /// When instances share the partitions: the ones this instance serves now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owned_partitions: Option<Vec<u32>>,
 }
 
 impl Default for Health {
@@ -31,6 +40,8 @@ impl Default for Health {
             status: "ok",
             unhealthy: Vec::new(),
             failing_projectors: Vec::new(),
+            instance: None,
+            owned_partitions: None,
         }
     }
 }
@@ -55,6 +66,17 @@ impl Health {
         Self {
             failing_projectors: partitions,
             ..self.unhealthy(PROJECTORS)
+        }
+    }
+
+    /// The same health naming instance `instance` of those sharing the partitions, which
+    /// serves `owned`.
+    #[must_use]
+    pub fn owning(self, instance: &str, owned: Vec<u32>) -> Self {
+        Self {
+            instance: Some(instance.to_owned()),
+            owned_partitions: Some(owned),
+            ..self
         }
     }
 

@@ -5,6 +5,11 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
 
+/// The bounds (seconds) of the request latency histograms.
+pub(crate) const LATENCY_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
 /// The server's metrics. Cheap to clone: clones share the registry.
 #[derive(Clone)]
 pub struct Metrics {
@@ -29,9 +34,7 @@ impl Metrics {
                 "http_request_duration_seconds",
                 "Time to answer an HTTP request, by status class",
             )
-            .buckets(vec![
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-            ]),
+            .buckets(LATENCY_BUCKETS.to_vec()),
             &["status"],
         )?;
         registry.register(Box::new(requests.clone()))?;

@@ -41,6 +41,9 @@ pub(super) enum Closed {
     Refused(String, StatusCode),
     /// The server could not answer (503).
     Unavailable,
+    /// Another instance owns the account's partition: the request is forwarded there
+    /// ([`crate::ApiError::Misrouted`]).
+    Elsewhere(crate::ApiError),
 }
 
 /// The visitor, by the cookie the page keeps (a new one when there is none, or it is odd).
@@ -142,7 +145,7 @@ pub(super) fn closed(closed: &Closed) -> HttpResponse {
             "Too many codes were asked for from here. Try again in a moment.",
         ),
         Closed::Refused(message, status) => (*status, "Not available", message.as_str()),
-        Closed::Unavailable => (
+        Closed::Unavailable | Closed::Elsewhere(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "Try again",
             "The offer could not be shown just now. Try again in a moment.",

@@ -22,6 +22,7 @@ mod visit;
 pub use page::PageCache;
 pub use visit::VisitLimits;
 
+use crate::http::ApiError;
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -112,15 +113,16 @@ async fn show(
     landing: web::Data<Landing>,
     request: HttpRequest,
     xid: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, ApiError> {
     let visitor = answer::Visitor::of(&request);
     match visit::visit(&state, &landing, &request, &xid, &visitor).await {
-        Ok(shown) => answer::shown(&landing.cache, &shown, &visitor),
+        Ok(shown) => Ok(answer::shown(&landing.cache, &shown, &visitor)),
+        Err(Closed::Elsewhere(misrouted)) => Err(misrouted),
         Err(closed) => {
             if matches!(closed, Closed::Unavailable) {
                 tracing::warn!(xid = %xid, "a landing page could not be served");
             }
-            answer::closed(&closed)
+            Ok(answer::closed(&closed))
         }
     }
 }

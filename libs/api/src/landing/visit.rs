@@ -101,7 +101,7 @@ impl VisitLimits {
     }
 
     fn spend(&self, request: &HttpRequest) -> Result<(), Closed> {
-        let origin = Origin::of(request.peer_addr().map(|peer| peer.ip()));
+        let origin = Origin::of(crate::cluster::client_address(request));
         let spent = spend(&self.origins, &origin).map_err(Closed::Busy);
         prune(&self.origins);
         spent
@@ -147,7 +147,10 @@ pub(super) async fn visit(
     let (sf_uid, key) = (query.sf_uid.as_deref(), query.security_key.as_deref());
     let seen = state
         .read(account, |live, now| see(live, xid, now, sf_uid, key))
-        .map_err(|_| Closed::Unavailable)??;
+        .map_err(|error| match error {
+            ApiError::Misrouted { owner: Some(_), .. } => Closed::Elsewhere(error),
+            _ => Closed::Unavailable,
+        })??;
     landing.limits.spend(request)?;
     let correlation = RequestId::of(request);
     let member = match seen.member {

@@ -68,7 +68,7 @@ async fn authenticate(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let identity = header(&request, IDENTITY)?;
-    let address = request.peer_addr().map(|peer| peer.ip());
+    let address = crate::cluster::client_address(&request);
     // No identity is longer: a longer one is budgeted by its start, so a flood of long
     // identities cannot grow the limiter's memory beyond that.
     let budgeted = identity.get(..=MAX_IDENTITY).unwrap_or(identity);

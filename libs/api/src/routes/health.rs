@@ -2,10 +2,11 @@
 //! every projector of this process keeps up; 503 once an actor has been fenced by a newer
 //! writer or stopped, so an orchestrator stops routing to a process that lost its partitions,
 //! and while a projector of this process is failing, until its restart has caught up; the
-//! body names which, see [`Health`]), `GET /metrics` (Prometheus text) and
+//! body names which, see [`Health`]; when instances share the partitions it also names this
+//! instance and the partitions it serves, and answers 503 while it cannot renew its leases), `GET /metrics` (Prometheus text) and
 //! `GET /openapi.json` (this API's OpenAPI document, generated from the route declarations).
 
-use crate::http::{ApiError, Health, WRITERS};
+use crate::http::{ApiError, Health, MEMBERSHIP, WRITERS};
 use crate::openapi::{Op, Routes};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -52,6 +53,12 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     let mut health = Health::default();
     if !state.writers_serving() {
         health = health.unhealthy(WRITERS);
+    }
+    if let Some(cluster) = state.cluster() {
+        health = health.owning(cluster.instance(), state.partitions().owned());
+        if !cluster.is_ready() {
+            health = health.unhealthy(MEMBERSHIP);
+        }
     }
     health
         .failing_projectors(state.store().failing_projectors())

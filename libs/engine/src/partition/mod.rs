@@ -12,12 +12,15 @@
 //! - `handle`: the client side: requests in, durable answers out.
 //! - `views`: the accounts' states as of the last durable batch, published for reads on any
 //!   thread.
+//! - `table`: who serves each partition: an actor of this process, another instance, or
+//!   nobody while it moves.
 
 mod actor;
 mod bulk;
 mod expiry;
 mod handle;
 pub(crate) mod load;
+mod table;
 mod views;
 
 use crate::error::EngineError;
@@ -42,6 +45,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use bulk::BULK_CORRELATION;
 pub use expiry::EXPIRY_CORRELATION;
 pub use handle::PartitionHandle;
+pub use table::{PartitionTable, Serving};
 
 /// Members a step of a bulk job issues to by default.
 pub const DEFAULT_BULK_STEP: u32 = 25;

@@ -47,6 +47,9 @@ pub struct StackConfig {
     pub landing: LandingSettings,
     /// Members a step of a bulk job issues to (see `engine::ActorConfig::bulk_step`).
     pub bulk_step: u32,
+    /// When this process shares the partitions with other instances: how (see
+    /// [`super::ClusterSettings`]); `None`: it serves every partition itself.
+    pub cluster: Option<super::ClusterSettings>,
 }
 
 impl StackConfig {
@@ -68,6 +71,7 @@ impl StackConfig {
             clock: Arc::new(SystemClock),
             landing: LandingSettings::default(),
             bulk_step: engine::DEFAULT_BULK_STEP,
+            cluster: None,
         }
     }
 

@@ -26,6 +26,13 @@ pub enum StackError {
     /// The callback dispatcher could not start.
     #[error("callbacks: {0}")]
     Callbacks(#[from] CallbackError),
+    /// The memberships and leases of the instances sharing the partitions could not be
+    /// reached.
+    #[error("cluster membership: {0}")]
+    Membership(#[from] cluster::ClusterError),
+    /// Forwarding to the other instances could not be set up.
+    #[error("forwarding: {0}")]
+    Forwarding(#[from] api::cluster::ClusterError),
     /// The HTTP server could not start on its listener.
     #[error("HTTP server: {0}")]
     Http(#[from] std::io::Error),

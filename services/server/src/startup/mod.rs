@@ -12,6 +12,8 @@
 //! - [`pair_stores`] (`pairing`): at start the read store and the snapshot store must belong
 //!   to the event log opened; a store filled from another log is refused.
 //! - [`StackError`] (`error`): why a start failed.
+//! - With [`StackConfig::cluster`] the actors are those of the partitions this instance's
+//!   leases give it ([`crate::membership`]), and the API forwards the rest to their owner.
 //!
 //! Background work (the projectors, the callback dispatcher, snapshot writes, and the
 //! connections of the read store and the dispatcher's log) runs on
@@ -29,6 +31,7 @@ mod error;
 mod pairing;
 mod stack;
 
+pub use crate::membership::ClusterSettings;
 pub use config::{callbacks_log, default_key_store, open_key_store, StackConfig};
 pub use error::StackError;
 pub use pairing::pair_stores;

@@ -6,6 +6,8 @@
 use super::config::{callbacks_log, open_key_store, StackConfig};
 use super::error::StackError;
 use super::pairing::pair_stores;
+use crate::membership::{ClusterSettings, Membership, Writers, COMMAND_SERVICE};
+use api::cluster::Cluster;
 use api::landing::LandingSettings;
 use api::{AppState, Metrics, TokenSecret};
 use callbacks::{CallbackMetrics, Destinations, Dispatcher, DispatcherConfig};
@@ -13,7 +15,7 @@ use clock::Clock;
 use domain::ids::AccountId;
 use engine::{
     ActorConfig, EngineError, EngineMetrics, GuessLimiter, GuessLimits, PartitionActor,
-    PartitionHandle,
+    PartitionTable,
 };
 use eventlog::{open_snapshots, partition_of, AnyLog, EventLog, SnapshotStore};
 use privacy::KeyStore;
@@ -38,12 +40,15 @@ struct Extras<L> {
     keys: Arc<dyn KeyStore>,
     landing: LandingSettings,
     bulk_step: u32,
+    cluster: Option<ClusterSettings>,
 }
 
 /// The running stack. Stop it with [`Stack::shutdown`].
 pub struct Stack {
     state: AppState,
-    partitions: Vec<PartitionHandle>,
+    partitions: Arc<PartitionTable>,
+    /// The membership loop, when instances share the partitions.
+    ownership: Option<Membership>,
     store: ReadStore,
     projectors: Option<ProjectorGroup>,
     dispatcher: Option<Dispatcher>,
@@ -99,6 +104,7 @@ impl Stack {
             keys,
             landing: config.landing.clone(),
             bulk_step: config.bulk_step,
+            cluster: config.cluster.clone(),
         };
         Self::start_on(log, snapshots, store, extras, secret).await
     }
@@ -131,20 +137,42 @@ impl Stack {
             bulk_step: extras.bulk_step,
             ..ActorConfig::default()
         };
-        let mut handles = Vec::new();
-        for partition in 0..log.partitions() {
-            let handle = PartitionActor::start(log.clone(), partition, config.clone()).await?;
-            handles.push(handle);
-        }
+        let (partitions, ownership, cluster) = match &extras.cluster {
+            None => {
+                let mut handles = Vec::new();
+                for partition in 0..log.partitions() {
+                    let handle =
+                        PartitionActor::start(log.clone(), partition, config.clone()).await?;
+                    handles.push(handle);
+                }
+                (Arc::new(PartitionTable::local(handles)), None, None)
+            }
+            Some(settings) => {
+                let table = Arc::new(PartitionTable::moving(log.partitions()));
+                let cluster = Cluster::new(&settings.instance, metrics.registry())?;
+                let writers = Writers::new(
+                    log.clone(),
+                    config.clone(),
+                    Arc::clone(&table),
+                    cluster.clone(),
+                );
+                let ownership =
+                    Membership::start(COMMAND_SERVICE, settings, log.partitions(), writers).await?;
+                (table, Some(ownership), Some(cluster))
+            }
+        };
         let projectors = supervision.map(|supervision| {
             let _on_background = background.as_ref().map(Handle::enter);
             ProjectorGroup::start(&log, &store, ProjectorConfig::default(), &supervision)
         });
-        let mut state = AppState::new(handles.clone(), store.clone(), secret, metrics)
+        let mut state = AppState::new(Arc::clone(&partitions), store.clone(), secret, metrics)
             .with_guesses(guesses)
             .with_callback_destinations(extras.callback_destinations)
             .with_clock(extras.clock)
             .with_landing(extras.landing);
+        if let Some(cluster) = cluster {
+            state = state.with_cluster(cluster);
+        }
         let dispatcher = match extras.callbacks {
             Some((own, config)) => {
                 let metrics = CallbackMetrics::register(state.metrics().registry())?;
@@ -157,7 +185,8 @@ impl Stack {
         };
         Ok(Self {
             state,
-            partitions: handles,
+            partitions,
+            ownership,
             store,
             projectors,
             dispatcher,
@@ -175,11 +204,17 @@ impl Stack {
         self.state.writers_serving() && self.projectors.as_ref().is_none_or(ProjectorGroup::healthy)
     }
 
-    /// Whether the event log holds account `account` (asked of its partition's actor).
+    /// Whether this process serves the partition of account `account`.
+    pub fn serves(&self, account: AccountId) -> bool {
+        let partition = partition_of(account, self.partitions.count());
+        self.partitions.handle(partition).is_some()
+    }
+
+    /// Whether the event log holds account `account` (asked of its partition's actor; `false`
+    /// when this process does not serve that partition, see [`Stack::serves`]).
     pub async fn account_exists(&self, account: AccountId) -> Result<bool, EngineError> {
-        let count = u32::try_from(self.partitions.len()).unwrap_or(u32::MAX);
-        let index = usize::try_from(partition_of(account, count)).unwrap_or(usize::MAX);
-        match self.partitions.get(index) {
+        let partition = partition_of(account, self.partitions.count());
+        match self.partitions.handle(partition) {
             Some(handle) => Ok(handle.account_state(account).await?.is_some()),
             None => Ok(false),
         }
@@ -197,11 +232,16 @@ impl Stack {
     }
 
     /// Stops the actors once the commands already sent are answered (their last batch is
-    /// durable), then the callback dispatcher (pending deliveries resume at the next start),
+    /// durable; when instances share the partitions, the leases are given up after), then the callback dispatcher (pending deliveries resume at the next start),
     /// then the projectors, then closes the read store.
     pub async fn shutdown(self) {
-        for handle in &self.partitions {
-            handle.shutdown().await;
+        match self.ownership {
+            Some(ownership) => ownership.stop().await,
+            None => {
+                for handle in self.partitions.locals() {
+                    handle.shutdown().await;
+                }
+            }
         }
         if let Some(dispatcher) = self.dispatcher {
             dispatcher.shutdown().await;

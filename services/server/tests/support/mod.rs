@@ -254,6 +254,24 @@ impl Production {
             .unwrap()
     }
 
+    /// Starts `promo <service>` sharing the partitions with the other instances of the
+    /// service started this way (it advertises its own address), with the settings `extra`
+    /// added.
+    pub async fn start_member(
+        &self,
+        service: &str,
+        name: &str,
+        extra: &[(&str, &str)],
+    ) -> ServerProcess {
+        let env = self.env_on(&self.database.url);
+        let mut env: Vec<(&str, &str)> =
+            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        env.extend_from_slice(extra);
+        ServerProcess::start_member(Path::new(PROMO), &[service], &self.data(name), &env)
+            .await
+            .unwrap()
+    }
+
     /// Runs `promo <service> rebuild` (the projector's) into the read database `read_db`.
     pub fn start_rebuild(&self, service: &str, read_db: &str) -> std::process::Child {
         std::process::Command::new(PROMO)
@@ -270,7 +288,11 @@ impl Production {
 /// reader uses: in log order per partition, claim markers and fenced writers' records left
 /// out (see [`EpochFence`]).
 pub async fn admitted_records(topic: &str) -> Vec<LogRecord> {
-    let partitions = PARTITIONS.parse().unwrap();
+    admitted_records_in(topic, PARTITIONS.parse().unwrap()).await
+}
+
+/// [`admitted_records`] of a topic of `partitions` partitions.
+pub async fn admitted_records_in(topic: &str, partitions: u32) -> Vec<LogRecord> {
     let config = KafkaConfig::new(testkit::kafka_brokers(), topic, partitions);
     let log = KafkaLog::open(config).await.unwrap();
     let mut admitted = Vec::new();
