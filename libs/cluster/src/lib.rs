@@ -26,8 +26,8 @@ pub use leases::Coordinator;
 pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(5);
 /// How long a member stays live without a heartbeat, by default.
 pub const DEFAULT_MEMBER_TTL: Duration = Duration::from_secs(5);
-/// How often callers should tick.
-pub const DEFAULT_TICK: Duration = Duration::from_secs(1);
+/// How often callers should tick: a released partition is taken by its new owner within it.
+pub const DEFAULT_TICK: Duration = Duration::from_millis(250);
 
 /// Settings of one instance's membership.
 #[derive(Clone, Debug)]

@@ -98,9 +98,11 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves (the binary passes SIGINT or SIGTERM; its answer
-    /// names why, for the log), then stops gracefully: HTTP first (requests in flight
-    /// finish), then the actors (after their current batch), then the projectors and the
-    /// background runtime they ran on.
+    /// names why, for the log), then stops gracefully: when instances share the partitions,
+    /// it gives its own up first (their writers stopped after their current batch, so the
+    /// others take them over at once); then HTTP (requests in flight finish), then the actors
+    /// (after their current batch), then the projectors and the background runtime they ran
+    /// on.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = &'static str>,
@@ -109,9 +111,11 @@ impl Application {
         let server = tokio::spawn(self.server);
         let signal = shutdown.await;
         tracing::info!(signal, "stopping");
+        let mut stack = self.stack;
+        stack.leave().await;
         handle.stop(true).await;
         let served = server.await;
-        self.stack.shutdown().await;
+        stack.shutdown().await;
         self.background.shutdown();
         tracing::info!("stopped");
         served.context("the HTTP server task failed")??;

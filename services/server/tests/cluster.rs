@@ -16,176 +16,14 @@
 
 mod support;
 
-use benches::load::{Api, PosFixture, Printed, ServerProcess};
-use domain::ids::AccountId;
-use domain::{Event, EventKind};
-use eventlog::{partition_of, Envelope};
+use benches::load::PosFixture;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-use support::{admitted_records_in, Production};
-
-const PARTITIONS: u32 = 12;
-const COMMANDS: &str = "command-service";
-const MEMBER_SETTINGS: [(&str, &str); 2] = [("PROMO_PARTITIONS", "12"), ("PROMO_CALLBACKS", "off")];
-
-/// Three command services and two projectors on a fresh topic and database.
-struct Layout {
-    production: Production,
-    projectors: Vec<ServerProcess>,
-    members: Vec<ServerProcess>,
-    printed: Printed,
-}
-
-impl Layout {
-    async fn start() -> Self {
-        let production = Production::new().await;
-        let mut projectors = Vec::new();
-        for index in 0..2 {
-            let name = format!("projector-{index}");
-            let settings = &MEMBER_SETTINGS[..1];
-            projectors.push(production.start_member("projector", &name, settings).await);
-        }
-        let first = production
-            .start_member(COMMANDS, "member-0", &MEMBER_SETTINGS)
-            .await;
-        let printed = first
-            .printed
-            .clone()
-            .expect("the first start prints account 1's key");
-        let mut members = vec![first];
-        for index in 1..3 {
-            let name = format!("member-{index}");
-            members.push(
-                production
-                    .start_member(COMMANDS, &name, &MEMBER_SETTINGS)
-                    .await,
-            );
-        }
-        let layout = Self {
-            production,
-            projectors,
-            members,
-            printed,
-        };
-        layout.wait_balanced(Duration::from_secs(30)).await;
-        layout
-    }
-
-    fn bases(&self) -> Vec<String> {
-        self.members
-            .iter()
-            .map(|member| member.base.clone())
-            .collect()
-    }
-
-    /// Waits until the live command services own every partition between them, none twice,
-    /// each 4 +- 1 (of 12 over 3; over 2, 6 each), and the projectors likewise; answers each
-    /// command service's partitions.
-    async fn wait_balanced(&self, within: Duration) -> Vec<BTreeSet<u32>> {
-        let projectors: Vec<String> = self.projectors.iter().map(|p| p.base.clone()).collect();
-        let deadline = Instant::now() + within;
-        loop {
-            let owned = shares(&self.bases()).await;
-            if balanced(&owned) && balanced(&shares(&projectors).await) {
-                return owned;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "not balanced within {within:?}: {owned:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn api(&self, index: usize) -> Api {
-        let base = &self.members[index].base;
-        Api::login(base, &self.printed.identity, &self.printed.key)
-            .await
-            .unwrap()
-    }
-
-    /// The index of the member serving `account`'s partition.
-    async fn owner_of(&self, account: u64) -> usize {
-        let partition = partition_of(AccountId(account), PARTITIONS);
-        for (index, base) in self.bases().iter().enumerate() {
-            if owned_partitions(base).await.contains(&partition) {
-                return index;
-            }
-        }
-        panic!("nobody serves partition {partition}");
-    }
-}
-
-/// The partitions each of the instances at `bases` serves.
-async fn shares(bases: &[String]) -> Vec<BTreeSet<u32>> {
-    let mut owned = Vec::new();
-    for base in bases {
-        owned.push(owned_partitions(base).await);
-    }
-    owned
-}
-
-fn balanced(owned: &[BTreeSet<u32>]) -> bool {
-    let total: usize = owned.iter().map(BTreeSet::len).sum();
-    let union: BTreeSet<u32> = owned.iter().flatten().copied().collect();
-    let share = PARTITIONS as usize / owned.len();
-    total == PARTITIONS as usize
-        && union.len() == PARTITIONS as usize
-        && owned
-            .iter()
-            .all(|mine| mine.len() + 1 >= share && mine.len() <= share + 1)
-}
-
-async fn health(base: &str) -> Option<Value> {
-    let response = reqwest::get(format!("{base}/health")).await.ok()?;
-    response.json().await.ok()
-}
-
-async fn owned_partitions(base: &str) -> BTreeSet<u32> {
-    let Some(health) = health(base).await else {
-        return BTreeSet::new();
-    };
-    health["owned_partitions"]
-        .as_array()
-        .map(|owned| {
-            owned
-                .iter()
-                .filter_map(Value::as_u64)
-                .map(|p| p as u32)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-async fn metrics(base: &str) -> String {
-    reqwest::get(format!("{base}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-/// How many times the log holds each redemption as committed.
-async fn committed_in_log(topic: &str) -> BTreeMap<u64, usize> {
-    let mut counts = BTreeMap::new();
-    for record in admitted_records_in(topic, PARTITIONS).await {
-        let event = Envelope::<Event>::decode(&record.payload).unwrap().event;
-        if let EventKind::RedemptionCommitted(recorded) = &event.kind {
-            *counts.entry(recorded.redemption_id.0).or_default() += 1;
-        }
-    }
-    counts
-}
-
-fn percentile(sorted: &[Duration], quantile: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * quantile).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
+use support::cluster::{committed_in_log, health, metrics, percentile, redeem_retrying, Layout};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_instances_share_the_partitions_and_forward_to_the_owner() {
@@ -298,25 +136,6 @@ async fn three_instances_share_the_partitions_and_forward_to_the_owner() {
     );
 }
 
-/// Redeems code `index` of `fixture` with its key, starting at instance `index % n` and
-/// moving on to the next one on a 503 or a transport error, until answered 201 (within 60
-/// s); the redemption id.
-async fn redeem_retrying(apis: &[Api], fixture: &PosFixture, index: usize) -> u64 {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut attempt = index;
-    loop {
-        let api = &apis[attempt % apis.len()];
-        match fixture.redeem(api, index).await {
-            Ok((201, body)) => return body["redemption"]["id"].as_u64().unwrap(),
-            Ok((503, _)) | Err(_) => {}
-            Ok((status, body)) => panic!("code {index}: {status} {body}"),
-        }
-        assert!(Instant::now() < deadline, "code {index} never redeemed");
-        attempt += 1;
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_instance_s_partitions_move_and_no_redemption_is_lost_or_doubled() {
     const CODES: usize = 600;
@@ -338,6 +157,7 @@ async fn a_killed_instance_s_partitions_move_and_no_redemption_is_lost_or_double
     for index in 0..layout.members.len() {
         apis.push(layout.api(index).await);
     }
+    let apis = Arc::new(RwLock::new(apis));
 
     let answers = Arc::new(Mutex::new(BTreeMap::new()));
     let answered = Arc::new(AtomicUsize::new(0));

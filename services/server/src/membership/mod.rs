@@ -93,7 +93,7 @@ pub struct Membership {
 }
 
 /// What a start answers.
-type Started<S> = (u32, Result<<S as Share>::Served, String>);
+type Started<S> = (u32, Result<<S as Share>::Served, String>, Instant);
 
 /// The loop's state.
 struct Member<S: Share> {
@@ -227,7 +227,9 @@ impl<S: Share> Member<S> {
             tracing::info!(partition, token, "acquired the partition; starting it");
             self.starting.insert(partition);
             let start = self.share.start(partition);
-            self.starts.spawn(async move { (partition, start.await) });
+            let began = Instant::now();
+            self.starts
+                .spawn(async move { (partition, start.await, began) });
         }
         let partitions = self.coordinator.config().partitions;
         for partition in 0..partitions {
@@ -243,7 +245,7 @@ impl<S: Share> Member<S> {
     }
 
     async fn started(&mut self, started: Result<Started<S>, tokio::task::JoinError>) {
-        let (partition, served) = match started {
+        let (partition, served, began) = match started {
             Ok(started) => started,
             Err(error) => {
                 tracing::error!(%error, "starting a partition panicked");
@@ -259,7 +261,8 @@ impl<S: Share> Member<S> {
             Ok(served) => {
                 self.share.serving(partition, &served);
                 self.served.insert(partition, served);
-                tracing::info!(partition, "serving the partition");
+                let took_ms = began.elapsed().as_millis();
+                tracing::info!(partition, took_ms, "serving the partition");
             }
             Err(error) => {
                 self.abandoned.remove(&partition);
@@ -282,11 +285,13 @@ impl<S: Share> Member<S> {
         self.starts.abort_all();
         self.starting.clear();
         self.abandoned.clear();
+        let mut stopping = Vec::new();
         for (partition, served) in std::mem::take(&mut self.served) {
             self.share.elsewhere(partition, None);
-            self.share.stop(partition, served).await;
-            tracing::info!(partition, "stopped serving the partition");
+            stopping.push(self.share.stop(partition, served));
         }
+        futures_util::future::join_all(stopping).await;
+        tracing::info!("stopped serving every partition");
     }
 
     async fn leave(mut self) {

@@ -231,6 +231,16 @@ impl Stack {
         Ok(AccountId(id))
     }
 
+    /// When this instance shares the partitions: stops its writers once the commands already
+    /// sent are answered and gives their leases up, so the other instances take them at their
+    /// next round, while this one still answers (a 503 to retry elsewhere, for those
+    /// partitions). Called first on a graceful stop; nothing otherwise.
+    pub async fn leave(&mut self) {
+        if let Some(ownership) = self.ownership.take() {
+            ownership.stop().await;
+        }
+    }
+
     /// Stops the actors once the commands already sent are answered (their last batch is
     /// durable; when instances share the partitions, the leases are given up after), then the callback dispatcher (pending deliveries resume at the next start),
     /// then the projectors, then closes the read store.

@@ -3,6 +3,8 @@
 //! topic and a fresh Postgres database) with the records its topics hold.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cluster;
+
 use benches::load::{Api, PosFixture, ServerProcess};
 use eventlog::kafka::{KafkaConfig, KafkaLog};
 use eventlog::{EpochFence, EventLog, LogRecord};
