@@ -79,18 +79,10 @@ async fn three_instances_share_the_partitions_and_forward_to_the_owner() {
         assert!(missing["error"].is_string(), "{missing}");
     }
 
-    // A client cannot pass for a forwarding instance: its header is ignored and the request
-    // is forwarded (or served) as any other.
+    // A request naming a forward is never forwarded again (no instance bounces it), and
+    // whatever client address it names is not believed without the shared secret's tag.
     let outsider = (owner + 1) % layout.members.len();
     let api = layout.api(outsider).await;
-    let forged = api
-        .request(Method::POST, "/v1.0/members")
-        .header("X-Promo-Forwarded", "203.0.113.7 00ff")
-        .json(&json!({"member": {"identifier": "forged-forwarding"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 201);
     let text = metrics(&layout.members[outsider].base).await;
     let answered = testkit::metric(
         &text,
@@ -98,6 +90,15 @@ async fn three_instances_share_the_partitions_and_forward_to_the_owner() {
         &[("outcome", "answered")],
     );
     assert!(answered.unwrap_or(0.0) > 0.0, "{text}");
+    let forged = api
+        .request(Method::POST, "/v1.0/members")
+        .header("X-Promo-Forwarded", "203.0.113.7 00ff")
+        .json(&json!({"member": {"identifier": "forged-forwarding"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 503);
+    assert_eq!(forged.headers()["retry-after"], "1");
 
     // The forwarding overhead: redemptions to the owner and to a non-owner, interleaved.
     const SAMPLES: usize = 200;
@@ -134,6 +135,25 @@ async fn three_instances_share_the_partitions_and_forward_to_the_owner() {
         forwarded_p50 < direct_p50 + Duration::from_millis(25),
         "forwarding costs {forwarded_p50:?} against {direct_p50:?}"
     );
+
+    // Sign-in attempts naming a different client address each in a forged header are all
+    // budgeted against the real one (127.0.0.1): past its burst they are refused.
+    let client = reqwest::Client::new();
+    let mut refused = 0;
+    // (the address burst is 30: see libs/api/src/auth/limits.rs)
+    for attempt in 0..100 {
+        let status = client
+            .get(format!("{}/auth", layout.members[outsider].base))
+            .header("X-Auth-Identity", format!("nobody-{attempt}"))
+            .header("X-Auth-Key", "wrong")
+            .header("X-Promo-Forwarded", format!("198.51.100.{attempt} 00ff"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        refused += usize::from(status == 429);
+    }
+    assert!(refused > 0, "forged addresses escaped the address budget");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

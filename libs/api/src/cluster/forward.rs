@@ -5,8 +5,9 @@
 //! kept-alive connection and answers with the owner's answer: a forwarded write is
 //! acknowledged only once the owner has committed it. The forwarded request carries the
 //! request id, the idempotency key (every header but the hop-by-hop ones) and the client's
-//! address (see `peer`); it is never forwarded again, so a partition moving while the
-//! request travels answers 503 with `Retry-After`, for the client to retry with its key.
+//! address (see `peer`); a request carrying that header (vouched for or not) is never
+//! forwarded again, so a partition moving while the request travels answers 503 with
+//! `Retry-After`, for the client to retry with its key.
 //!
 //! Handlers find the owner before they change anything (the first thing an authenticated
 //! request does is check its token against its account's partition), so running one
@@ -77,7 +78,9 @@ pub async fn forward_misrouted(
     if let Some(forwarded) = peer::vouched(state.secret(), &request, &request_id) {
         request.extensions_mut().insert(forwarded);
     }
-    if peer::is_forwarded(&request) {
+    // Whether its tag holds or not, a request that names a forward is never forwarded again:
+    // instances that disagree on the secret cannot bounce one between them.
+    if request.headers().contains_key(FORWARDED) {
         return pass(request, next).await;
     }
     let body = match read_body(&mut request).await {

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 pub const FORWARDED: &str = "x-promo-forwarded";
 
 /// Marks a request another instance forwarded (its tag held), with the client address it
-/// saw; such a request is never forwarded again.
+/// saw.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Forwarded {
     client: Option<IpAddr>,
@@ -62,11 +62,6 @@ pub(super) fn vouched(
         address => Some(address.parse().ok()?),
     };
     Some(Forwarded { client })
-}
-
-/// Whether `request` was forwarded by another instance.
-pub(super) fn is_forwarded(request: &ServiceRequest) -> bool {
-    request.extensions().get::<Forwarded>().is_some()
 }
 
 /// The address of the client that sent `request`: the one the forwarding instance saw, for
