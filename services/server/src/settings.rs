@@ -298,4 +298,48 @@ mod tests {
         let unset = settings(&[("PROMO_TOKEN_SECRET", "")]);
         assert!(unset.is_ok_and(|settings| settings.token_secret.is_none()));
     }
+
+    const KAFKA: (&str, &str) = ("PROMO_EVENT_LOG", "kafka://127.0.0.1:9092/events");
+    const POSTGRES: (&str, &str) = ("PROMO_READ_DB", "postgres://postgres@db:5432/promo");
+    const ADVERTISE: (&str, &str) = ("PROMO_ADVERTISE_URL", "http://10.0.0.7:8080/");
+
+    #[test]
+    fn sharing_the_partitions_takes_its_leases_from_the_read_database_by_default() {
+        let shared = settings(&[KAFKA, POSTGRES, ADVERTISE, ("PROMO_LEASE_SECONDS", "3")])
+            .unwrap_or_else(|error| panic!("{error:#}"));
+        let cluster = shared.cluster.unwrap_or_else(|| panic!("not shared"));
+        assert_eq!(cluster.database, POSTGRES.1);
+        assert_eq!(cluster.address, "http://10.0.0.7:8080");
+        assert_eq!(cluster.lease_ttl, Duration::from_secs(3));
+        assert_eq!(cluster.instance.len(), 26, "a ULID");
+        let alone = settings(&[KAFKA, POSTGRES]).unwrap_or_else(|error| panic!("{error:#}"));
+        assert!(alone.cluster.is_none());
+    }
+
+    #[test]
+    fn sharing_the_partitions_refuses_what_cannot_work() {
+        let refusals = [
+            (vec![ADVERTISE, POSTGRES], "on Kafka"),
+            (vec![ADVERTISE, KAFKA], "PROMO_CLUSTER_DB"),
+            (
+                vec![("PROMO_ADVERTISE_URL", "10.0.0.7:8080"), KAFKA, POSTGRES],
+                "http://",
+            ),
+            (
+                vec![ADVERTISE, KAFKA, POSTGRES, ("PROMO_INSTANCE_ID", "a b")],
+                "PROMO_INSTANCE_ID",
+            ),
+            (
+                vec![ADVERTISE, KAFKA, ("PROMO_CLUSTER_DB", "sqlite:///tmp/x.db")],
+                "postgres",
+            ),
+        ];
+        for (vars, expected) in refusals {
+            let Err(error) = settings(&vars) else {
+                panic!("{vars:?} was accepted");
+            };
+            let message = format!("{error:#}");
+            assert!(message.contains(expected), "{vars:?}: {message}");
+        }
+    }
 }
