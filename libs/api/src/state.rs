@@ -137,10 +137,7 @@ impl AppState {
     /// Whether every actor of this process still takes commands (none has been fenced by a
     /// newer writer or stopped).
     pub fn writers_serving(&self) -> bool {
-        self.partitions
-            .locals()
-            .iter()
-            .all(PartitionHandle::is_serving)
+        self.partitions.locals().all(|handle| handle.is_serving())
     }
 
     /// Who serves each partition of the log, as this process knows it.
@@ -172,7 +169,7 @@ impl AppState {
     /// serves it (or none does while it moves).
     fn handle(&self, account: AccountId) -> Result<PartitionHandle, ApiError> {
         let partition = partition_of(account, self.partitions.count());
-        match &*self.partitions.get(partition) {
+        match &**self.partitions.get(partition) {
             Serving::Local(handle) => Ok(handle.clone()),
             Serving::Remote(owner) => Err(ApiError::Misrouted {
                 partition,

@@ -173,10 +173,7 @@ async fn a_killed_instance_s_partitions_move_and_no_redemption_is_lost_or_double
         .await
         .unwrap();
     limited.codes = limited.issue(&owner_api, BURST, 16).await.unwrap();
-    let mut apis = Vec::new();
-    for index in 0..layout.members.len() {
-        apis.push(layout.api(index).await);
-    }
+    let apis = layout.apis().await;
     let apis = Arc::new(RwLock::new(apis));
 
     let answers = Arc::new(Mutex::new(BTreeMap::new()));
@@ -237,10 +234,7 @@ async fn a_killed_instance_s_partitions_move_and_no_redemption_is_lost_or_double
     assert!(logged.values().all(|count| *count == 1), "{logged:?}");
 
     // A burst of 1,000 against a limit of 100, spread over the survivors.
-    let mut survivors_apis = Vec::new();
-    for index in 0..layout.members.len() {
-        survivors_apis.push(layout.api(index).await);
-    }
+    let survivors_apis = layout.apis().await;
     let mut burst = tokio::task::JoinSet::new();
     let next = Arc::new(AtomicUsize::new(0));
     for _ in 0..64 {

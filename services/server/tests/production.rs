@@ -21,12 +21,12 @@ use eventlog::Envelope;
 use projections::ReadStore;
 use reqwest::Method;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use support::{
-    admitted_records, check_exactly_once, confirmed, listed_redemptions, stream, stream_range,
-    wait_for_answers, Answers, Production,
+    admitted_records, check_exactly_once, committed, confirmed, listed_redemptions, stream,
+    stream_range, wait_for_answers, Answers, Production,
 };
 use testkit::TestDatabase;
 
@@ -59,17 +59,6 @@ async fn logged_events(production: &Production) -> (Vec<Event>, usize) {
         .map(|envelope| envelope.event)
         .collect();
     (events, opened.opened)
-}
-
-/// How many times the log records each redemption as committed.
-fn committed_in_log(events: &[Event]) -> BTreeMap<u64, usize> {
-    let mut counts = BTreeMap::new();
-    for event in events {
-        if let EventKind::RedemptionCommitted(recorded) = &event.kind {
-            *counts.entry(recorded.redemption_id.0).or_default() += 1;
-        }
-    }
-    counts
 }
 
 async fn login(server: &benches::load::ServerProcess, printed: &benches::load::Printed) -> Api {
@@ -116,7 +105,7 @@ async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
 
     let mut commands = production.start(COMMANDS, "commands-2").await;
     let api = login(&commands, &printed).await;
-    let logged = committed_in_log(&logged_events(&production).await.0);
+    let logged = committed(&logged_events(&production).await.0);
     for (index, id) in &confirmed {
         assert_eq!(
             logged.get(id),
@@ -125,7 +114,7 @@ async fn a_killed_command_service_loses_and_doubles_no_answered_redemption() {
         );
     }
     let ids = check_exactly_once(&api, &fixture, &answers).await;
-    let logged = committed_in_log(&logged_events(&production).await.0);
+    let logged = committed(&logged_events(&production).await.0);
     assert_eq!(logged.keys().copied().collect::<BTreeSet<_>>(), ids);
     assert!(logged.values().all(|count| *count == 1), "{logged:?}");
     commands.terminate().unwrap();

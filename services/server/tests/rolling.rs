@@ -60,10 +60,7 @@ async fn a_rolling_restart_under_load_fails_no_request_of_a_retrying_client() {
     let fixture = PosFixture::create(&layout.api(owner).await, CODES, 32, json!({}))
         .await
         .unwrap();
-    let mut apis = Vec::new();
-    for index in 0..layout.members.len() {
-        apis.push(layout.api(index).await);
-    }
+    let apis = layout.apis().await;
     let apis = Arc::new(RwLock::new(apis));
     let stop = Arc::new(AtomicBool::new(false));
     let stream = tokio::spawn(paced(apis.clone(), fixture.clone(), stop.clone()));

@@ -20,13 +20,12 @@ use crate::http::{ApiError, RequestId, REQUEST_ID};
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
-use actix_web::{web, Error, HttpMessage, HttpResponse, ResponseError};
+use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use futures_util::StreamExt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -51,16 +50,6 @@ fn forwardable(name: &str) -> bool {
     !NOT_FORWARDED
         .iter()
         .any(|skipped| name.eq_ignore_ascii_case(skipped))
-}
-
-/// What is needed to send the request again.
-struct Head {
-    method: Method,
-    path: String,
-    path_and_query: String,
-    headers: HeaderMap,
-    client: Option<IpAddr>,
-    request_id: String,
 }
 
 /// The middleware function (see the module docs).
@@ -88,17 +77,6 @@ pub async fn forward_misrouted(
         Err(error) => return Ok(request.error_response(error)),
     };
     request.set_payload(Payload::from(body.clone()));
-    let head = Head {
-        method: request.method().clone(),
-        path: request.path().to_owned(),
-        path_and_query: request.uri().path_and_query().map_or_else(
-            || request.path().to_owned(),
-            |whole| whole.as_str().to_owned(),
-        ),
-        headers: request.headers().clone(),
-        client: request.peer_addr().map(|address| address.ip()),
-        request_id,
-    };
     let response = next.call(request).await?;
     let misrouted = response
         .response()
@@ -114,8 +92,8 @@ pub async fn forward_misrouted(
     let Some((partition, owner)) = misrouted else {
         return Ok(response.map_into_boxed_body());
     };
-    let answer = forward(&cluster, &state, partition, &owner, &head, body).await;
     let (request, _) = response.into_parts();
+    let answer = forward(&cluster, &state, partition, &owner, &request, body).await;
     Ok(ServiceResponse::new(request, answer))
 }
 
@@ -141,18 +119,19 @@ async fn read_body(request: &mut ServiceRequest) -> Result<Bytes, ApiError> {
     Ok(body.freeze())
 }
 
-/// Sends the request in `head` with `body` to `owner` and answers with its answer, or with
-/// a 503 the client may retry when the owner cannot be reached.
+/// Sends `request` again with `body` to `owner` and answers with its answer, or with a 503
+/// the client may retry when the owner cannot be reached.
 async fn forward(
     cluster: &Cluster,
     state: &AppState,
     partition: u32,
     owner: &str,
-    head: &Head,
+    request: &HttpRequest,
     body: Bytes,
 ) -> HttpResponse {
     let started = Instant::now();
-    let answer = send(cluster, state, owner, head, body).await;
+    let request_id = RequestId::of(request).unwrap_or_default();
+    let answer = send(cluster, state, owner, request, &request_id, body).await;
     let metrics = cluster.metrics();
     metrics
         .forward_seconds
@@ -165,7 +144,7 @@ async fn forward(
         Err(error) => {
             metrics.forwarded.with_label_values(&["unreachable"]).inc();
             tracing::warn!(
-                request_id = %head.request_id, partition, owner, cause = %error,
+                request_id = %request_id, partition, owner, cause = %error,
                 "the partition's owner did not answer a forwarded request"
             );
             ApiError::Misrouted {
@@ -181,26 +160,28 @@ async fn send(
     cluster: &Cluster,
     state: &AppState,
     owner: &str,
-    head: &Head,
+    request: &HttpRequest,
+    request_id: &str,
     body: Bytes,
 ) -> Result<HttpResponse, reqwest::Error> {
-    let url = format!("{}{}", owner.trim_end_matches('/'), head.path_and_query);
-    let method = reqwest::Method::from_bytes(head.method.as_str().as_bytes())
-        .unwrap_or(reqwest::Method::GET);
-    let vouched = peer::vouch(
-        state.secret(),
-        head.method.as_str(),
-        &head.path,
-        &head.request_id,
-        head.client,
-    );
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.path(), |whole| whole.as_str());
+    let url = format!("{}{path_and_query}", owner.trim_end_matches('/'));
+    let method = request.method().as_str();
+    let client = request.peer_addr().map(|address| address.ip());
+    let vouched = peer::vouch(state.secret(), method, request.path(), request_id, client);
     let mut outgoing = cluster
         .client()
-        .request(method, url)
-        .header(REQUEST_ID, head.request_id.as_str())
+        .request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET),
+            url,
+        )
+        .header(REQUEST_ID, request_id)
         .header(FORWARDED, vouched)
         .body(body);
-    for (name, value) in &head.headers {
+    for (name, value) in request.headers() {
         if forwardable(name.as_str()) {
             outgoing = outgoing.header(name.as_str(), value.as_bytes());
         }

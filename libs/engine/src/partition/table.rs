@@ -6,7 +6,7 @@
 //! changes it.
 
 use super::PartitionHandle;
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, Guard};
 use std::sync::Arc;
 
 /// Who serves one partition.
@@ -51,20 +51,21 @@ impl PartitionTable {
         u32::try_from(self.slots.len()).unwrap_or(u32::MAX)
     }
 
-    /// Who serves `partition` now (`Moving` for a partition the log does not have).
-    pub fn get(&self, partition: u32) -> Arc<Serving> {
-        usize::try_from(partition)
+    /// Who serves `partition` now (`Moving` for a partition the log does not have). The
+    /// guard is for reading at once, not for keeping.
+    pub fn get(&self, partition: u32) -> Guard<Arc<Serving>> {
+        match usize::try_from(partition)
             .ok()
             .and_then(|index| self.slots.get(index))
-            .map_or_else(|| Arc::new(Serving::Moving), ArcSwap::load_full)
+        {
+            Some(slot) => slot.load(),
+            None => Guard::from_inner(Arc::new(Serving::Moving)),
+        }
     }
 
     /// The actor of `partition` when this process serves it.
     pub fn handle(&self, partition: u32) -> Option<PartitionHandle> {
-        match &*self.get(partition) {
-            Serving::Local(handle) => Some(handle.clone()),
-            Serving::Remote(_) | Serving::Moving => None,
-        }
+        local(&self.get(partition)).cloned()
     }
 
     /// Records who serves `partition` from now on (ignored for a partition the log does not
@@ -79,17 +80,25 @@ impl PartitionTable {
     }
 
     /// The actors this process serves partitions with, in partition order.
-    pub fn locals(&self) -> Vec<PartitionHandle> {
-        (0..self.count())
-            .filter_map(|partition| self.handle(partition))
-            .collect()
+    pub fn locals(&self) -> impl Iterator<Item = PartitionHandle> + '_ {
+        self.slots
+            .iter()
+            .filter_map(|slot| local(&slot.load()).cloned())
     }
 
     /// The partitions this process serves, ascending.
     pub fn owned(&self) -> Vec<u32> {
         (0..self.count())
-            .filter(|partition| matches!(&*self.get(*partition), Serving::Local(_)))
+            .filter(|partition| local(&self.get(*partition)).is_some())
             .collect()
+    }
+}
+
+/// The actor in `serving`, when it is this process's.
+fn local(serving: &Serving) -> Option<&PartitionHandle> {
+    match serving {
+        Serving::Local(handle) => Some(handle),
+        Serving::Remote(_) | Serving::Moving => None,
     }
 }
 

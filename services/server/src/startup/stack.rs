@@ -15,7 +15,7 @@ use clock::Clock;
 use domain::ids::AccountId;
 use engine::{
     ActorConfig, EngineError, EngineMetrics, GuessLimiter, GuessLimits, PartitionActor,
-    PartitionTable,
+    PartitionHandle, PartitionTable,
 };
 use eventlog::{open_snapshots, partition_of, AnyLog, EventLog, SnapshotStore};
 use privacy::KeyStore;
@@ -206,15 +206,19 @@ impl Stack {
 
     /// Whether this process serves the partition of account `account`.
     pub fn serves(&self, account: AccountId) -> bool {
+        self.actor_of(account).is_some()
+    }
+
+    /// The actor of `account`'s partition, when this process serves it.
+    fn actor_of(&self, account: AccountId) -> Option<PartitionHandle> {
         let partition = partition_of(account, self.partitions.count());
-        self.partitions.handle(partition).is_some()
+        self.partitions.handle(partition)
     }
 
     /// Whether the event log holds account `account` (asked of its partition's actor; `false`
     /// when this process does not serve that partition, see [`Stack::serves`]).
     pub async fn account_exists(&self, account: AccountId) -> Result<bool, EngineError> {
-        let partition = partition_of(account, self.partitions.count());
-        match self.partitions.handle(partition) {
+        match self.actor_of(account) {
             Some(handle) => Ok(handle.account_state(account).await?.is_some()),
             None => Ok(false),
         }

@@ -6,7 +6,7 @@
 use super::{admitted_records_in, Production};
 use benches::load::{Api, PosFixture, Printed, ServerProcess};
 use domain::ids::AccountId;
-use domain::{Event, EventKind};
+use domain::Event;
 use eventlog::{partition_of, Envelope};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -97,6 +97,15 @@ impl Layout {
             .unwrap()
     }
 
+    /// A client of every command service, in order.
+    pub async fn apis(&self) -> Vec<Api> {
+        let mut apis = Vec::new();
+        for index in 0..self.members.len() {
+            apis.push(self.api(index).await);
+        }
+        apis
+    }
+
     /// The index of the member serving `account`'s partition.
     pub async fn owner_of(&self, account: u64) -> usize {
         let partition = partition_of(AccountId(account), PARTITIONS);
@@ -161,14 +170,12 @@ pub async fn metrics(base: &str) -> String {
 
 /// How many times the log holds each redemption as committed.
 pub async fn committed_in_log(topic: &str) -> BTreeMap<u64, usize> {
-    let mut counts = BTreeMap::new();
-    for record in admitted_records_in(topic, PARTITIONS).await {
-        let event = Envelope::<Event>::decode(&record.payload).unwrap().event;
-        if let EventKind::RedemptionCommitted(recorded) = &event.kind {
-            *counts.entry(recorded.redemption_id.0).or_default() += 1;
-        }
-    }
-    counts
+    let events: Vec<Event> = admitted_records_in(topic, PARTITIONS)
+        .await
+        .iter()
+        .map(|record| Envelope::<Event>::decode(&record.payload).unwrap().event)
+        .collect();
+    super::committed(&events)
 }
 
 pub fn percentile(sorted: &[Duration], quantile: f64) -> Duration {

@@ -118,6 +118,17 @@ pub async fn stream_range(
     }
 }
 
+/// How many times `events` record each redemption as committed.
+pub fn committed(events: &[domain::Event]) -> BTreeMap<u64, usize> {
+    let mut counts = BTreeMap::new();
+    for event in events {
+        if let domain::EventKind::RedemptionCommitted(recorded) = &event.kind {
+            *counts.entry(recorded.redemption_id.0).or_default() += 1;
+        }
+    }
+    counts
+}
+
 /// The codes answered 201, with their redemption ids.
 pub fn confirmed(answers: &BTreeMap<usize, Option<u64>>) -> BTreeMap<usize, u64> {
     answers
@@ -230,6 +241,17 @@ impl Production {
         ]
     }
 
+    /// The settings of a process on the layout's database, with `extra` added (they win).
+    fn env_with(&self, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut env = self.env_on(&self.database.url);
+        env.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        env
+    }
+
     /// A data folder of its own for each process.
     pub fn data(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
@@ -247,10 +269,8 @@ impl Production {
         name: &str,
         extra: &[(&str, &str)],
     ) -> ServerProcess {
-        let env = self.env_on(&self.database.url);
-        let mut env: Vec<(&str, &str)> =
-            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        env.extend_from_slice(extra);
+        let env = self.env_with(extra);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         ServerProcess::start(Path::new(PROMO), &[service], &self.data(name), &env)
             .await
             .unwrap()
@@ -265,10 +285,8 @@ impl Production {
         name: &str,
         extra: &[(&str, &str)],
     ) -> ServerProcess {
-        let env = self.env_on(&self.database.url);
-        let mut env: Vec<(&str, &str)> =
-            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        env.extend_from_slice(extra);
+        let env = self.env_with(extra);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         ServerProcess::start_member(Path::new(PROMO), &[service], &self.data(name), &env)
             .await
             .unwrap()
