@@ -162,7 +162,12 @@ impl World {
 
     fn code(&self, index: usize) -> Option<String> {
         let id = Self::pick(&self.credentials, index)?;
-        self.account.state.credential(id)?.identifier.clone()
+        self.account
+            .state
+            .credential(id)?
+            .identifier
+            .as_deref()
+            .map(str::to_owned)
     }
 
     fn command(&self, op: &Op) -> Option<Command> {

@@ -49,7 +49,7 @@ async fn projection_rate(backend: Backend) {
             .iter()
             .filter_map(|events| {
                 events.iter().find_map(|event| match &event.kind {
-                    EventKind::CredentialIssued(x) => x.identifier.clone(),
+                    EventKind::CredentialIssued(x) => x.identifier.as_deref().map(str::to_owned),
                     _ => None,
                 })
             })

@@ -27,7 +27,10 @@
 //! - `evaluate`: a closed loop of dry runs (`POST /v1.0/pos/evaluate`) of a 10-line basket
 //!   (subtotal 59.98) with three codes, one per offer: 20 % off a set of snacks, buy 2 sodas
 //!   get 1 free, 10.00 off an order over 50.00. With `--ceiling`, each concurrency first runs
-//!   `health` on the same server and evaluate is printed as a percentage of it.
+//!   `health` on the same server, then the same dry-run request against `http_ceiling` (a
+//!   bare actix-web server built beside the generator that answers the dry run's answer
+//!   bytes: the box's HTTP ceiling for a request of this size), and evaluate is printed as a
+//!   percentage of both.
 //! - `burst`: an offer with `max_redemptions = --limit` and `--attempts` credentials (one
 //!   code and idempotency key per attempt, over up to 1,000 members); every attempt is
 //!   rendered and `--concurrency` connections (default: one per attempt) are opened before
@@ -67,6 +70,7 @@ mod bulk;
 mod forward;
 mod phase;
 mod reads;
+mod sized;
 mod writes;
 
 use anyhow::Context as _;
@@ -112,8 +116,8 @@ struct Options {
     /// `saturate` and 8 in `evaluate-beside-redeem` by default.
     #[arg(long, value_delimiter = ',')]
     concurrency: Vec<usize>,
-    /// In `evaluate`: run `health` before each level on the same server and print evaluate
-    /// as a percentage of it.
+    /// In `evaluate`: run `health` and the bare HTTP server of the dry run's size before each
+    /// level and print evaluate as a percentage of both.
     #[arg(long)]
     ceiling: bool,
     /// Attempts of each burst round.

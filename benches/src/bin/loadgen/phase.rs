@@ -14,14 +14,16 @@ pub const STEAL_LIMIT_PERCENT: f64 = 2.0;
 /// The server the generator started, whose CPU time is not counted as "others".
 pub static SERVER_PID: OnceLock<u32> = OnceLock::new();
 
-/// The CPU time of the generator and its server so far, in clock ticks.
+/// The bare HTTP server the generator started beside the product, if any (`--ceiling`).
+pub static CEILING_PID: OnceLock<u32> = OnceLock::new();
+
+/// The CPU time of the generator and its servers so far, in clock ticks.
 fn own_ticks() -> Option<u64> {
-    let generator = process_ticks(std::process::id())?;
-    let server = match SERVER_PID.get() {
-        Some(pid) => process_ticks(*pid)?,
-        None => 0,
-    };
-    Some(generator + server)
+    let mut ticks = process_ticks(std::process::id())?;
+    for pid in [SERVER_PID.get(), CEILING_PID.get()].into_iter().flatten() {
+        ticks += process_ticks(*pid)?;
+    }
+    Some(ticks)
 }
 
 /// The machine's CPU over a piece of work.

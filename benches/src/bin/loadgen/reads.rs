@@ -3,12 +3,13 @@
 //! `evaluate-beside-redeem` (evaluate alone, redemptions alone at a rate, then both at once on
 //! the same account).
 
-use crate::phase::{measured, Phase};
+use crate::phase::{measured, Phase, CEILING_PID};
+use crate::sized::SizedCeiling;
 use crate::Target;
 use anyhow::Context as _;
 use benches::load::{drive, Api, EvaluateFixture, Fixed, Mode, PosFixture, Redemptions, RunConfig};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// `GET /health`, the cheapest request the server answers: the box's HTTP ceiling.
@@ -16,8 +17,12 @@ fn health(api: &Api) -> Fixed {
     Fixed::new(api, "GET", "/health", None)
 }
 
-/// An account with the evaluate fixture, and the dry run it sends; checks one answer first.
-async fn evaluate_setup(api: &Api, pos: &PosFixture) -> anyhow::Result<(EvaluateFixture, Fixed)> {
+/// An account with the evaluate fixture, the dry run it sends and the answer to a first one
+/// (checked).
+async fn evaluate_setup(
+    api: &Api,
+    pos: &PosFixture,
+) -> anyhow::Result<(EvaluateFixture, Fixed, Value)> {
     let fixture = EvaluateFixture::create(api, pos).await?;
     let answer = api
         .expect(Method::POST, "/v1.0/pos/evaluate", Some(&fixture.body), 200)
@@ -33,7 +38,7 @@ async fn evaluate_setup(api: &Api, pos: &PosFixture) -> anyhow::Result<(Evaluate
         evaluation["offers"]
     );
     let request = Fixed::new(api, "POST", "/v1.0/pos/evaluate", Some(&fixture.body));
-    Ok((fixture, request))
+    Ok((fixture, request, answer))
 }
 
 /// A closed loop of `connections` for `seconds`.
@@ -59,8 +64,9 @@ pub async fn health_mode(target: &Target, levels: &[usize], seconds: u64) -> Vec
     phases
 }
 
-/// `--mode evaluate`: dry runs at every concurrency, each after the ceiling at the same
-/// concurrency when `ceiling` is set.
+/// `--mode evaluate`: dry runs at every concurrency. When `ceiling` is set, each level first
+/// measures `/health` and the bare HTTP server answering the dry run's own bytes
+/// ([`SizedCeiling`]), and prints evaluate as a share of both.
 pub async fn evaluate_mode(
     target: &Target,
     levels: &[usize],
@@ -70,24 +76,35 @@ pub async fn evaluate_mode(
 ) -> anyhow::Result<Vec<Phase>> {
     let api = &target.api;
     let pos = PosFixture::create(api, 0, setup_concurrency, json!({})).await?;
-    let (_fixture, request) = evaluate_setup(api, &pos).await?;
+    let (_fixture, request, answer) = evaluate_setup(api, &pos).await?;
+    let sized = if ceiling {
+        let sized = SizedCeiling::start(&serde_json::to_vec(&answer)?)?;
+        let _first = CEILING_PID.set(sized.pid());
+        Some(sized)
+    } else {
+        None
+    };
     let mut phases = Vec::new();
     for &connections in levels {
         let config = closed(connections, seconds);
-        let top = if ceiling {
+        let mut tops = Vec::new();
+        if let Some(sized) = &sized {
             let load = drive(api.address(), health(api), config);
             let phase = Phase::measure(format!("health, {connections} conn"), load).await;
-            let top = phase.report.throughput();
+            tops.push(("the health ceiling", phase.report.throughput()));
             phases.push(phase);
-            Some(top)
-        } else {
-            None
-        };
+            let address = sized.address.to_string();
+            let load = drive(&address, request.clone(), config);
+            let label = format!("bare HTTP, evaluate's bytes, {connections} conn");
+            let phase = Phase::measure(label, load).await;
+            tops.push(("bare HTTP of its size", phase.report.throughput()));
+            phases.push(phase);
+        }
         let load = drive(api.address(), request.clone(), config);
         let phase = Phase::measure(format!("evaluate, {connections} conn"), load).await;
-        if let Some(top) = top.filter(|top| *top > 0.0) {
+        for (name, top) in tops.into_iter().filter(|(_, top)| *top > 0.0) {
             println!(
-                "evaluate at {connections} conn: {:.0} % of the health ceiling",
+                "evaluate at {connections} conn: {:.0} % of {name}",
                 100.0 * phase.report.throughput() / top
             );
         }
@@ -114,7 +131,7 @@ pub async fn beside_mode(
         pos.codes.len(),
         setup.elapsed().as_secs_f64()
     );
-    let (_fixture, request) = evaluate_setup(api, &pos).await?;
+    let (_fixture, request, _answer) = evaluate_setup(api, &pos).await?;
     let (alone_codes, beside_codes) = pos.codes.split_at(per_run);
     let open = RunConfig {
         mode: Mode::Rate(rate),

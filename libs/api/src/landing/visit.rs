@@ -359,7 +359,7 @@ async fn open_code(
             candidates.into_iter().find_map(|id| {
                 live.credential(id)
                     .filter(|credential| credential.status == CredentialStatus::Open)
-                    .and_then(|credential| credential.identifier.clone())
+                    .and_then(|credential| credential.identifier.as_deref().map(str::to_owned))
             })
         })
         .ok()
@@ -381,7 +381,9 @@ fn creative_annotations(creative: Option<&str>) -> Annotations {
 
 fn issued_code(events: &[Event]) -> Option<String> {
     events.iter().find_map(|event| match &event.kind {
-        EventKind::CredentialIssued(credential) => credential.identifier.clone(),
+        EventKind::CredentialIssued(credential) => {
+            credential.identifier.as_deref().map(str::to_owned)
+        }
         _ => None,
     })
 }

@@ -232,7 +232,11 @@ impl ResultView {
         Self {
             member_id: credential.member_id.0,
             credential_id: credential.id.0,
-            code: credential.identifier.clone().unwrap_or_default(),
+            code: credential
+                .identifier
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
             status: credential.status.to_string(),
         }
     }

@@ -230,9 +230,10 @@ impl World {
             )
             .await;
         match &events[0].kind {
-            EventKind::CredentialIssued(issued) => {
-                (issued.credential_id, issued.identifier.clone().unwrap())
-            }
+            EventKind::CredentialIssued(issued) => (
+                issued.credential_id,
+                issued.identifier.clone().unwrap().to_string(),
+            ),
             other => panic!("{other:?}"),
         }
     }

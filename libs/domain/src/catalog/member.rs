@@ -4,6 +4,7 @@ use crate::ids::MemberId;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 /// A member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -13,7 +14,7 @@ pub struct Member {
     /// The account's own id for the member; unique in the account.
     pub identifier: String,
     /// How the member is notified ("app" by default).
-    pub notification_mode: String,
+    pub notification_mode: SmolStr,
     /// When it was created.
     #[serde(with = "crate::time::rfc3339")]
     #[schemars(with = "DateTime<Utc>")]

@@ -12,6 +12,7 @@ use crate::ids::{ChannelId, CredentialId, MemberId, OfferId, RedemptionId, Store
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -84,9 +85,10 @@ pub struct Credential {
     pub store_id: Option<StoreId>,
     /// The offers it redeems, in the order given.
     pub offer_ids: Vec<OfferId>,
-    /// The code; none until the credential has an offer.
+    /// The code; none until the credential has an offer. Held inline (codes are short), so a
+    /// credential's code costs no allocation of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
+    pub identifier: Option<SmolStr>,
     /// Seconds the code lives, if limited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_lifetime: Option<u32>,

@@ -57,7 +57,7 @@ fn merge_member(
     }
     if state
         .member_ids_by_identifier
-        .get(&member.identifier)
+        .get(member.identifier.as_str())
         .is_some_and(|holder| *holder != member.id)
     {
         return Err(DomainError::Taken {
@@ -69,7 +69,7 @@ fn merge_member(
         fields.notification_mode.as_deref(),
         MAX_TEXT,
     )? {
-        member.notification_mode = mode;
+        member.notification_mode = mode.into();
     }
     member.updated_at = now;
     Ok(member)

@@ -59,7 +59,7 @@ pub(super) fn issue(
     let identifier = if offer_ids.is_empty() {
         None
     } else {
-        Some(draw_code(state, channel, context)?)
+        Some(draw_code(state, channel, context)?.into())
     };
     let expires_at = identifier
         .as_ref()
@@ -118,7 +118,7 @@ pub(super) fn update(
         Some(existing) => (Some(existing.clone()), credential.expires_at),
         None if offer_ids.is_empty() => (None, None),
         None => (
-            Some(draw_code(state, channel, context)?),
+            Some(draw_code(state, channel, context)?.into()),
             credential.code_lifetime.map(|seconds| after(now, seconds)),
         ),
     };
@@ -352,7 +352,7 @@ fn draw_code(
         };
         let taken = state
             .credential_ids_by_code
-            .get(&code)
+            .get(code.as_str())
             .and_then(|holder| state.credentials.get(holder))
             .is_some_and(|holder| holder.holds_code_at(context.now));
         if !taken {

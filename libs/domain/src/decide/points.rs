@@ -79,7 +79,7 @@ fn member_by_identifier(state: &AccountState, identifier: &str) -> DomainResult<
     let identifier = required_text("Identifier", Some(identifier), MAX_TEXT)?;
     state
         .member_ids_by_identifier
-        .get(&identifier)
+        .get(identifier.as_str())
         .copied()
         .ok_or(DomainError::NotFound { resource: "Member" })
 }

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use discount::Evaluation;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use std::collections::BTreeMap;
 
 macro_rules! reference {
@@ -189,7 +190,7 @@ pub struct CredentialOffersChanged {
     pub offer_ids: Vec<OfferId>,
     /// Its code now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
+    pub identifier: Option<SmolStr>,
     /// When its code stops being redeemable.
     #[serde(
         default,
@@ -275,7 +276,7 @@ pub struct IssuedCredential {
     pub offer_ids: Vec<OfferId>,
     /// Its code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
+    pub identifier: Option<SmolStr>,
     /// Seconds its code lives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_lifetime: Option<u32>,

@@ -13,9 +13,11 @@ pub(super) fn members(state: &mut AccountState, event: MemberEvent) {
             let (id, identifier) = (member.id, member.identifier.clone());
             state.last_id = state.last_id.max(id.0);
             if let Some(previous) = state.members.insert(id, member) {
-                state.member_ids_by_identifier.remove(&previous.identifier);
+                state
+                    .member_ids_by_identifier
+                    .remove(previous.identifier.as_str());
             }
-            state.member_ids_by_identifier.insert(identifier, id);
+            state.member_ids_by_identifier.insert(identifier.into(), id);
         }
         MemberEvent::Deleted(MemberRef { member_id }) => forget_member(state, member_id),
         MemberEvent::ErasureRequested(requested) => {
@@ -36,7 +38,9 @@ pub(super) fn members(state: &mut AccountState, event: MemberEvent) {
 /// memory holds (its keys are destroyed, so its identifier must be nowhere in the clear).
 fn forget_member(state: &mut AccountState, member: MemberId) {
     if let Some(removed) = state.members.remove(&member) {
-        state.member_ids_by_identifier.remove(&removed.identifier);
+        state
+            .member_ids_by_identifier
+            .remove(removed.identifier.as_str());
     }
     state.member_lists.change_where(
         |list| list.member_ids.contains(&member),

@@ -5,6 +5,7 @@ use crate::event::CredentialEvent;
 use crate::ids::CredentialId;
 use crate::state::AccountState;
 use chrono::{DateTime, Utc};
+use smol_str::SmolStr;
 
 pub(super) fn apply(state: &mut AccountState, event: CredentialEvent, at: DateTime<Utc>) {
     match event {
@@ -76,7 +77,7 @@ fn index_code(state: &mut AccountState, credential: &Credential) {
 fn index(
     state: &mut AccountState,
     id: CredentialId,
-    code: Option<String>,
+    code: Option<SmolStr>,
     expires_at: Option<DateTime<Utc>>,
 ) {
     if let Some(code) = code {

@@ -142,7 +142,9 @@ fn resolve_codes<'s>(
         let id = if !code::is_plausible(trimmed) {
             None
         } else if trimmed.bytes().any(|byte| byte.is_ascii_lowercase()) {
-            state.credential_ids_by_code.get(&code::normalize(trimmed))
+            state
+                .credential_ids_by_code
+                .get(code::normalize(trimmed).as_str())
         } else {
             state.credential_ids_by_code.get(trimmed)
         };

@@ -32,6 +32,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use discount::Currency;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use std::collections::BTreeSet;
 use std::hash::RandomState;
 
@@ -79,7 +80,7 @@ pub struct AccountState {
     /// Members.
     pub(crate) members: IdMap<MemberId, Member>,
     /// Member ids by identifier.
-    pub(crate) member_ids_by_identifier: InlineMap<String, MemberId, RandomState>,
+    pub(crate) member_ids_by_identifier: InlineMap<SmolStr, MemberId, RandomState>,
     /// Merchants.
     pub(crate) merchants: IdMap<MerchantId, Merchant>,
     /// Stores.
@@ -109,7 +110,7 @@ pub struct AccountState {
     #[serde(default)]
     pub(crate) deleted_credentials: IdMap<CredentialId, Credential>,
     /// The credential that last took each code.
-    pub(crate) credential_ids_by_code: InlineMap<String, CredentialId>,
+    pub(crate) credential_ids_by_code: InlineMap<SmolStr, CredentialId>,
     /// Credentials whose code lifetime ends, by end.
     pub(crate) credential_expiry: OrdSet<(DateTime<Utc>, CredentialId)>,
     /// Redemptions and reservations.

@@ -104,7 +104,7 @@ pub fn all(state: &AccountState) -> Vec<WalletEntry<'_>> {
 /// The entry redeemed by the credential holding `code` (as typed: case and surrounding spaces
 /// do not matter), if that credential is a wallet's.
 pub fn by_code<'s>(state: &'s AccountState, code: &str) -> Option<WalletEntry<'s>> {
-    let credential = state.credential_ids_by_code.get(&normalize(code))?;
+    let credential = state.credential_ids_by_code.get(normalize(code).as_str())?;
     by_credential(state, *credential)
 }
 

@@ -48,7 +48,9 @@ fn issued_codes(events: &[domain::Event]) -> Vec<String> {
     events
         .iter()
         .filter_map(|event| match &event.kind {
-            EventKind::CredentialIssued(credential) => credential.identifier.clone(),
+            EventKind::CredentialIssued(credential) => {
+                credential.identifier.as_deref().map(str::to_owned)
+            }
             _ => None,
         })
         .collect()

@@ -44,7 +44,7 @@ fn an_issued_credential_gets_a_secure_code_for_its_offer() {
         channel_id: shop.channel,
         store_id: None,
         offer_ids: vec![shop.offer],
-        identifier: Some(code),
+        identifier: Some(code.into()),
         code_lifetime: None,
         expires_at: None,
         annotations: Default::default(),
@@ -129,7 +129,7 @@ fn a_credential_keeps_its_code_when_its_offers_go() {
             CredentialOffersChanged {
                 credential_id: credential,
                 offer_ids: Vec::new(),
-                identifier: Some(code),
+                identifier: Some(code.into()),
                 expires_at: None,
             },
         )]);

@@ -246,6 +246,7 @@ impl Account {
             .unwrap()
             .identifier
             .unwrap()
+            .to_string()
     }
 
     /// Issues `member` a credential for `offers` on `channel`, which must be accepted: the
@@ -258,7 +259,7 @@ impl Account {
     ) -> (domain::credential::Credential, String) {
         let credential = self.issue(member, channel, offers).unwrap();
         let code = credential.identifier.clone().unwrap();
-        (credential, code)
+        (credential, code.to_string())
     }
 
     /// Redeems `code` at `store` against one $10.00 line, which must be accepted: the

@@ -132,7 +132,7 @@ impl CachedRow for Credential {
 
     fn values(&self) -> Result<Vec<Value>, ProjectionError> {
         Ok(vec![
-            Value::OptText(self.identifier.clone()),
+            Value::OptText(self.identifier.as_deref().map(str::to_owned)),
             Value::Text(self.status.to_string()),
             Value::Int(int(self.member_id.0)?),
             Value::Int(int(self.channel_id.0)?),

@@ -122,7 +122,7 @@ async fn target(
     state
         .read(account, move |live, _| {
             live.credential(id).map(|credential| Target {
-                code: credential.identifier.clone(),
+                code: credential.identifier.as_deref().map(str::to_owned),
                 store_id: credential.store_id,
             })
         })?

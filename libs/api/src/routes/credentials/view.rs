@@ -131,7 +131,7 @@ impl CredentialView {
             url: None,
             created_at: credential.created_at,
             updated_at: credential.updated_at,
-            identifier: credential.identifier,
+            identifier: credential.identifier.as_deref().map(str::to_owned),
             offer_ids: credential.offer_ids,
             annotations: credential.annotations,
         }

@@ -63,7 +63,7 @@ impl OfferStateView {
             offer_terms_and_conditions: offer.and_then(|offer| offer.terms_and_conditions.clone()),
             credential_identifier: entry
                 .credential
-                .and_then(|credential| credential.identifier.clone()),
+                .and_then(|credential| credential.identifier.as_deref().map(str::to_owned)),
             activates_at: held.activates_at.as_ref().map(format_timestamp),
             expires_at: held.expires_at.as_ref().map(format_timestamp),
             external_ref_id: held.external_ref_id.clone(),
