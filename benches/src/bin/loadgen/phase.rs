@@ -34,24 +34,33 @@ pub struct Measured {
     /// The share of every core's time other processes than the generator and its server used
     /// (a build beside the run), in percent.
     pub others_percent: Option<f64>,
+    /// The share of every core's time the generator itself used, in percent: a closed loop
+    /// whose generator nears one core's share is measuring the generator.
+    pub generator_percent: Option<f64>,
 }
 
 /// Runs `work` and answers its output with the machine's CPU over it.
 pub async fn measured<T>(work: impl Future<Output = T>) -> (T, Measured) {
     let own_before = own_ticks();
+    let generator_before = process_ticks(std::process::id());
     let (output, cpu) = with_cpu(work).await;
     let own = own_before
         .zip(own_ticks())
         .map(|(before, after)| after.saturating_sub(before));
-    let others_percent = cpu.zip(own).map(|(cpu, own)| {
-        let busy = cpu.busy_ticks().saturating_sub(own);
-        100.0 * busy as f64 / cpu.total_ticks().max(1) as f64
-    });
+    let share = |ticks: u64, cpu: &CpuSplit| 100.0 * ticks as f64 / cpu.total_ticks().max(1) as f64;
+    let others_percent = cpu
+        .zip(own)
+        .map(|(cpu, own)| share(cpu.busy_ticks().saturating_sub(own), &cpu));
+    let generator_percent = generator_before
+        .zip(process_ticks(std::process::id()))
+        .zip(cpu)
+        .map(|((before, after), cpu)| share(after.saturating_sub(before), &cpu));
     (
         output,
         Measured {
             cpu,
             others_percent,
+            generator_percent,
         },
     )
 }
@@ -133,13 +142,15 @@ impl Phase {
         let percent =
             |value: Option<f64>| value.map_or_else(|| "?".to_owned(), |v| format!("{v:.1}"));
         let mut line = format!(
-            "{}: {:.0}/s  p50 {:.3} ms  p99 {:.3} ms  steal {} %  others' CPU {} %",
+            "{}: {:.0}/s  p50 {:.3} ms  p99 {:.3} ms  steal {} %  others' CPU {} %  \
+             generator's CPU {} %",
             self.label,
             self.per_second(),
             report.percentile_ms(0.50),
             report.percentile_ms(0.99),
             percent(self.steal_percent()),
             percent(self.measured.others_percent),
+            percent(self.measured.generator_percent),
         );
         if failed > 0 {
             line.push_str(&format!("  (not 2xx: {failed} of {total})"));
