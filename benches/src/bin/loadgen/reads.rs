@@ -78,7 +78,7 @@ pub async fn evaluate_mode(
     let pos = PosFixture::create(api, 0, setup_concurrency, json!({})).await?;
     let (_fixture, request, answer) = evaluate_setup(api, &pos).await?;
     let sized = if ceiling {
-        let sized = SizedCeiling::start(&serde_json::to_vec(&answer)?)?;
+        let sized = SizedCeiling::start(&serde_json::to_vec(&answer)?).await?;
         let _first = CEILING_PID.set(sized.pid());
         Some(sized)
     } else {

@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use std::io::Write as _;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,7 @@ pub struct SizedCeiling {
 impl SizedCeiling {
     /// Starts `http_ceiling` (beside this binary) answering `answer` on as many workers as
     /// the product's default (one per core).
-    pub fn start(answer: &[u8]) -> anyhow::Result<Self> {
+    pub async fn start(answer: &[u8]) -> anyhow::Result<Self> {
         let mut file = tempfile::NamedTempFile::new()?;
         file.write_all(answer)?;
         file.flush()?;
@@ -42,9 +42,9 @@ impl SizedCeiling {
             _answer: file,
         };
         let deadline = Instant::now() + START_TIMEOUT;
-        while TcpStream::connect(address).is_err() {
+        while tokio::net::TcpStream::connect(address).await.is_err() {
             anyhow::ensure!(Instant::now() < deadline, "http_ceiling did not listen");
-            std::thread::sleep(Duration::from_millis(20));
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         Ok(ceiling)
     }
