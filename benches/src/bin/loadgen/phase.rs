@@ -17,13 +17,14 @@ pub static SERVER_PID: OnceLock<u32> = OnceLock::new();
 /// The bare HTTP server the generator started beside the product, if any (`--ceiling`).
 pub static CEILING_PID: OnceLock<u32> = OnceLock::new();
 
-/// The CPU time of the generator and its servers so far, in clock ticks.
-fn own_ticks() -> Option<u64> {
-    let mut ticks = process_ticks(std::process::id())?;
+/// The CPU time of the generator and of its servers so far, in clock ticks.
+fn own_ticks() -> Option<(u64, u64)> {
+    let generator = process_ticks(std::process::id())?;
+    let mut servers = 0;
     for pid in [SERVER_PID.get(), CEILING_PID.get()].into_iter().flatten() {
-        ticks += process_ticks(*pid)?;
+        servers += process_ticks(*pid)?;
     }
-    Some(ticks)
+    Some((generator, servers))
 }
 
 /// The machine's CPU over a piece of work.
@@ -42,19 +43,20 @@ pub struct Measured {
 /// Runs `work` and answers its output with the machine's CPU over it.
 pub async fn measured<T>(work: impl Future<Output = T>) -> (T, Measured) {
     let own_before = own_ticks();
-    let generator_before = process_ticks(std::process::id());
     let (output, cpu) = with_cpu(work).await;
-    let own = own_before
-        .zip(own_ticks())
-        .map(|(before, after)| after.saturating_sub(before));
+    let own = own_before.zip(own_ticks()).map(|(before, after)| {
+        (
+            after.0.saturating_sub(before.0),
+            after.1.saturating_sub(before.1),
+        )
+    });
     let share = |ticks: u64, cpu: &CpuSplit| 100.0 * ticks as f64 / cpu.total_ticks().max(1) as f64;
-    let others_percent = cpu
+    let others_percent = cpu.zip(own).map(|(cpu, (generator, servers))| {
+        share(cpu.busy_ticks().saturating_sub(generator + servers), &cpu)
+    });
+    let generator_percent = cpu
         .zip(own)
-        .map(|(cpu, own)| share(cpu.busy_ticks().saturating_sub(own), &cpu));
-    let generator_percent = generator_before
-        .zip(process_ticks(std::process::id()))
-        .zip(cpu)
-        .map(|((before, after), cpu)| share(after.saturating_sub(before), &cpu));
+        .map(|(cpu, (generator, _))| share(generator, &cpu));
     (
         output,
         Measured {

@@ -21,6 +21,7 @@ use crate::state::AccountState;
 use crate::validate::{distinct, existing, positive};
 use crate::wallet;
 use chrono::{DateTime, Duration, Utc};
+use smol_str::SmolStr;
 
 /// Most offers one credential may carry.
 pub const MAX_OFFERS_PER_CREDENTIAL: usize = 20;
@@ -59,7 +60,7 @@ pub(super) fn issue(
     let identifier = if offer_ids.is_empty() {
         None
     } else {
-        Some(draw_code(state, channel, context)?.into())
+        Some(draw_code(state, channel, context)?)
     };
     let expires_at = identifier
         .as_ref()
@@ -118,7 +119,7 @@ pub(super) fn update(
         Some(existing) => (Some(existing.clone()), credential.expires_at),
         None if offer_ids.is_empty() => (None, None),
         None => (
-            Some(draw_code(state, channel, context)?.into()),
+            Some(draw_code(state, channel, context)?),
             credential.code_lifetime.map(|seconds| after(now, seconds)),
         ),
     };
@@ -344,7 +345,7 @@ fn draw_code(
     state: &AccountState,
     channel: &Channel,
     context: &mut Context<'_>,
-) -> DomainResult<String> {
+) -> DomainResult<SmolStr> {
     for _ in 0..MAX_DRAWS {
         let code = match channel.code_format {
             CodeFormat::Secure => code::secure_code(context.rng),
@@ -356,7 +357,7 @@ fn draw_code(
             .and_then(|holder| state.credentials.get(holder))
             .is_some_and(|holder| holder.holds_code_at(context.now));
         if !taken {
-            return Ok(code);
+            return Ok(code.into());
         }
     }
     Err(DomainError::CodeSpaceExhausted)
